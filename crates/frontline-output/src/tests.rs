@@ -1,0 +1,492 @@
+//! Unit tests for the output crate.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parquet::basic::{LogicalType, Repetition, Type as PhysicalType};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
+
+use super::*;
+
+/// A fresh, empty, uniquely named directory under the system temp dir,
+/// removed again on drop.
+struct TestDir(PathBuf);
+
+impl TestDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "frontline-output-test-{}-{}-{}",
+            std::process::id(),
+            tag,
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        TestDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Sorted file names in the directory.
+    fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = match fs::read_dir(&self.0) {
+            Ok(rd) => rd
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn all_types_table() -> Table {
+    Table::new("all_types")
+        .with(
+            "name",
+            Column::Str(vec![
+                "alpha".into(),
+                "with, comma".into(),
+                "ünïcødé \"q\"".into(),
+            ]),
+        )
+        .with("count", Column::I64(vec![0, -42, i64::MAX]))
+        .with("ratio", Column::F64(vec![0.1, -2.5e-10, f64::MAX]))
+        .with("flag", Column::Bool(vec![true, false, true]))
+        .with(
+            "day",
+            Column::Date(vec![
+                0,
+                iso_to_days("2014-06-01").unwrap(),
+                iso_to_days("1969-12-31").unwrap(),
+            ]),
+        )
+        .with(
+            "note",
+            Column::OptStr(vec![Some("x".into()), None, Some(String::new())]),
+        )
+}
+
+fn read_parquet_rows(path: &Path) -> Vec<Vec<(String, Field)>> {
+    let reader = SerializedFileReader::new(fs::File::open(path).unwrap()).unwrap();
+    reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| r.unwrap().into_columns())
+        .collect()
+}
+
+#[test]
+fn parquet_round_trip_all_column_types() {
+    let dir = TestDir::new("pq-roundtrip");
+    let table = all_types_table();
+    let path = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    assert_eq!(path, dir.path().join("all_types.parquet"));
+
+    let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
+    let meta = reader.metadata().file_metadata();
+    assert_eq!(meta.num_rows(), 3);
+    assert_eq!(
+        meta.created_by(),
+        Some(concat!("frontline ", env!("CARGO_PKG_VERSION")))
+    );
+    let schema = meta.schema_descr();
+    let expected: [(&str, PhysicalType, Option<LogicalType>, Repetition); 6] = [
+        (
+            "name",
+            PhysicalType::BYTE_ARRAY,
+            Some(LogicalType::String),
+            Repetition::REQUIRED,
+        ),
+        ("count", PhysicalType::INT64, None, Repetition::REQUIRED),
+        ("ratio", PhysicalType::DOUBLE, None, Repetition::REQUIRED),
+        ("flag", PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
+        (
+            "day",
+            PhysicalType::INT32,
+            Some(LogicalType::Date),
+            Repetition::REQUIRED,
+        ),
+        (
+            "note",
+            PhysicalType::BYTE_ARRAY,
+            Some(LogicalType::String),
+            Repetition::OPTIONAL,
+        ),
+    ];
+    assert_eq!(schema.num_columns(), expected.len());
+    for (i, (name, physical, logical, repetition)) in expected.iter().enumerate() {
+        let col = schema.column(i);
+        assert_eq!(col.name(), *name);
+        assert_eq!(col.physical_type(), *physical, "column {name}");
+        assert_eq!(col.logical_type_ref(), logical.as_ref(), "column {name}");
+        assert_eq!(
+            col.self_type().get_basic_info().repetition(),
+            *repetition,
+            "column {name}"
+        );
+    }
+    // The legacy converted type is filled in too, for older readers.
+    assert_eq!(
+        schema.column(4).converted_type(),
+        parquet::basic::ConvertedType::DATE
+    );
+    assert_eq!(
+        schema.column(0).converted_type(),
+        parquet::basic::ConvertedType::UTF8
+    );
+
+    let rows = read_parquet_rows(&path);
+    let expected_rows = vec![
+        vec![
+            Field::Str("alpha".into()),
+            Field::Long(0),
+            Field::Double(0.1),
+            Field::Bool(true),
+            Field::Date(0),
+            Field::Str("x".into()),
+        ],
+        vec![
+            Field::Str("with, comma".into()),
+            Field::Long(-42),
+            Field::Double(-2.5e-10),
+            Field::Bool(false),
+            Field::Date(16222),
+            Field::Null,
+        ],
+        vec![
+            Field::Str("ünïcødé \"q\"".into()),
+            Field::Long(i64::MAX),
+            Field::Double(f64::MAX),
+            Field::Bool(true),
+            Field::Date(-1),
+            Field::Str(String::new()),
+        ],
+    ];
+    assert_eq!(rows.len(), expected_rows.len());
+    for (row, expected) in rows.iter().zip(&expected_rows) {
+        let names: Vec<&str> = row.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["name", "count", "ratio", "flag", "day", "note"]);
+        let values: Vec<&Field> = row.iter().map(|(_, f)| f).collect();
+        assert_eq!(values, expected.iter().collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn parquet_empty_table_keeps_schema() {
+    let dir = TestDir::new("pq-empty");
+    let table = Table::new("empty")
+        .with("a", Column::I64(vec![]))
+        .with("d", Column::Date(vec![]))
+        .with("s", Column::OptStr(vec![]));
+    assert!(table.is_empty());
+    let path = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
+    let meta = reader.metadata().file_metadata();
+    assert_eq!(meta.num_rows(), 0);
+    let schema = meta.schema_descr();
+    assert_eq!(schema.num_columns(), 3);
+    assert_eq!(
+        schema.column(1).logical_type_ref(),
+        Some(&LogicalType::Date)
+    );
+    assert!(read_parquet_rows(&path).is_empty());
+}
+
+#[test]
+fn parquet_splits_large_tables_into_row_groups() {
+    let dir = TestDir::new("pq-rowgroups");
+    let n = 1_000_003_i64;
+    let table = Table::new("big").with("i", Column::I64((0..n).collect()));
+    let path = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(reader.metadata().file_metadata().num_rows(), n);
+    assert_eq!(reader.num_row_groups(), 2);
+    let last = reader.get_row_iter(None).unwrap().last().unwrap().unwrap();
+    assert_eq!(last.into_columns()[0].1, Field::Long(n - 1));
+}
+
+#[test]
+fn csv_content_is_exact() {
+    let dir = TestDir::new("csv-exact");
+    let path = write_table(dir.path(), &all_types_table(), Format::Csv).unwrap();
+    assert_eq!(path, dir.path().join("all_types.csv"));
+    let text = fs::read_to_string(&path).unwrap();
+    let expected = format!(
+        "name,count,ratio,flag,day,note\n\
+         alpha,0,0.1,true,1970-01-01,x\n\
+         \"with, comma\",-42,-0.00000000025,false,2014-06-01,\n\
+         \"ünïcødé \"\"q\"\"\",{},{},true,1969-12-31,\n",
+        i64::MAX,
+        f64::MAX
+    );
+    assert_eq!(text, expected);
+    // Floats round-trip exactly through the text.
+    assert_eq!(f64::MAX.to_string().parse::<f64>().unwrap(), f64::MAX);
+    assert_eq!("-0.00000000025".parse::<f64>().unwrap(), -2.5e-10);
+}
+
+#[test]
+fn csv_empty_table_writes_header_only() {
+    let dir = TestDir::new("csv-empty");
+    let table = Table::new("empty")
+        .with("a", Column::I64(vec![]))
+        .with("b", Column::Str(vec![]));
+    let path = write_table(dir.path(), &table, Format::Csv).unwrap();
+    assert_eq!(fs::read_to_string(path).unwrap(), "a,b\n");
+}
+
+#[test]
+fn column_length_mismatch_is_rejected_without_writing() {
+    let dir = TestDir::new("mismatch");
+    let table = Table::new("bad")
+        .with("a", Column::I64(vec![1, 2, 3]))
+        .with("b", Column::Bool(vec![true]));
+    for format in [Format::Parquet, Format::Csv] {
+        let err = write_table(dir.path(), &table, format).unwrap_err();
+        match &err {
+            OutputError::ColumnLength {
+                table,
+                column,
+                expected,
+                found,
+            } => {
+                assert_eq!(table, "bad");
+                assert_eq!(column, "b");
+                assert_eq!((*expected, *found), (3, 1));
+            }
+            other => panic!("unexpected error {other:?}"),
+        }
+        let msg = err.to_string();
+        assert!(
+            msg.contains("`b`") && msg.contains("nothing was written"),
+            "{msg}"
+        );
+    }
+    // Nothing at all was created, not even the directory.
+    assert!(!dir.path().exists());
+}
+
+#[test]
+fn invalid_table_name_is_rejected() {
+    let dir = TestDir::new("badname");
+    for name in ["", "a/b", "..", "."] {
+        let table = Table::new(name).with("a", Column::I64(vec![1]));
+        let err = write_table(dir.path(), &table, Format::Csv).unwrap_err();
+        assert!(matches!(err, OutputError::Io { .. }), "{name}: {err:?}");
+    }
+    assert!(!dir.path().exists());
+}
+
+#[test]
+fn writing_twice_gives_identical_bytes() {
+    let dir_a = TestDir::new("determinism-a");
+    let dir_b = TestDir::new("determinism-b");
+    for format in [Format::Parquet, Format::Csv] {
+        let a = write_table(dir_a.path(), &all_types_table(), format).unwrap();
+        let first = fs::read(&a).unwrap();
+        let a_again = write_table(dir_a.path(), &all_types_table(), format).unwrap();
+        assert_eq!(first, fs::read(&a_again).unwrap(), "{format} rewrite");
+        let b = write_table(dir_b.path(), &all_types_table(), format).unwrap();
+        assert_eq!(first, fs::read(&b).unwrap(), "{format} other dir");
+    }
+}
+
+#[test]
+fn no_temp_files_remain_after_writes() {
+    let dir = TestDir::new("no-temp");
+    write_table(dir.path(), &all_types_table(), Format::Parquet).unwrap();
+    write_table(dir.path(), &all_types_table(), Format::Csv).unwrap();
+    // Overwrite once more, replacing existing files.
+    write_table(dir.path(), &all_types_table(), Format::Parquet).unwrap();
+    write_json(
+        &dir.path().join("manifest.json"),
+        &serde_json::json!({"a": 1}),
+    )
+    .unwrap();
+    assert_eq!(
+        dir.entries(),
+        ["all_types.csv", "all_types.parquet", "manifest.json"]
+    );
+}
+
+#[test]
+fn overwrite_replaces_previous_contents() {
+    let dir = TestDir::new("overwrite");
+    let t1 = Table::new("t").with("a", Column::I64(vec![1, 2]));
+    let t2 = Table::new("t").with("a", Column::I64(vec![3]));
+    write_table(dir.path(), &t1, Format::Csv).unwrap();
+    let path = write_table(dir.path(), &t2, Format::Csv).unwrap();
+    assert_eq!(fs::read_to_string(path).unwrap(), "a\n3\n");
+}
+
+#[test]
+fn failed_writer_keeps_old_file_and_removes_temp() {
+    let dir = TestDir::new("failed-writer");
+    let target = dir.path().join("out.bin");
+    write_atomic(&target, |f| {
+        std::io::Write::write_all(f, b"old").map_err(|source| OutputError::Io {
+            path: target.clone(),
+            source,
+        })
+    })
+    .unwrap();
+    let err = write_atomic(&target, |f| {
+        std::io::Write::write_all(f, b"partial new").unwrap();
+        Err(OutputError::Csv {
+            path: target.clone(),
+            message: "simulated failure".into(),
+        })
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("simulated failure"));
+    assert_eq!(fs::read(&target).unwrap(), b"old");
+    assert_eq!(dir.entries(), ["out.bin"]);
+}
+
+#[test]
+fn panicking_writer_removes_temp() {
+    let dir = TestDir::new("panic-writer");
+    let target = dir.path().join("out.bin");
+    let result = std::panic::catch_unwind(|| {
+        let _ = write_atomic(&target, |_| panic!("boom"));
+    });
+    assert!(result.is_err());
+    assert!(dir.entries().is_empty());
+}
+
+#[test]
+fn write_json_is_pretty_with_trailing_newline() {
+    let dir = TestDir::new("json");
+    let path = dir.path().join("nested").join("manifest.json");
+    let value = serde_json::json!({"b": [1, 2], "a": "x"});
+    write_json(&path, &value).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let expected = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
+    assert_eq!(text, expected);
+    assert!(text.ends_with("}\n") && text.contains("\n  \"b\": ["));
+    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, value);
+}
+
+#[test]
+fn io_error_names_the_path() {
+    let dir = TestDir::new("io-error");
+    fs::create_dir_all(dir.path()).unwrap();
+    // A regular file where the output directory should be.
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, b"").unwrap();
+    let table = Table::new("t").with("a", Column::I64(vec![1]));
+    let err = write_table(&blocker.join("sub"), &table, Format::Parquet).unwrap_err();
+    assert!(matches!(err, OutputError::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("blocker"), "{err}");
+}
+
+#[test]
+fn days_iso_known_values() {
+    let cases = [
+        (0, "1970-01-01"),
+        (-1, "1969-12-31"),
+        (59, "1970-03-01"),
+        (10_956, "1999-12-31"),
+        (11_016, "2000-02-29"),
+        (11_017, "2000-03-01"),
+        (16_222, "2014-06-01"),
+        (16_572, "2015-05-17"),
+        (-719_162, "0001-01-01"),
+        (-719_528, "0000-01-01"),
+        (-719_529, "-0001-12-31"),
+        (2_932_896, "9999-12-31"),
+        (2_932_897, "10000-01-01"),
+    ];
+    for (days, iso) in cases {
+        assert_eq!(days_to_iso(days), iso, "days_to_iso({days})");
+        assert_eq!(iso_to_days(iso), Some(days), "iso_to_days({iso})");
+    }
+}
+
+#[test]
+fn days_iso_round_trip_over_range() {
+    let mut previous: Option<String> = None;
+    for days in -800_000..=800_000 {
+        let iso = days_to_iso(days);
+        assert_eq!(iso_to_days(&iso), Some(days), "{iso}");
+        if let Some(p) = &previous {
+            // Consecutive days have strictly increasing (non-negative-year) strings.
+            if days > -719_528 {
+                assert!(p < &iso, "{p} !< {iso}");
+            }
+        }
+        previous = Some(iso);
+    }
+    for days in [i32::MIN, i32::MIN + 1, i32::MAX - 1, i32::MAX] {
+        assert_eq!(iso_to_days(&days_to_iso(days)), Some(days));
+    }
+}
+
+#[test]
+fn iso_to_days_rejects_malformed_dates() {
+    for bad in [
+        "",
+        "2015-02-29",
+        "1900-02-29",
+        "2015-13-01",
+        "2015-00-10",
+        "2015-04-31",
+        "2015-01-00",
+        "15-01-01",
+        "2015-1-01",
+        "2015-01-1",
+        "2015-01-01x",
+        "2015-01-01-01",
+        "+2015-01-01",
+        "2015/01/01",
+        "99999999999-01-01",
+    ] {
+        assert_eq!(iso_to_days(bad), None, "{bad:?}");
+    }
+    assert_eq!(iso_to_days("2016-02-29"), Some(16_860));
+}
+
+#[test]
+fn format_parses_and_displays() {
+    assert_eq!("parquet".parse::<Format>(), Ok(Format::Parquet));
+    assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
+    assert_eq!(Format::default(), Format::Parquet);
+    assert_eq!(Format::Csv.extension(), "csv");
+    assert_eq!(Format::Parquet.to_string(), "parquet");
+    let err = "xlsx".parse::<Format>().unwrap_err();
+    assert!(err.contains("parquet") && err.contains("csv") && err.contains("xlsx"));
+}
+
+#[test]
+fn table_len_and_builder() {
+    let t = Table::new("t")
+        .with("a", Column::Bool(vec![true, false]))
+        .with("b", Column::F64(vec![1.0, 2.0]));
+    assert_eq!(t.len(), 2);
+    assert!(!t.is_empty());
+    assert_eq!(t.columns[1].0, "b");
+    assert!(Table::new("x").is_empty());
+}
+
+#[test]
+fn zero_column_table_writes_valid_files() {
+    let dir = TestDir::new("zero-cols");
+    let table = Table::new("z");
+    let pq = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    let reader = SerializedFileReader::new(fs::File::open(&pq).unwrap()).unwrap();
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 0);
+    let csv = write_table(dir.path(), &table, Format::Csv).unwrap();
+    assert_eq!(fs::read(csv).unwrap(), b"");
+}

@@ -1,0 +1,228 @@
+//! Model constants: every tunable coefficient of the engine, its default,
+//! its bounds and the reason or source for the default, in one place.
+//!
+//! A scenario overrides any of them under `[constants.<group>]`; `--set
+//! constants.combat.lethality=0.01` does the same from the command line.
+//! `docs/model.md` explains each equation that uses them. This module owns
+//! the values only; the engine phases own the equations.
+
+macro_rules! constants {
+    ( $( $group:ident : $gty:ident { $( $(#[doc = $doc:literal])* $name:ident = $default:expr, [$lo:expr, $hi:expr]; )* } )* ) => {
+        $(
+            #[doc = concat!("Constants of the `", stringify!($group), "` group.")]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct $gty { $( $(#[doc = $doc])* pub $name: f64, )* }
+            impl Default for $gty {
+                fn default() -> Self { $gty { $( $name: $default, )* } }
+            }
+        )*
+
+        /// All model constants, grouped by the phase that uses them.
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct Constants { $( #[doc = concat!("`[constants.", stringify!($group), "]`")] pub $group: $gty, )* }
+
+        /// Description of one constant, for validation, the schema and the docs.
+        #[derive(Debug, Clone)]
+        pub struct ConstantInfo {
+            /// Group (phase) name.
+            pub group: &'static str,
+            /// Constant name.
+            pub name: &'static str,
+            /// Default value.
+            pub default: f64,
+            /// Smallest allowed value.
+            pub min: f64,
+            /// Largest allowed value.
+            pub max: f64,
+            /// Meaning, unit and source or reason for the default.
+            pub doc: &'static str,
+        }
+
+        impl Constants {
+            /// Every constant with its default, bounds and documentation.
+            pub fn catalogue() -> Vec<ConstantInfo> {
+                vec![ $( $( ConstantInfo {
+                    group: stringify!($group), name: stringify!($name), default: $default,
+                    min: $lo, max: $hi, doc: concat!($($doc, "\n"),*).trim_ascii(),
+                }, )* )* ]
+            }
+            /// Sets a constant by group and name; false if no such constant.
+            pub fn set(&mut self, group: &str, name: &str, value: f64) -> bool {
+                match (group, name) {
+                    $( $( (stringify!($group), stringify!($name)) => { self.$group.$name = value; true } )* )*
+                    _ => false,
+                }
+            }
+            /// Reads a constant by group and name.
+            pub fn get(&self, group: &str, name: &str) -> Option<f64> {
+                match (group, name) {
+                    $( $( (stringify!($group), stringify!($name)) => Some(self.$group.$name), )* )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+constants! {
+    perception: Perception {
+        /// Length scale (km) of the exponential decay of threat with distance
+        /// (C9): an enemy at distance d weighs exp(-d / scale). Assumption:
+        /// 100 km makes an enemy at Ramadi (~110 km from Baghdad) weigh about
+        /// a third of one at the gates, and one at Mosul (~400 km) about 2 %.
+        distance_scale_km = 100.0, [1.0, 10000.0];
+    }
+    supply: Supply {
+        /// Share of an actor's weapons stock issued to its recipient force
+        /// groups per week. Assumption: stocks are distributed within weeks.
+        weapons_issue_rate = 0.5, [0.0, 1.0];
+        /// Morale lost per week by a force group whose upkeep goes fully
+        /// unpaid (scaled by the unpaid share). Assumption.
+        unpaid_morale_loss = 0.1, [0.0, 1.0];
+        /// Share of personnel deserting per week when upkeep goes fully
+        /// unpaid (scaled by the unpaid share). Assumption.
+        unpaid_desertion = 0.05, [0.0, 1.0];
+        /// Money (scenario money units) spent per recruit. 0 by default:
+        /// recruitment costs are folded into upkeep.
+        recruit_cost = 0.0, [0.0, 1.0e9];
+        /// Quality gained per week of training, as a share of the gap to 1
+        /// (quality approaches 1 geometrically). Assumption.
+        training_gain = 0.02, [0.0, 1.0];
+        /// Money per person per week of training. Assumption.
+        training_cost = 0.0, [0.0, 1.0e9];
+    }
+    recruitment: Recruitment {
+        /// Recruitment multiplier of a force group with no equipment at all
+        /// (rises linearly to 1 at one weapon set per fighter): men join a
+        /// force that can arm them (C1). Assumption.
+        unarmed_factor = 0.25, [0.0, 1.0];
+    }
+    combat: Combat {
+        /// Lanchester attrition coefficient per day: casualties inflicted per
+        /// day by one effective fighter engaged. Assumption of the order of
+        /// Helmbold's historical daily loss rates (0.5–2 % per day in
+        /// sustained battle), lowered because a district is not a battlefield.
+        lethality = 0.005, [0.0, 1.0];
+        /// Standard deviation of the log-normal noise (mean 1) on each side's
+        /// attrition rate per engagement; 0 gives the deterministic law.
+        noise = 0.3, [0.0, 3.0];
+        /// Weight of training quality: multiplier 1 + w·(2q − 1), so q = 0.5
+        /// is neutral, q = 1 gives 1 + w. Assumption.
+        quality_weight = 0.5, [0.0, 1.0];
+        /// Weight of morale: multiplier 1 + w·(2m − 1). Assumption.
+        morale_weight = 0.5, [0.0, 1.0];
+        /// Weight of equipment: multiplier 1 + w·(min(e, 1.5) − 1) where e
+        /// is weapon sets per fighter, so a fully armed force is neutral and
+        /// an unarmed one fights at 1 − w. Assumption.
+        equipment_weight = 0.5, [0.0, 1.0];
+        /// Defender's multiplier in urban terrain. Order of magnitude of
+        /// Dupuy's QJM terrain/posture factors (1.3–1.6 for urban defence).
+        terrain_urban = 1.5, [0.1, 10.0];
+        /// Defender's multiplier in rural (cultivated, river valley) terrain.
+        terrain_rural = 1.1, [0.1, 10.0];
+        /// Defender's multiplier in open desert.
+        terrain_desert = 1.0, [0.1, 10.0];
+        /// Defender's multiplier in mountains (Dupuy: rugged terrain 1.3–1.5).
+        terrain_mountain = 1.4, [0.1, 10.0];
+        /// Extra multiplier for a side ordered to `defend` a region (Dupuy's
+        /// hasty defence ≈ 1.3).
+        defend_posture = 1.3, [0.1, 10.0];
+        /// Morale lost by a force group per unit share of its personnel lost
+        /// in a tick (losing 10 % costs 0.1 × this). Assumption.
+        morale_per_loss = 1.0, [0.0, 100.0];
+        /// Morale gained by the side that takes a region. Assumption.
+        victory_morale = 0.05, [0.0, 1.0];
+    }
+    air: Air {
+        /// Largest extra combat multiplier that air support gives the
+        /// supported side (C7): 1 + max_bonus · s/(s + half_saturation).
+        /// Assumption.
+        max_bonus = 0.5, [0.0, 10.0];
+        /// Sorties per week at which air support gives half its largest bonus.
+        /// Assumption.
+        half_saturation = 20.0, [0.001, 1.0e6];
+        /// Enemy fighters killed per air strike. Assumption: coalition
+        /// statements in 2015 claimed on the order of 10,000 ISIS fighters
+        /// killed for some 4,000+ strikes in Iraq and Syria, i.e. ≈ 1–3.
+        kills_per_strike = 1.5, [0.0, 1000.0];
+    }
+    rout: Rout {
+        /// A force group routs from a region when its local morale —
+        /// morale − loss_weight·(share lost this tick) −
+        /// odds_weight·ln(enemy/own effective strength) — falls below this.
+        threshold = 0.1, [0.0, 1.0];
+        /// Weight of this tick's local loss share in local morale.
+        loss_weight = 2.0, [0.0, 100.0];
+        /// Weight of the log force ratio in local morale.
+        odds_weight = 0.25, [0.0, 100.0];
+        /// Share of a routed detachment that deserts (goes home, or is lost
+        /// if the group recruits from no identity); the rest retreats.
+        desert_share = 0.5, [0.0, 1.0];
+        /// Share of the routed detachment's equipment abandoned and captured
+        /// by the strongest enemy group in the region (C6).
+        abandon_share = 0.8, [0.0, 1.0];
+        /// Morale shock to the whole group, per unit share of the group that
+        /// routed.
+        morale_shock = 1.0, [0.0, 100.0];
+    }
+    morale: Morale {
+        /// Share of the gap to a group's initial morale recovered per week.
+        recovery = 0.05, [0.0, 1.0];
+    }
+    control: Control {
+        /// Force ratio (effective strength) at which a side takes a region
+        /// from a present defender: the classic 3:1 rule of thumb.
+        dominance = 3.0, [1.0, 100.0];
+        /// Personnel below which a presence is ignored for control.
+        min_presence = 50.0, [0.0, 1.0e9];
+    }
+    attitudes: Attitudes {
+        /// Weekly rise of grievance (as a share of the gap to 1) of an
+        /// identity excluded by the actor controlling its region (C1).
+        exclusion_rate = 0.02, [0.0, 1.0];
+        /// Weekly rise of grievance per unit of insecurity (combat deaths as
+        /// a share of the region's population, times casualty_scale).
+        insecurity_rate = 0.2, [0.0, 10.0];
+        /// Deaths per inhabitant at which insecurity saturates is
+        /// 1/casualty_scale (100 → 1 % of the population).
+        casualty_scale = 100.0, [0.0, 1.0e9];
+        /// Weekly rise of grievance at saturated abuse by militias of another
+        /// identity (C8).
+        abuse_rate = 0.05, [0.0, 1.0];
+        /// Militia fighters of another identity per inhabitant at which abuse
+        /// saturates (0.01: one fighter per hundred residents).
+        abuse_saturation = 0.01, [1.0e-9, 1.0];
+        /// Weekly relaxation of grievance towards its baseline.
+        relaxation = 0.01, [0.0, 1.0];
+        /// Share by which political inclusion lowers the grievance baseline (C1).
+        inclusion_relief = 0.5, [0.0, 1.0];
+        /// Weekly rate at which support moves towards its target.
+        support_rate = 0.1, [0.0, 1.0];
+        /// Shift of the support target per unit change of grievance: away
+        /// from actors that exclude the group, towards their enemies.
+        grievance_support = 0.8, [0.0, 10.0];
+        /// Fall of support for a militia's owner per unit of abuse (C8).
+        abuse_support = 0.5, [0.0, 10.0];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_within_bounds_and_are_documented() {
+        for c in Constants::catalogue() {
+            assert!(c.min <= c.default && c.default <= c.max, "{}.{}", c.group, c.name);
+            assert!(!c.doc.is_empty(), "{}.{} has no doc", c.group, c.name);
+        }
+    }
+
+    #[test]
+    fn set_and_get_round_trip() {
+        let mut c = Constants::default();
+        assert!(c.set("combat", "lethality", 0.01));
+        assert_eq!(c.get("combat", "lethality"), Some(0.01));
+        assert!(!c.set("combat", "nope", 1.0));
+    }
+}

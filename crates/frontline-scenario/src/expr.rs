@@ -1,0 +1,858 @@
+//! The rule language: small, typed, safe expressions over the theatre state.
+//!
+//! Grammar (no loops, no assignment, no user functions):
+//!
+//! ```text
+//! expr    := or
+//! or      := and ("or" and)*
+//! and     := not ("and" not)*
+//! not     := "not" not | cmp
+//! cmp     := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+//! sum     := product (("+" | "-") product)*
+//! product := unary (("*" | "/") unary)*
+//! unary   := "-" unary | atom
+//! atom    := number | date | "true" | "false" | "tick" | "date"
+//!          | parameter | function "(" args ")" | "(" expr ")"
+//! ```
+//!
+//! Types are number, boolean and date; dates compare with dates and
+//! `date - date` is a number of days. Identifiers in function arguments are
+//! resolved to actor, region, force-group or identity indices once, when the
+//! scenario is loaded; evaluation never looks up a name or re-parses text.
+//!
+//! Owns parsing, type checking and evaluation. The state it reads is behind
+//! the [`World`] trait, which the engine implements; this module must not
+//! depend on the engine.
+
+use crate::date::{parse_day, Day};
+use crate::diag::{choice_hint, Diagnostic, Loc};
+
+/// The static type of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// A real number.
+    Num,
+    /// True or false.
+    Bool,
+    /// A calendar day.
+    Date,
+}
+
+impl Type {
+    fn name(self) -> &'static str {
+        match self {
+            Type::Num => "number",
+            Type::Bool => "boolean",
+            Type::Date => "date",
+        }
+    }
+}
+
+/// A question the expression asks of the theatre state; indices are resolved.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)] // fields are self-describing indices
+pub enum Query {
+    /// Threat to an actor: its most threatened key region, or one region.
+    Threat { actor: usize, region: Option<usize> },
+    /// 1 if the actor controls the region.
+    Controls { actor: usize, region: usize },
+    /// 1 if the region is contested.
+    Contested { region: usize },
+    /// Personnel of a force group, in all regions or in one.
+    Strength { force: usize, region: Option<usize> },
+    /// Personnel of all of an actor's active groups, in all regions or one.
+    ActorStrength { actor: usize, region: Option<usize> },
+    /// Effective strength of the actor and its allies over that of their enemies, in a region.
+    Ratio { actor: usize, region: usize },
+    /// Money of an actor.
+    Money { actor: usize },
+    /// Weapons stock of an actor.
+    Weapons { actor: usize },
+    /// Equipment of a force group.
+    Equipment { force: usize },
+    /// Morale of a force group.
+    Morale { force: usize },
+    /// Quality of a force group.
+    Quality { force: usize },
+    /// Grievance of an identity in a region.
+    Grievance { identity: usize, region: usize },
+    /// Support of an identity for an actor in a region.
+    Support { identity: usize, actor: usize, region: usize },
+    /// Number of regions an actor controls.
+    RegionsHeld { actor: usize },
+    /// Population of the regions an actor controls.
+    PopulationHeld { actor: usize },
+    /// 1 if the force group is active.
+    Active { force: usize },
+}
+
+/// What an expression can read. The engine implements it over its state.
+pub trait World {
+    /// Answers a query (booleans as 1.0 / 0.0).
+    fn query(&self, q: &Query) -> f64;
+    /// Current value of parameter `i`.
+    fn param(&self, i: usize) -> f64;
+    /// Current tick (0-based).
+    fn tick(&self) -> f64;
+    /// Current day (days since 1970-01-01).
+    fn today(&self) -> f64;
+}
+
+/// Binary arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arith {
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// / (division by zero gives 0, never NaN)
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cmp {
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+    /// ==
+    Eq,
+    /// !=
+    Ne,
+}
+
+/// A type-checked expression with resolved names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A constant (numbers, dates as day numbers, booleans as 1/0).
+    Const(f64),
+    /// A parameter's current value.
+    Param(usize),
+    /// The current tick.
+    Tick,
+    /// The current day.
+    Today,
+    /// Negation.
+    Neg(Box<Expr>),
+    /// Logical not.
+    Not(Box<Expr>),
+    /// Arithmetic.
+    Arith(Arith, Box<Expr>, Box<Expr>),
+    /// Comparison.
+    Cmp(Cmp, Box<Expr>, Box<Expr>),
+    /// Logical and (short-circuit).
+    And(Box<Expr>, Box<Expr>),
+    /// Logical or (short-circuit).
+    Or(Box<Expr>, Box<Expr>),
+    /// min(a, b)
+    Min(Box<Expr>, Box<Expr>),
+    /// max(a, b)
+    Max(Box<Expr>, Box<Expr>),
+    /// abs(a)
+    Abs(Box<Expr>),
+    /// A question about the state.
+    Query(Query),
+}
+
+impl Expr {
+    /// Evaluates to a number (booleans are 1 or 0, dates are day numbers).
+    pub fn eval(&self, w: &dyn World) -> f64 {
+        match self {
+            Expr::Const(x) => *x,
+            Expr::Param(i) => w.param(*i),
+            Expr::Tick => w.tick(),
+            Expr::Today => w.today(),
+            Expr::Neg(a) => -a.eval(w),
+            Expr::Not(a) => f64::from(a.eval(w) == 0.0),
+            Expr::Arith(op, a, b) => {
+                let (x, y) = (a.eval(w), b.eval(w));
+                match op {
+                    Arith::Add => x + y,
+                    Arith::Sub => x - y,
+                    Arith::Mul => x * y,
+                    Arith::Div => {
+                        if y == 0.0 {
+                            0.0
+                        } else {
+                            x / y
+                        }
+                    }
+                }
+            }
+            Expr::Cmp(op, a, b) => {
+                let (x, y) = (a.eval(w), b.eval(w));
+                f64::from(match op {
+                    Cmp::Lt => x < y,
+                    Cmp::Le => x <= y,
+                    Cmp::Gt => x > y,
+                    Cmp::Ge => x >= y,
+                    Cmp::Eq => x == y,
+                    Cmp::Ne => x != y,
+                })
+            }
+            Expr::And(a, b) => f64::from(a.eval(w) != 0.0 && b.eval(w) != 0.0),
+            Expr::Or(a, b) => f64::from(a.eval(w) != 0.0 || b.eval(w) != 0.0),
+            Expr::Min(a, b) => a.eval(w).min(b.eval(w)),
+            Expr::Max(a, b) => a.eval(w).max(b.eval(w)),
+            Expr::Abs(a) => a.eval(w).abs(),
+            Expr::Query(q) => w.query(q),
+        }
+    }
+
+    /// Evaluates a boolean expression.
+    pub fn holds(&self, w: &dyn World) -> bool {
+        self.eval(w) != 0.0
+    }
+
+    /// True if the expression reads only constants and parameters.
+    pub fn is_static(&self) -> bool {
+        match self {
+            Expr::Const(_) | Expr::Param(_) => true,
+            Expr::Tick | Expr::Today | Expr::Query(_) => false,
+            Expr::Neg(a) | Expr::Not(a) | Expr::Abs(a) => a.is_static(),
+            Expr::Arith(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) | Expr::Min(a, b) | Expr::Max(a, b) => {
+                a.is_static() && b.is_static()
+            }
+        }
+    }
+}
+
+/// The names an expression may use, in index order.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    /// Actor ids.
+    pub actors: &'a [String],
+    /// Region ids.
+    pub regions: &'a [String],
+    /// Force group ids.
+    pub forces: &'a [String],
+    /// Identity ids.
+    pub identities: &'a [String],
+    /// Parameter ids.
+    pub params: &'a [String],
+}
+
+/// Where expression text sits in a scenario file, for error positions.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Location of the TOML string value (including its quotes).
+    pub loc: Loc,
+    /// Byte offset of the expression text within that span (1 for `"…"`).
+    pub offset: usize,
+}
+
+impl Origin {
+    /// The origin of a string value whose source text is `raw` (as written, with quotes).
+    pub fn of_string(loc: &Loc, raw: &str) -> Origin {
+        let offset = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3 + usize::from(raw[3..].starts_with('\n'))
+        } else if raw.starts_with('"') || raw.starts_with('\'') {
+            1
+        } else {
+            0
+        };
+        Origin { loc: loc.clone(), offset }
+    }
+    fn at(&self, span: std::ops::Range<usize>) -> Loc {
+        let base = self.loc.span.start + self.offset;
+        let end = (base + span.end).min(self.loc.span.end.max(base + span.end));
+        Loc::new(self.loc.file, base + span.start..end)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Date(Day),
+    Ident(String),
+    Op(&'static str),
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>, Diagnostic> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == b'.' && i + 1 < b.len() && b[i + 1].is_ascii_digit()) {
+            // A date YYYY-MM-DD, or a number.
+            if i + 10 <= b.len()
+                && b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && b[i + 4] == b'-'
+                && b[i + 5..i + 7].iter().all(u8::is_ascii_digit)
+                && b[i + 7] == b'-'
+                && b[i + 8..i + 10].iter().all(u8::is_ascii_digit)
+            {
+                let text = &src[i..i + 10];
+                let day = parse_day(text).ok_or_else(|| {
+                    Diagnostic::at(&origin.at(i..i + 10), format!("`{text}` is not a valid date"))
+                        .expected("a date like 2014-06-01")
+                })?;
+                i += 10;
+                out.push((Tok::Date(day), start..i));
+                continue;
+            }
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'_') {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+                i += 1;
+                if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+                    i += 1;
+                }
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            let text = src[start..i].replace('_', "");
+            let x: f64 = text.parse().map_err(|_| {
+                Diagnostic::at(&origin.at(start..i), format!("malformed number `{}`", &src[start..i]))
+                    .expected("a number like 42, 0.5 or 1e6")
+            })?;
+            out.push((Tok::Num(x), start..i));
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+                i += 1;
+            }
+            out.push((Tok::Ident(src[start..i].to_string()), start..i));
+            continue;
+        }
+        let two = if i + 1 < b.len() { &src[i..i + 2] } else { "" };
+        let op2 = ["<=", ">=", "==", "!=", "&&", "||"].into_iter().find(|o| *o == two);
+        if let Some(op) = op2 {
+            let op = match op {
+                "&&" => "and",
+                "||" => "or",
+                o => o,
+            };
+            i += 2;
+            out.push((Tok::Op(op), start..i));
+            continue;
+        }
+        let tok = match c {
+            b'(' => Tok::LParen,
+            b')' => Tok::RParen,
+            b',' => Tok::Comma,
+            b'+' => Tok::Op("+"),
+            b'-' => Tok::Op("-"),
+            b'*' => Tok::Op("*"),
+            b'/' => Tok::Op("/"),
+            b'<' => Tok::Op("<"),
+            b'>' => Tok::Op(">"),
+            b'!' => Tok::Op("not"),
+            _ => {
+                let ch = src[i..].chars().next().unwrap_or('?');
+                return Err(Diagnostic::at(&origin.at(i..i + ch.len_utf8()), format!("unexpected character `{ch}`"))
+                    .expected("a number, a name, an operator (+ - * / < <= > >= == != and or not) or parentheses"));
+            }
+        };
+        i += 1;
+        out.push((tok, start..i));
+    }
+    out.push((Tok::End, b.len()..b.len()));
+    Ok(out)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum ArgKind {
+    Actor,
+    Region,
+    Force,
+    Identity,
+    Num,
+}
+
+impl ArgKind {
+    fn name(self) -> &'static str {
+        match self {
+            ArgKind::Actor => "an actor id",
+            ArgKind::Region => "a region id",
+            ArgKind::Force => "a force group id",
+            ArgKind::Identity => "an identity id",
+            ArgKind::Num => "a number",
+        }
+    }
+}
+
+/// The functions of the language: name, signatures, result type, description.
+pub const FUNCTIONS: &[(&str, &str, &str)] = &[
+    ("threat", "threat(actor) | threat(actor, region)", "perceived threat in [0, 1] to the actor's most threatened key region, or to one region"),
+    ("controls", "controls(actor, region)", "true if the actor controls the region"),
+    ("contested", "contested(region)", "true if hostile forces contest the region"),
+    ("strength", "strength(force) | strength(force, region)", "personnel of a force group"),
+    ("actor_strength", "actor_strength(actor) | actor_strength(actor, region)", "personnel of all the actor's active groups"),
+    ("ratio", "ratio(actor, region)", "effective strength of the actor's side over its enemies' in the region (large if no enemy)"),
+    ("money", "money(actor)", "the actor's money"),
+    ("weapons", "weapons(actor)", "the actor's weapons stock"),
+    ("equipment", "equipment(force)", "weapon sets held by a force group"),
+    ("morale", "morale(force)", "morale of a force group in [0, 1]"),
+    ("quality", "quality(force)", "training quality of a force group in [0, 1]"),
+    ("grievance", "grievance(identity, region)", "grievance in [0, 1]"),
+    ("support", "support(identity, actor, region)", "support in [-1, 1]"),
+    ("regions_held", "regions_held(actor)", "number of regions the actor controls"),
+    ("population_held", "population_held(actor)", "population of the regions the actor controls"),
+    ("active", "active(force)", "true if the force group is active"),
+    ("min", "min(x, y)", "smaller of two numbers"),
+    ("max", "max(x, y)", "larger of two numbers"),
+    ("abs", "abs(x)", "absolute value"),
+];
+
+struct Parser<'a> {
+    toks: Vec<(Tok, std::ops::Range<usize>)>,
+    pos: usize,
+    names: &'a Names<'a>,
+    origin: &'a Origin,
+    static_only: bool,
+}
+
+type Typed = (Expr, Type);
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos].0
+    }
+    fn span(&self) -> std::ops::Range<usize> {
+        self.toks[self.pos].1.clone()
+    }
+    fn next(&mut self) -> (Tok, std::ops::Range<usize>) {
+        let t = self.toks[self.pos].clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+    fn err(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.origin.at(span), msg)
+    }
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Tok::Op(o) if *o == op) || matches!(self.peek(), Tok::Ident(s) if s == op && (op == "and" || op == "or" || op == "not"))
+    }
+    fn expect_type(&self, t: Type, want: Type, span: std::ops::Range<usize>, ctx: &str) -> Result<(), Diagnostic> {
+        if t == want {
+            Ok(())
+        } else {
+            Err(self.err(span, format!("type error: {ctx} needs a {}, found a {}", want.name(), t.name()))
+                .expected(format!("a {} expression", want.name())))
+        }
+    }
+
+    fn or(&mut self) -> Result<Typed, Diagnostic> {
+        let s0 = self.span().start;
+        let mut lhs = self.and()?;
+        while self.is_op("or") {
+            self.next();
+            let rhs = self.and()?;
+            let end = self.toks[self.pos.saturating_sub(1)].1.end;
+            self.expect_type(lhs.1, Type::Bool, s0..end, "`or`")?;
+            self.expect_type(rhs.1, Type::Bool, s0..end, "`or`")?;
+            lhs = (Expr::Or(Box::new(lhs.0), Box::new(rhs.0)), Type::Bool);
+        }
+        Ok(lhs)
+    }
+    fn and(&mut self) -> Result<Typed, Diagnostic> {
+        let s0 = self.span().start;
+        let mut lhs = self.not()?;
+        while self.is_op("and") {
+            self.next();
+            let rhs = self.not()?;
+            let end = self.toks[self.pos.saturating_sub(1)].1.end;
+            self.expect_type(lhs.1, Type::Bool, s0..end, "`and`")?;
+            self.expect_type(rhs.1, Type::Bool, s0..end, "`and`")?;
+            lhs = (Expr::And(Box::new(lhs.0), Box::new(rhs.0)), Type::Bool);
+        }
+        Ok(lhs)
+    }
+    fn not(&mut self) -> Result<Typed, Diagnostic> {
+        if self.is_op("not") {
+            let sp = self.next().1;
+            let (e, t) = self.not()?;
+            self.expect_type(t, Type::Bool, sp, "`not`")?;
+            return Ok((Expr::Not(Box::new(e)), Type::Bool));
+        }
+        self.cmp()
+    }
+    fn cmp(&mut self) -> Result<Typed, Diagnostic> {
+        let s0 = self.span().start;
+        let lhs = self.sum()?;
+        let op = match self.peek() {
+            Tok::Op("<") => Cmp::Lt,
+            Tok::Op("<=") => Cmp::Le,
+            Tok::Op(">") => Cmp::Gt,
+            Tok::Op(">=") => Cmp::Ge,
+            Tok::Op("==") => Cmp::Eq,
+            Tok::Op("!=") => Cmp::Ne,
+            _ => return Ok(lhs),
+        };
+        self.next();
+        let rhs = self.sum()?;
+        let end = self.toks[self.pos.saturating_sub(1)].1.end;
+        if lhs.1 != rhs.1 || (lhs.1 == Type::Bool && !matches!(op, Cmp::Eq | Cmp::Ne)) {
+            return Err(self
+                .err(s0..end, format!("type error: cannot compare a {} with a {}", lhs.1.name(), rhs.1.name()))
+                .expected("two numbers or two dates"));
+        }
+        Ok((Expr::Cmp(op, Box::new(lhs.0), Box::new(rhs.0)), Type::Bool))
+    }
+    fn sum(&mut self) -> Result<Typed, Diagnostic> {
+        let s0 = self.span().start;
+        let mut lhs = self.product()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Op("+") => Arith::Add,
+                Tok::Op("-") => Arith::Sub,
+                _ => return Ok(lhs),
+            };
+            self.next();
+            let rhs = self.product()?;
+            let end = self.toks[self.pos.saturating_sub(1)].1.end;
+            let ty = match (lhs.1, rhs.1, op) {
+                (Type::Num, Type::Num, _) => Type::Num,
+                (Type::Date, Type::Date, Arith::Sub) => Type::Num,
+                (Type::Date, Type::Num, _) => Type::Date,
+                _ => {
+                    return Err(self
+                        .err(s0..end, format!("type error: cannot apply `{}` to a {} and a {}", if op == Arith::Add { "+" } else { "-" }, lhs.1.name(), rhs.1.name()))
+                        .expected("numbers (or date ± days, or date − date)"));
+                }
+            };
+            lhs = (Expr::Arith(op, Box::new(lhs.0), Box::new(rhs.0)), ty);
+        }
+    }
+    fn product(&mut self) -> Result<Typed, Diagnostic> {
+        let s0 = self.span().start;
+        let mut lhs = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Op("*") => Arith::Mul,
+                Tok::Op("/") => Arith::Div,
+                _ => return Ok(lhs),
+            };
+            self.next();
+            let rhs = self.unary()?;
+            let end = self.toks[self.pos.saturating_sub(1)].1.end;
+            self.expect_type(lhs.1, Type::Num, s0..end, "`*` and `/`")?;
+            self.expect_type(rhs.1, Type::Num, s0..end, "`*` and `/`")?;
+            lhs = (Expr::Arith(op, Box::new(lhs.0), Box::new(rhs.0)), Type::Num);
+        }
+    }
+    fn unary(&mut self) -> Result<Typed, Diagnostic> {
+        if matches!(self.peek(), Tok::Op("-")) {
+            let sp = self.next().1;
+            let (e, t) = self.unary()?;
+            self.expect_type(t, Type::Num, sp, "unary `-`")?;
+            return Ok((Expr::Neg(Box::new(e)), Type::Num));
+        }
+        self.atom()
+    }
+    fn atom(&mut self) -> Result<Typed, Diagnostic> {
+        let (tok, span) = self.next();
+        match tok {
+            Tok::Num(x) => Ok((Expr::Const(x), Type::Num)),
+            Tok::Date(d) => Ok((Expr::Const(d as f64), Type::Date)),
+            Tok::LParen => {
+                let e = self.or()?;
+                match self.next() {
+                    (Tok::RParen, _) => Ok(e),
+                    (_, sp) => Err(self.err(sp, "missing `)`").expected("`)` to close the parenthesis")),
+                }
+            }
+            Tok::Ident(name) => {
+                if matches!(self.peek(), Tok::LParen) {
+                    return self.call(&name, span);
+                }
+                match name.as_str() {
+                    "true" => return Ok((Expr::Const(1.0), Type::Bool)),
+                    "false" => return Ok((Expr::Const(0.0), Type::Bool)),
+                    _ => {}
+                }
+                if !self.static_only {
+                    match name.as_str() {
+                        "tick" => return Ok((Expr::Tick, Type::Num)),
+                        "date" => return Ok((Expr::Today, Type::Date)),
+                        _ => {}
+                    }
+                }
+                if let Some(i) = self.names.params.iter().position(|p| *p == name) {
+                    return Ok((Expr::Param(i), Type::Num));
+                }
+                let mut cands: Vec<&str> = self.names.params.iter().map(String::as_str).collect();
+                if !self.static_only {
+                    cands.extend(["tick", "date"]);
+                }
+                let what = if self.static_only { "only numbers and parameters can be used here" } else { "a parameter, `tick`, `date`, or a function call" };
+                Err(self
+                    .err(span, format!("unknown name `{name}`"))
+                    .expected(what.to_string())
+                    .hint(choice_hint(&name, &cands)))
+            }
+            Tok::End => Err(self.err(span, "unexpected end of expression").expected("a value after this")),
+            t => Err(self.err(span, format!("unexpected {}", describe(&t))).expected("a number, date, name or `(`")),
+        }
+    }
+
+    fn ident_arg(&mut self, kind: ArgKind, fname: &str) -> Result<usize, Diagnostic> {
+        let (tok, span) = self.next();
+        let Tok::Ident(id) = tok else {
+            return Err(self.err(span, format!("`{fname}` expects {} here", kind.name())).expected(kind.name()));
+        };
+        let list = match kind {
+            ArgKind::Actor => self.names.actors,
+            ArgKind::Region => self.names.regions,
+            ArgKind::Force => self.names.forces,
+            ArgKind::Identity => self.names.identities,
+            ArgKind::Num => unreachable!(),
+        };
+        list.iter().position(|x| *x == id).ok_or_else(|| {
+            let cands: Vec<&str> = list.iter().map(String::as_str).collect();
+            self.err(span, format!("unknown {} `{id}` in `{fname}(…)`", &kind.name()[kind.name().find(' ').unwrap_or(0) + 1..]))
+                .expected(kind.name())
+                .hint(choice_hint(&id, &cands))
+        })
+    }
+
+    fn call(&mut self, name: &str, name_span: std::ops::Range<usize>) -> Result<Typed, Diagnostic> {
+        use ArgKind::*;
+        let sigs: &[&[ArgKind]] = match name {
+            "threat" => &[&[Actor], &[Actor, Region]],
+            "controls" => &[&[Actor, Region]],
+            "contested" => &[&[Region]],
+            "strength" => &[&[Force], &[Force, Region]],
+            "actor_strength" => &[&[Actor], &[Actor, Region]],
+            "ratio" => &[&[Actor, Region]],
+            "money" | "weapons" | "regions_held" | "population_held" => &[&[Actor]],
+            "equipment" | "morale" | "quality" | "active" => &[&[Force]],
+            "grievance" => &[&[Identity, Region]],
+            "support" => &[&[Identity, Actor, Region]],
+            "min" | "max" => &[&[Num, Num]],
+            "abs" => &[&[Num]],
+            _ => {
+                let cands: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
+                return Err(self
+                    .err(name_span, format!("unknown function `{name}`"))
+                    .expected("one of the rule language's functions")
+                    .hint(choice_hint(name, &cands)));
+            }
+        };
+        let is_math = matches!(name, "min" | "max" | "abs");
+        if self.static_only && !is_math {
+            return Err(self
+                .err(name_span, format!("`{name}(…)` reads the state of a run, which does not exist yet here"))
+                .expected("numbers, parameters and min/max/abs")
+                .hint("state queries belong in rule conditions and tactic amounts"));
+        }
+        let sig_text = FUNCTIONS.iter().find(|f| f.0 == name).map(|f| f.1).unwrap_or(name);
+        self.next(); // (
+        let mut ids: Vec<usize> = Vec::new();
+        let mut nums: Vec<Expr> = Vec::new();
+        let max_len = sigs.iter().map(|s| s.len()).max().unwrap_or(0);
+        let mut n = 0;
+        if !matches!(self.peek(), Tok::RParen) {
+            loop {
+                if n >= max_len {
+                    return Err(self.err(self.span(), format!("too many arguments to `{name}`")).expected(sig_text.to_string()));
+                }
+                // The kind of the n-th argument is the same in every signature that has one.
+                let kind = sigs.iter().find(|s| s.len() > n).map(|s| s[n]).unwrap_or(Num);
+                if kind == Num {
+                    let sp = self.span();
+                    let (e, t) = self.or()?;
+                    self.expect_type(t, Type::Num, sp, &format!("`{name}`"))?;
+                    nums.push(e);
+                } else {
+                    ids.push(self.ident_arg(kind, name)?);
+                }
+                n += 1;
+                match self.peek() {
+                    Tok::Comma => {
+                        self.next();
+                    }
+                    Tok::RParen => break,
+                    _ => return Err(self.err(self.span(), format!("expected `,` or `)` in `{name}(…)`")).expected(sig_text.to_string())),
+                }
+            }
+        }
+        let close = self.next().1;
+        if !sigs.iter().any(|s| s.len() == n) {
+            return Err(self
+                .err(name_span.start..close.end, format!("`{name}` takes {} argument(s), found {n}", sigs.iter().map(|s| s.len().to_string()).collect::<Vec<_>>().join(" or ")))
+                .expected(sig_text.to_string()));
+        }
+        let opt = |i: usize| ids.get(i).copied();
+        let q = |q: Query| Ok((Expr::Query(q), if matches!(name, "controls" | "contested" | "active") { Type::Bool } else { Type::Num }));
+        match name {
+            "threat" => q(Query::Threat { actor: ids[0], region: opt(1) }),
+            "controls" => q(Query::Controls { actor: ids[0], region: ids[1] }),
+            "contested" => q(Query::Contested { region: ids[0] }),
+            "strength" => q(Query::Strength { force: ids[0], region: opt(1) }),
+            "actor_strength" => q(Query::ActorStrength { actor: ids[0], region: opt(1) }),
+            "ratio" => q(Query::Ratio { actor: ids[0], region: ids[1] }),
+            "money" => q(Query::Money { actor: ids[0] }),
+            "weapons" => q(Query::Weapons { actor: ids[0] }),
+            "regions_held" => q(Query::RegionsHeld { actor: ids[0] }),
+            "population_held" => q(Query::PopulationHeld { actor: ids[0] }),
+            "equipment" => q(Query::Equipment { force: ids[0] }),
+            "morale" => q(Query::Morale { force: ids[0] }),
+            "quality" => q(Query::Quality { force: ids[0] }),
+            "active" => q(Query::Active { force: ids[0] }),
+            "grievance" => q(Query::Grievance { identity: ids[0], region: ids[1] }),
+            "support" => q(Query::Support { identity: ids[0], actor: ids[1], region: ids[2] }),
+            "abs" => Ok((Expr::Abs(Box::new(nums.remove(0))), Type::Num)),
+            _ => {
+                let b = nums.pop().unwrap();
+                let a = nums.pop().unwrap();
+                Ok((if name == "min" { Expr::Min(Box::new(a), Box::new(b)) } else { Expr::Max(Box::new(a), Box::new(b)) }, Type::Num))
+            }
+        }
+    }
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Num(x) => format!("number {x}"),
+        Tok::Date(_) => "date".into(),
+        Tok::Ident(s) => format!("name `{s}`"),
+        Tok::Op(o) => format!("operator `{o}`"),
+        Tok::LParen => "`(`".into(),
+        Tok::RParen => "`)`".into(),
+        Tok::Comma => "`,`".into(),
+        Tok::End => "end of expression".into(),
+    }
+}
+
+/// Parses and type-checks `src`, which must have type `want`. With
+/// `static_only`, only constants, parameters and min/max/abs are allowed
+/// (for quantities fixed when the model is built).
+pub fn compile(src: &str, want: Type, names: &Names<'_>, origin: &Origin, static_only: bool) -> Result<Expr, Diagnostic> {
+    let toks = lex(src, origin)?;
+    let mut p = Parser { toks, pos: 0, names, origin, static_only };
+    if matches!(p.peek(), Tok::End) {
+        return Err(p.err(0..src.len(), "empty expression").expected(format!("a {} expression", want.name())));
+    }
+    let (e, t) = p.or()?;
+    if !matches!(p.peek(), Tok::End) {
+        let sp = p.span();
+        let d = describe(p.peek());
+        return Err(p.err(sp, format!("unexpected {d} after a complete expression")).hint("join conditions with `and` / `or`"));
+    }
+    if t != want {
+        return Err(p
+            .err(0..src.len(), format!("type error: this is a {} expression", t.name()))
+            .expected(format!("a {} expression", want.name()))
+            .hint(if want == Type::Bool { "compare it, e.g. `… > 0.5`" } else { "use a numeric expression" }));
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct W;
+    impl World for W {
+        fn query(&self, q: &Query) -> f64 {
+            match q {
+                Query::Threat { .. } => 0.7,
+                Query::Controls { actor, .. } => f64::from(*actor == 1),
+                _ => 10.0,
+            }
+        }
+        fn param(&self, i: usize) -> f64 {
+            [0.25, 4.0][i]
+        }
+        fn tick(&self) -> f64 {
+            3.0
+        }
+        fn today(&self) -> f64 {
+            parse_day("2014-10-01").unwrap() as f64
+        }
+    }
+
+    fn names() -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        (s(&["gov", "isis"]), s(&["baghdad", "ramadi"]), s(&["army"]), s(&["sunni"]), s(&["distrust", "k"]))
+    }
+
+    fn run(src: &str, want: Type) -> Result<f64, Diagnostic> {
+        let (a, r, f, i, p) = names();
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let o = Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 };
+        compile(src, want, &n, &o, false).map(|e| e.eval(&W))
+    }
+
+    #[test]
+    fn arithmetic_precedence_and_params() {
+        assert_eq!(run("1 + 2 * 3", Type::Num).unwrap(), 7.0);
+        assert_eq!(run("(1 + 2) * 3", Type::Num).unwrap(), 9.0);
+        assert_eq!(run("-distrust + k / 2", Type::Num).unwrap(), 1.75);
+        assert_eq!(run("1 / 0", Type::Num).unwrap(), 0.0);
+        assert_eq!(run("max(1, min(5, 3))", Type::Num).unwrap(), 3.0);
+    }
+
+    #[test]
+    fn booleans_queries_and_dates() {
+        assert_eq!(run("threat(gov, baghdad) > 0.5 and date >= 2014-09-01", Type::Bool).unwrap(), 1.0);
+        assert_eq!(run("controls(isis, ramadi) and not controls(gov, ramadi)", Type::Bool).unwrap(), 1.0);
+        assert_eq!(run("date - 2014-09-01 == 30", Type::Bool).unwrap(), 1.0);
+        assert_eq!(run("tick < 2 or threat(gov) < 0.1", Type::Bool).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn type_errors_are_reported() {
+        let e = run("threat(gov) and true", Type::Bool).unwrap_err();
+        assert!(e.message.contains("type error"), "{e:?}");
+        let e = run("1 + 2", Type::Bool).unwrap_err();
+        assert!(e.message.contains("number expression"), "{e:?}");
+        let e = run("date > 3", Type::Bool).unwrap_err();
+        assert!(e.message.contains("cannot compare a date with a number"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_names_get_hints_and_positions() {
+        let e = run("threat(gvo) > 1", Type::Bool).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `gov`?"));
+        // Offset 1 for the opening quote, 7 into the text.
+        assert_eq!(e.loc.unwrap().span.start, 8);
+        let e = run("thret(gov) > 1", Type::Bool).unwrap_err();
+        assert!(e.message.contains("unknown function `thret`"));
+        let e = run("distrst > 1", Type::Bool).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `distrust`?"));
+    }
+
+    #[test]
+    fn syntax_errors() {
+        assert!(run("(1 + 2", Type::Num).unwrap_err().message.contains("missing `)`"));
+        assert!(run("1 +", Type::Num).unwrap_err().message.contains("unexpected end"));
+        assert!(run("1 2", Type::Num).unwrap_err().message.contains("after a complete expression"));
+        assert!(run("threat(gov, ramadi, 1)", Type::Num).unwrap_err().message.contains("too many arguments"));
+        assert!(run("1 $ 2", Type::Num).unwrap_err().message.contains("unexpected character"));
+        assert!(run("", Type::Num).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn static_mode_rejects_state() {
+        let (a, r, f, i, p) = names();
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let o = Origin { loc: Loc::new(0, 0..20), offset: 1 };
+        assert!(compile("threat(gov)", Type::Num, &n, &o, true).is_err());
+        assert!(compile("tick", Type::Num, &n, &o, true).is_err());
+        assert!(compile("k * 2", Type::Num, &n, &o, true).unwrap().is_static());
+    }
+}

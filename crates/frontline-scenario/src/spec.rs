@@ -1,0 +1,331 @@
+//! The scenario file format as written by users: one struct per TOML table,
+//! each declared with `record!` so that its decoder and JSON Schema cannot
+//! drift apart. Field doc comments are the format's reference documentation
+//! (they become the schema's descriptions).
+//!
+//! Owns the shape of the format only. Cross-references, sums and bounds are
+//! checked by `model`, which turns a `ScenarioSpec` into a validated `Model`.
+
+use crate::decode::{At, Date, Map, Quantity};
+use crate::{keyword, record};
+
+keyword! {
+    /// Terrain of a region; sets the defender's combat multiplier.
+    pub enum Terrain { Urban = "urban", Rural = "rural", Desert = "desert", Mountain = "mountain" }
+}
+
+keyword! {
+    /// What kind of armed body a force group is. `air` groups fly strikes
+    /// instead of holding ground; `militia` groups can abuse civilians of
+    /// another identity (C8).
+    pub enum ForceKind {
+        Army = "army", Police = "police", Militia = "militia", Tribal = "tribal",
+        Insurgent = "insurgent", Air = "air", GroundTroops = "ground_troops", Other = "other"
+    }
+}
+
+keyword! {
+    /// Probability distribution of an uncertain parameter.
+    pub enum Distribution { Fixed = "fixed", Uniform = "uniform", Triangular = "triangular", Normal = "normal", LogUniform = "loguniform" }
+}
+
+keyword! {
+    /// What a rule or event does.
+    pub enum TacticKind {
+        /// Move `fraction` of `force` one region per tick towards `to`.
+        Deploy = "deploy",
+        /// Like deploy, but `to` defaults to the most promising enemy-held target.
+        Attack = "attack",
+        /// Move towards `to` (default: most threatened key region) and fight there with the defence posture bonus.
+        Defend = "defend",
+        /// Split the actor's weapons issue between force groups by `shares`.
+        AllocateWeapons = "allocate_weapons",
+        /// Split the actor's recruitment money between force groups by `shares`.
+        AllocateMoney = "allocate_money",
+        /// Transfer `amount` money per week to `actor`.
+        Fund = "fund",
+        /// Multiply the recruitment drive of `force` by `amount` this tick.
+        Recruit = "recruit",
+        /// Train `force` this tick (raises quality, costs money).
+        Train = "train",
+        /// Fly `fraction` of the air group `force`'s sorties over `to` (default: where allies fight).
+        AirStrike = "air_strike",
+        /// Include `identity` politically (lowers its grievance baseline).
+        Include = "include",
+        /// Exclude `identity` politically (raises its grievance).
+        Exclude = "exclude",
+    }
+}
+
+keyword! {
+    /// The mechanisms of the design brief (C1–C9), each of which can be
+    /// switched off to test the claim it expresses.
+    pub enum MechanismName {
+        /// C1: exclusion raises grievance; inclusion lowers it.
+        Inclusion = "inclusion",
+        /// C2: actors fund other actors (`fund` tactic).
+        ExternalSupport = "external_support",
+        /// C3: `allocate_weapons` / `allocate_money` tactics take effect (off: split by personnel).
+        WeaponsAllocation = "weapons_allocation",
+        /// C4: perceived threat is updated each tick (off: frozen at its initial value).
+        ThreatFeedback = "threat_feedback",
+        /// C5: rules tagged with this mechanism (an actor's interest depending on enemy strength) fire.
+        EnemyDependentGoals = "enemy_dependent_goals",
+        /// C6: morale breaks into a rout that abandons equipment to the victor.
+        Rout = "rout",
+        /// C7: air strikes kill and multiply the supported side's strength.
+        AirPower = "air_power",
+        /// C8: militias of another identity raise grievance where they are.
+        SectarianAbuse = "sectarian_abuse",
+        /// C9: threat decays with distance (off: all enemy strength counts fully).
+        DistanceDecay = "distance_decay",
+    }
+}
+
+record! {
+    /// `[scenario]`: metadata and the clock.
+    pub struct ScenarioMeta ("[scenario]") {
+        /// Human-readable name.
+        name: String,
+        /// What the scenario is for, its sources and caveats.
+        description: Option<String>,
+        /// First day simulated.
+        start: At<Date>,
+        /// Days per tick (default 7: weekly).
+        tick_days: Option<At<u64>>,
+        /// Number of ticks to run. Give either `ticks` or `end`.
+        ticks: Option<At<u64>>,
+        /// Last day simulated (inclusive); alternative to `ticks`.
+        end: Option<At<Date>>,
+        /// Default random seed (overridden by `--seed`).
+        seed: Option<u64>,
+        /// GeoJSON file (relative to this file) with one polygon per region; neighbours and positions come from it unless declared.
+        map: Option<At<String>>,
+        /// Feature property holding the region id in `map` (default "id").
+        map_id_property: Option<String>,
+        /// Events whose first date the record phase reports, e.g. `"controls(isis, ramadi)"`. Names map to expressions.
+        watch: Map<At<String>>,
+    }
+}
+
+record! {
+    /// `[identities.<id>]`: an identity group (Sunni Arab, Shia Arab, Kurd, …).
+    pub struct IdentitySpec ("an identity") {
+        /// Human-readable name.
+        name: Option<String>,
+    }
+}
+
+record! {
+    /// `[regions.<id>]`: a place on the map.
+    pub struct RegionSpec ("a region") {
+        /// Human-readable name.
+        name: Option<String>,
+        /// Parent area (e.g. governorate id), for grouping in reports.
+        parent: Option<String>,
+        /// Terrain (default "rural").
+        terrain: Option<Terrain>,
+        /// Strategic value (default 1); attack targeting weighs regions by it.
+        value: Option<Quantity>,
+        /// Neighbouring region ids; if absent and a map is given, derived from shared borders. Declared neighbours are symmetric.
+        neighbours: Option<At<Vec<At<String>>>>,
+        /// [longitude, latitude] in degrees; if absent, the map centroid.
+        position: Option<At<Vec<f64>>>,
+        /// Revenue per week (money units) to whoever controls the region (oil, crossings).
+        income: Option<Quantity>,
+        /// Actor id controlling the region at the start; absent: nobody.
+        control: Option<At<String>>,
+        /// Population by identity id.
+        population: Map<Quantity>,
+        /// Initial grievance in [0, 1] by identity (default 0.2).
+        grievance: Map<Quantity>,
+        /// Initial support in [-1, 1] by identity, then by actor (default 0).
+        support: Map<Map<Quantity>>,
+        /// Where the numbers come from, or "assumption: …".
+        source: Option<String>,
+    }
+}
+
+record! {
+    /// One tactic: what a rule or event does. Which other keys apply depends on `tactic`.
+    pub struct TacticSpec ("a tactic") {
+        /// The tactic.
+        tactic: At<TacticKind>,
+        /// Force group id (deploy, attack, defend, recruit, train, air_strike).
+        force: Option<At<String>>,
+        /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight).
+        to: Option<At<String>>,
+        /// Share of the force (deploy, attack, defend, air_strike) in [0, 1]; default 0.5 (air_strike: 1).
+        fraction: Option<At<Quantity>>,
+        /// Where movers come from: "adjacent" (default; only regions next to the target) or "all" (every region, one step per tick).
+        from: Option<At<String>>,
+        /// Amount: money per week (fund, train), or recruitment multiplier (recruit). An expression.
+        amount: Option<At<Quantity>>,
+        /// Shares by force group id (allocate_weapons, allocate_money): expressions, normalised to sum to 1.
+        shares: Option<Map<At<Quantity>>>,
+        /// Recipient actor id (fund).
+        actor: Option<At<String>>,
+        /// Identity id (include, exclude).
+        identity: Option<At<String>>,
+    }
+}
+
+record! {
+    /// `[actors.<id>.rules.<name>]`: when `when` holds, do `then`.
+    pub struct RuleSpec ("a rule") {
+        /// Higher runs first (default 0); ties by name.
+        priority: Option<Priority>,
+        /// Condition: a boolean expression, e.g. `"threat(gov, baghdad) > 0.4 and date >= 2014-09-01"`. Default "true".
+        when: Option<At<String>>,
+        /// What to do.
+        then: TacticSpec,
+        /// Mechanism this rule expresses; the rule is off when that mechanism is switched off.
+        mechanism: Option<At<MechanismName>>,
+        /// Why the rule exists (source or reasoning).
+        note: Option<String>,
+    }
+}
+
+record! {
+    /// `[actors.<id>]`: a decision maker.
+    pub struct ActorSpec ("an actor") {
+        /// Human-readable name.
+        name: Option<String>,
+        /// Fixed income per week (money units, e.g. million USD).
+        income: Option<Quantity>,
+        /// Income per week per inhabitant of the regions it controls (taxation).
+        tax: Option<Quantity>,
+        /// Weapon sets received per week from outside the theatre.
+        weapons_income: Option<Quantity>,
+        /// Money at the start.
+        money: Option<Quantity>,
+        /// Weapon sets in stock at the start.
+        weapons: Option<Quantity>,
+        /// Region ids it must protect; threat is measured against them.
+        key_regions: Vec<At<String>>,
+        /// Actor ids it fights (hostility is symmetric).
+        hostile: Vec<At<String>>,
+        /// Actor ids it fights beside (alliance is symmetric).
+        allies: Vec<At<String>>,
+        /// Identity ids it excludes politically at the start (C1).
+        excludes: Vec<At<String>>,
+        /// Regions it wants to hold, with weights: attack targeting prefers them.
+        goals: Map<Quantity>,
+        /// Its strategy.
+        rules: Map<RuleSpec>,
+    }
+}
+
+record! {
+    /// `[forces.<id>]`: an armed body owned by an actor.
+    pub struct ForceSpec ("a force group") {
+        /// Owning actor id.
+        actor: At<String>,
+        /// Kind of force.
+        kind: ForceKind,
+        /// Identity it recruits from (absent: it does not recruit locally).
+        identity: Option<At<String>>,
+        /// Personnel by region id (for air groups: strike sorties available per week, by base region).
+        personnel: Map<Quantity>,
+        /// Weapon sets held (default: one per person).
+        equipment: Option<Quantity>,
+        /// Training quality in [0, 1] (default 0.5).
+        quality: Option<Quantity>,
+        /// Morale in [0, 1] (default 0.5).
+        morale: Option<Quantity>,
+        /// Money per person per week.
+        upkeep: Option<Quantity>,
+        /// Share of willing inhabitants recruited per week (default 0).
+        recruit_rate: Option<Quantity>,
+        /// Whether the group takes part from the start (default true); events can enable it later.
+        active: Option<bool>,
+        /// Where the numbers come from, or "assumption: …".
+        source: Option<String>,
+    }
+}
+
+record! {
+    /// `[events.<id>]`: something scheduled on a date.
+    pub struct EventSpec ("an event") {
+        /// Date on which it happens (the first tick on or after it).
+        date: At<Date>,
+        /// Force group ids switched on.
+        enable: Vec<At<String>>,
+        /// Force group ids switched off.
+        disable: Vec<At<String>>,
+        /// Parameter values set from this date.
+        set: Map<At<f64>>,
+        /// Actor on whose behalf `then` acts.
+        actor: Option<At<String>>,
+        /// Tactics carried out once on that date.
+        then: Vec<TacticSpec>,
+        /// What happened and the source.
+        note: Option<String>,
+    }
+}
+
+record! {
+    /// `[parameters.<id>]`: an uncertain parameter, usable by name in expressions.
+    pub struct ParameterSpec ("a parameter") {
+        /// Value used by a single run.
+        value: At<f64>,
+        /// Lower end of its range (default: value).
+        min: Option<At<f64>>,
+        /// Upper end of its range (default: value).
+        max: Option<At<f64>>,
+        /// Distribution over [min, max] for sweeps (default uniform; normal uses mean = value, sd = (max − min)/4, truncated).
+        distribution: Option<Distribution>,
+        /// Source for the value, or the reasoning if it is an assumption.
+        source: Option<String>,
+        /// True if the value is a guess rather than a sourced number.
+        assumption: Option<bool>,
+    }
+}
+
+record! {
+    /// A whole scenario: the tables at the top of a scenario file.
+    pub struct ScenarioSpec ("the scenario") {
+        /// Other scenario files (relative paths) merged into this one before it is read; later files and this file win on conflicts.
+        include: Vec<String>,
+        /// Metadata and clock.
+        scenario: ScenarioMeta,
+        /// Mechanism switches (all on by default).
+        mechanisms: Map<At<bool>>,
+        /// Overrides of model constants: `[constants.<group>] <name> = value`.
+        constants: Map<Map<At<f64>>>,
+        /// Uncertain parameters.
+        parameters: Map<ParameterSpec>,
+        /// Identity groups.
+        identities: Map<IdentitySpec>,
+        /// Regions.
+        regions: Map<RegionSpec>,
+        /// Actors.
+        actors: Map<ActorSpec>,
+        /// Force groups.
+        forces: Map<ForceSpec>,
+        /// Scheduled events.
+        events: Map<EventSpec>,
+    }
+}
+
+/// An integer priority that may be negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Priority(pub i64);
+
+impl crate::decode::Decode for Priority {
+    fn decode(v: &crate::value::Value, d: &mut crate::diag::Diagnostics) -> Option<Self> {
+        match &v.kind {
+            crate::value::Kind::Int(i) => Some(Priority(*i)),
+            _ => {
+                d.push(
+                    crate::diag::Diagnostic::at(&v.loc, format!("wrong type: found {}", v.kind.type_name()))
+                        .expected("an integer"),
+                );
+                None
+            }
+        }
+    }
+    fn schema() -> serde_json::Value {
+        serde_json::json!({"type": "integer"})
+    }
+}
