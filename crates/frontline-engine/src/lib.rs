@@ -1,1 +1,22 @@
-//! placeholder
+//! # frontline-engine
+//!
+//! The theatre engine: the run state ([`state`]), the ten phases of a tick
+//! ([`phases`], one module each, in order: events, perception, strategy,
+//! supply, recruitment, movement, combat, control, attitudes, record) and
+//! the run loop ([`run::simulate`]).
+//!
+//! A run is a pure function of (model, seed): one seeded generator per run,
+//! phases draw from it in a fixed order, and nothing reads the clock, the
+//! environment or a global. This crate must not read files or write output;
+//! it takes a validated `Model` and returns a [`Trajectory`].
+
+#![warn(missing_docs)]
+
+pub mod phases;
+pub mod run;
+pub mod state;
+#[doc(hidden)]
+pub mod testkit;
+
+pub use phases::record::Trajectory;
+pub use run::simulate;

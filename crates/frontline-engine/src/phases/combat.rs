@@ -1,0 +1,314 @@
+//! Phase 7, combat: stochastic Lanchester square-law attrition wherever
+//! hostile ground forces share a region, with air support, then rout and
+//! capture of abandoned equipment.
+//!
+//! Sides. The region's controller (if its side is present), otherwise the
+//! actor with the most effective strength there, leads side A: every present
+//! group whose owner is allied to it. Side B is every present group whose
+//! owner is hostile to it. Others stand aside.
+//!
+//! Attrition over a tick of T days (Lanchester 1916, square law), with A, B
+//! the sides' personnel:
+//!
+//! ```text
+//! dA/dt = −β·B,  dB/dt = −α·A
+//! α = k · (E_A / A) · M_A · ε_A      (E_A effective strength, see perception)
+//! M_A = terrain (if A defends) · defend posture (if ordered) · (1 + b·s_A/(s_A + h))   (air, C7)
+//! ε ~ LogNormal(−σ²/2, σ) per side and tick (mean 1); σ = combat.noise
+//! A(T) = A₀ cosh(γT) − √(β/α) B₀ sinh(γT),  γ = √(αβ), and symmetrically for B
+//! if one side is annihilated within T, the other ends at √(B₀² − (α/β)A₀²) (square-law invariant)
+//! ```
+//!
+//! The closed form is exact for constant coefficients, so with σ = 0 and
+//! all multipliers at 1 a run reproduces Lanchester's solution (tested).
+//! Air strikes first kill `air.kills_per_strike` per sortie among the
+//! enemies of the air force's owner (at most half of them per tick).
+//! Losses fall on each side's groups in proportion to their personnel;
+//! their weapons are destroyed with them (the group's weapons per head).
+//!
+//! Morale: m −= morale_per_loss · (group's losses / group's personnel), and
+//! recovers by `morale.recovery` per week towards the initial value.
+//!
+//! Rout (C6): a group routs from the region if
+//! m − loss_weight · ℓ − odds_weight · ln(E_enemy / E_own) < threshold,
+//! ℓ its local loss share this tick. `desert_share` of the detachment
+//! deserts, the rest retreats to the least threatened neighbouring region
+//! its side holds (all desert if there is none), and `abandon_share` of the
+//! detachment's weapons is captured by the strongest enemy group present.
+//! The group's morale takes a shock in proportion to the share that routed.
+
+use crate::phases::supply::desert;
+use crate::state::State;
+use frontline_scenario::spec::{ForceKind, MechanismName, Terrain};
+use frontline_scenario::Model;
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+/// Lanchester square law over `t` days: returns (A(t), B(t)).
+pub fn square_law(a0: f64, b0: f64, alpha: f64, beta: f64, t: f64) -> (f64, f64) {
+    if a0 <= 0.0 || b0 <= 0.0 || t <= 0.0 {
+        return (a0.max(0.0), b0.max(0.0));
+    }
+    if alpha <= 0.0 && beta <= 0.0 {
+        return (a0, b0);
+    }
+    if alpha <= 0.0 {
+        // Only B kills: A falls linearly.
+        return ((a0 - beta * b0 * t).max(0.0), b0);
+    }
+    if beta <= 0.0 {
+        return (a0, (b0 - alpha * a0 * t).max(0.0));
+    }
+    let g = (alpha * beta).sqrt();
+    let (c, s) = ((g * t).cosh(), (g * t).sinh());
+    let a = a0 * c - (beta / alpha).sqrt() * b0 * s;
+    let b = b0 * c - (alpha / beta).sqrt() * a0 * s;
+    if a < 0.0 {
+        (0.0, (b0 * b0 - alpha / beta * a0 * a0).max(0.0).sqrt())
+    } else if b < 0.0 {
+        ((a0 * a0 - beta / alpha * b0 * b0).max(0.0).sqrt(), 0.0)
+    } else {
+        (a, b)
+    }
+}
+
+fn terrain_multiplier(m: &Model, t: Terrain) -> f64 {
+    let c = &m.constants.combat;
+    match t {
+        Terrain::Urban => c.terrain_urban,
+        Terrain::Rural => c.terrain_rural,
+        Terrain::Desert => c.terrain_desert,
+        Terrain::Mountain => c.terrain_mountain,
+    }
+}
+
+fn noise(s: &mut State, sigma: f64) -> f64 {
+    if sigma <= 0.0 {
+        return 1.0;
+    }
+    let z: f64 = s.rng.sample(StandardNormal);
+    (sigma * z - sigma * sigma / 2.0).exp()
+}
+
+/// Removes `n` fighters of group f in region r as combat deaths, with their weapons.
+fn kill(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
+    let nr = m.regions.len();
+    let n = n.min(s.personnel[f * nr + r]).max(0.0);
+    if n <= 0.0 {
+        return;
+    }
+    let total = s.force_total(nr, f);
+    let per_head = if total > 0.0 { s.equipment[f] / total } else { 0.0 };
+    let lost_eq = (per_head * n).min(s.equipment[f]);
+    s.personnel[f * nr + r] -= n;
+    s.equipment[f] -= lost_eq;
+    s.ledger.killed += n;
+    s.ledger.equipment_destroyed += lost_eq;
+    s.casualties[r] += n;
+    s.morale[f] = (s.morale[f] - m.constants.combat.morale_per_loss * n / total).clamp(0.0, 1.0);
+}
+
+/// Spreads `losses` over groups in proportion to their personnel in r.
+fn spread_losses(m: &Model, s: &mut State, groups: &[usize], r: usize, losses: f64) -> Vec<f64> {
+    let nr = m.regions.len();
+    let total: f64 = groups.iter().map(|&f| s.personnel[f * nr + r]).sum();
+    let mut out = Vec::with_capacity(groups.len());
+    for &f in groups {
+        let n = if total > 0.0 { losses * s.personnel[f * nr + r] / total } else { 0.0 };
+        kill(m, s, f, r, n);
+        out.push(n);
+    }
+    out
+}
+
+fn side_eff(m: &Model, s: &State, groups: &[usize], r: usize) -> f64 {
+    let nr = m.regions.len();
+    groups.iter().map(|&f| s.personnel[f * nr + r] * crate::phases::perception::multiplier(m, s, f)).sum()
+}
+
+/// Runs the phase.
+pub fn run(m: &Model, s: &mut State) {
+    let nr = m.regions.len();
+    let na = m.actors.len();
+    let nf = m.forces.len();
+    let cc = m.constants.combat.clone();
+    let air = m.constants.air.clone();
+    let air_on = s.on(MechanismName::AirPower);
+    let days = f64::from(m.tick_days);
+    s.casualties.iter_mut().for_each(|c| *c = 0.0);
+    // Sorties per (actor, region) this tick.
+    let mut sorties = vec![0.0; na * nr];
+    if air_on {
+        for &(f, r, x) in &s.orders.air {
+            sorties[m.forces[f].actor * nr + r] += x;
+        }
+    }
+    let mut present: Vec<usize> = Vec::with_capacity(nf);
+    for r in 0..nr {
+        present.clear();
+        present.extend((0..nf).filter(|&f| s.on_ground(m, f) && s.personnel[f * nr + r] > 0.0));
+        if present.len() < 2 {
+            continue;
+        }
+        // Leader of side A.
+        let leader = match s.control[r] {
+            Some(c) if present.iter().any(|&f| m.actors[c].allied[m.forces[f].actor]) => c,
+            _ => {
+                let mut best = (f64::MIN, usize::MAX);
+                for a in 0..na {
+                    let e = s.eff_actor[a * nr + r];
+                    if e > best.0 && present.iter().any(|&f| m.forces[f].actor == a) {
+                        best = (e, a);
+                    }
+                }
+                best.1
+            }
+        };
+        if leader == usize::MAX {
+            continue;
+        }
+        let side_a: Vec<usize> = present.iter().copied().filter(|&f| m.actors[leader].allied[m.forces[f].actor]).collect();
+        let side_b: Vec<usize> = present.iter().copied().filter(|&f| m.actors[leader].hostile[m.forces[f].actor]).collect();
+        if side_a.is_empty() || side_b.is_empty() {
+            continue;
+        }
+        let owner_b = m.forces[side_b[0]].actor;
+        // Air support for each side: sorties of actors allied to its leader.
+        let air_for = |lead: usize| -> f64 { (0..na).filter(|&o| m.actors[lead].allied[o]).map(|o| sorties[o * nr + r]).sum() };
+        let (air_a, air_b) = if air_on { (air_for(leader), air_for(owner_b)) } else { (0.0, 0.0) };
+        if air_a > 0.0 {
+            let pb: f64 = side_b.iter().map(|&f| s.personnel[f * nr + r]).sum();
+            spread_losses(m, s, &side_b, r, (air_a * air.kills_per_strike).min(0.5 * pb));
+        }
+        if air_b > 0.0 {
+            let pa: f64 = side_a.iter().map(|&f| s.personnel[f * nr + r]).sum();
+            spread_losses(m, s, &side_a, r, (air_b * air.kills_per_strike).min(0.5 * pa));
+        }
+        let a0: f64 = side_a.iter().map(|&f| s.personnel[f * nr + r]).sum();
+        let b0: f64 = side_b.iter().map(|&f| s.personnel[f * nr + r]).sum();
+        if a0 <= 0.0 || b0 <= 0.0 {
+            continue;
+        }
+        let (ea, eb) = (side_eff(m, s, &side_a, r), side_eff(m, s, &side_b, r));
+        let defender_a = s.control[r].is_some_and(|c| m.actors[leader].allied[c]);
+        let defender_b = s.control[r].is_some_and(|c| m.actors[owner_b].allied[c]) && !defender_a;
+        let terrain = terrain_multiplier(m, m.regions[r].terrain);
+        let posture = |side: &[usize]| -> f64 {
+            if side.iter().any(|&f| s.orders.defend[m.forces[f].actor * nr + r]) {
+                cc.defend_posture
+            } else {
+                1.0
+            }
+        };
+        let air_bonus = |x: f64| 1.0 + air.max_bonus * x / (x + air.half_saturation);
+        let mult_a = if defender_a { terrain } else { 1.0 } * posture(&side_a) * air_bonus(air_a);
+        let mult_b = if defender_b { terrain } else { 1.0 } * posture(&side_b) * air_bonus(air_b);
+        let na_ = noise(s, cc.noise);
+        let nb_ = noise(s, cc.noise);
+        let alpha = cc.lethality * (ea / a0) * mult_a * na_;
+        let beta = cc.lethality * (eb / b0) * mult_b * nb_;
+        let (a1, b1) = square_law(a0, b0, alpha, beta, days);
+        let before: Vec<f64> = present.iter().map(|&f| s.personnel[f * nr + r]).collect();
+        spread_losses(m, s, &side_a, r, a0 - a1);
+        spread_losses(m, s, &side_b, r, b0 - b1);
+        if s.on(MechanismName::Rout) {
+            rout_check(m, s, r, &side_a, &side_b, &present, &before);
+            rout_check(m, s, r, &side_b, &side_a, &present, &before);
+        }
+    }
+    // Morale recovery.
+    let rec = (m.constants.morale.recovery * crate::phases::weeks(m)).min(1.0);
+    for f in 0..nf {
+        s.morale[f] = (s.morale[f] + rec * (m.forces[f].morale - s.morale[f])).clamp(0.0, 1.0);
+    }
+}
+
+fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize], present: &[usize], before: &[f64]) {
+    let nr = m.regions.len();
+    let rc = m.constants.rout.clone();
+    let e_own = side_eff(m, s, own, r);
+    let e_enemy = side_eff(m, s, enemy, r);
+    if e_enemy <= 0.0 {
+        return;
+    }
+    for &f in own {
+        let n = s.personnel[f * nr + r];
+        if n <= 0.0 {
+            continue;
+        }
+        let b = before[present.iter().position(|&x| x == f).unwrap_or(0)];
+        let loss_share = if b > 0.0 { (b - n) / b } else { 0.0 };
+        let odds = (e_enemy / e_own.max(1e-9)).max(1e-9);
+        let local = s.morale[f] - rc.loss_weight * loss_share - rc.odds_weight * odds.ln();
+        if local >= rc.threshold {
+            continue;
+        }
+        let a = m.forces[f].actor;
+        let total = s.force_total(nr, f);
+        // Abandoned weapons go to the strongest enemy group here.
+        let per_head = if total > 0.0 { s.equipment[f] / total } else { 0.0 };
+        let abandoned = (rc.abandon_share * per_head * n).min(s.equipment[f]);
+        let captor = enemy
+            .iter()
+            .copied()
+            .filter(|&g| m.forces[g].kind != ForceKind::Air && s.personnel[g * nr + r] > 0.0)
+            .max_by(|&x, &y| (s.personnel[x * nr + r] * s.mult[x]).total_cmp(&(s.personnel[y * nr + r] * s.mult[y])).then(y.cmp(&x)));
+        if let Some(g) = captor {
+            if abandoned > 0.0 {
+                s.equipment[f] -= abandoned;
+                s.equipment[g] += abandoned;
+                s.ledger.equipment_captured += abandoned;
+                s.note("equipment_captured", Some(r), Some(m.forces[g].actor), Some(a), Some(f), abandoned, m.forces[g].id.clone());
+            }
+        }
+        // Retreat to the least threatened neighbour held by the group's side.
+        let retreat = m.regions[r]
+            .neighbours
+            .iter()
+            .copied()
+            .filter(|&q| s.control[q].is_some_and(|c| m.actors[a].allied[c]))
+            .min_by(|&x, &y| s.hostile_eff[a * nr + x].total_cmp(&s.hostile_eff[a * nr + y]).then(x.cmp(&y)));
+        let deserters = if retreat.is_some() { rc.desert_share * n } else { n };
+        desert(m, s, f, r, deserters);
+        if let Some(q) = retreat {
+            let rest = s.personnel[f * nr + r];
+            s.personnel[f * nr + r] = 0.0;
+            s.personnel[f * nr + q] += rest;
+        }
+        if total > 0.0 {
+            s.morale[f] = (s.morale[f] - rc.morale_shock * n / total).clamp(0.0, 1.0);
+        }
+        s.note("rout", Some(r), Some(a), None, Some(f), n, m.forces[f].id.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn square_law_conserves_its_invariant() {
+        let (a0, b0, al, be) = (1000.0, 800.0, 0.02, 0.015);
+        let (a, b) = square_law(a0, b0, al, be, 7.0);
+        let inv0 = al * a0 * a0 - be * b0 * b0;
+        let inv1 = al * a * a - be * b * b;
+        assert!((inv0 - inv1).abs() / inv0.abs() < 1e-9);
+        assert!(a < a0 && b < b0);
+    }
+
+    #[test]
+    fn square_law_annihilation_uses_the_invariant() {
+        let (a, b) = square_law(100.0, 1000.0, 0.1, 0.1, 1000.0);
+        assert_eq!(a, 0.0);
+        assert!((b - (1000.0f64 * 1000.0 - 100.0 * 100.0).sqrt()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn square_law_is_a_semigroup() {
+        // Two half steps equal one full step: per-tick application reproduces the continuous law.
+        let (a1, b1) = square_law(5000.0, 4000.0, 0.01, 0.012, 3.5);
+        let (a2, b2) = square_law(a1, b1, 0.01, 0.012, 3.5);
+        let (a, b) = square_law(5000.0, 4000.0, 0.01, 0.012, 7.0);
+        assert!((a - a2).abs() < 1e-6 && (b - b2).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,129 @@
+//! Phase 8, control: a region changes hands when one side dominates it.
+//!
+//! With effective strengths recomputed after combat and presences below
+//! `control.min_presence` personnel ignored:
+//!
+//! - nobody present: control is unchanged and the region is not contested;
+//! - the controller's side present and hostile strength H against friendly
+//!   strength F: the strongest hostile actor takes the region if
+//!   H ≥ dominance · F, otherwise it is contested;
+//! - the controller's side absent (or no controller): the strongest present
+//!   actor s takes it if its side's strength is at least `dominance` times
+//!   that of s's enemies present (so an unopposed force takes an empty
+//!   region), otherwise it is contested.
+//!
+//! `dominance` defaults to 3, the attacker's classic 3:1 rule of thumb. Each
+//! change is logged as a `control_change` event with its date, and the
+//! victor's groups present gain `combat.victory_morale`.
+
+use crate::state::State;
+use frontline_scenario::Model;
+
+/// Runs the phase.
+pub fn run(m: &Model, s: &mut State) {
+    crate::phases::perception::effective_strengths(m, s);
+    let nr = m.regions.len();
+    let na = m.actors.len();
+    let c = &m.constants.control;
+    for r in 0..nr {
+        // Effective strength per actor, ignoring token presences.
+        let present = |a: usize| -> f64 {
+            let people: f64 = (0..m.forces.len())
+                .filter(|&f| m.forces[f].actor == a && s.on_ground(m, f))
+                .map(|f| s.personnel[f * nr + r])
+                .sum();
+            if people >= c.min_presence.max(f64::MIN_POSITIVE) {
+                s.eff_actor[a * nr + r]
+            } else {
+                0.0
+            }
+        };
+        let eff: Vec<f64> = (0..na).map(present).collect();
+        let side = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].allied[b]).map(|b| eff[b]).sum() };
+        let enemies = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].hostile[b]).map(|b| eff[b]).sum() };
+        let strongest = |filter: &dyn Fn(usize) -> bool| -> Option<usize> {
+            (0..na).filter(|&a| eff[a] > 0.0 && filter(a)).max_by(|&x, &y| eff[x].total_cmp(&eff[y]).then(y.cmp(&x)))
+        };
+        if eff.iter().all(|&e| e <= 0.0) {
+            s.contested[r] = false;
+            continue;
+        }
+        let holder = s.control[r];
+        let new_holder = match holder {
+            Some(h) if side(h) > 0.0 => {
+                let hostile = enemies(h);
+                if hostile <= 0.0 {
+                    s.contested[r] = false;
+                    None
+                } else if hostile >= c.dominance * side(h) {
+                    strongest(&|a| m.actors[h].hostile[a])
+                } else {
+                    s.contested[r] = true;
+                    None
+                }
+            }
+            _ => {
+                let Some(top) = strongest(&|a| holder.is_none_or(|h| !m.actors[h].allied[a])) else {
+                    s.contested[r] = false;
+                    continue;
+                };
+                let opp = enemies(top);
+                if opp <= 0.0 || side(top) >= c.dominance * opp {
+                    Some(top)
+                } else {
+                    s.contested[r] = true;
+                    None
+                }
+            }
+        };
+        if let Some(w) = new_holder {
+            if Some(w) != holder {
+                s.control[r] = Some(w);
+                s.contested[r] = false;
+                s.note("control_change", Some(r), Some(w), holder, None, eff[w], String::new());
+                let gain = m.constants.combat.victory_morale;
+                for f in 0..m.forces.len() {
+                    if m.actors[w].allied[m.forces[f].actor] && s.personnel[f * nr + r] > 0.0 {
+                        s.morale[f] = (s.morale[f] + gain).min(1.0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{line, set_personnel};
+
+    #[test]
+    fn dominance_takes_a_region_and_parity_contests_it() {
+        let m = line("");
+        let mut s = State::new(&m, 1);
+        let (city, gov, isis) = (m.region_index("city").unwrap(), m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
+        let (army, ins, tribes) = (m.force_index("army").unwrap(), m.force_index("insurgents").unwrap(), m.force_index("tribes").unwrap());
+        s.control[city] = Some(gov);
+        set_personnel(&m, &mut s, tribes, city, 0.0);
+        set_personnel(&m, &mut s, army, city, 1000.0);
+        set_personnel(&m, &mut s, ins, city, 1000.0);
+        run(&m, &mut s);
+        assert_eq!(s.control[city], Some(gov));
+        assert!(s.contested[city]);
+        set_personnel(&m, &mut s, ins, city, 100_000.0);
+        run(&m, &mut s);
+        assert_eq!(s.control[city], Some(isis));
+        assert_eq!(s.log.last().unwrap().kind, "control_change");
+    }
+
+    #[test]
+    fn token_presence_does_not_contest() {
+        let m = line("");
+        let mut s = State::new(&m, 1);
+        let city = m.region_index("city").unwrap();
+        let ins = m.force_index("insurgents").unwrap();
+        set_personnel(&m, &mut s, ins, city, 10.0);
+        run(&m, &mut s);
+        assert!(!s.contested[city]);
+    }
+}

@@ -1,0 +1,19 @@
+//! The ten phases of a tick, in the order they run. Each phase is a module
+//! whose doc states its equations and the source or reason for each; the
+//! coefficients live in `frontline_scenario::constants`.
+
+pub mod attitudes;
+pub mod combat;
+pub mod control;
+pub mod events;
+pub mod movement;
+pub mod perception;
+pub mod record;
+pub mod recruitment;
+pub mod strategy;
+pub mod supply;
+
+/// Length of a tick in weeks: rates in the model are per week.
+pub fn weeks(m: &frontline_scenario::Model) -> f64 {
+    f64::from(m.tick_days) / 7.0
+}

@@ -1,0 +1,84 @@
+//! Phase 10, record: append this tick's state to the run's time series and
+//! move this tick's log entries to the run's events; report the first tick
+//! on which each watched condition holds.
+//!
+//! Owns the in-memory [`Trajectory`] (numbers and indices only; names are
+//! attached when tables are written). No equations.
+
+use crate::state::{Ledger, LogEntry, State, View};
+use frontline_scenario::Model;
+
+/// Everything recorded in one run. Per-tick arrays hold `ticks + 1` snapshots
+/// (tick 0 is the initial state), each laid out as in [`State`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trajectory {
+    /// Seed of the run.
+    pub seed: u64,
+    /// Day of each snapshot.
+    pub days: Vec<i32>,
+    /// Controller per snapshot and region (-1: nobody).
+    pub control: Vec<i32>,
+    /// Contested flag per snapshot and region.
+    pub contested: Vec<bool>,
+    /// Personnel per snapshot, force group and region.
+    pub personnel: Vec<f64>,
+    /// Equipment, morale, quality, active per snapshot and force group.
+    pub equipment: Vec<f64>,
+    /// Morale per snapshot and force group.
+    pub morale: Vec<f64>,
+    /// Quality per snapshot and force group.
+    pub quality: Vec<f64>,
+    /// Grievance per snapshot, region and identity.
+    pub grievance: Vec<f64>,
+    /// Support per snapshot, region, identity and actor.
+    pub support: Vec<f64>,
+    /// Population per snapshot, region and identity.
+    pub population: Vec<f64>,
+    /// Money per snapshot and actor.
+    pub money: Vec<f64>,
+    /// Weapons stock per snapshot and actor.
+    pub weapons: Vec<f64>,
+    /// Threat per snapshot and actor.
+    pub threat: Vec<f64>,
+    /// Log of events.
+    pub events: Vec<LogEntry>,
+    /// First tick at which each watch held (None: never).
+    pub watch_first: Vec<Option<u32>>,
+    /// Final accounting.
+    pub ledger: Ledger,
+}
+
+impl Trajectory {
+    /// Number of snapshots.
+    pub fn snapshots(&self) -> usize {
+        self.days.len()
+    }
+}
+
+/// Appends a snapshot.
+pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
+    t.days.push(s.day);
+    t.control.extend(s.control.iter().map(|c| c.map_or(-1, |a| a as i32)));
+    t.contested.extend_from_slice(&s.contested);
+    t.personnel.extend_from_slice(&s.personnel);
+    t.equipment.extend_from_slice(&s.equipment);
+    t.morale.extend_from_slice(&s.morale);
+    t.quality.extend_from_slice(&s.quality);
+    t.grievance.extend_from_slice(&s.grievance);
+    t.support.extend_from_slice(&s.support);
+    t.population.extend_from_slice(&s.population);
+    t.money.extend_from_slice(&s.money);
+    t.weapons.extend_from_slice(&s.weapons);
+    t.threat.extend_from_slice(&s.threat);
+    if t.watch_first.len() != m.watches.len() {
+        t.watch_first = vec![None; m.watches.len()];
+    }
+    for (w, watch) in m.watches.iter().enumerate() {
+        if t.watch_first[w].is_none() && watch.when.holds(&View { model: m, state: s }) {
+            t.watch_first[w] = Some(s.tick);
+            s.note("watch", None, None, None, None, 1.0, watch.name.clone());
+        }
+    }
+    t.events.append(&mut s.log);
+    t.ledger = s.ledger.clone();
+}

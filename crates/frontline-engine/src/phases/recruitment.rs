@@ -1,0 +1,131 @@
+//! Phase 5, recruitment: force groups draw fighters from the population of
+//! their identity.
+//!
+//! For force group f (owner a, identity i, active, recruit_rate ρ > 0) in each
+//! region r that a's side controls, or where f already has fighters (cells
+//! recruit underground):
+//!
+//! ```text
+//! E = ρ · Δ · pop(r, i) · max(0, support(r, i, a)) · drive_f · arms_f
+//! arms_f = u + (1 − u) · min(1, equipment_f / personnel_f)     (u = recruitment.unarmed_factor)
+//! recruits ~ Poisson(E), at most pop(r, i)
+//! ```
+//!
+//! Support carries grievance into recruitment (the attitudes phase moves
+//! support towards the enemies of an excluding actor), which is how C1's
+//! "exclusion feeds ISIS recruitment" is expressed; arms_f is how arming a
+//! group makes men join it. If `supply.recruit_cost` > 0, recruits also cost
+//! money from the owner, split by its money shares (allocate_money).
+//! People move from the population into the force: conserved.
+
+use crate::state::State;
+use frontline_scenario::Model;
+use rand::Rng;
+use rand_distr::{Distribution, Poisson, StandardNormal};
+
+/// Draws a Poisson count; a normal approximation above 1e6 keeps it fast.
+pub fn poisson(rng: &mut impl Rng, mean: f64) -> f64 {
+    if mean <= 0.0 {
+        0.0
+    } else if mean > 1e6 {
+        let z: f64 = rng.sample(StandardNormal);
+        (mean + mean.sqrt() * z).round().max(0.0)
+    } else {
+        Poisson::new(mean).map(|p| p.sample(rng)).unwrap_or(mean)
+    }
+}
+
+/// Runs the phase.
+pub fn run(m: &Model, s: &mut State) {
+    let nr = m.regions.len();
+    let ni = m.identities.len();
+    let na = m.actors.len();
+    let dt = crate::phases::weeks(m);
+    let cost = m.constants.supply.recruit_cost;
+    let u = m.constants.recruitment.unarmed_factor;
+    for (f, force) in m.forces.iter().enumerate() {
+        let Some(i) = force.identity else { continue };
+        if !s.active[f] || force.recruit_rate <= 0.0 {
+            continue;
+        }
+        let a = force.actor;
+        let total = s.force_total(nr, f);
+        let per_head = if total > 0.0 { s.equipment[f] / total } else { 1.0 };
+        let arms = u + (1.0 - u) * per_head.min(1.0);
+        let drive = s.orders.recruit_drive[f];
+        let mut budget = if cost > 0.0 {
+            let share = match &s.money_shares[a] {
+                Some(v) => {
+                    let t: f64 = v.iter().map(|x| x.1).sum();
+                    v.iter().filter(|x| x.0 == f).map(|x| x.1).sum::<f64>() / t.max(f64::MIN_POSITIVE)
+                }
+                None => 1.0,
+            };
+            (s.money[a].max(0.0) * share / cost).floor()
+        } else {
+            f64::INFINITY
+        };
+        for r in 0..nr {
+            let held = s.control[r].is_some_and(|c| m.actors[a].allied[c]);
+            if !held && s.personnel[f * nr + r] <= 0.0 {
+                continue;
+            }
+            let pop = s.population[r * ni + i];
+            let willing = s.support[(r * ni + i) * na + a].max(0.0);
+            let mean = force.recruit_rate * dt * pop * willing * drive * arms;
+            if mean <= 0.0 {
+                continue;
+            }
+            let n = poisson(&mut s.rng, mean).min(pop).min(budget);
+            if n <= 0.0 {
+                continue;
+            }
+            budget -= n;
+            s.population[r * ni + i] -= n;
+            s.personnel[f * nr + r] += n;
+            s.ledger.recruited += n;
+            if cost > 0.0 {
+                s.money[a] -= n * cost;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::line;
+
+    #[test]
+    fn recruits_come_from_the_population() {
+        let m = line("");
+        let mut s = State::new(&m, 3);
+        let people = |s: &State| s.population.iter().sum::<f64>() + s.personnel.iter().sum::<f64>();
+        let before = people(&s);
+        let ins = m.force_index("insurgents").unwrap();
+        let n0 = s.force_total(m.regions.len(), ins);
+        for _ in 0..5 {
+            run(&m, &mut s);
+        }
+        assert!(s.force_total(m.regions.len(), ins) > n0, "insurgents recruit where Sunnis support them");
+        assert!((people(&s) - before).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_support_means_no_recruits() {
+        let m = line("[regions.desert.support.sunni]\nisis = 0.0\n[regions.valley.support.sunni]\nisis = 0.0\n[regions.city.support.sunni]\nisis = -0.5\n");
+        let mut s = State::new(&m, 3);
+        let ins = m.force_index("insurgents").unwrap();
+        let n0 = s.force_total(m.regions.len(), ins);
+        run(&m, &mut s);
+        assert_eq!(s.force_total(m.regions.len(), ins), n0);
+    }
+
+    #[test]
+    fn poisson_mean_is_right() {
+        let mut rng = rand_pcg::Pcg64Mcg::new(7);
+        let n = 20_000;
+        let mean: f64 = (0..n).map(|_| poisson(&mut rng, 3.5)).sum::<f64>() / n as f64;
+        assert!((mean - 3.5).abs() < 0.05, "{mean}");
+    }
+}

@@ -1,0 +1,39 @@
+//! The run loop: a run is a pure function of (model, seed). Tick 0 records
+//! the initial state; each later tick runs the ten phases in order.
+
+use crate::phases::{self, record::Trajectory};
+use crate::state::State;
+use frontline_scenario::Model;
+
+/// Runs the model from its initial state for `model.ticks` ticks.
+pub fn simulate(model: &Model, seed: u64) -> Trajectory {
+    let mut state = State::new(model, seed);
+    let mut traj = Trajectory { seed, ..Trajectory::default() };
+    phases::events::run(model, &mut state);
+    phases::perception::run(model, &mut state);
+    phases::record::run(model, &mut state, &mut traj);
+    for t in 1..=model.ticks {
+        step(model, &mut state, t);
+        phases::record::run(model, &mut state, &mut traj);
+    }
+    traj
+}
+
+/// Advances the state by one tick (phases 1–9; recording is the caller's).
+pub fn step(m: &Model, s: &mut State, tick: u32) {
+    s.tick = tick;
+    s.day = m.day_of_tick(tick);
+    s.orders.reset(m.forces.len(), m.actors.len() * m.regions.len());
+    for i in phases::events::run(m, s) {
+        s.note("event", None, None, None, None, 1.0, m.events[i].id.clone());
+    }
+    phases::perception::run(m, s);
+    phases::strategy::run(m, s);
+    phases::supply::run(m, s);
+    phases::recruitment::run(m, s);
+    phases::movement::run(m, s);
+    phases::perception::effective_strengths(m, s);
+    phases::combat::run(m, s);
+    phases::control::run(m, s);
+    phases::attitudes::run(m, s);
+}

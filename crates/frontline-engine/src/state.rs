@@ -1,0 +1,319 @@
+//! Run state: everything that changes during a run, in flat index-addressed
+//! vectors (region-major where a quantity is per region), plus the orders the
+//! strategy phase issues for the other phases of the same tick.
+//!
+//! Owns the layout of the state and the answers to rule-language queries
+//! ([`World`]). It must not contain phase logic.
+
+use frontline_scenario::expr::{Query, World};
+use frontline_scenario::model::{Model, Target};
+use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+/// A movement order for this tick.
+#[derive(Debug, Clone)]
+pub struct MoveOrder {
+    /// deploy, attack or defend.
+    pub kind: TacticKind,
+    /// Force group.
+    pub force: usize,
+    /// Resolved destination region.
+    pub to: usize,
+    /// Share of the force that moves, in [0, 1].
+    pub fraction: f64,
+    /// Movers come from every region, not only adjacent ones.
+    pub from_all: bool,
+}
+
+/// Orders issued by the strategy phase (and events) for the current tick.
+#[derive(Debug, Clone, Default)]
+pub struct Orders {
+    /// Movements.
+    pub moves: Vec<MoveOrder>,
+    /// (air force group, region, sorties).
+    pub air: Vec<(usize, usize, f64)>,
+    /// (from actor, to actor, money per week).
+    pub funds: Vec<(usize, usize, f64)>,
+    /// Recruitment drive multiplier per force group (1 = normal).
+    pub recruit_drive: Vec<f64>,
+    /// Training intensity per force group (0 = none).
+    pub training: Vec<f64>,
+    /// `defend[a * nr + r]`: actor a ordered to defend region r.
+    pub defend: Vec<bool>,
+}
+
+/// Cumulative accounting that makes conservation checkable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ledger {
+    /// People killed in combat (all force groups).
+    pub killed: f64,
+    /// Deserters who went home (back into the population).
+    pub deserted_home: f64,
+    /// Deserters of groups with no home identity (left the theatre).
+    pub deserted_lost: f64,
+    /// People recruited from the population.
+    pub recruited: f64,
+    /// Weapon sets received from outside the theatre.
+    pub weapons_received: f64,
+    /// Weapon sets destroyed with their carriers.
+    pub equipment_destroyed: f64,
+    /// Weapon sets abandoned in routs and captured by the enemy.
+    pub equipment_captured: f64,
+}
+
+/// Something that happened during a run, for the events table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// Tick.
+    pub tick: u32,
+    /// Day.
+    pub day: i32,
+    /// What: "control_change", "rout", "equipment_captured", "event", "watch".
+    pub kind: &'static str,
+    /// Region concerned.
+    pub region: Option<usize>,
+    /// Actor concerned (the new controller, the routed group's owner, …).
+    pub actor: Option<usize>,
+    /// Other actor (the former controller, the captor, …).
+    pub other: Option<usize>,
+    /// Force group concerned.
+    pub force: Option<usize>,
+    /// Amount (personnel routed, equipment captured, …).
+    pub value: f64,
+    /// Free text (event or watch name).
+    pub detail: String,
+}
+
+/// The state of one run.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Current tick (0 = initial state).
+    pub tick: u32,
+    /// Current day.
+    pub day: i32,
+    /// Current parameter values (events may change them).
+    pub params: Vec<f64>,
+    /// Mechanism switches in force.
+    pub mechanisms: frontline_scenario::model::Mechanisms,
+    /// Controller per region.
+    pub control: Vec<Option<usize>>,
+    /// Contested flag per region.
+    pub contested: Vec<bool>,
+    /// `population[r * ni + i]`.
+    pub population: Vec<f64>,
+    /// `grievance[r * ni + i]`.
+    pub grievance: Vec<f64>,
+    /// `support[(r * ni + i) * na + a]`.
+    pub support: Vec<f64>,
+    /// Money per actor.
+    pub money: Vec<f64>,
+    /// Weapons stock per actor.
+    pub weapons: Vec<f64>,
+    /// `excludes[a * ni + i]`: actor a excludes identity i.
+    pub excludes: Vec<bool>,
+    /// `included[a * ni + i]`: actor a has explicitly included identity i.
+    pub included: Vec<bool>,
+    /// `personnel[f * nr + r]`.
+    pub personnel: Vec<f64>,
+    /// Weapon sets per force group.
+    pub equipment: Vec<f64>,
+    /// Quality per force group.
+    pub quality: Vec<f64>,
+    /// Morale per force group.
+    pub morale: Vec<f64>,
+    /// Active flag per force group.
+    pub active: Vec<bool>,
+    /// Persistent weapons shares per actor, set by `allocate_weapons`.
+    pub weapon_shares: Vec<Option<Vec<(usize, f64)>>>,
+    /// Persistent money shares per actor, set by `allocate_money`.
+    pub money_shares: Vec<Option<Vec<(usize, f64)>>>,
+    /// Combat multiplier per force group (equipment, quality, morale), computed in perception.
+    pub mult: Vec<f64>,
+    /// `eff_actor[b * nr + r]`: effective strength of actor b's ground forces in r.
+    pub eff_actor: Vec<f64>,
+    /// `hostile_eff[a * nr + r]`: effective strength hostile to a in r.
+    pub hostile_eff: Vec<f64>,
+    /// `friendly_eff[a * nr + r]`: effective strength of a and its allies in r.
+    pub friendly_eff: Vec<f64>,
+    /// Threat per actor (most threatened key region).
+    pub threat: Vec<f64>,
+    /// Whether threat has been computed once (for the frozen C4-off mode).
+    pub threat_ready: bool,
+    /// Combat deaths per region this tick.
+    pub casualties: Vec<f64>,
+    /// Orders for this tick.
+    pub orders: Orders,
+    /// Index of the next scheduled event.
+    pub next_event: usize,
+    /// Cumulative accounting.
+    pub ledger: Ledger,
+    /// What happened this tick (drained by the record phase).
+    pub log: Vec<LogEntry>,
+    /// The run's only random number generator.
+    pub rng: Pcg64Mcg,
+}
+
+impl State {
+    /// The initial state of a model for a seed.
+    pub fn new(m: &Model, seed: u64) -> State {
+        let (nr, ni, na, nf) = (m.regions.len(), m.identities.len(), m.actors.len(), m.forces.len());
+        let mut s = State {
+            tick: 0,
+            day: m.start,
+            params: m.parameters.iter().map(|p| p.value).collect(),
+            mechanisms: m.mechanisms.clone(),
+            control: m.regions.iter().map(|r| r.control).collect(),
+            contested: vec![false; nr],
+            population: m.regions.iter().flat_map(|r| r.population.iter().copied()).collect(),
+            grievance: m.regions.iter().flat_map(|r| r.grievance.iter().copied()).collect(),
+            support: m.regions.iter().flat_map(|r| r.support.iter().flat_map(|v| v.iter().copied())).collect(),
+            money: m.actors.iter().map(|a| a.money).collect(),
+            weapons: m.actors.iter().map(|a| a.weapons).collect(),
+            excludes: m.actors.iter().flat_map(|a| a.excludes.iter().copied()).collect(),
+            included: vec![false; na * ni],
+            personnel: m.forces.iter().flat_map(|f| f.personnel.iter().copied()).collect(),
+            equipment: m.forces.iter().map(|f| f.equipment).collect(),
+            quality: m.forces.iter().map(|f| f.quality).collect(),
+            morale: m.forces.iter().map(|f| f.morale).collect(),
+            active: m.forces.iter().map(|f| f.active).collect(),
+            weapon_shares: vec![None; na],
+            money_shares: vec![None; na],
+            mult: vec![1.0; nf],
+            eff_actor: vec![0.0; na * nr],
+            hostile_eff: vec![0.0; na * nr],
+            friendly_eff: vec![0.0; na * nr],
+            threat: vec![0.0; na],
+            threat_ready: false,
+            casualties: vec![0.0; nr],
+            orders: Orders::default(),
+            next_event: 0,
+            ledger: Ledger::default(),
+            log: Vec::new(),
+            rng: Pcg64Mcg::seed_from_u64(seed),
+        };
+        s.orders.reset(nf, na * nr);
+        crate::phases::perception::effective_strengths(m, &mut s);
+        s
+    }
+
+    /// Total personnel of a force group.
+    pub fn force_total(&self, nr: usize, f: usize) -> f64 {
+        self.personnel[f * nr..(f + 1) * nr].iter().sum()
+    }
+
+    /// Whether force group f fights on the ground (active, not air).
+    pub fn on_ground(&self, m: &Model, f: usize) -> bool {
+        self.active[f] && m.forces[f].kind != ForceKind::Air
+    }
+
+    /// Appends a log entry for the current tick.
+    #[allow(clippy::too_many_arguments)]
+    pub fn note(&mut self, kind: &'static str, region: Option<usize>, actor: Option<usize>, other: Option<usize>, force: Option<usize>, value: f64, detail: String) {
+        let (tick, day) = (self.tick, self.day);
+        self.log.push(LogEntry { tick, day, kind, region, actor, other, force, value, detail });
+    }
+
+    /// Whether a mechanism is on.
+    pub fn on(&self, mech: MechanismName) -> bool {
+        self.mechanisms.on(mech)
+    }
+}
+
+impl Orders {
+    /// Clears the orders for a new tick.
+    pub fn reset(&mut self, nf: usize, na_nr: usize) {
+        self.moves.clear();
+        self.air.clear();
+        self.funds.clear();
+        self.recruit_drive.clear();
+        self.recruit_drive.resize(nf, 1.0);
+        self.training.clear();
+        self.training.resize(nf, 0.0);
+        self.defend.clear();
+        self.defend.resize(na_nr, false);
+    }
+}
+
+/// The state as seen by rule expressions.
+pub struct View<'a> {
+    /// The model.
+    pub model: &'a Model,
+    /// The state.
+    pub state: &'a State,
+}
+
+impl View<'_> {
+    /// Threat to actor a's region k: distance-weighted hostile effective
+    /// strength over itself plus a's side's strength at k (see docs/model.md).
+    pub fn threat_to(&self, a: usize, k: usize) -> f64 {
+        crate::phases::perception::threat_to(self.model, self.state, a, k)
+    }
+
+    /// Resolves a target for actor a and force f (if any).
+    pub fn resolve_target(&self, t: &Target, a: usize, f: Option<usize>) -> Option<usize> {
+        crate::phases::strategy::resolve_target(self.model, self.state, t, a, f)
+    }
+}
+
+impl World for View<'_> {
+    fn query(&self, q: &Query) -> f64 {
+        let (m, s) = (self.model, self.state);
+        let nr = m.regions.len();
+        let ni = m.identities.len();
+        let na = m.actors.len();
+        let b = f64::from;
+        match *q {
+            Query::Threat { actor, region: None } => s.threat[actor],
+            Query::Threat { actor, region: Some(r) } => {
+                if s.on(MechanismName::ThreatFeedback) || !s.threat_ready {
+                    self.threat_to(actor, r)
+                } else {
+                    s.threat[actor]
+                }
+            }
+            Query::Controls { actor, region } => b(s.control[region] == Some(actor)),
+            Query::Contested { region } => b(s.contested[region]),
+            Query::Strength { force, region: None } => s.force_total(nr, force),
+            Query::Strength { force, region: Some(r) } => s.personnel[force * nr + r],
+            Query::ActorStrength { actor, region } => (0..m.forces.len())
+                .filter(|&f| m.forces[f].actor == actor && s.active[f])
+                .map(|f| match region {
+                    Some(r) => s.personnel[f * nr + r],
+                    None => s.force_total(nr, f),
+                })
+                .sum(),
+            Query::Ratio { actor, region } => {
+                let h = s.hostile_eff[actor * nr + region];
+                let f = s.friendly_eff[actor * nr + region];
+                if h <= 0.0 {
+                    1000.0
+                } else {
+                    (f / h).min(1000.0)
+                }
+            }
+            Query::Money { actor } => s.money[actor],
+            Query::Weapons { actor } => s.weapons[actor],
+            Query::Equipment { force } => s.equipment[force],
+            Query::Morale { force } => s.morale[force],
+            Query::Quality { force } => s.quality[force],
+            Query::Grievance { identity, region } => s.grievance[region * ni + identity],
+            Query::Support { identity, actor, region } => s.support[(region * ni + identity) * na + actor],
+            Query::RegionsHeld { actor } => s.control.iter().filter(|c| **c == Some(actor)).count() as f64,
+            Query::PopulationHeld { actor } => (0..nr)
+                .filter(|&r| s.control[r] == Some(actor))
+                .map(|r| s.population[r * ni..(r + 1) * ni].iter().sum::<f64>())
+                .sum(),
+            Query::Active { force } => b(s.active[force]),
+        }
+    }
+    fn param(&self, i: usize) -> f64 {
+        self.state.params[i]
+    }
+    fn tick(&self) -> f64 {
+        self.state.tick as f64
+    }
+    fn today(&self) -> f64 {
+        self.state.day as f64
+    }
+}
