@@ -1,1 +1,279 @@
-fn main() {}
+//! Frontline benchmarks.
+//!
+//! `cargo run --release -p frontline-bench -- theatre [--runs N] [--regions R] [--forces F] [--ticks T]`
+//!
+//! Times single-threaded `frontline_engine::simulate` on a synthetic theatre
+//! (see [`synthetic`]) and, in the same command, on a small peer theatre
+//! (10 regions, 4 force groups, same ticks), and reports the ratio of the two
+//! per-run times: performance is reported as a ratio against a peer run in
+//! the same command. See bench/README.md.
+
+mod synthetic;
+
+use frontline_scenario::diag::{Diagnostics, Sources};
+use frontline_scenario::load::build_from_tree;
+use frontline_scenario::value::parse_toml;
+use frontline_scenario::Model;
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Target for the default configuration (one year, weekly, 100 regions,
+/// 20 force groups), milliseconds per run.
+const TARGET_MS: f64 = 2.0;
+const PEER_REGIONS: usize = 10;
+const PEER_FORCES: usize = 4;
+
+const USAGE: &str = "\
+usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--no-peer]
+
+Times single-threaded runs of the engine on a synthetic theatre with seeds
+0..N, after a warm-up, and the same runs on a peer theatre of 10 regions and
+4 force groups (same ticks), interleaved; prints mean, median and p95 ms per
+run, runs/s and the ratio of per-run times.
+
+options:
+  --runs N       timed runs per theatre (default 200)
+  --regions R    regions of the measured theatre (default 100)
+  --forces F     force groups of the measured theatre (default 20)
+  --ticks T      weekly ticks (default 52; 187 for the long benchmark)
+  --warmup W     untimed runs per theatre first (default: min(20, N))
+  --no-peer      skip the peer theatre
+  --dump         print the generated scenario TOML and exit";
+
+struct Args {
+    runs: usize,
+    regions: usize,
+    forces: usize,
+    ticks: u32,
+    warmup: Option<usize>,
+    peer: bool,
+    dump: bool,
+}
+
+fn parse_args(argv: &[String]) -> Result<Args, String> {
+    let mut a = Args { runs: 200, regions: 100, forces: 20, ticks: 52, warmup: None, peer: true, dump: false };
+    let mut it = argv.iter();
+    match it.next().map(String::as_str) {
+        Some("theatre") => {}
+        Some("-h" | "--help") => return Err(String::new()),
+        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre)")),
+        None => return Err("no benchmark named (available: theatre)".into()),
+    }
+    fn num<T: std::str::FromStr>(flag: &str, v: Option<&String>) -> Result<T, String> {
+        let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
+        v.parse().map_err(|_| format!("{flag}: `{v}` is not a valid number"))
+    }
+    while let Some(arg) = it.next() {
+        // Accept both `--runs 10` and `--runs=10`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned());
+        match flag {
+            "--runs" => a.runs = num(flag, value().as_ref())?,
+            "--regions" => a.regions = num(flag, value().as_ref())?,
+            "--forces" => a.forces = num(flag, value().as_ref())?,
+            "--ticks" => a.ticks = num(flag, value().as_ref())?,
+            "--warmup" => a.warmup = Some(num(flag, value().as_ref())?),
+            "--no-peer" => a.peer = false,
+            "--dump" => a.dump = true,
+            "-h" | "--help" => return Err(String::new()),
+            _ => return Err(format!("unknown option `{arg}`")),
+        }
+    }
+    if a.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    if a.regions == 0 || a.forces == 0 {
+        return Err("--regions and --forces must be at least 1".into());
+    }
+    if a.ticks == 0 {
+        return Err("--ticks must be at least 1".into());
+    }
+    Ok(a)
+}
+
+/// Builds a model from scenario text, as the loader would from a file.
+fn build(text: &str) -> Result<Model, String> {
+    let mut sources = Sources::new();
+    let file = sources.add("synthetic.toml".into(), text.to_string(), None);
+    let mut d = Diagnostics::default();
+    let Some(tree) = parse_toml(text, file, &mut d) else {
+        return Err(d.render(&sources, false));
+    };
+    build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
+}
+
+/// Per-run times in milliseconds, summarised.
+struct Stats {
+    mean: f64,
+    median: f64,
+    p95: f64,
+    min: f64,
+}
+
+fn stats(ms: &[f64]) -> Stats {
+    let mut v = ms.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let median = if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) };
+    // Nearest-rank 95th percentile.
+    let p95 = v[((0.95 * n as f64).ceil() as usize).clamp(1, n) - 1];
+    Stats { mean: v.iter().sum::<f64>() / n as f64, median, p95, min: v[0] }
+}
+
+/// One timed run; returns milliseconds. The trajectory is consumed through
+/// `black_box` so the run cannot be optimised away.
+fn timed(m: &Model, seed: u64) -> f64 {
+    let t0 = Instant::now();
+    let traj = frontline_engine::simulate(m, seed);
+    let dt = t0.elapsed();
+    black_box(&traj);
+    drop(traj);
+    dt.as_secs_f64() * 1e3
+}
+
+fn describe(m: &Model) -> String {
+    format!("{} regions, {} force groups, {} actors, {} ticks", m.regions.len(), m.forces.len(), m.actors.len(), m.ticks)
+}
+
+fn line(label: &str, s: &Stats) {
+    println!(
+        "{label:<8} mean {:>8.3} ms   median {:>8.3} ms   p95 {:>8.3} ms   min {:>8.3} ms   {:>9.1} runs/s",
+        s.mean,
+        s.median,
+        s.p95,
+        s.min,
+        1e3 / s.mean
+    );
+}
+
+fn theatre(a: &Args) -> Result<(), String> {
+    let text = synthetic::synthetic_scenario(a.regions, a.forces, a.ticks);
+    if a.dump {
+        print!("{text}");
+        return Ok(());
+    }
+    let t0 = Instant::now();
+    let model = build(&text)?;
+    let build_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let peer = if a.peer { Some(build(&synthetic::synthetic_scenario(PEER_REGIONS, PEER_FORCES, a.ticks))?) } else { None };
+
+    println!("frontline-bench theatre (single thread, release={})", !cfg!(debug_assertions));
+    println!("theatre: {}; scenario {} bytes, parsed and built in {build_ms:.1} ms", describe(&model), text.len());
+    if let Some(p) = &peer {
+        println!("peer:    {}", describe(p));
+    }
+
+    // Sanity: the measured theatre does real work.
+    let first = frontline_engine::simulate(&model, 0);
+    let changes = first.events.iter().filter(|e| e.kind == "control_change").count();
+    let routs = first.events.iter().filter(|e| e.kind == "rout").count();
+    println!(
+        "sanity (seed 0): {changes} control changes, {routs} routs, {:.0} killed, {:.0} recruited, {:.0} deserted",
+        first.ledger.killed,
+        first.ledger.recruited,
+        first.ledger.deserted_home + first.ledger.deserted_lost
+    );
+    if let Some(p) = &peer {
+        let t = frontline_engine::simulate(p, 0);
+        let changes = t.events.iter().filter(|e| e.kind == "control_change").count();
+        println!("sanity peer (seed 0): {changes} control changes, {:.0} killed, {:.0} recruited", t.ledger.killed, t.ledger.recruited);
+    }
+
+    // Warm-up (caches, branch predictors, allocator, CPU clock).
+    let warmup = a.warmup.unwrap_or(a.runs.min(20));
+    for seed in 0..warmup as u64 {
+        black_box(frontline_engine::simulate(&model, 1_000_000 + seed));
+        if let Some(p) = &peer {
+            black_box(frontline_engine::simulate(p, 1_000_000 + seed));
+        }
+    }
+
+    // Timed runs, theatre and peer interleaved so both see the same machine.
+    let mut main_ms = Vec::with_capacity(a.runs);
+    let mut peer_ms = Vec::with_capacity(a.runs);
+    let wall = Instant::now();
+    for seed in 0..a.runs as u64 {
+        main_ms.push(timed(&model, seed));
+        if let Some(p) = &peer {
+            peer_ms.push(timed(p, seed));
+        }
+    }
+    let wall_s = wall.elapsed().as_secs_f64();
+
+    println!("timed: {} runs per theatre, seeds 0..{}, {warmup} warm-up runs, {wall_s:.2} s wall", a.runs, a.runs);
+    let s = stats(&main_ms);
+    line("theatre", &s);
+    if !peer_ms.is_empty() {
+        let p = stats(&peer_ms);
+        line("peer", &p);
+        println!(
+            "ratio theatre/peer: mean {:.2}x   median {:.2}x   ({}r/{}f vs {}r/{}f, {} ticks)",
+            s.mean / p.mean,
+            s.median / p.median,
+            model.regions.len(),
+            model.forces.len(),
+            PEER_REGIONS,
+            PEER_FORCES,
+            a.ticks
+        );
+    }
+    let per_tick_us = s.median * 1e3 / f64::from(a.ticks);
+    println!("per tick: {per_tick_us:.2} us (median run / ticks)");
+    if (a.regions, a.forces, a.ticks) == (100, 20, 52) {
+        let verdict = if s.median < TARGET_MS { "MET" } else { "MISSED" };
+        println!("target: < {TARGET_MS:.1} ms per run (100 regions, 20 groups, 52 ticks): {verdict} (median {:.3} ms)", s.median);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&argv) {
+        Ok(a) => a,
+        Err(msg) if msg.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match theatre(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the synthetic scenario does not build:\n{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Result<Args, String> {
+        parse_args(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn parses_defaults_and_flags() {
+        let a = args("theatre").unwrap();
+        assert_eq!((a.runs, a.regions, a.forces, a.ticks, a.peer), (200, 100, 20, 52, true));
+        let a = args("theatre --runs 5 --regions=30 --forces 6 --ticks 187 --no-peer").unwrap();
+        assert_eq!((a.runs, a.regions, a.forces, a.ticks, a.peer), (5, 30, 6, 187, false));
+        assert!(args("theatre --runs x").is_err());
+        assert!(args("theatre --bogus").is_err());
+        assert!(args("other").is_err());
+    }
+
+    #[test]
+    fn stats_are_right() {
+        let s = stats(&(1..=100).map(f64::from).collect::<Vec<_>>());
+        assert_eq!((s.mean, s.median, s.p95, s.min), (50.5, 50.5, 95.0, 1.0));
+    }
+}

@@ -305,6 +305,7 @@ impl World for View<'_> {
                 .map(|r| s.population[r * ni..(r + 1) * ni].iter().sum::<f64>())
                 .sum(),
             Query::Active { force } => b(s.active[force]),
+            Query::Mechanism { mechanism } => b(s.on(mechanism)),
         }
     }
     fn param(&self, i: usize) -> f64 {

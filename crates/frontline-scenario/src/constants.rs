@@ -129,7 +129,7 @@ constants! {
         defend_posture = 1.3, [0.1, 10.0];
         /// Morale lost by a force group per unit share of its personnel lost
         /// in a tick (losing 10 % costs 0.1 × this). Assumption.
-        morale_per_loss = 1.0, [0.0, 100.0];
+        morale_per_loss = 0.5, [0.0, 100.0];
         /// Morale gained by the side that takes a region. Assumption.
         victory_morale = 0.05, [0.0, 1.0];
     }
@@ -163,11 +163,11 @@ constants! {
         abandon_share = 0.8, [0.0, 1.0];
         /// Morale shock to the whole group, per unit share of the group that
         /// routed.
-        morale_shock = 1.0, [0.0, 100.0];
+        morale_shock = 0.5, [0.0, 100.0];
     }
     morale: Morale {
         /// Share of the gap to a group's initial morale recovered per week.
-        recovery = 0.05, [0.0, 1.0];
+        recovery = 0.1, [0.0, 1.0];
     }
     control: Control {
         /// Force ratio (effective strength) at which a side takes a region

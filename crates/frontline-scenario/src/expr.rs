@@ -84,6 +84,8 @@ pub enum Query {
     PopulationHeld { actor: usize },
     /// 1 if the force group is active.
     Active { force: usize },
+    /// 1 if the mechanism is switched on.
+    Mechanism { mechanism: crate::spec::MechanismName },
 }
 
 /// What an expression can read. The engine implements it over its state.
@@ -157,6 +159,8 @@ pub enum Expr {
     Max(Box<Expr>, Box<Expr>),
     /// abs(a)
     Abs(Box<Expr>),
+    /// if(c, a, b): a when c holds, else b.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// A question about the state.
     Query(Query),
 }
@@ -202,6 +206,13 @@ impl Expr {
             Expr::Min(a, b) => a.eval(w).min(b.eval(w)),
             Expr::Max(a, b) => a.eval(w).max(b.eval(w)),
             Expr::Abs(a) => a.eval(w).abs(),
+            Expr::If(c, a, b) => {
+                if c.eval(w) != 0.0 {
+                    a.eval(w)
+                } else {
+                    b.eval(w)
+                }
+            }
             Expr::Query(q) => w.query(q),
         }
     }
@@ -217,6 +228,7 @@ impl Expr {
             Expr::Const(_) | Expr::Param(_) => true,
             Expr::Tick | Expr::Today | Expr::Query(_) => false,
             Expr::Neg(a) | Expr::Not(a) | Expr::Abs(a) => a.is_static(),
+            Expr::If(c, a, b) => c.is_static() && a.is_static() && b.is_static(),
             Expr::Arith(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) | Expr::Min(a, b) | Expr::Max(a, b) => {
                 a.is_static() && b.is_static()
             }
@@ -377,7 +389,9 @@ enum ArgKind {
     Region,
     Force,
     Identity,
+    Mechanism,
     Num,
+    Bool,
 }
 
 impl ArgKind {
@@ -387,7 +401,9 @@ impl ArgKind {
             ArgKind::Region => "a region id",
             ArgKind::Force => "a force group id",
             ArgKind::Identity => "an identity id",
+            ArgKind::Mechanism => "a mechanism name",
             ArgKind::Num => "a number",
+            ArgKind::Bool => "a condition",
         }
     }
 }
@@ -413,6 +429,8 @@ pub const FUNCTIONS: &[(&str, &str, &str)] = &[
     ("min", "min(x, y)", "smaller of two numbers"),
     ("max", "max(x, y)", "larger of two numbers"),
     ("abs", "abs(x)", "absolute value"),
+    ("if", "if(condition, x, y)", "x when the condition holds, else y"),
+    ("mechanism_on", "mechanism_on(mechanism)", "true if the mechanism (e.g. enemy_dependent_goals) is switched on"),
 ];
 
 struct Parser<'a> {
@@ -618,7 +636,16 @@ impl<'a> Parser<'a> {
             ArgKind::Region => self.names.regions,
             ArgKind::Force => self.names.forces,
             ArgKind::Identity => self.names.identities,
-            ArgKind::Num => unreachable!(),
+            ArgKind::Mechanism => {
+                return match crate::spec::MechanismName::parse(&id) {
+                    Some(m) => Ok(m as usize),
+                    None => Err(self
+                        .err(span, format!("unknown mechanism `{id}` in `{fname}(…)`"))
+                        .expected(format!("one of: {}", crate::spec::MechanismName::NAMES.join(", ")))
+                        .hint(choice_hint(&id, crate::spec::MechanismName::NAMES))),
+                };
+            }
+            ArgKind::Num | ArgKind::Bool => unreachable!(),
         };
         list.iter().position(|x| *x == id).ok_or_else(|| {
             let cands: Vec<&str> = list.iter().map(String::as_str).collect();
@@ -643,6 +670,8 @@ impl<'a> Parser<'a> {
             "support" => &[&[Identity, Actor, Region]],
             "min" | "max" => &[&[Num, Num]],
             "abs" => &[&[Num]],
+            "if" => &[&[Bool, Num, Num]],
+            "mechanism_on" => &[&[Mechanism]],
             _ => {
                 let cands: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
                 return Err(self
@@ -651,7 +680,7 @@ impl<'a> Parser<'a> {
                     .hint(choice_hint(name, &cands)));
             }
         };
-        let is_math = matches!(name, "min" | "max" | "abs");
+        let is_math = matches!(name, "min" | "max" | "abs" | "if");
         if self.static_only && !is_math {
             return Err(self
                 .err(name_span, format!("`{name}(…)` reads the state of a run, which does not exist yet here"))
@@ -671,10 +700,12 @@ impl<'a> Parser<'a> {
                 }
                 // The kind of the n-th argument is the same in every signature that has one.
                 let kind = sigs.iter().find(|s| s.len() > n).map(|s| s[n]).unwrap_or(Num);
-                if kind == Num {
+                if kind == Num || kind == Bool {
                     let sp = self.span();
                     let (e, t) = self.or()?;
-                    self.expect_type(t, Type::Num, sp, &format!("`{name}`"))?;
+                    let want = if kind == Num { Type::Num } else { Type::Bool };
+                    let end = self.toks[self.pos.saturating_sub(1)].1.end;
+                    self.expect_type(t, want, sp.start..end, &format!("argument {} of `{name}`", n + 1))?;
                     nums.push(e);
                 } else {
                     ids.push(self.ident_arg(kind, name)?);
@@ -696,7 +727,7 @@ impl<'a> Parser<'a> {
                 .expected(sig_text.to_string()));
         }
         let opt = |i: usize| ids.get(i).copied();
-        let q = |q: Query| Ok((Expr::Query(q), if matches!(name, "controls" | "contested" | "active") { Type::Bool } else { Type::Num }));
+        let q = |q: Query| Ok((Expr::Query(q), if matches!(name, "controls" | "contested" | "active" | "mechanism_on") { Type::Bool } else { Type::Num }));
         match name {
             "threat" => q(Query::Threat { actor: ids[0], region: opt(1) }),
             "controls" => q(Query::Controls { actor: ids[0], region: ids[1] }),
@@ -715,6 +746,13 @@ impl<'a> Parser<'a> {
             "grievance" => q(Query::Grievance { identity: ids[0], region: ids[1] }),
             "support" => q(Query::Support { identity: ids[0], actor: ids[1], region: ids[2] }),
             "abs" => Ok((Expr::Abs(Box::new(nums.remove(0))), Type::Num)),
+            "mechanism_on" => q(Query::Mechanism { mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]]).expect("index of a name") }),
+            "if" => {
+                let b = nums.pop().unwrap();
+                let a = nums.pop().unwrap();
+                let c = nums.pop().unwrap();
+                Ok((Expr::If(Box::new(c), Box::new(a), Box::new(b)), Type::Num))
+            }
             _ => {
                 let b = nums.pop().unwrap();
                 let a = nums.pop().unwrap();
@@ -804,6 +842,8 @@ mod tests {
         assert_eq!(run("-distrust + k / 2", Type::Num).unwrap(), 1.75);
         assert_eq!(run("1 / 0", Type::Num).unwrap(), 0.0);
         assert_eq!(run("max(1, min(5, 3))", Type::Num).unwrap(), 3.0);
+        assert_eq!(run("if(tick > 2, 10, 20)", Type::Num).unwrap(), 10.0);
+        assert!(run("if(1, 10, 20)", Type::Num).unwrap_err().message.contains("argument 1 of `if`"));
     }
 
     #[test]

@@ -1,0 +1,81 @@
+//! The one-screen summary of a run printed by `frontline run`.
+//!
+//! Owns presentation only: it reads a trajectory and writes text.
+
+use frontline_engine::Trajectory;
+use frontline_scenario::date::format_day;
+use frontline_scenario::Model;
+use std::fmt::Write;
+
+fn people(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.1}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// Renders the summary.
+pub fn render(m: &Model, t: &Trajectory) -> String {
+    let mut o = String::new();
+    let (nr, nf, ni) = (m.regions.len(), m.forces.len(), m.identities.len());
+    let last = t.snapshots() - 1;
+    let name = |a: i32| if a < 0 { "nobody".to_string() } else { m.actors[a as usize].id.clone() };
+    let _ = writeln!(o, "{} — seed {}, {} to {} ({} ticks of {} days)", m.name, t.seed, format_day(t.days[0]), format_day(t.days[last]), last, m.tick_days);
+    let changes: Vec<_> = t.events.iter().filter(|e| e.kind == "control_change").collect();
+    let _ = writeln!(o, "\nControl changes ({}):", changes.len());
+    for e in changes.iter().take(15) {
+        let r = e.region.unwrap_or(0);
+        let from = e.other.map_or("nobody".to_string(), |a| m.actors[a].id.clone());
+        let to = e.actor.map_or("nobody".to_string(), |a| m.actors[a].id.clone());
+        let _ = writeln!(o, "  {}  {:<24} {} → {}", format_day(e.day), m.regions[r].name, from, to);
+    }
+    if changes.len() > 15 {
+        let _ = writeln!(o, "  … and {} more (see events table)", changes.len() - 15);
+    }
+    let routs = t.events.iter().filter(|e| e.kind == "rout").count();
+    let captured: f64 = t.events.iter().filter(|e| e.kind == "equipment_captured").map(|e| e.value).sum();
+    let _ = writeln!(o, "Routs: {routs}; weapon sets captured: {}", people(captured));
+    let _ = writeln!(o, "\nFinal control:");
+    let _ = writeln!(o, "  {:<16} {:>8} {:>12} {:>10}", "actor", "regions", "population", "contested");
+    let mut rows: Vec<(i32, usize, f64, usize)> = Vec::new();
+    for a in -1..m.actors.len() as i32 {
+        let held: Vec<usize> = (0..nr).filter(|&r| t.control[last * nr + r] == a).collect();
+        if held.is_empty() {
+            continue;
+        }
+        let pop: f64 = held.iter().map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>()).sum();
+        let contested = held.iter().filter(|&&r| t.contested[last * nr + r]).count();
+        rows.push((a, held.len(), pop, contested));
+    }
+    for (a, n, pop, c) in rows {
+        let _ = writeln!(o, "  {:<16} {:>8} {:>12} {:>10}", name(a), n, people(pop), c);
+    }
+    let _ = writeln!(o, "\nForce groups (personnel start → end, weapon sets end, morale end):");
+    for (f, force) in m.forces.iter().enumerate() {
+        let start: f64 = t.personnel[f * nr..(f + 1) * nr].iter().sum();
+        let end: f64 = t.personnel[(last * nf + f) * nr..(last * nf + f + 1) * nr].iter().sum();
+        let _ = writeln!(
+            o,
+            "  {:<20} {:<12} {:>9} → {:>9}  {:>9}  {:.2}",
+            force.id,
+            m.actors[force.actor].id,
+            people(start),
+            people(end),
+            people(t.equipment[last * nf + f]),
+            t.morale[last * nf + f]
+        );
+    }
+    if !m.watches.is_empty() {
+        let _ = writeln!(o, "\nWatched conditions (first date true):");
+        for (w, watch) in m.watches.iter().enumerate() {
+            let when = t.watch_first[w].map_or("never".to_string(), |k| format_day(t.days[k as usize]));
+            let _ = writeln!(o, "  {:<28} {}", watch.name, when);
+        }
+    }
+    let l = &t.ledger;
+    let _ = writeln!(o, "\nKilled {}, recruited {}, deserted {}", people(l.killed), people(l.recruited), people(l.deserted_home + l.deserted_lost));
+    o
+}

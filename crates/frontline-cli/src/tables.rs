@@ -1,0 +1,173 @@
+//! Turns a run's [`Trajectory`] into named tables (ids and dates instead of
+//! indices and day numbers) and a manifest.
+//!
+//! Owns the layout of the output tables — the contract with pandas, polars
+//! and DuckDB users. It must not change results, only present them.
+
+use frontline_engine::Trajectory;
+use frontline_output::{Column, Table};
+use frontline_scenario::{Loaded, Model};
+
+/// The `control` table: one row per snapshot and region.
+pub fn control(m: &Model, t: &Trajectory) -> Table {
+    let nr = m.regions.len();
+    let n = t.snapshots() * nr;
+    let (mut tick, mut date, mut region, mut name, mut controller, mut contested) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for (k, &day) in t.days.iter().enumerate() {
+        for (r, reg) in m.regions.iter().enumerate() {
+            tick.push(k as i64);
+            date.push(day);
+            region.push(reg.id.clone());
+            name.push(reg.name.clone());
+            let c = t.control[k * nr + r];
+            controller.push((c >= 0).then(|| m.actors[c as usize].id.clone()));
+            contested.push(t.contested[k * nr + r]);
+        }
+    }
+    Table::new("control")
+        .with("tick", Column::I64(tick))
+        .with("date", Column::Date(date))
+        .with("region", Column::Str(region))
+        .with("region_name", Column::Str(name))
+        .with("controller", Column::OptStr(controller))
+        .with("contested", Column::Bool(contested))
+}
+
+/// The `forces` table: one row per snapshot, force group and region, with
+/// the group's equipment, morale and quality repeated on each row.
+pub fn forces(m: &Model, t: &Trajectory) -> Table {
+    let (nr, nf) = (m.regions.len(), m.forces.len());
+    let mut cols: (Vec<i64>, Vec<i32>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    for (k, &day) in t.days.iter().enumerate() {
+        for (f, force) in m.forces.iter().enumerate() {
+            for (r, reg) in m.regions.iter().enumerate() {
+                cols.0.push(k as i64);
+                cols.1.push(day);
+                cols.2.push(force.id.clone());
+                cols.3.push(m.actors[force.actor].id.clone());
+                cols.4.push(reg.id.clone());
+                cols.5.push(t.personnel[(k * nf + f) * nr + r]);
+                cols.6.push(t.equipment[k * nf + f]);
+                cols.7.push(t.morale[k * nf + f]);
+                cols.8.push(t.quality[k * nf + f]);
+            }
+        }
+    }
+    Table::new("forces")
+        .with("tick", Column::I64(cols.0))
+        .with("date", Column::Date(cols.1))
+        .with("force", Column::Str(cols.2))
+        .with("actor", Column::Str(cols.3))
+        .with("region", Column::Str(cols.4))
+        .with("personnel", Column::F64(cols.5))
+        .with("group_equipment", Column::F64(cols.6))
+        .with("group_morale", Column::F64(cols.7))
+        .with("group_quality", Column::F64(cols.8))
+}
+
+/// The `attitudes` table: one row per snapshot, region and identity, with a
+/// `support_<actor>` column per actor.
+pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
+    let (nr, ni, na) = (m.regions.len(), m.identities.len(), m.actors.len());
+    let (mut tick, mut date, mut region, mut identity, mut pop, mut griev) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut support: Vec<Vec<f64>> = vec![Vec::new(); na];
+    for (k, &day) in t.days.iter().enumerate() {
+        for (r, reg) in m.regions.iter().enumerate() {
+            for (i, id) in m.identities.iter().enumerate() {
+                let base = (k * nr + r) * ni + i;
+                if m.regions[r].population[i] <= 0.0 && t.population[base] <= 0.0 {
+                    continue;
+                }
+                tick.push(k as i64);
+                date.push(day);
+                region.push(reg.id.clone());
+                identity.push(id.id.clone());
+                pop.push(t.population[base]);
+                griev.push(t.grievance[base]);
+                for (a, col) in support.iter_mut().enumerate() {
+                    col.push(t.support[base * na + a]);
+                }
+            }
+        }
+    }
+    let mut table = Table::new("attitudes")
+        .with("tick", Column::I64(tick))
+        .with("date", Column::Date(date))
+        .with("region", Column::Str(region))
+        .with("identity", Column::Str(identity))
+        .with("population", Column::F64(pop))
+        .with("grievance", Column::F64(griev));
+    for (a, col) in support.into_iter().enumerate() {
+        table = table.with(format!("support_{}", m.actors[a].id), Column::F64(col));
+    }
+    table
+}
+
+/// The `actors` table: money, weapons stock and threat per snapshot and actor.
+pub fn actors(m: &Model, t: &Trajectory) -> Table {
+    let na = m.actors.len();
+    let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (k, &day) in t.days.iter().enumerate() {
+        for (a, act) in m.actors.iter().enumerate() {
+            tick.push(k as i64);
+            date.push(day);
+            actor.push(act.id.clone());
+            money.push(t.money[k * na + a]);
+            weapons.push(t.weapons[k * na + a]);
+            threat.push(t.threat[k * na + a]);
+        }
+    }
+    Table::new("actors")
+        .with("tick", Column::I64(tick))
+        .with("date", Column::Date(date))
+        .with("actor", Column::Str(actor))
+        .with("money", Column::F64(money))
+        .with("weapons", Column::F64(weapons))
+        .with("threat", Column::F64(threat))
+}
+
+/// The `events` table: control changes, routs, captures, scheduled events and watches.
+pub fn events(m: &Model, t: &Trajectory) -> Table {
+    let opt = |v: Option<usize>, f: &dyn Fn(usize) -> String| v.map(f);
+    let region = |i: usize| m.regions[i].id.clone();
+    let actor = |i: usize| m.actors[i].id.clone();
+    let force = |i: usize| m.forces[i].id.clone();
+    let e = &t.events;
+    Table::new("events")
+        .with("tick", Column::I64(e.iter().map(|x| i64::from(x.tick)).collect()))
+        .with("date", Column::Date(e.iter().map(|x| x.day).collect()))
+        .with("kind", Column::Str(e.iter().map(|x| x.kind.to_string()).collect()))
+        .with("region", Column::OptStr(e.iter().map(|x| opt(x.region, &region)).collect()))
+        .with("actor", Column::OptStr(e.iter().map(|x| opt(x.actor, &actor)).collect()))
+        .with("other_actor", Column::OptStr(e.iter().map(|x| opt(x.other, &actor)).collect()))
+        .with("force", Column::OptStr(e.iter().map(|x| opt(x.force, &force)).collect()))
+        .with("value", Column::F64(e.iter().map(|x| x.value).collect()))
+        .with("detail", Column::Str(e.iter().map(|x| x.detail.clone()).collect()))
+}
+
+/// All tables of a run, in the order they are written.
+pub fn all(m: &Model, t: &Trajectory) -> Vec<Table> {
+    vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)]
+}
+
+/// The manifest: enough to reproduce every number in the tables.
+pub fn manifest(loaded: &Loaded, scenario_path: &str, seed: u64, format: &str, tables: &[String]) -> serde_json::Value {
+    let m = &loaded.model;
+    serde_json::json!({
+        "frontline_version": env!("CARGO_PKG_VERSION"),
+        "command": "run",
+        "scenario": scenario_path,
+        "scenario_name": m.name,
+        "scenario_hash": format!("sha256:{}", loaded.scenario_hash),
+        "variants": loaded.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
+        "sets": loaded.sets,
+        "seed": seed,
+        "start": frontline_scenario::date::format_day(m.start),
+        "tick_days": m.tick_days,
+        "ticks": m.ticks,
+        "parameters": m.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect::<serde_json::Map<_, _>>(),
+        "format": format,
+        "tables": tables,
+    })
+}
