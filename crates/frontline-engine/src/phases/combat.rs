@@ -147,6 +147,9 @@ pub fn run(m: &Model, s: &mut State) {
     for r in 0..nr {
         present.clear();
         present.extend((0..nf).filter(|&f| s.on_ground(m, f) && s.personnel[f * nr + r] > 0.0));
+        if air_on {
+            interdiction(m, s, r, &sorties, &present);
+        }
         if present.len() < 2 {
             continue;
         }
@@ -176,14 +179,6 @@ pub fn run(m: &Model, s: &mut State) {
         // Air support for each side: sorties of actors allied to its leader.
         let air_for = |lead: usize| -> f64 { (0..na).filter(|&o| m.actors[lead].allied[o]).map(|o| sorties[o * nr + r]).sum() };
         let (air_a, air_b) = if air_on { (air_for(leader), air_for(owner_b)) } else { (0.0, 0.0) };
-        if air_a > 0.0 {
-            let pb: f64 = side_b.iter().map(|&f| s.personnel[f * nr + r]).sum();
-            spread_losses(m, s, &side_b, r, (air_a * air.kills_per_strike).min(0.5 * pb));
-        }
-        if air_b > 0.0 {
-            let pa: f64 = side_a.iter().map(|&f| s.personnel[f * nr + r]).sum();
-            spread_losses(m, s, &side_a, r, (air_b * air.kills_per_strike).min(0.5 * pa));
-        }
         let a0: f64 = side_a.iter().map(|&f| s.personnel[f * nr + r]).sum();
         let b0: f64 = side_b.iter().map(|&f| s.personnel[f * nr + r]).sum();
         if a0 <= 0.0 || b0 <= 0.0 {
@@ -220,6 +215,23 @@ pub fn run(m: &Model, s: &mut State) {
     let rec = (m.constants.morale.recovery * crate::phases::weeks(m)).min(1.0);
     for f in 0..nf {
         s.morale[f] = (s.morale[f] + rec * (m.forces[f].morale - s.morale[f])).clamp(0.0, 1.0);
+    }
+}
+
+/// Air strikes in region r: each actor's sorties kill `kills_per_strike`
+/// each among the ground groups hostile to it there (at most half of them).
+fn interdiction(m: &Model, s: &mut State, r: usize, sorties: &[f64], present: &[usize]) {
+    let nr = m.regions.len();
+    for o in 0..m.actors.len() {
+        let x = sorties[o * nr + r];
+        if x <= 0.0 {
+            continue;
+        }
+        let targets: Vec<usize> = present.iter().copied().filter(|&f| m.actors[o].hostile[m.forces[f].actor]).collect();
+        let people: f64 = targets.iter().map(|&f| s.personnel[f * nr + r]).sum();
+        if people > 0.0 {
+            spread_losses(m, s, &targets, r, (x * m.constants.air.kills_per_strike).min(0.5 * people));
+        }
     }
 }
 

@@ -105,10 +105,13 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             let sorties = s.force_total(nr, *force) * eval(m, s, fraction).clamp(0.0, 1.0) * crate::phases::weeks(m);
             match to {
                 Target::AlliedFronts => {
-                    // Where the actor's side is in contact with its enemies,
+                    // The front: enemy-held ground where the actor's side is
+                    // in contact or which borders a region its side holds,
                     // in proportion to the enemy's effective strength there.
+                    let held = |q: usize| s.control[q].is_some_and(|c| m.actors[a].allied[c]);
                     let fronts: Vec<(usize, f64)> = (0..nr)
-                        .filter(|&r| s.friendly_eff[a * nr + r] > 0.0 && s.hostile_eff[a * nr + r] > 0.0)
+                        .filter(|&r| s.hostile_eff[a * nr + r] > 0.0)
+                        .filter(|&r| s.friendly_eff[a * nr + r] > 0.0 || m.regions[r].neighbours.iter().any(|&q| held(q)))
                         .map(|r| (r, s.hostile_eff[a * nr + r]))
                         .collect();
                     let total: f64 = fronts.iter().map(|x| x.1).sum();
