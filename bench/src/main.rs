@@ -25,7 +25,7 @@ const PEER_REGIONS: usize = 10;
 const PEER_FORCES: usize = 4;
 
 const USAGE: &str = "\
-usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--no-peer]
+usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--no-peer] [--dump]
 
 Times single-threaded runs of the engine on a synthetic theatre with seeds
 0..N, after a warm-up, and the same runs on a peer theatre of 10 regions and

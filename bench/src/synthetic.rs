@@ -18,7 +18,10 @@
 //!   one air group over the allied fronts.
 //!
 //! Force group 0 is the air group; groups 1, 2, 3, 4, … go to gov, ally,
-//! ins, gov, … in turn. Everything is deterministic in the three arguments.
+//! ins, gov, … in turn. Each ground group starts in four detachments. Some
+//! groups recruit (every insurgent group, the tribal groups and every other
+//! army group), wherever their side holds ground or they have fighters.
+//! Everything is deterministic in the three arguments.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -288,7 +291,9 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
             }
             "ally" => {
                 let _ = writeln!(w, "equipment = {}\nquality = 0.4\nmorale = 0.6\nupkeep = 0.0003", total * 3 / 4);
-                let _ = writeln!(w, "recruit_rate = 0.00003");
+                if kind == "tribal" {
+                    let _ = writeln!(w, "recruit_rate = 0.00005");
+                }
             }
             _ => {
                 let _ = writeln!(w, "equipment = {}\nquality = 0.6\nmorale = 0.7", total * 2 / 3);

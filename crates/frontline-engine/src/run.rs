@@ -23,10 +23,7 @@ pub fn simulate(model: &Model, seed: u64) -> Trajectory {
 pub fn step(m: &Model, s: &mut State, tick: u32) {
     s.tick = tick;
     s.day = m.day_of_tick(tick);
-    s.orders.reset(m.forces.len(), m.actors.len() * m.regions.len());
-    for i in phases::events::run(m, s) {
-        s.note("event", None, None, None, None, 1.0, m.events[i].id.clone());
-    }
+    phases::events::run(m, s);
     phases::perception::run(m, s);
     phases::strategy::run(m, s);
     phases::supply::run(m, s);
@@ -36,4 +33,7 @@ pub fn step(m: &Model, s: &mut State, tick: u32) {
     phases::combat::run(m, s);
     phases::control::run(m, s);
     phases::attitudes::run(m, s);
+    // Orders last one tick. Clearing them here, not at the start of a tick,
+    // keeps orders issued by events dated on the start day (tick 0).
+    s.orders.reset(m.forces.len(), m.actors.len() * m.regions.len());
 }

@@ -515,6 +515,13 @@ impl Builder<'_> {
                     }
                 };
                 let to = self.target(&t.to, default);
+                if to == Some(Target::AlliedFronts) {
+                    let loc = t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                    self.d.push(
+                        Diagnostic::at(&loc, "\"allied_fronts\" is a target for air strikes only")
+                            .expected("a region id, \"best_target\" or \"most_threatened\""),
+                    );
+                }
                 let from_all = match &t.from {
                     None => false,
                     Some(f) if f.value == "adjacent" => false,
@@ -889,7 +896,9 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         let morale = q01(&mut b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
         let recruit_rate = q01(&mut b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
         let upkeep = f.upkeep.as_ref().map(|q| b.qty_at(q, &f.loc, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
-        if recruit_rate > 0.0 && identity.is_none() {
+        if recruit_rate > 0.0 && f.kind == ForceKind::Air {
+            b.d.push(Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name)).hint("remove recruit_rate: air groups' personnel are sorties per week"));
+        } else if recruit_rate > 0.0 && identity.is_none() {
             b.d.push(Diagnostic::at(&k.loc, format!("force group `{}` recruits but has no identity to recruit from", k.name)).hint("add `identity = \"…\"` or set recruit_rate = 0"));
         }
         forces.push(Force {

@@ -195,7 +195,9 @@ pub fn run(m: &Model, s: &mut State) {
                 1.0
             }
         };
-        let air_bonus = |x: f64| 1.0 + air.max_bonus * x / (x + air.half_saturation);
+        // Sorties are per tick; half_saturation is per week.
+        let half = air.half_saturation * crate::phases::weeks(m);
+        let air_bonus = |x: f64| 1.0 + air.max_bonus * x / (x + half);
         let mult_a = if defender_a { terrain } else { 1.0 } * posture(&side_a) * air_bonus(air_a);
         let mult_b = if defender_b { terrain } else { 1.0 } * posture(&side_b) * air_bonus(air_b);
         let na_ = noise(s, cc.noise);

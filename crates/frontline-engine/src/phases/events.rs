@@ -31,6 +31,7 @@ pub fn run(m: &Model, s: &mut State) -> Vec<usize> {
             }
         }
         fired.push(i);
+        s.note("event", None, None, None, None, 1.0, e.id.clone());
         s.next_event += 1;
     }
     fired

@@ -45,7 +45,7 @@ pub fn run(m: &Model, s: &mut State) {
     let u = m.constants.recruitment.unarmed_factor;
     for (f, force) in m.forces.iter().enumerate() {
         let Some(i) = force.identity else { continue };
-        if !s.active[f] || force.recruit_rate <= 0.0 {
+        if !s.on_ground(m, f) || force.recruit_rate <= 0.0 {
             continue;
         }
         let a = force.actor;

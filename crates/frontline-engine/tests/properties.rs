@@ -1,0 +1,90 @@
+//! Property tests: conservation, bounds and determinism hold for any seed and
+//! for constants drawn across their plausible ranges.
+
+use frontline_engine::{simulate, testkit, Trajectory};
+use frontline_scenario::Model;
+use proptest::prelude::*;
+
+fn example_with(extra: &str) -> Model {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/vicious-circle.toml");
+    let base = std::fs::read_to_string(path).unwrap();
+    testkit::build(&base, extra)
+}
+
+fn overlay(lethality: f64, noise: f64, dominance: f64, issue: f64, rate: f64) -> String {
+    format!(
+        "[constants.combat]\nlethality = {lethality}\nnoise = {noise}\n[constants.control]\ndominance = {dominance}\n\
+         [constants.supply]\nweapons_issue_rate = {issue}\n[forces.isis_fighters]\nrecruit_rate = {rate}\n"
+    )
+}
+
+/// People: population + personnel + the dead + deserters who left the theatre
+/// is constant; weapons: stocks + equipment + destroyed − received is constant.
+fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
+    let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
+    let k = t.snapshots() - 1;
+    let people = |k: usize| -> f64 {
+        t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum::<f64>() + t.personnel[k * nf * nr..(k + 1) * nf * nr].iter().sum::<f64>()
+    };
+    let weapons = |k: usize| -> f64 { t.weapons[k * na..(k + 1) * na].iter().sum::<f64>() + t.equipment[k * nf..(k + 1) * nf].iter().sum::<f64>() };
+    let l = &t.ledger;
+    let p0 = people(0);
+    let p1 = people(k) + l.killed + l.deserted_lost;
+    prop_assert!((p0 - p1).abs() <= 1e-6 * p0, "people {p0} -> {p1}");
+    let w0 = weapons(0) + l.weapons_received;
+    let w1 = weapons(k) + l.equipment_destroyed;
+    prop_assert!((w0 - w1).abs() <= 1e-6 * w0.max(1.0), "weapons {w0} -> {w1}");
+    Ok(())
+}
+
+fn check_bounds(t: &Trajectory) -> Result<(), TestCaseError> {
+    let unit = |v: &[f64], lo: f64| v.iter().all(|x| (lo..=1.0).contains(x));
+    prop_assert!(unit(&t.grievance, 0.0), "grievance out of [0, 1]");
+    prop_assert!(unit(&t.support, -1.0), "support out of [-1, 1]");
+    prop_assert!(unit(&t.morale, 0.0), "morale out of [0, 1]");
+    prop_assert!(unit(&t.quality, 0.0), "quality out of [0, 1]");
+    prop_assert!(unit(&t.threat, 0.0), "threat out of [0, 1]");
+    for (name, v) in [("personnel", &t.personnel), ("population", &t.population), ("equipment", &t.equipment), ("weapons", &t.weapons), ("money", &t.money)] {
+        prop_assert!(v.iter().all(|x| *x >= -1e-9 && x.is_finite()), "{name} negative or not finite");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn example_conserves_people_and_weapons_and_stays_in_bounds(
+        seed in any::<u64>(),
+        lethality in 0.0..0.05f64,
+        noise in 0.0..1.0f64,
+        dominance in 1.0..6.0f64,
+        issue in 0.0..1.0f64,
+        rate in 0.0..0.01f64,
+    ) {
+        let m = example_with(&overlay(lethality, noise, dominance, issue, rate));
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+    }
+
+    #[test]
+    fn line_conserves_and_stays_in_bounds(seed in any::<u64>(), lethality in 0.0..0.05f64) {
+        let m = testkit::line(&format!("[constants.combat]\nlethality = {lethality}\n"));
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+    }
+
+    #[test]
+    fn same_seed_same_trajectory(seed in any::<u64>()) {
+        let m = example_with("");
+        prop_assert_eq!(simulate(&m, seed), simulate(&m, seed));
+    }
+}
+
+#[test]
+fn different_seeds_give_different_trajectories() {
+    let m = example_with("");
+    assert_ne!(simulate(&m, 1), simulate(&m, 2));
+}
