@@ -141,9 +141,8 @@ impl<T: Decode> Decode for Vec<T> {
     fn decode(v: &Value, d: &mut Diagnostics) -> Option<Self> {
         match &v.kind {
             Kind::Array(items) => {
-                let n = d.len();
-                let out: Vec<T> = items.iter().filter_map(|x| T::decode(x, d)).collect();
-                (d.len() == n).then_some(out)
+                // Bad items are reported and skipped, so later checks still run.
+                Some(items.iter().filter_map(|x| T::decode(x, d)).collect())
             }
             _ => {
                 type_error(v, "an array", d);
@@ -209,10 +208,8 @@ impl<T: Decode> Decode for Map<T> {
     fn decode(v: &Value, d: &mut Diagnostics) -> Option<Self> {
         match &v.kind {
             Kind::Table(t) => {
-                let n = d.len();
-                let out: Vec<(Key, T)> =
-                    t.iter().filter_map(|(k, x)| T::decode(x, d).map(|y| (k.clone(), y))).collect();
-                (d.len() == n).then_some(Map(out))
+                // Bad entries are reported and skipped, so later checks still run.
+                Some(Map(t.iter().filter_map(|(k, x)| T::decode(x, d).map(|y| (k.clone(), y))).collect()))
             }
             _ => {
                 type_error(v, "a table of id = value entries", d);
@@ -309,11 +306,16 @@ macro_rules! record {
                 let mut ok = true;
                 $(
                     let $field: Option<$ty> = match v.get(stringify!($field)) {
-                        Some(x) => {
-                            let r = <$ty as $crate::decode::Decode>::decode(x, d);
-                            ok &= r.is_some();
-                            r
-                        }
+                        Some(x) => match <$ty as $crate::decode::Decode>::decode(x, d) {
+                            Some(r) => Some(r),
+                            // Reported already; an optional field falls back to
+                            // its default so that the rest is still checked.
+                            None => {
+                                let r = <$ty as $crate::decode::Decode>::absent();
+                                ok &= r.is_some();
+                                r
+                            }
+                        },
                         None => {
                             let r = <$ty as $crate::decode::Decode>::absent();
                             if r.is_none() {

@@ -162,13 +162,13 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>
     for l in layers {
         merge(&mut tree, l);
     }
-    if !r.d.is_empty() {
-        return fail(r);
-    }
+    // Even if an overlay or `--set` was unreadable, check what we have, so
+    // that every problem is reported in one go.
     match build_from_tree(&tree, &r.sources) {
-        Ok(model) => Ok(Loaded { model, sources: r.sources, scenario_hash, variants, sets: overrides.sets.clone(), tree }),
+        Ok(model) if r.d.is_empty() => Ok(Loaded { model, sources: r.sources, scenario_hash, variants, sets: overrides.sets.clone(), tree }),
+        Ok(_) => fail(r),
         Err(d) => {
-            r.d = d;
+            r.d.items.extend(d.items);
             fail(r)
         }
     }
@@ -180,6 +180,7 @@ pub fn build_from_tree(tree: &Value, sources: &Sources) -> Result<Model, Diagnos
     let Some(spec) = ScenarioSpec::decode(tree, &mut d) else {
         return Err(d);
     };
+    let decode_errors = std::mem::take(&mut d);
     let map = match &spec.scenario.map {
         None => None,
         Some(m) => {
@@ -202,9 +203,17 @@ pub fn build_from_tree(tree: &Value, sources: &Sources) -> Result<Model, Diagnos
         }
     };
     if !d.is_empty() {
+        d.items.splice(0..0, decode_errors.items);
         return Err(d);
     }
-    build(&spec, sources, map)
+    match build(&spec, sources, map) {
+        Ok(model) if decode_errors.is_empty() => Ok(model),
+        Ok(_) => Err(decode_errors),
+        Err(mut e) => {
+            e.items.splice(0..0, decode_errors.items);
+            Err(e)
+        }
+    }
 }
 
 /// Turns `a.b.c=value` into a one-line TOML pseudo-file (`a.b.c = value`),

@@ -723,6 +723,38 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
                 population[i] = b.qty_at(q, &ik.loc, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
             }
         }
+        if !r.composition.is_empty() {
+            match &r.total_population {
+                None => b.d.push(
+                    Diagnostic::at(&r.loc, format!("region `{}` has a composition but no total_population", k.name))
+                        .hint("add `total_population = …`, or give `population` by identity instead"),
+                ),
+                Some(total) => {
+                    if !r.population.is_empty() {
+                        b.d.push(Diagnostic::at(&total.loc, format!("region `{}` gives both population and total_population", k.name)).hint("keep one of them"));
+                    }
+                    let t = b.qty_at(&total.value, &total.loc, "total_population", 0.0, f64::INFINITY);
+                    let mut sum = 0.0;
+                    let mut first_loc = None;
+                    for (ik, q) in r.composition.iter() {
+                        first_loc.get_or_insert(ik.loc.clone());
+                        let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
+                        let share = b.qty_at(q, &ik.loc, &format!("share of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
+                        sum += share;
+                        if let Some(i) = b.resolve(&id, "identity") {
+                            population[i] = t * share;
+                        }
+                    }
+                    if (sum - 1.0).abs() > 1e-3 {
+                        b.d.push(
+                            Diagnostic::at(&first_loc.unwrap_or_default(), format!("composition shares of `{}` sum to {sum}", k.name))
+                                .expected("shares that sum to 1")
+                                .hint("adjust the shares (an unsourced split is an assumption: declare it as a parameter with a range)"),
+                        );
+                    }
+                }
+            }
+        }
         let mut grievance = vec![0.2; ni];
         for (ik, q) in r.grievance.iter() {
             let id = At { value: ik.name.clone(), loc: ik.loc.clone() };

@@ -137,6 +137,10 @@ record! {
         control: Option<At<String>>,
         /// Population by identity id.
         population: Map<Quantity>,
+        /// Alternative to `population`: the total population, split by `composition`.
+        total_population: Option<At<Quantity>>,
+        /// Shares of `total_population` by identity id; they must sum to 1.
+        composition: Map<Quantity>,
         /// Initial grievance in [0, 1] by identity (default 0.2).
         grievance: Map<Quantity>,
         /// Initial support in [-1, 1] by identity, then by actor (default 0).
