@@ -207,7 +207,7 @@ fn bad_input_7_rule_condition_unknown_function_points_inside_the_string() {
     assert_error("rule function", r, "thraet", "unknown function `thraet`", Some("did you mean `threat`?"));
     let line = line_of(&file, "thraet");
     // Column 9 is where `thraet` starts: `when = "` is 8 characters.
-    assert!(stderr.contains(&format!("{file}:{line}:9:")), "{stderr}");
+    assert!(stderr.contains(&format!("{file}:{line}:9\n")), "{stderr}");
     assert_eq!(code, 2);
 }
 
@@ -243,9 +243,9 @@ fn bad_input_11_unknown_mechanism_and_constant() {
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2));
     let vf = v.display().to_string();
-    assert!(stderr.contains(&format!("{vf}:2:1: error: unknown mechanism `routs`")), "{stderr}");
+    assert!(stderr.contains("error: unknown mechanism `routs`") && stderr.contains(&format!("{vf}:2:1")), "{stderr}");
     assert!(stderr.contains("did you mean `rout`?"));
-    assert!(stderr.contains(&format!("{vf}:4:1: error: unknown constant `combat.lethalty`")), "{stderr}");
+    assert!(stderr.contains("error: unknown constant `combat.lethalty`") && stderr.contains(&format!("{vf}:4:1")), "{stderr}");
     assert!(stderr.contains("2 errors found"), "all errors at once: {stderr}");
 }
 
@@ -254,7 +254,7 @@ fn bad_input_12_bad_set_arguments() {
     let o = run(&["validate", example().to_str().unwrap(), "--set", "parameters.distrust.value", "--set", "regions.city.terrain=swamp"]);
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr.contains("--set #1:1:1: error: `--set parameters.distrust.value` has no `=`"), "{stderr}");
+    assert!(stderr.contains("error: `--set parameters.distrust.value` has no `=`") && stderr.contains("--set #1:1:1"), "{stderr}");
     assert!(stderr.contains("--set #2:1:"), "{stderr}");
     assert!(stderr.contains("unknown value `swamp`"), "{stderr}");
 }

@@ -131,8 +131,8 @@ impl Diagnostics {
         self.items.len()
     }
 
-    /// Renders all problems as plain text: a `file:line:col: error: message`
-    /// line per problem, the source snippet, then `expected:` and `hint:`.
+    /// Renders all problems as text: per problem, `error: message`, the
+    /// `file:line:col` and source snippet, then `expected:` and `hint:`.
     pub fn render(&self, sources: &Sources, color: bool) -> String {
         let mut buf = if color { Buffer::ansi() } else { Buffer::no_color() };
         let config = term::Config::default();
@@ -147,8 +147,6 @@ impl Diagnostics {
             }
             match &d.loc {
                 Some(loc) if loc.file < sources.len() => {
-                    let (line, col) = sources.line_col(loc.file, loc.span.start);
-                    out.push_str(&format!("{}:{}:{}: error: {}\n", sources.name(loc.file), line, col, d.message));
                     let cs = CsDiagnostic::error()
                         .with_message(&d.message)
                         .with_labels(vec![Label::primary(loc.file, loc.span.clone())])
@@ -231,7 +229,8 @@ mod tests {
         let mut d = Diagnostics::default();
         d.push(Diagnostic::at(&Loc::new(f, 6..7), "bad y").expected("a string").hint("quote it"));
         let text = d.render(&s, false);
-        assert!(text.contains("a.toml:2:1: error: bad y"), "{text}");
+        assert!(text.contains("error: bad y"), "{text}");
+        assert!(text.contains("a.toml:2:1"), "{text}");
         assert!(text.contains("expected: a string"));
         assert!(text.contains("hint: quote it"));
     }
