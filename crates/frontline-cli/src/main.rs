@@ -5,6 +5,7 @@
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
 //! be written); 2 invalid input (bad arguments or an invalid scenario).
 
+mod analyses;
 mod summary;
 mod tables;
 
@@ -21,6 +22,9 @@ Examples:
   frontline run examples/vicious-circle.toml --seed 7 --out out/vc
   frontline run examples/vicious-circle.toml --variant examples/variants/arm-tribes.toml
   frontline run examples/vicious-circle.toml --set parameters.distrust.value=0.2 --format csv
+  frontline ensemble examples/vicious-circle.toml --runs 1000
+  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml --runs 500
+  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20
   frontline schema > frontline.schema.json";
 
 /// Frontline: a conflict simulation engine for \"what if\" questions.
@@ -33,15 +37,15 @@ struct Cli {
 
 /// Options shared by commands that read a scenario.
 #[derive(clap::Args)]
-struct ScenarioArgs {
+pub(crate) struct ScenarioArgs {
     /// Scenario file (TOML).
-    scenario: PathBuf,
+    pub(crate) scenario: PathBuf,
     /// Variant overlay file, applied after the scenario (repeatable, in order).
     #[arg(long = "variant", value_name = "FILE")]
-    variants: Vec<PathBuf>,
+    pub(crate) variants: Vec<PathBuf>,
     /// Override any value: PATH=VALUE, e.g. parameters.distrust.value=0.9 (repeatable, applied after variants).
     #[arg(long = "set", value_name = "PATH=VALUE")]
-    sets: Vec<String>,
+    pub(crate) sets: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +74,129 @@ enum Command {
         #[command(flatten)]
         scenario: ScenarioArgs,
     },
+    /// Run N trajectories in parallel: probabilities of control, quantiles, first dates of watched events.
+    #[command(after_help = "Run i uses seed splitmix64(--seed, i) whatever --threads is, so the tables are\nbyte-identical for any thread count. Completed runs are kept in DIR/.runs/: after Ctrl-C\nor a kill, rerun the same command with --resume to finish; the result is identical.\n\nTables: control_probability, metrics, event_first_dates, runs (+ manifest.json).\n\nExample:\n  frontline ensemble examples/vicious-circle.toml --runs 1000 --out out/ens")]
+    Ensemble {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Number of runs.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory (default: out/<scenario>-ensemble).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Finish an interrupted job in DIR, reusing its completed runs.
+        #[arg(long)]
+        resume: bool,
+        /// Table format.
+        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
+        format: String,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Compare the baseline with variants, using common random numbers.
+    #[command(after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'")]
+    Compare {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Variant overlay defining an arm to compare with the baseline (repeatable).
+        #[arg(long = "arm", value_name = "FILE", required = true)]
+        arms: Vec<PathBuf>,
+        /// Outcome to report (repeatable).
+        #[arg(long = "outcome", value_name = "EXPR on|by DATE")]
+        outcomes: Vec<String>,
+        /// Runs per arm.
+        #[arg(long, default_value_t = 500)]
+        runs: u64,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory (default: out/<scenario>-compare).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Table format.
+        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
+        format: String,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Sweep the declared uncertain parameters (Latin hypercube or grid).
+    #[command(after_help = "Example:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
+    Sweep {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Number of points (grid: rounded down to levels^k).
+        #[arg(long, default_value_t = 64)]
+        samples: usize,
+        /// Design.
+        #[arg(long, default_value = "lhs", value_parser = ["lhs", "grid"])]
+        method: String,
+        /// Outcome to record (repeatable; default: watched conditions by the end).
+        #[arg(long = "outcome", value_name = "EXPR on|by DATE")]
+        outcomes: Vec<String>,
+        /// Runs per point (same seeds at every point).
+        #[arg(long, default_value_t = 10)]
+        runs_per_point: u64,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory (default: out/<scenario>-sweep).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Table format.
+        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
+        format: String,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Rank which uncertain parameters drive an outcome (Morris or Sobol).
+    #[command(after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
+    Sensitivity {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Method.
+        #[arg(long, default_value = "morris", value_parser = ["morris", "sobol"])]
+        method: String,
+        /// Morris trajectories, or Sobol base samples.
+        #[arg(long, default_value_t = 20)]
+        samples: usize,
+        /// The outcome to explain (default: the first watched condition by the end).
+        #[arg(long, value_name = "EXPR on|by DATE")]
+        outcome: Option<String>,
+        /// Runs per point (same seeds at every point).
+        #[arg(long, default_value_t = 10)]
+        runs_per_point: u64,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory (default: out/<scenario>-sensitivity).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Table format.
+        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
+        format: String,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Print the JSON Schema of the scenario format.
     Schema,
 }
@@ -82,14 +209,29 @@ fn load_or_report(args: &ScenarioArgs) -> Result<frontline_scenario::Loaded, Exi
     })
 }
 
-fn default_out(scenario: &Path) -> PathBuf {
+/// `out/<scenario file stem>` for runs, `out/<stem>-<command>` otherwise.
+pub(crate) fn default_out(scenario: &Path, command: &str) -> PathBuf {
     let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
-    PathBuf::from("out").join(stem)
+    PathBuf::from("out").join(if command == "run" { stem } else { format!("{stem}-{command}") })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let fmt = |f: &str| -> Format { f.parse().expect("clap restricts the values") };
     match cli.command {
+        Command::Ensemble { scenario, runs, seed, out, threads, resume, format, quiet } => {
+            analyses::ensemble_cmd(&scenario, runs, seed, out, threads, resume, fmt(&format), quiet)
+        }
+        Command::Compare { scenario, arms, outcomes, runs, seed, out, threads, format, quiet } => {
+            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, seed, out, threads, fmt(&format), quiet)
+        }
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, seed, out, threads, format, quiet } => {
+            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, seed, out, threads, fmt(&format), quiet)
+        }
+        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, seed, out, threads, format, quiet } => {
+            let outcomes: Vec<String> = outcome.into_iter().collect();
+            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, seed, out, threads, fmt(&format), quiet)
+        }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
             ExitCode::SUCCESS
@@ -121,7 +263,7 @@ fn main() -> ExitCode {
             let format: Format = format.parse().expect("clap restricts the values");
             let seed = seed.unwrap_or(loaded.model.seed);
             let traj = frontline_engine::simulate(&loaded.model, seed);
-            let dir = out.unwrap_or_else(|| default_out(&scenario.scenario));
+            let dir = out.unwrap_or_else(|| default_out(&scenario.scenario, "run"));
             let mut written = Vec::new();
             for table in tables::all(&loaded.model, &traj) {
                 match frontline_output::write_table(&dir, &table, format) {

@@ -5,18 +5,29 @@ use crate::phases::{self, record::Trajectory};
 use crate::state::State;
 use frontline_scenario::Model;
 
-/// Runs the model from its initial state for `model.ticks` ticks.
+/// Runs the model from its initial state for `model.ticks` ticks, recording
+/// the full trajectory.
 pub fn simulate(model: &Model, seed: u64) -> Trajectory {
-    let mut state = State::new(model, seed);
     let mut traj = Trajectory { seed, ..Trajectory::default() };
+    run_observed(model, seed, |m, s| phases::record::run(m, s, &mut traj));
+    traj
+}
+
+/// Runs the model and calls `observe` on the state at tick 0 and after every
+/// tick, instead of recording a trajectory: ensembles use it to keep only
+/// what they aggregate. The observer sees the same states `simulate` records,
+/// and reads `state.log` for this tick's events (cleared after each call).
+pub fn run_observed(model: &Model, seed: u64, mut observe: impl FnMut(&Model, &mut State)) {
+    let mut state = State::new(model, seed);
     phases::events::run(model, &mut state);
     phases::perception::run(model, &mut state);
-    phases::record::run(model, &mut state, &mut traj);
+    observe(model, &mut state);
+    state.log.clear();
     for t in 1..=model.ticks {
         step(model, &mut state, t);
-        phases::record::run(model, &mut state, &mut traj);
+        observe(model, &mut state);
+        state.log.clear();
     }
-    traj
 }
 
 /// Advances the state by one tick (phases 1–9; recording is the caller's).

@@ -1,0 +1,365 @@
+//! Ensembles: N runs in parallel, streamed to disk in batches, aggregated
+//! into probabilities of control, quantiles of metrics and the distribution
+//! of first dates of watched events.
+//!
+//! Owns the batch files (the per-run outputs, which make a job resumable)
+//! and the aggregation. Batches have a fixed size independent of the thread
+//! count and are aggregated in run order, so the tables are byte-identical
+//! for any number of threads and for an interrupted-then-resumed job.
+
+use crate::stats::{mean, quantile_sorted, run_seed};
+use frontline_engine::run::run_observed;
+use frontline_output::{Column, OutputError, Table};
+use frontline_scenario::Model;
+use rayon::prelude::*;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Runs per batch file.
+pub const BATCH: u64 = 128;
+
+/// What one run contributes to an ensemble.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Controller per snapshot and region (-1: nobody).
+    pub control: Vec<i8>,
+    /// Metric values, metric-major: `[metric][snapshot]`.
+    pub metrics: Vec<f32>,
+    /// First snapshot at which each watch held (-1: never).
+    pub watch_first: Vec<i32>,
+}
+
+/// Names of the metrics recorded per snapshot: personnel of each force
+/// group, then regions held and population held by each actor.
+pub fn metric_names(m: &Model) -> Vec<String> {
+    let mut v: Vec<String> = m.forces.iter().map(|f| format!("personnel:{}", f.id)).collect();
+    v.extend(m.actors.iter().map(|a| format!("regions_held:{}", a.id)));
+    v.extend(m.actors.iter().map(|a| format!("population_held:{}", a.id)));
+    v
+}
+
+/// Runs one member of the ensemble.
+pub fn summarise(m: &Model, seed: u64) -> RunSummary {
+    let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
+    let snaps = m.ticks as usize + 1;
+    let nm = nf + 2 * na;
+    let mut out = RunSummary { control: Vec::with_capacity(snaps * nr), metrics: vec![0.0; nm * snaps], watch_first: vec![-1; m.watches.len()] };
+    run_observed(m, seed, |m, s| {
+        let k = s.tick as usize;
+        out.control.extend(s.control.iter().map(|c| c.map_or(-1, |a| a as i8)));
+        for f in 0..nf {
+            out.metrics[f * snaps + k] = s.force_total(nr, f) as f32;
+        }
+        for r in 0..nr {
+            if let Some(a) = s.control[r] {
+                out.metrics[(nf + a) * snaps + k] += 1.0;
+                out.metrics[(nf + na + a) * snaps + k] += s.population[r * ni..(r + 1) * ni].iter().sum::<f64>() as f32;
+            }
+        }
+        for (w, watch) in m.watches.iter().enumerate() {
+            if out.watch_first[w] < 0 && watch.when.holds(&frontline_engine::state::View { model: m, state: s }) {
+                out.watch_first[w] = k as i32;
+            }
+        }
+    });
+    out
+}
+
+/// A job's identity: a batch directory holds the runs of exactly one job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobId {
+    /// Manifest-like description (scenario hash, variants, sets, base seed, runs).
+    pub json: serde_json::Value,
+}
+
+/// Errors of an ensemble job.
+#[derive(Debug)]
+pub enum EnsembleError {
+    /// The output directory holds another job or a partial one.
+    Directory(String),
+    /// Writing failed.
+    Output(OutputError),
+    /// Reading a batch failed.
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for EnsembleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnsembleError::Directory(s) => write!(f, "{s}"),
+            EnsembleError::Output(e) => write!(f, "{e}"),
+            EnsembleError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for EnsembleError {}
+
+fn batch_path(dir: &Path, b: u64) -> PathBuf {
+    dir.join(".runs").join(format!("batch-{b:06}.bin"))
+}
+
+fn encode(runs: &[RunSummary]) -> Vec<u8> {
+    // Layout: control block (run-major), metrics block (metric-major, then
+    // snapshot, then run), watch block (run-major). Little-endian.
+    let n = runs.len();
+    let mut out = Vec::new();
+    for r in runs {
+        out.extend(r.control.iter().map(|&c| c as u8));
+    }
+    let len = runs.first().map_or(0, |r| r.metrics.len());
+    for j in 0..len {
+        for r in runs {
+            out.extend_from_slice(&r.metrics[j].to_le_bytes());
+        }
+    }
+    for r in runs {
+        for w in &r.watch_first {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+    debug_assert!(n == 0 || !out.is_empty());
+    out
+}
+
+/// Geometry of a batch file.
+struct Layout {
+    n: usize,
+    control_len: usize,
+    metric_len: usize,
+    watches: usize,
+}
+
+impl Layout {
+    fn new(m: &Model, n: usize) -> Layout {
+        let snaps = m.ticks as usize + 1;
+        Layout { n, control_len: snaps * m.regions.len(), metric_len: (m.forces.len() + 2 * m.actors.len()) * snaps, watches: m.watches.len() }
+    }
+    fn metrics_offset(&self) -> usize {
+        self.n * self.control_len
+    }
+    fn watch_offset(&self) -> usize {
+        self.metrics_offset() + 4 * self.metric_len * self.n
+    }
+    fn size(&self) -> usize {
+        self.watch_offset() + 4 * self.watches * self.n
+    }
+}
+
+/// Progress callback: called with the number of runs just completed.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
+/// completed batches of the same job are kept; without it, a directory
+/// holding another or an unfinished job is refused.
+pub fn run_batches(m: &Model, job: &JobId, runs: u64, base_seed: u64, dir: &Path, resume: bool, progress: Progress) -> Result<(), EnsembleError> {
+    let runs_dir = dir.join(".runs");
+    let job_file = runs_dir.join("job.json");
+    if let Ok(text) = std::fs::read_to_string(&job_file) {
+        let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if old != job.json {
+            return Err(EnsembleError::Directory(format!(
+                "`{}` holds the runs of a different job (other scenario, variants, --set, seed or --runs); use another --out or delete that directory",
+                dir.display()
+            )));
+        }
+        if !resume {
+            return Err(EnsembleError::Directory(format!(
+                "`{}` already holds runs of this job; pass --resume to finish or reuse them, or use another --out",
+                dir.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(&runs_dir).map_err(|e| EnsembleError::Io(runs_dir.clone(), e))?;
+    frontline_output::write_json(&job_file, &job.json).map_err(EnsembleError::Output)?;
+    let batches = runs.div_ceil(BATCH);
+    for b in 0..batches {
+        let lo = b * BATCH;
+        let hi = ((b + 1) * BATCH).min(runs);
+        let path = batch_path(dir, b);
+        if path.is_file() && std::fs::metadata(&path).map(|md| md.len() as usize == Layout::new(m, (hi - lo) as usize).size()).unwrap_or(false) {
+            progress(hi - lo);
+            continue;
+        }
+        let summaries: Vec<RunSummary> = (lo..hi)
+            .into_par_iter()
+            .map(|i| {
+                let s = summarise(m, run_seed(base_seed, i));
+                progress(1);
+                s
+            })
+            .collect();
+        let bytes = encode(&summaries);
+        frontline_output::write_atomic(&path, |f| {
+            use std::io::Write;
+            f.write_all(&bytes).map_err(|e| OutputError::Io { path: path.clone(), source: e })
+        })
+        .map_err(EnsembleError::Output)?;
+    }
+    Ok(())
+}
+
+/// The aggregated results of an ensemble.
+pub struct Aggregate {
+    /// Tables to write.
+    pub tables: Vec<Table>,
+    /// Per watch: (name, runs in which it happened, quantiles 5/50/95 of its first day among those).
+    pub watches: Vec<(String, u64, [Option<i32>; 3])>,
+    /// Per force group: (id, mean, q05, q50, q95 personnel at the end).
+    pub final_forces: Vec<(String, [f64; 4])>,
+    /// Per actor: mean regions held at the end.
+    pub final_regions: Vec<(String, f64)>,
+}
+
+fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, EnsembleError> {
+    let mut f = std::fs::File::open(path).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
+    f.seek(SeekFrom::Start(offset as u64)).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
+    let mut buf = vec![0u8; len];
+    f.read_exact(&mut buf).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
+    Ok(buf)
+}
+
+/// Reads every batch, in run order, and builds the tables.
+pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, EnsembleError> {
+    let (nr, na) = (m.regions.len(), m.actors.len());
+    let snaps = m.ticks as usize + 1;
+    let names = metric_names(m);
+    let batches = runs.div_ceil(BATCH);
+    let sizes: Vec<usize> = (0..batches).map(|b| (((b + 1) * BATCH).min(runs) - b * BATCH) as usize).collect();
+    // Control counts and watches, one pass.
+    let mut counts = vec![0u32; snaps * nr * (na + 1)];
+    let mut watch_first: Vec<Vec<i32>> = vec![Vec::with_capacity(runs as usize); m.watches.len()];
+    let mut final_control: Vec<i8> = Vec::with_capacity(runs as usize * nr);
+    for b in 0..batches {
+        let l = Layout::new(m, sizes[b as usize]);
+        let path = batch_path(dir, b);
+        let control = read_at(&path, 0, l.metrics_offset())?;
+        for run in control.chunks(l.control_len) {
+            for (k, c) in run.iter().enumerate() {
+                let a = (*c as i8) as i32;
+                counts[k * (na + 1) + (a + 1) as usize] += 1;
+            }
+            final_control.extend(run[(snaps - 1) * nr..].iter().map(|&c| c as i8));
+        }
+        let w = read_at(&path, l.watch_offset(), 4 * l.watches * l.n)?;
+        for (j, chunk) in w.chunks(4).enumerate() {
+            let v = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            watch_first[j % l.watches.max(1)].push(v);
+        }
+    }
+    let n = runs as f64;
+    // control_probability: date × region × actor (including "nobody").
+    let mut cp: (Vec<i32>, Vec<String>, Vec<Option<String>>, Vec<f64>) = Default::default();
+    for k in 0..snaps {
+        for r in 0..nr {
+            for a in 0..=na {
+                let c = counts[(k * nr + r) * (na + 1) + a];
+                if c == 0 {
+                    continue;
+                }
+                cp.0.push(m.day_of_tick(k as u32));
+                cp.1.push(m.regions[r].id.clone());
+                cp.2.push((a > 0).then(|| m.actors[a - 1].id.clone()));
+                cp.3.push(f64::from(c) / n);
+            }
+        }
+    }
+    let control_table = Table::new("control_probability")
+        .with("date", Column::Date(cp.0))
+        .with("region", Column::Str(cp.1))
+        .with("controller", Column::OptStr(cp.2))
+        .with("probability", Column::F64(cp.3));
+    // Metrics: one metric at a time, gathering its values across runs.
+    let mut mt: (Vec<i32>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    let mut final_metric: Vec<[f64; 4]> = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
+        for b in 0..batches {
+            let l = Layout::new(m, sizes[b as usize]);
+            let bytes = read_at(&batch_path(dir, b), l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
+            for (idx, chunk) in bytes.chunks(4).enumerate() {
+                values[idx / l.n].push(f64::from(f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])));
+            }
+        }
+        for (k, v) in values.iter_mut().enumerate() {
+            let avg = mean(v);
+            v.sort_by(f64::total_cmp);
+            let q = [quantile_sorted(v, 0.05), quantile_sorted(v, 0.5), quantile_sorted(v, 0.95)];
+            mt.0.push(m.day_of_tick(k as u32));
+            mt.1.push(name.clone());
+            mt.2.push(avg);
+            mt.3.push(q[0]);
+            mt.4.push(q[1]);
+            mt.5.push(q[2]);
+            if k == snaps - 1 {
+                final_metric.push([avg, q[0], q[1], q[2]]);
+            }
+        }
+    }
+    let metrics_table = Table::new("metrics")
+        .with("date", Column::Date(mt.0))
+        .with("metric", Column::Str(mt.1))
+        .with("mean", Column::F64(mt.2))
+        .with("q05", Column::F64(mt.3))
+        .with("q50", Column::F64(mt.4))
+        .with("q95", Column::F64(mt.5));
+    // First dates of watched events.
+    let mut ev: (Vec<String>, Vec<Option<i32>>, Vec<i64>, Vec<f64>, Vec<f64>) = Default::default();
+    let mut watches = Vec::new();
+    for (w, watch) in m.watches.iter().enumerate() {
+        let mut per_tick = vec![0u64; snaps];
+        let mut never = 0u64;
+        for &t in &watch_first[w] {
+            if t >= 0 {
+                per_tick[t as usize] += 1;
+            } else {
+                never += 1;
+            }
+        }
+        let mut cum = 0u64;
+        for (k, &c) in per_tick.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            cum += c;
+            ev.0.push(watch.name.clone());
+            ev.1.push(Some(m.day_of_tick(k as u32)));
+            ev.2.push(c as i64);
+            ev.3.push(c as f64 / n);
+            ev.4.push(cum as f64 / n);
+        }
+        if never > 0 {
+            ev.0.push(watch.name.clone());
+            ev.1.push(None);
+            ev.2.push(never as i64);
+            ev.3.push(never as f64 / n);
+            ev.4.push(f64::NAN);
+        }
+        let mut happened: Vec<f64> = watch_first[w].iter().filter(|&&t| t >= 0).map(|&t| t as f64).collect();
+        happened.sort_by(f64::total_cmp);
+        let q = |p: f64| (!happened.is_empty()).then(|| m.day_of_tick(quantile_sorted(&happened, p).round() as u32));
+        watches.push((watch.name.clone(), happened.len() as u64, [q(0.05), q(0.5), q(0.95)]));
+    }
+    let events_table = Table::new("event_first_dates")
+        .with("watch", Column::Str(ev.0))
+        .with("date", Column::OptStr(ev.1.iter().map(|d| d.map(frontline_scenario::date::format_day)).collect()))
+        .with("runs", Column::I64(ev.2))
+        .with("probability", Column::F64(ev.3))
+        .with("cumulative_probability", Column::F64(ev.4));
+    // Per-run table.
+    let mut runs_table = Table::new("runs").with("run", Column::I64((0..runs as i64).collect())).with("seed", Column::Str((0..runs).map(|i| run_seed(base_seed, i).to_string()).collect()));
+    for (w, watch) in m.watches.iter().enumerate() {
+        runs_table = runs_table.with(
+            format!("first_{}", watch.name),
+            Column::OptStr(watch_first[w].iter().map(|&t| (t >= 0).then(|| frontline_scenario::date::format_day(m.day_of_tick(t as u32)))).collect()),
+        );
+    }
+    for (a, actor) in m.actors.iter().enumerate() {
+        let held: Vec<i64> = final_control.chunks(nr).map(|c| c.iter().filter(|&&x| x as i32 == a as i32).count() as i64).collect();
+        runs_table = runs_table.with(format!("final_regions_{}", actor.id), Column::I64(held));
+    }
+    let nf = m.forces.len();
+    let final_forces = m.forces.iter().enumerate().map(|(f, force)| (force.id.clone(), final_metric[f])).collect();
+    let final_regions = m.actors.iter().enumerate().map(|(a, actor)| (actor.id.clone(), final_metric[nf + a][0])).collect();
+    Ok(Aggregate { tables: vec![control_table, metrics_table, events_table, runs_table], watches, final_forces, final_regions })
+}

@@ -1,0 +1,20 @@
+//! # frontline-analysis
+//!
+//! Analyses over many runs of a validated model: ensembles ([`ensemble`]),
+//! counterfactual comparison with common random numbers ([`compare`]),
+//! sweeps and Morris/Sobol sensitivity ([`sensitivity`], [`sampling`]),
+//! outcomes named in the rule language ([`outcome`]) and the statistics they
+//! need ([`stats`]).
+//!
+//! This crate runs the engine and summarises; it must not change the model
+//! or print anything (the CLI presents results and shows progress through
+//! the callback each analysis takes).
+
+#![warn(missing_docs)]
+
+pub mod compare;
+pub mod ensemble;
+pub mod outcome;
+pub mod sampling;
+pub mod sensitivity;
+pub mod stats;

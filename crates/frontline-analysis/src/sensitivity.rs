@@ -1,0 +1,188 @@
+//! Sweeps and sensitivity analysis over declared uncertain parameters.
+//!
+//! Every design point rebuilds the model with its parameter values and runs
+//! the same `runs_per_point` seeds (common random numbers across points),
+//! so differences between points are not noise between seeds. Morris
+//! (1991) elementary effects give μ* (mean absolute effect) and σ, with a
+//! bootstrap interval on μ*; Sobol indices use Saltelli's (2010) estimator
+//! for first-order S1 and Jansen's (1999) for total ST, with bootstrap
+//! intervals.
+
+use crate::compare::evaluate;
+use crate::outcome::Outcome;
+use crate::sampling::{self, to_value, uncertain, with_parameters};
+use crate::stats::{mean, quantile_sorted, run_seed};
+use frontline_output::{Column, Table};
+use frontline_scenario::model::Parameter;
+use frontline_scenario::Loaded;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+
+/// Settings shared by sweeps and sensitivity runs.
+pub struct Design<'a> {
+    /// The loaded scenario (with variants and --set applied).
+    pub loaded: &'a Loaded,
+    /// Outcome texts (compiled against each point's model).
+    pub outcomes: &'a [String],
+    /// Runs per design point.
+    pub runs_per_point: u64,
+    /// Base seed.
+    pub seed: u64,
+}
+
+/// Outcome means at each point: `[point][outcome]`.
+pub fn evaluate_points(d: &Design, params: &[Parameter], points: &[Vec<f64>], progress: crate::ensemble::Progress) -> Result<Vec<Vec<f64>>, String> {
+    points
+        .par_iter()
+        .map(|u| {
+            let values: Vec<(String, f64)> = params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
+            let m = with_parameters(d.loaded, &values)?;
+            let outcomes: Vec<Outcome> = if d.outcomes.is_empty() { Outcome::defaults(&m) } else { d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()? };
+            let mut sums = vec![0.0; outcomes.len()];
+            for i in 0..d.runs_per_point {
+                for (s, v) in sums.iter_mut().zip(evaluate(&m, &outcomes, run_seed(d.seed, i))) {
+                    *s += v;
+                }
+            }
+            progress(1);
+            Ok(sums.into_iter().map(|s| s / d.runs_per_point as f64).collect())
+        })
+        .collect()
+}
+
+/// A sweep's table: one row per point, parameter values then outcome means.
+pub fn sweep_table(params: &[Parameter], points: &[Vec<f64>], outcome_names: &[String], results: &[Vec<f64>]) -> Table {
+    let mut t = Table::new("sweep").with("point", Column::I64((0..points.len() as i64).collect()));
+    for (j, p) in params.iter().enumerate() {
+        t = t.with(p.id.clone(), Column::F64(points.iter().map(|u| to_value(p, u[j])).collect()));
+    }
+    for (o, name) in outcome_names.iter().enumerate() {
+        t = t.with(name.clone(), Column::F64(results.iter().map(|r| r[o]).collect()));
+    }
+    t
+}
+
+/// The sampled points of a sweep.
+pub fn sweep_points(k: usize, samples: usize, method: &str, seed: u64) -> Vec<Vec<f64>> {
+    match method {
+        "grid" => sampling::grid(((samples as f64).powf(1.0 / k.max(1) as f64)).floor() as usize, k),
+        _ => sampling::latin_hypercube(samples, k, seed),
+    }
+}
+
+/// One parameter's sensitivity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    /// Parameter id.
+    pub parameter: String,
+    /// μ* (Morris) or S1 (Sobol).
+    pub main: f64,
+    /// 95 % bootstrap interval of `main`.
+    pub main_ci: (f64, f64),
+    /// σ (Morris) or ST (Sobol).
+    pub second: f64,
+    /// 95 % bootstrap interval of `second` (Sobol only; NaN for Morris).
+    pub second_ci: (f64, f64),
+}
+
+fn bootstrap(n: usize, reps: usize, seed: u64, stat: impl Fn(&[usize]) -> f64) -> (f64, f64) {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut v: Vec<f64> = (0..reps)
+        .map(|_| {
+            let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            stat(&idx)
+        })
+        .collect();
+    v.sort_by(f64::total_cmp);
+    (quantile_sorted(&v, 0.025), quantile_sorted(&v, 0.975))
+}
+
+/// Morris screening for outcome `o`: returns indices sorted by μ*.
+pub fn morris(d: &Design, trajectories: usize, levels: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, String> {
+    let params = uncertain(&d.loaded.model);
+    let k = params.len();
+    let (points, orders) = sampling::morris(trajectories, k, levels, d.seed);
+    let y = evaluate_points(d, &params, &points, progress)?;
+    let delta = sampling::morris_delta(levels);
+    // effects[param][trajectory]
+    let mut effects = vec![Vec::with_capacity(trajectories); k];
+    for (t, order) in orders.iter().enumerate() {
+        for (j, &dim) in order.iter().enumerate() {
+            let a = y[t * (k + 1) + j][o];
+            let b = y[t * (k + 1) + j + 1][o];
+            effects[dim].push((b - a) / delta);
+        }
+    }
+    let mut out: Vec<Index> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let e = &effects[i];
+            let mu_star = mean(&e.iter().map(|x| x.abs()).collect::<Vec<_>>());
+            let sigma = crate::stats::sd(e);
+            let ci = bootstrap(e.len(), 1000, d.seed ^ i as u64, |idx| mean(&idx.iter().map(|&j| e[j].abs()).collect::<Vec<_>>()));
+            Index { parameter: p.id.clone(), main: mu_star, main_ci: ci, second: sigma, second_ci: (f64::NAN, f64::NAN) }
+        })
+        .collect();
+    out.sort_by(|a, b| b.main.total_cmp(&a.main).then(a.parameter.cmp(&b.parameter)));
+    Ok(out)
+}
+
+/// Sobol indices for outcome `o` from `n` base samples: sorted by ST.
+pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, String> {
+    let params = uncertain(&d.loaded.model);
+    let k = params.len();
+    let points = sampling::saltelli(n, k, d.seed);
+    let y: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
+    let fa = &y[..n];
+    let fb = &y[n..2 * n];
+    let s1 = |idx: &[usize], fab: &[f64]| -> f64 {
+        let all: Vec<f64> = idx.iter().flat_map(|&j| [fa[j], fb[j]]).collect();
+        let var = crate::stats::sd(&all).powi(2);
+        if var == 0.0 {
+            return 0.0;
+        }
+        mean(&idx.iter().map(|&j| fb[j] * (fab[j] - fa[j])).collect::<Vec<_>>()) / var
+    };
+    let st = |idx: &[usize], fab: &[f64]| -> f64 {
+        let all: Vec<f64> = idx.iter().flat_map(|&j| [fa[j], fb[j]]).collect();
+        let var = crate::stats::sd(&all).powi(2);
+        if var == 0.0 {
+            return 0.0;
+        }
+        0.5 * mean(&idx.iter().map(|&j| (fa[j] - fab[j]).powi(2)).collect::<Vec<_>>()) / var
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let mut out: Vec<Index> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let fab = &y[(2 + i) * n..(3 + i) * n];
+            Index {
+                parameter: p.id.clone(),
+                main: s1(&all, fab),
+                main_ci: bootstrap(n, 1000, d.seed ^ (2 * i) as u64, |idx| s1(idx, fab)),
+                second: st(&all, fab),
+                second_ci: bootstrap(n, 1000, d.seed ^ (2 * i + 1) as u64, |idx| st(idx, fab)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.second.total_cmp(&a.second).then(a.parameter.cmp(&b.parameter)));
+    Ok(out)
+}
+
+/// Sensitivity indices as a table.
+pub fn table(method: &str, outcome: &str, idx: &[Index]) -> Table {
+    let (main, second) = if method == "morris" { ("mu_star", "sigma") } else { ("s1", "st") };
+    Table::new("sensitivity")
+        .with("rank", Column::I64((1..=idx.len() as i64).collect()))
+        .with("parameter", Column::Str(idx.iter().map(|i| i.parameter.clone()).collect()))
+        .with("outcome", Column::Str(idx.iter().map(|_| outcome.to_string()).collect()))
+        .with(main, Column::F64(idx.iter().map(|i| i.main).collect()))
+        .with(format!("{main}_ci_low"), Column::F64(idx.iter().map(|i| i.main_ci.0).collect()))
+        .with(format!("{main}_ci_high"), Column::F64(idx.iter().map(|i| i.main_ci.1).collect()))
+        .with(second, Column::F64(idx.iter().map(|i| i.second).collect()))
+        .with(format!("{second}_ci_low"), Column::F64(idx.iter().map(|i| i.second_ci.0).collect()))
+        .with(format!("{second}_ci_high"), Column::F64(idx.iter().map(|i| i.second_ci.1).collect()))
+}

@@ -1,0 +1,326 @@
+//! The analysis commands — ensemble, compare, sweep, sensitivity — as the
+//! user sees them: argument handling, progress bars, the on-screen tables
+//! and the files written. The computations live in `frontline-analysis`.
+
+use crate::ScenarioArgs;
+use frontline_analysis::{compare, ensemble, outcome::Outcome, sampling, sensitivity};
+use frontline_output::{Format, Table};
+use frontline_scenario::date::format_day;
+use frontline_scenario::{load, Loaded, Overrides};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A progress bar with rate and ETA on a terminal; hidden otherwise.
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(&format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{per_sec}} ETA {{eta}}"))
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+fn fail(msg: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(code)
+}
+
+fn load_args(args: &ScenarioArgs, extra_variant: Option<&PathBuf>) -> Result<Loaded, ExitCode> {
+    let mut variants = args.variants.clone();
+    variants.extend(extra_variant.cloned());
+    load(&args.scenario, &Overrides { variants, sets: args.sets.clone() }).map_err(|e| {
+        eprint!("{}", e.render(std::io::stderr().is_terminal()));
+        ExitCode::from(2)
+    })
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExitCode> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err(fail("--threads must be at least 1", 2));
+        }
+        b = b.num_threads(t);
+    }
+    b.build().map_err(|e| fail(format!("cannot start threads: {e}"), 1))
+}
+
+fn write_tables(dir: &Path, tables: &[Table], format: Format) -> Result<Vec<String>, ExitCode> {
+    tables
+        .iter()
+        .map(|t| {
+            frontline_output::write_table(dir, t, format)
+                .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                .map_err(|e| fail(e, 1))
+        })
+        .collect()
+}
+
+fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: serde_json::Value) -> serde_json::Value {
+    let mut m = serde_json::json!({
+        "frontline_version": env!("CARGO_PKG_VERSION"),
+        "command": command,
+        "scenario": args.scenario.display().to_string(),
+        "scenario_hash": format!("sha256:{}", l.scenario_hash),
+        "variants": l.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
+        "sets": l.sets,
+        "base_seed": seed,
+        "seed_rule": "run i uses splitmix64(base_seed, i)",
+        "parameters": l.model.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect::<serde_json::Map<_, _>>(),
+    });
+    if let (Some(o), serde_json::Value::Object(e)) = (m.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    m
+}
+
+/// `frontline ensemble`.
+#[allow(clippy::too_many_arguments)]
+pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, resume: bool, format: Format, quiet: bool) -> ExitCode {
+    if runs == 0 {
+        return fail("--runs must be at least 1", 2);
+    }
+    let l = match load_args(args, None) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let pool = match thread_pool(threads) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let m = &l.model;
+    let seed = seed.unwrap_or(m.seed);
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
+    let job = ensemble::JobId {
+        json: serde_json::json!({
+            "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets, "base_seed": seed, "runs": runs,
+            "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
+        }),
+    };
+    let bar = progress_bar(runs, "runs");
+    let started = std::time::Instant::now();
+    let tick = |n: u64| bar.inc(n);
+    if let Err(e) = pool.install(|| ensemble::run_batches(m, &job, runs, seed, &dir, resume, &tick)) {
+        bar.abandon();
+        let code = if matches!(e, ensemble::EnsembleError::Directory(_)) { 2 } else { 1 };
+        return fail(e, code);
+    }
+    bar.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    let agg = match ensemble::aggregate(m, runs, seed, &dir) {
+        Ok(a) => a,
+        Err(e) => return fail(e, 1),
+    };
+    let mut names = match write_tables(&dir, &agg.tables, format) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    names.push(".runs/ (per-run batches)".into());
+    let man = manifest("ensemble", &l, args, seed, serde_json::json!({"runs": runs, "format": format.extension(), "tables": names}));
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    if !quiet {
+        println!("{} — ensemble of {runs} runs (base seed {seed}) in {elapsed:.1} s", m.name);
+        if !agg.watches.is_empty() {
+            println!("\nWatched events (probability by {} with 95 % interval; first date 5 % / median / 95 %):", format_day(m.day_of_tick(m.ticks)));
+            for (name, k, q) in &agg.watches {
+                let (lo, hi) = frontline_analysis::stats::wilson(*k as f64, runs as f64);
+                let d = |x: &Option<i32>| x.map_or("—".to_string(), format_day);
+                println!("  {:<28} {:>5.1} %  [{:>5.1}, {:>5.1}]   {} / {} / {}", name, 100.0 * *k as f64 / runs as f64, 100.0 * lo, 100.0 * hi, d(&q[0]), d(&q[1]), d(&q[2]));
+            }
+        }
+        println!("\nForce groups at the end (median [5 %, 95 %]):");
+        for (id, v) in &agg.final_forces {
+            println!("  {:<20} {:>10.0}  [{:.0}, {:.0}]", id, v[2], v[1], v[3]);
+        }
+        println!("\nRegions held at the end (mean):");
+        for (id, v) in &agg.final_regions {
+            println!("  {:<20} {:>6.1}", id, v);
+        }
+        println!("\nWrote {} to {}", names.join(", "), dir.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn outcomes_for(m: &frontline_scenario::Model, texts: &[String]) -> Result<Vec<Outcome>, ExitCode> {
+    if texts.is_empty() {
+        let d = Outcome::defaults(m);
+        if d.is_empty() {
+            return Err(fail("the scenario has no [scenario.watch] conditions; name outcomes with --outcome 'EXPR on DATE'", 2));
+        }
+        return Ok(d);
+    }
+    texts.iter().map(|t| Outcome::parse(t, m).map_err(|e| fail(e, 2))).collect()
+}
+
+/// `frontline compare`.
+#[allow(clippy::too_many_arguments)]
+pub fn compare_cmd(args: &ScenarioArgs, arms_files: &[PathBuf], outcomes: &[String], runs: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, format: Format, quiet: bool) -> ExitCode {
+    if runs < 2 {
+        return fail("--runs must be at least 2 to give intervals", 2);
+    }
+    if arms_files.is_empty() {
+        return fail("compare needs at least one --arm FILE (a variant to compare with the baseline)", 2);
+    }
+    let pool = match thread_pool(threads) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let base = match load_args(args, None) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let seed = seed.unwrap_or(base.model.seed);
+    let mut arms = Vec::new();
+    let mut hashes = Vec::new();
+    for (name, file) in std::iter::once(("baseline".to_string(), None)).chain(arms_files.iter().map(|f| (f.file_stem().map_or("arm".into(), |s| s.to_string_lossy().into_owned()), Some(f)))) {
+        let l = match file {
+            None => None,
+            Some(f) => match load_args(args, Some(f)) {
+                Ok(l) => Some(l),
+                Err(c) => return c,
+            },
+        };
+        let model = l.as_ref().map_or_else(|| base.model.clone(), |l| l.model.clone());
+        if let Some(l) = &l {
+            hashes.push(serde_json::json!({"arm": name, "variants": l.variants}));
+        }
+        let outs = match outcomes_for(&model, outcomes) {
+            Ok(o) => o,
+            Err(c) => return c,
+        };
+        arms.push(compare::Arm { name, model, outcomes: outs });
+    }
+    let bar = progress_bar(runs * arms.len() as u64, "runs");
+    let tick = |n: u64| bar.inc(n);
+    let values = pool.install(|| compare::run_arms(&arms, runs, seed, &tick));
+    bar.finish_and_clear();
+    let rows = compare::summarise(&arms, &values);
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "compare"));
+    let names = match write_tables(&dir, &[compare::table(&rows)], format) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let man = manifest("compare", &base, args, seed, serde_json::json!({"runs": runs, "arms": hashes, "outcomes": arms[0].outcomes.iter().map(|o| o.text.clone()).collect::<Vec<_>>(), "tables": names}));
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    if !quiet {
+        println!("{} — {} arms × {runs} runs, common random numbers (base seed {seed})\n", base.model.name, arms.len());
+        let mut last = String::new();
+        for r in &rows {
+            if r.outcome != last {
+                println!("{}", r.outcome);
+                last = r.outcome.clone();
+            }
+            let diff = r.difference.map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.3} [{lo:+.3}, {hi:+.3}]"));
+            println!("  {:<16} {:>8.3} [{:.3}, {:.3}]{}", r.arm, r.estimate, r.interval.0, r.interval.1, diff);
+        }
+        println!("\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}", names.join(", "), dir.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// `frontline sweep` and `frontline sensitivity`.
+#[allow(clippy::too_many_arguments)]
+pub fn design_cmd(
+    command: &str,
+    args: &ScenarioArgs,
+    method: &str,
+    samples: usize,
+    outcomes: &[String],
+    runs_per_point: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    format: Format,
+    quiet: bool,
+) -> ExitCode {
+    let l = match load_args(args, None) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let pool = match thread_pool(threads) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let params = sampling::uncertain(&l.model);
+    if params.is_empty() {
+        return fail("the scenario declares no uncertain parameters (a [parameters.<id>] with min < max)", 2);
+    }
+    let outs = match outcomes_for(&l.model, outcomes) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let outcome_texts: Vec<String> = if outcomes.is_empty() { outs.iter().map(|o| o.text.clone()).collect() } else { outcomes.to_vec() };
+    if samples == 0 || runs_per_point == 0 {
+        return fail("--samples and --runs-per-point must be at least 1", 2);
+    }
+    let seed = seed.unwrap_or(l.model.seed);
+    let design = sensitivity::Design { loaded: &l, outcomes: &outcome_texts, runs_per_point, seed };
+    let k = params.len();
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, command));
+    let (table, extra) = if command == "sweep" {
+        let points = sensitivity::sweep_points(k, samples, method, seed);
+        let bar = progress_bar(points.len() as u64, "points");
+        let tick = |n: u64| bar.inc(n);
+        let res = match pool.install(|| sensitivity::evaluate_points(&design, &params, &points, &tick)) {
+            Ok(r) => r,
+            Err(e) => return fail(e, 2),
+        };
+        bar.finish_and_clear();
+        if !quiet {
+            println!("{} — {} sweep of {} points over {} parameters × {runs_per_point} runs each\n", l.model.name, method, points.len(), k);
+            for (o, name) in outcome_texts.iter().enumerate() {
+                let mut v: Vec<f64> = res.iter().map(|r| r[o]).collect();
+                v.sort_by(f64::total_cmp);
+                let q = |p| frontline_analysis::stats::quantile_sorted(&v, p);
+                println!("  {:<40} min {:.3}  median {:.3}  max {:.3}", name, q(0.0), q(0.5), q(1.0));
+            }
+        }
+        (sensitivity::sweep_table(&params, &points, &outcome_texts, &res), serde_json::json!({"method": method, "points": points.len()}))
+    } else {
+        let n_points = if method == "sobol" { samples * (k + 2) } else { samples * (k + 1) };
+        let bar = progress_bar(n_points as u64, "points");
+        let tick = |n: u64| bar.inc(n);
+        let idx = pool.install(|| if method == "sobol" { sensitivity::sobol(&design, samples, 0, &tick) } else { sensitivity::morris(&design, samples, 4, 0, &tick) });
+        bar.finish_and_clear();
+        let idx = match idx {
+            Ok(i) => i,
+            Err(e) => return fail(e, 2),
+        };
+        if !quiet {
+            let (a, b) = if method == "morris" { ("μ*", "σ") } else { ("S1", "ST") };
+            println!("{} — {method} sensitivity of `{}` ({} model evaluations × {runs_per_point} runs)\n", l.model.name, outcome_texts[0], n_points);
+            println!("  {:<4} {:<28} {:>10} {:>22} {:>10}", "rank", "parameter", a, "95 % interval", b);
+            for (i, x) in idx.iter().enumerate() {
+                println!("  {:<4} {:<28} {:>10.4} [{:>9.4}, {:>9.4}] {:>10.4}", i + 1, x.parameter, x.main, x.main_ci.0, x.main_ci.1, x.second);
+            }
+        }
+        (sensitivity::table(method, &outcome_texts[0], &idx), serde_json::json!({"method": method, "samples": samples, "outcome": outcome_texts[0]}))
+    };
+    let names = match write_tables(&dir, &[table], format) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let mut extra = extra;
+    extra["tables"] = serde_json::json!(names);
+    extra["runs_per_point"] = serde_json::json!(runs_per_point);
+    let man = manifest(command, &l, args, seed, extra);
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    if !quiet {
+        println!("\nWrote {} to {}", names.join(", "), dir.display());
+    }
+    ExitCode::SUCCESS
+}
