@@ -1,6 +1,6 @@
 //! Outcomes an analyst asks about: `EXPR on DATE` (the value on the first
 //! tick on or after DATE), `EXPR by DATE` (true on any tick up to DATE, for
-//! conditions) or `EXPR at end`. The expression is the rule language, so
+//! conditions) or `EXPR at end` / `EXPR by end`. The expression is the rule language, so
 //! `controls(isis, IQG01Q03) on 2015-06-01` or `strength(army) at end`.
 
 use frontline_engine::state::{State, View};
@@ -44,6 +44,7 @@ impl Outcome {
         };
         let tick = match when {
             None => m.ticks,
+            Some((_, d)) if d.trim() == "end" => m.ticks,
             Some((_, d)) => {
                 let day = frontline_scenario::date::parse_day(d.trim()).ok_or_else(|| format!("outcome `{text}`: `{}` is not a date (expected YYYY-MM-DD)", d.trim()))?;
                 if day < m.start {
@@ -86,7 +87,7 @@ impl Outcome {
     pub fn defaults(m: &Model) -> Vec<Outcome> {
         m.watches
             .iter()
-            .map(|w| Outcome { text: format!("{} by end", w.name), expr: w.when.clone(), is_condition: true, when: When::By(m.ticks) })
+            .map(|w| Outcome { text: format!("{} by end", w.text), expr: w.when.clone(), is_condition: true, when: When::By(m.ticks) })
             .collect()
     }
 

@@ -134,7 +134,11 @@ pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress
     let params = uncertain(&d.loaded.model);
     let k = params.len();
     let points = sampling::saltelli(n, k, d.seed);
-    let y: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
+    let raw: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
+    // Centring on the mean of f(A) and f(B) leaves the indices unchanged in
+    // expectation and cuts the estimators' variance when |mean| ≫ sd.
+    let centre = mean(&raw[..2 * n]);
+    let y: Vec<f64> = raw.iter().map(|v| v - centre).collect();
     let fa = &y[..n];
     let fb = &y[n..2 * n];
     let s1 = |idx: &[usize], fab: &[f64]| -> f64 {
