@@ -211,9 +211,10 @@ fn theatre(a: &Args) -> Result<(), String> {
         let p = stats(&peer_ms);
         line("peer", &p);
         println!(
-            "ratio theatre/peer: mean {:.2}x   median {:.2}x   ({}r/{}f vs {}r/{}f, {} ticks)",
+            "ratio theatre/peer: mean {:.2}x   median {:.2}x   min {:.2}x   ({}r/{}f vs {}r/{}f, {} ticks)",
             s.mean / p.mean,
             s.median / p.median,
+            s.min / p.min,
             model.regions.len(),
             model.forces.len(),
             PEER_REGIONS,

@@ -80,7 +80,8 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
 
     // Key regions per actor (a handful each, as in real scenarios).
     let key_col = |col: usize| -> Vec<usize> {
-        let mut v: Vec<usize> = (0..rows.min(5)).map(|row| cell(nr, row * rows.max(1) / rows.min(5).max(1), col)).collect();
+        let k = rows.min(5); // rows ≥ 1
+        let mut v: Vec<usize> = (0..k).map(|i| cell(nr, i * rows / k, col)).collect();
         v.sort_unstable();
         v.dedup();
         v
