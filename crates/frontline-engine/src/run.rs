@@ -8,7 +8,7 @@ use frontline_scenario::Model;
 /// Runs the model from its initial state for `model.ticks` ticks, recording
 /// the full trajectory.
 pub fn simulate(model: &Model, seed: u64) -> Trajectory {
-    let mut traj = Trajectory { seed, ..Trajectory::default() };
+    let mut traj = Trajectory::with_capacity(model, seed);
     run_observed(model, seed, |m, s| phases::record::run(m, s, &mut traj));
     traj
 }

@@ -130,6 +130,10 @@ pub struct State {
     pub money_shares: Vec<Option<Vec<(usize, f64)>>>,
     /// Combat multiplier per force group (equipment, quality, morale), computed in perception.
     pub mult: Vec<f64>,
+    /// Total personnel per force group, kept current during the combat phase.
+    pub totals: Vec<f64>,
+    /// Scratch buffer reused by phases to avoid allocating every tick.
+    pub scratch: Vec<f64>,
     /// `eff_actor[b * nr + r]`: effective strength of actor b's ground forces in r.
     pub eff_actor: Vec<f64>,
     /// `hostile_eff[a * nr + r]`: effective strength hostile to a in r.
@@ -180,6 +184,8 @@ impl State {
             weapon_shares: vec![None; na],
             money_shares: vec![None; na],
             mult: vec![1.0; nf],
+            totals: vec![0.0; nf],
+            scratch: Vec::new(),
             eff_actor: vec![0.0; na * nr],
             hostile_eff: vec![0.0; na * nr],
             friendly_eff: vec![0.0; na * nr],

@@ -309,6 +309,9 @@ pub struct Model {
     pub next_hop: Vec<usize>,
     /// Hops from a to b, `u32::MAX` if unreachable.
     pub hops: Vec<u32>,
+    /// exp(−distance / perception.distance_scale_km) for each pair, `[a * n + b]`
+    /// (the C9 threat weight, precomputed once per model).
+    pub threat_weight: Vec<f64>,
     /// The map, if the scenario has one (for views).
     pub map: Option<RegionMap>,
 }
@@ -1015,6 +1018,8 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     }
 
     let (distance_km, next_hop, hops) = geometry(&regions);
+    let scale = constants.perception.distance_scale_km;
+    let threat_weight = distance_km.iter().map(|d| (-d / scale).exp()).collect();
     Ok(Model {
         name: meta.name.clone(),
         start,
@@ -1033,6 +1038,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         distance_km,
         next_hop,
         hops,
+        threat_weight,
         map,
     })
 }

@@ -37,6 +37,22 @@ pub fn run(m: &Model, s: &mut State) {
     let inclusion_on = s.on(MechanismName::Inclusion);
     let abuse_on = s.on(MechanismName::SectarianAbuse);
     let mut abusers = vec![false; na];
+    // σ(a, i) depends on policies only, not on the region: compute it once.
+    let mut sigma = vec![0.0; na * ni];
+    for a in 0..na {
+        for i in 0..ni {
+            let excl_a = inclusion_on && s.excludes[a * ni + i];
+            let fights_excluder = !excl_a && (0..na).any(|b| m.actors[a].hostile[b] && inclusion_on && s.excludes[b * ni + i]);
+            sigma[a * ni + i] = if excl_a {
+                -1.0
+            } else if fights_excluder {
+                1.0
+            } else {
+                0.0
+            };
+        }
+    }
+    let militias: Vec<usize> = (0..m.forces.len()).filter(|&f| m.forces[f].kind == ForceKind::Militia && s.active[f]).collect();
     for r in 0..nr {
         let pop_r: f64 = s.population[r * ni..(r + 1) * ni].iter().sum();
         let insecurity = if pop_r > 0.0 { (c.casualty_scale * s.casualties[r] / pop_r).min(1.0) } else { 0.0 };
@@ -50,8 +66,9 @@ pub fn run(m: &Model, s: &mut State) {
             let mut militia = 0.0;
             abusers.iter_mut().for_each(|x| *x = false);
             if abuse_on {
-                for (f, force) in m.forces.iter().enumerate() {
-                    if force.kind == ForceKind::Militia && s.active[f] && force.identity.is_some_and(|fi| fi != i) {
+                for &f in &militias {
+                    let force = &m.forces[f];
+                    if force.identity.is_some_and(|fi| fi != i) {
                         let n = s.personnel[f * nr + r];
                         if n > 0.0 {
                             militia += n;
@@ -75,15 +92,7 @@ pub fn run(m: &Model, s: &mut State) {
             s.grievance[r * ni + i] = g_new;
             let rate = (c.support_rate * dt).min(1.0);
             for a in 0..na {
-                let excl_a = inclusion_on && s.excludes[a * ni + i];
-                let fights_excluder = !excl_a && (0..na).any(|b| m.actors[a].hostile[b] && inclusion_on && s.excludes[b * ni + i]);
-                let sigma = if excl_a {
-                    -1.0
-                } else if fights_excluder {
-                    1.0
-                } else {
-                    0.0
-                };
+                let sigma = sigma[a * ni + i];
                 let s0 = m.regions[r].support[i][a];
                 let mut target = s0 + c.grievance_support * (g_new - g0) * sigma;
                 if abusers[a] {

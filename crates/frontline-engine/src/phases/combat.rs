@@ -36,6 +36,10 @@
 //! its side holds (all desert if there is none), and `abandon_share` of the
 //! detachment's weapons is captured by the strongest enemy group present.
 //! The group's morale takes a shock in proportion to the share that routed.
+//!
+//! Multipliers (equipment, quality, morale) are those at the start of the
+//! phase. Detachments left with less than half a person after combat
+//! disperse as deserters, so that fractional remnants do not fight on.
 
 use crate::phases::supply::desert;
 use crate::state::State;
@@ -97,10 +101,11 @@ fn kill(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
     if n <= 0.0 {
         return;
     }
-    let total = s.force_total(nr, f);
+    let total = s.totals[f];
     let per_head = if total > 0.0 { s.equipment[f] / total } else { 0.0 };
     let lost_eq = (per_head * n).min(s.equipment[f]);
     s.personnel[f * nr + r] -= n;
+    s.totals[f] -= n;
     s.equipment[f] -= lost_eq;
     s.ledger.killed += n;
     s.ledger.equipment_destroyed += lost_eq;
@@ -109,21 +114,24 @@ fn kill(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
 }
 
 /// Spreads `losses` over groups in proportion to their personnel in r.
-fn spread_losses(m: &Model, s: &mut State, groups: &[usize], r: usize, losses: f64) -> Vec<f64> {
+fn spread_losses(m: &Model, s: &mut State, groups: &[usize], r: usize, losses: f64) {
     let nr = m.regions.len();
     let total: f64 = groups.iter().map(|&f| s.personnel[f * nr + r]).sum();
-    let mut out = Vec::with_capacity(groups.len());
-    for &f in groups {
-        let n = if total > 0.0 { losses * s.personnel[f * nr + r] / total } else { 0.0 };
-        kill(m, s, f, r, n);
-        out.push(n);
+    if total <= 0.0 {
+        return;
     }
-    out
+    // Shares are fixed before anyone dies, so the order of groups does not matter.
+    let share = losses / total;
+    for &f in groups {
+        let n = share * s.personnel[f * nr + r];
+        kill(m, s, f, r, n);
+    }
 }
 
 fn side_eff(m: &Model, s: &State, groups: &[usize], r: usize) -> f64 {
     let nr = m.regions.len();
-    groups.iter().map(|&f| s.personnel[f * nr + r] * crate::phases::perception::multiplier(m, s, f)).sum()
+    // Multipliers are those computed at the start of the phase.
+    groups.iter().map(|&f| s.personnel[f * nr + r] * s.mult[f]).sum()
 }
 
 /// Runs the phase.
@@ -136,6 +144,9 @@ pub fn run(m: &Model, s: &mut State) {
     let air_on = s.on(MechanismName::AirPower);
     let days = f64::from(m.tick_days);
     s.casualties.iter_mut().for_each(|c| *c = 0.0);
+    for f in 0..nf {
+        s.totals[f] = s.force_total(nr, f);
+    }
     // Sorties per (actor, region) this tick.
     let mut sorties = vec![0.0; na * nr];
     if air_on {
@@ -144,6 +155,7 @@ pub fn run(m: &Model, s: &mut State) {
         }
     }
     let mut present: Vec<usize> = Vec::with_capacity(nf);
+    let (mut side_a, mut side_b, mut before) = (Vec::with_capacity(nf), Vec::with_capacity(nf), Vec::with_capacity(nf));
     for r in 0..nr {
         present.clear();
         present.extend((0..nf).filter(|&f| s.on_ground(m, f) && s.personnel[f * nr + r] > 0.0));
@@ -170,8 +182,10 @@ pub fn run(m: &Model, s: &mut State) {
         if leader == usize::MAX {
             continue;
         }
-        let side_a: Vec<usize> = present.iter().copied().filter(|&f| m.actors[leader].allied[m.forces[f].actor]).collect();
-        let side_b: Vec<usize> = present.iter().copied().filter(|&f| m.actors[leader].hostile[m.forces[f].actor]).collect();
+        side_a.clear();
+        side_a.extend(present.iter().copied().filter(|&f| m.actors[leader].allied[m.forces[f].actor]));
+        side_b.clear();
+        side_b.extend(present.iter().copied().filter(|&f| m.actors[leader].hostile[m.forces[f].actor]));
         if side_a.is_empty() || side_b.is_empty() {
             continue;
         }
@@ -205,12 +219,23 @@ pub fn run(m: &Model, s: &mut State) {
         let alpha = cc.lethality * (ea / a0) * mult_a * na_;
         let beta = cc.lethality * (eb / b0) * mult_b * nb_;
         let (a1, b1) = square_law(a0, b0, alpha, beta, days);
-        let before: Vec<f64> = present.iter().map(|&f| s.personnel[f * nr + r]).collect();
+        before.clear();
+        before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
         spread_losses(m, s, &side_a, r, a0 - a1);
         spread_losses(m, s, &side_b, r, b0 - b1);
         if s.on(MechanismName::Rout) {
             rout_check(m, s, r, &side_a, &side_b, &present, &before);
             rout_check(m, s, r, &side_b, &side_a, &present, &before);
+        }
+    }
+    // Remnants under half a person disperse (as deserters), so that
+    // fractions left by attrition and movement do not fight on for ever.
+    for f in 0..nf {
+        for r in 0..nr {
+            let x = s.personnel[f * nr + r];
+            if x > 0.0 && x < 0.5 {
+                desert(m, s, f, r, x);
+            }
         }
     }
     // Morale recovery.
@@ -258,7 +283,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             continue;
         }
         let a = m.forces[f].actor;
-        let total = s.force_total(nr, f);
+        let total = s.totals[f];
         // Abandoned weapons go to the strongest enemy group here.
         let per_head = if total > 0.0 { s.equipment[f] / total } else { 0.0 };
         let abandoned = (rc.abandon_share * per_head * n).min(s.equipment[f]);
@@ -284,6 +309,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             .min_by(|&x, &y| s.hostile_eff[a * nr + x].total_cmp(&s.hostile_eff[a * nr + y]).then(x.cmp(&y)));
         let deserters = if retreat.is_some() { rc.desert_share * n } else { n };
         desert(m, s, f, r, deserters);
+        s.totals[f] -= deserters.min(n);
         if let Some(q) = retreat {
             let rest = s.personnel[f * nr + r];
             s.personnel[f * nr + r] = 0.0;

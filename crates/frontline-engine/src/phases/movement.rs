@@ -20,7 +20,7 @@ pub fn run(m: &Model, s: &mut State) {
         return;
     }
     let snapshot = s.personnel.clone();
-    let mut left = snapshot.clone();
+    let mut left = s.personnel.clone();
     let moves = std::mem::take(&mut s.orders.moves);
     for o in &moves {
         if !s.active[o.force] {

@@ -74,14 +74,13 @@ pub fn effective_strengths(m: &Model, s: &mut State) {
 pub fn threat_to(m: &Model, s: &State, a: usize, k: usize) -> f64 {
     let nr = m.regions.len();
     let decay = s.on(MechanismName::DistanceDecay);
-    let scale = m.constants.perception.distance_scale_km;
-    let mut h = 0.0;
-    for r in 0..nr {
-        let e = s.hostile_eff[a * nr + r];
-        if e > 0.0 {
-            h += if decay { e * (-m.distance_km[r * nr + k] / scale).exp() } else { e };
-        }
-    }
+    let hostile = &s.hostile_eff[a * nr..(a + 1) * nr];
+    let h: f64 = if decay {
+        // Distances are symmetric, so row k holds every region's weight towards k.
+        hostile.iter().zip(&m.threat_weight[k * nr..(k + 1) * nr]).map(|(e, w)| e * w).sum()
+    } else {
+        hostile.iter().sum()
+    };
     h / (h + s.friendly_eff[a * nr + k] + 1.0)
 }
 

@@ -49,6 +49,29 @@ pub struct Trajectory {
 }
 
 impl Trajectory {
+    /// An empty trajectory with room for every snapshot of a run of `m`.
+    pub fn with_capacity(m: &Model, seed: u64) -> Trajectory {
+        let k = m.ticks as usize + 1;
+        let (nr, ni, na, nf) = (m.regions.len(), m.identities.len(), m.actors.len(), m.forces.len());
+        Trajectory {
+            seed,
+            days: Vec::with_capacity(k),
+            control: Vec::with_capacity(k * nr),
+            contested: Vec::with_capacity(k * nr),
+            personnel: Vec::with_capacity(k * nf * nr),
+            equipment: Vec::with_capacity(k * nf),
+            morale: Vec::with_capacity(k * nf),
+            quality: Vec::with_capacity(k * nf),
+            grievance: Vec::with_capacity(k * nr * ni),
+            support: Vec::with_capacity(k * nr * ni * na),
+            population: Vec::with_capacity(k * nr * ni),
+            money: Vec::with_capacity(k * na),
+            weapons: Vec::with_capacity(k * na),
+            threat: Vec::with_capacity(k * na),
+            ..Trajectory::default()
+        }
+    }
+
     /// Number of snapshots.
     pub fn snapshots(&self) -> usize {
         self.days.len()

@@ -8,8 +8,14 @@
 //! ```text
 //! E = ρ · Δ · pop(r, i) · max(0, support(r, i, a)) · drive_f · arms_f
 //! arms_f = u + (1 − u) · min(1, equipment_f / personnel_f)     (u = recruitment.unarmed_factor)
-//! recruits ~ Poisson(E), at most pop(r, i)
+//! recruits of f this tick ~ Poisson(Σ_r E_r), shared among regions in
+//! proportion to E_r (at most pop(r, i) each)
 //! ```
+//!
+//! One draw per group and tick, rather than one per region, keeps the
+//! expected recruits per region exact and the cost independent of the
+//! number of regions; it makes the regions' draws perfectly correlated, a
+//! simplification stated in docs/model.md.
 //!
 //! Support carries grievance into recruitment (the attitudes phase moves
 //! support towards the enemies of an excluding actor), which is how C1's
@@ -23,10 +29,23 @@ use frontline_scenario::Model;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
-/// Draws a Poisson count; a normal approximation above 1e6 keeps it fast.
+/// Draws a Poisson count: by inversion with one uniform draw below a mean
+/// of 30 (exact; the common case), by `rand_distr`'s PTRS sampler up to
+/// 1e6, and by the normal approximation above that.
 pub fn poisson(rng: &mut impl Rng, mean: f64) -> f64 {
     if mean <= 0.0 {
         0.0
+    } else if mean < 30.0 {
+        let u: f64 = rng.random();
+        let mut k = 0.0;
+        let mut p = (-mean).exp();
+        let mut cdf = p;
+        while u > cdf && k < 1000.0 {
+            k += 1.0;
+            p *= mean / k;
+            cdf += p;
+        }
+        k
     } else if mean > 1e6 {
         let z: f64 = rng.sample(StandardNormal);
         (mean + mean.sqrt() * z).round().max(0.0)
@@ -53,7 +72,7 @@ pub fn run(m: &Model, s: &mut State) {
         let per_head = if total > 0.0 { s.equipment[f] / total } else { 1.0 };
         let arms = u + (1.0 - u) * per_head.min(1.0);
         let drive = s.orders.recruit_drive[f];
-        let mut budget = if cost > 0.0 {
+        let budget = if cost > 0.0 {
             let share = match &s.money_shares[a] {
                 Some(v) => {
                     let t: f64 = v.iter().map(|x| x.1).sum();
@@ -65,6 +84,12 @@ pub fn run(m: &Model, s: &mut State) {
         } else {
             f64::INFINITY
         };
+        // Expected recruits per region; one Poisson draw for the group's
+        // total, shared among regions in proportion to their expectation.
+        let mut means = std::mem::take(&mut s.scratch);
+        means.clear();
+        means.resize(nr, 0.0);
+        let mut total_mean = 0.0;
         for r in 0..nr {
             let held = s.control[r].is_some_and(|c| m.actors[a].allied[c]);
             if !held && s.personnel[f * nr + r] <= 0.0 {
@@ -73,21 +98,32 @@ pub fn run(m: &Model, s: &mut State) {
             let pop = s.population[r * ni + i];
             let willing = s.support[(r * ni + i) * na + a].max(0.0);
             let mean = force.recruit_rate * dt * pop * willing * drive * arms;
-            if mean <= 0.0 {
-                continue;
-            }
-            let n = poisson(&mut s.rng, mean).min(pop).min(budget);
-            if n <= 0.0 {
-                continue;
-            }
-            budget -= n;
-            s.population[r * ni + i] -= n;
-            s.personnel[f * nr + r] += n;
-            s.ledger.recruited += n;
-            if cost > 0.0 {
-                s.money[a] -= n * cost;
+            if mean > 0.0 {
+                means[r] = mean;
+                total_mean += mean;
             }
         }
+        if total_mean > 0.0 {
+            let drawn = poisson(&mut s.rng, total_mean).min(budget);
+            if drawn > 0.0 {
+                let scale = drawn / total_mean;
+                let mut got = 0.0;
+                for r in 0..nr {
+                    if means[r] <= 0.0 {
+                        continue;
+                    }
+                    let n = (means[r] * scale).min(s.population[r * ni + i]);
+                    s.population[r * ni + i] -= n;
+                    s.personnel[f * nr + r] += n;
+                    got += n;
+                }
+                s.ledger.recruited += got;
+                if cost > 0.0 {
+                    s.money[a] -= got * cost;
+                }
+            }
+        }
+        s.scratch = means;
     }
 }
 
@@ -125,7 +161,13 @@ mod tests {
     fn poisson_mean_is_right() {
         let mut rng = rand_pcg::Pcg64Mcg::new(7);
         let n = 20_000;
-        let mean: f64 = (0..n).map(|_| poisson(&mut rng, 3.5)).sum::<f64>() / n as f64;
-        assert!((mean - 3.5).abs() < 0.05, "{mean}");
+        for lambda in [0.3, 3.5, 29.0, 45.0] {
+            let draws: Vec<f64> = (0..n).map(|_| poisson(&mut rng, lambda)).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+            // Mean and variance both λ, within 5 standard errors.
+            assert!((mean - lambda).abs() < 5.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
+            assert!((var - lambda).abs() < 0.1 * lambda, "λ {lambda}: variance {var}");
+        }
     }
 }

@@ -34,13 +34,18 @@ pub fn resolve_target(m: &Model, s: &State, t: &Target, a: usize, f: Option<usiz
             // score = value · (1 + goal) / (1 + hostile effective strength).
             let f = f?;
             let mut best: Option<(f64, usize)> = None;
-            for r in 0..nr {
-                if s.control[r].is_some_and(|c| m.actors[a].allied[c]) {
-                    continue;
+            // Candidates: regions holding the force and their neighbours.
+            let mut near = vec![false; nr];
+            for q in 0..nr {
+                if s.personnel[f * nr + q] > 0.0 {
+                    near[q] = true;
+                    for &n in &m.regions[q].neighbours {
+                        near[n] = true;
+                    }
                 }
-                let here = s.personnel[f * nr + r] > 0.0;
-                let near = here || m.regions[r].neighbours.iter().any(|&n| s.personnel[f * nr + n] > 0.0);
-                if !near {
+            }
+            for r in 0..nr {
+                if !near[r] || s.control[r].is_some_and(|c| m.actors[a].allied[c]) {
                     continue;
                 }
                 let score = m.regions[r].value * (1.0 + m.actors[a].goals[r]) / (1.0 + s.hostile_eff[a * nr + r]);
