@@ -24,9 +24,12 @@ use frontline_scenario::Model;
 
 /// Combat multiplier of force group f from equipment, quality and morale.
 pub fn multiplier(m: &Model, s: &State, f: usize) -> f64 {
+    multiplier_with_total(m, s, f, s.force_total(m.regions.len(), f))
+}
+
+/// [`multiplier`] for a group whose total personnel is already known.
+pub fn multiplier_with_total(m: &Model, s: &State, f: usize, total: f64) -> f64 {
     let c = &m.constants.combat;
-    let nr = m.regions.len();
-    let total = s.force_total(nr, f);
     let per_head = if total > 0.0 { s.equipment[f] / total } else { 1.0 };
     (1.0 + c.quality_weight * (2.0 * s.quality[f] - 1.0))
         * (1.0 + c.morale_weight * (2.0 * s.morale[f] - 1.0))
@@ -37,35 +40,34 @@ pub fn multiplier(m: &Model, s: &State, f: usize) -> f64 {
 pub fn effective_strengths(m: &Model, s: &mut State) {
     let (nr, na) = (m.regions.len(), m.actors.len());
     for f in 0..m.forces.len() {
-        s.mult[f] = multiplier(m, s, f);
+        let total = s.force_total(nr, f);
+        s.totals[f] = total;
+        s.mult[f] = multiplier_with_total(m, s, f, total);
     }
     s.eff_actor.iter_mut().for_each(|x| *x = 0.0);
     for (f, force) in m.forces.iter().enumerate() {
-        if !s.on_ground(m, f) {
+        if !s.on_ground(m, f) || s.totals[f] <= 0.0 {
             continue;
         }
+        let mult = s.mult[f];
         let row = &s.personnel[f * nr..(f + 1) * nr];
         let out = &mut s.eff_actor[force.actor * nr..(force.actor + 1) * nr];
-        for r in 0..nr {
-            out[r] += row[r] * s.mult[f];
+        for (o, p) in out.iter_mut().zip(row) {
+            *o += p * mult;
         }
     }
+    s.hostile_eff.iter_mut().for_each(|x| *x = 0.0);
+    s.friendly_eff.iter_mut().for_each(|x| *x = 0.0);
     for a in 0..na {
-        for r in 0..nr {
-            let (mut h, mut fr) = (0.0, 0.0);
-            for b in 0..na {
-                let e = s.eff_actor[b * nr + r];
-                if e == 0.0 {
-                    continue;
-                }
-                if m.actors[a].hostile[b] {
-                    h += e;
-                } else if m.actors[a].allied[b] {
-                    fr += e;
-                }
+        for b in 0..na {
+            let (hostile, allied) = (m.actors[a].hostile[b], m.actors[a].allied[b]);
+            if !hostile && !allied {
+                continue;
             }
-            s.hostile_eff[a * nr + r] = h;
-            s.friendly_eff[a * nr + r] = fr;
+            let (src, dst) = if hostile { (&s.eff_actor, &mut s.hostile_eff) } else { (&s.eff_actor, &mut s.friendly_eff) };
+            for (d, e) in dst[a * nr..(a + 1) * nr].iter_mut().zip(&src[b * nr..(b + 1) * nr]) {
+                *d += e;
+            }
         }
     }
 }
