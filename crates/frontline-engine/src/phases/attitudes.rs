@@ -91,15 +91,15 @@ pub fn run(m: &Model, s: &mut State) {
             let g_new = (g + push.min(1.0) * (1.0 - g) - (c.relaxation * dt).min(1.0) * (g - base)).clamp(0.0, 1.0);
             s.grievance[r * ni + i] = g_new;
             let rate = (c.support_rate * dt).min(1.0);
+            let shift = c.grievance_support * (g_new - g0);
+            let initial = &m.regions[r].support[i];
+            let current = &mut s.support[(r * ni + i) * na..(r * ni + i + 1) * na];
             for a in 0..na {
-                let sigma = sigma[a * ni + i];
-                let s0 = m.regions[r].support[i][a];
-                let mut target = s0 + c.grievance_support * (g_new - g0) * sigma;
+                let mut target = initial[a] + shift * sigma[a * ni + i];
                 if abusers[a] {
                     target -= c.abuse_support * abuse;
                 }
-                let k = (r * ni + i) * na + a;
-                s.support[k] = (s.support[k] + rate * (target.clamp(-1.0, 1.0) - s.support[k])).clamp(-1.0, 1.0);
+                current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);
             }
         }
     }

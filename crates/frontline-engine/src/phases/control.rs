@@ -25,20 +25,24 @@ pub fn run(m: &Model, s: &mut State) {
     let nr = m.regions.len();
     let na = m.actors.len();
     let c = &m.constants.control;
+    // Ground personnel per (actor, region), in one pass over the groups.
+    let mut people = std::mem::take(&mut s.scratch);
+    people.clear();
+    people.resize(na * nr, 0.0);
+    for (f, force) in m.forces.iter().enumerate() {
+        if s.on_ground(m, f) {
+            for (p, x) in people[force.actor * nr..(force.actor + 1) * nr].iter_mut().zip(&s.personnel[f * nr..(f + 1) * nr]) {
+                *p += x;
+            }
+        }
+    }
+    let mut eff = vec![0.0; na];
     for r in 0..nr {
         // Effective strength per actor, ignoring token presences.
-        let present = |a: usize| -> f64 {
-            let people: f64 = (0..m.forces.len())
-                .filter(|&f| m.forces[f].actor == a && s.on_ground(m, f))
-                .map(|f| s.personnel[f * nr + r])
-                .sum();
-            if people >= c.min_presence.max(f64::MIN_POSITIVE) {
-                s.eff_actor[a * nr + r]
-            } else {
-                0.0
-            }
-        };
-        let eff: Vec<f64> = (0..na).map(present).collect();
+        for (a, e) in eff.iter_mut().enumerate() {
+            *e = if people[a * nr + r] >= c.min_presence.max(f64::MIN_POSITIVE) { s.eff_actor[a * nr + r] } else { 0.0 };
+        }
+        let eff = &eff;
         let side = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].allied[b]).map(|b| eff[b]).sum() };
         let enemies = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].hostile[b]).map(|b| eff[b]).sum() };
         let strongest = |filter: &dyn Fn(usize) -> bool| -> Option<usize> {
@@ -90,6 +94,7 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
     }
+    s.scratch = people;
 }
 
 #[cfg(test)]
