@@ -6,6 +6,7 @@
 //! be written); 2 invalid input (bad arguments or an invalid scenario).
 
 mod analyses;
+mod civil;
 mod summary;
 mod tables;
 
@@ -236,6 +237,7 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
             ExitCode::SUCCESS
         }
+        Command::Validate { scenario } if civil::is_civil(&scenario.scenario) => civil::validate(&scenario),
         Command::Validate { scenario } => match load_or_report(&scenario) {
             Ok(l) => {
                 let m = &l.model;
@@ -256,6 +258,9 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Run { scenario, seed, out, format, quiet } => {
+            if civil::is_civil(&scenario.scenario) {
+                return civil::run(&scenario, seed, out, &format, quiet);
+            }
             let loaded = match load_or_report(&scenario) {
                 Ok(l) => l,
                 Err(code) => return code,

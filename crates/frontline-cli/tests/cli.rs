@@ -308,3 +308,21 @@ fn includes_are_merged_and_cycles_reported() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("include cycle"), "{}", text(&o).1);
 }
+
+#[test]
+fn civil_violence_model_runs_through_the_same_cli() {
+    let ex = root().join("examples/civil-violence.toml");
+    let o = run(&["validate", ex.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.contains("civil-violence"));
+    let out = tmp("civil");
+    let o = run(&["run", ex.to_str().unwrap(), "--seed", "3", "--set", "steps=60", "--set", "parameters.legitimacy=0.7", "--format", "csv", "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let counts = std::fs::read_to_string(out.join("counts.csv")).unwrap();
+    assert!(counts.starts_with("step,active,quiet,jailed,arrests\n"), "{counts}");
+    assert_eq!(counts.lines().count(), 62, "steps 0..=60 plus the header");
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["scenario_hash"].as_str().unwrap().starts_with("sha256:"));
+    let o = run(&["run", ex.to_str().unwrap(), "--set", "parameters.citizen_density=0.99"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+}
