@@ -220,6 +220,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let fmt = |f: &str| -> Format { f.parse().expect("clap restricts the values") };
     match cli.command {
+        Command::Ensemble { scenario, runs, seed, out, threads, resume: _, format, quiet } if civil::is_civil(&scenario.scenario) => {
+            civil::ensemble(&scenario, runs, seed, out, threads, fmt(&format), quiet)
+        }
         Command::Ensemble { scenario, runs, seed, out, threads, resume, format, quiet } => {
             analyses::ensemble_cmd(&scenario, runs, seed, out, threads, resume, fmt(&format), quiet)
         }

@@ -326,3 +326,19 @@ fn civil_violence_model_runs_through_the_same_cli() {
     let o = run(&["run", ex.to_str().unwrap(), "--set", "parameters.citizen_density=0.99"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
 }
+
+#[test]
+fn civil_violence_ensemble_is_thread_count_independent() {
+    let ex = root().join("examples/civil-violence.toml");
+    let (a, b) = (tmp("civ-ens-1"), tmp("civ-ens-2"));
+    for (dir, t) in [(&a, "1"), (&b, "2")] {
+        let o = run(&["ensemble", ex.to_str().unwrap(), "--runs", "6", "--set", "steps=40", "--threads", t, "--format", "csv", "--out", dir.to_str().unwrap(), "-q"]);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    for t in ["counts_summary.csv", "runs.csv"] {
+        assert_eq!(std::fs::read(a.join(t)).unwrap(), std::fs::read(b.join(t)).unwrap(), "{t}");
+    }
+    let summary = std::fs::read_to_string(a.join("counts_summary.csv")).unwrap();
+    assert!(summary.starts_with("step,metric,mean,q05,q50,q95\n"));
+    assert_eq!(summary.lines().count(), 1 + 41 * 4);
+}
