@@ -52,7 +52,10 @@ recruit_rate = "rate * (0.2 + 1.6 * a) * (0.99 + 0.02 * b)"
 "#;
 
 fn loaded(sets: &[&str]) -> Loaded {
-    let dir = std::env::temp_dir().join(format!("frontline-analytic-{}", std::process::id()));
+    // One directory per call: tests run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("frontline-analytic-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("recruitment.toml");
     std::fs::write(&path, SCENARIO).unwrap();
