@@ -49,6 +49,26 @@ pub(crate) struct ScenarioArgs {
     pub(crate) sets: Vec<String>,
 }
 
+/// Options shared by the commands that run many trajectories.
+#[derive(clap::Args)]
+pub(crate) struct JobArgs {
+    /// Base seed (default: the scenario's `seed`); run i uses splitmix64(seed, i).
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Output directory (default: out/<scenario>-<command>).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Table format.
+    #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
+    pub(crate) format: String,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one trajectory: print a summary and write tables to --out.
@@ -83,24 +103,11 @@ enum Command {
         /// Number of runs.
         #[arg(long, default_value_t = 1000)]
         runs: u64,
-        /// Base seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output directory (default: out/<scenario>-ensemble).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
         /// Finish an interrupted job in DIR, reusing its completed runs.
         #[arg(long)]
         resume: bool,
-        /// Table format.
-        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-        format: String,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        job: JobArgs,
     },
     /// Compare the baseline with variants, using common random numbers.
     #[command(after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'")]
@@ -116,21 +123,8 @@ enum Command {
         /// Runs per arm.
         #[arg(long, default_value_t = 500)]
         runs: u64,
-        /// Base seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output directory (default: out/<scenario>-compare).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Table format.
-        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-        format: String,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        job: JobArgs,
     },
     /// Sweep the declared uncertain parameters (Latin hypercube or grid).
     #[command(after_help = "Example:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
@@ -149,21 +143,8 @@ enum Command {
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
-        /// Base seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output directory (default: out/<scenario>-sweep).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Table format.
-        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-        format: String,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        job: JobArgs,
     },
     /// Rank which uncertain parameters drive an outcome (Morris or Sobol).
     #[command(after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
@@ -182,21 +163,8 @@ enum Command {
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
-        /// Base seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output directory (default: out/<scenario>-sensitivity).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Table format.
-        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-        format: String,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        job: JobArgs,
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
@@ -220,21 +188,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let fmt = |f: &str| -> Format { f.parse().expect("clap restricts the values") };
     match cli.command {
-        Command::Ensemble { scenario, runs, seed, out, threads, resume: _, format, quiet } if civil::is_civil(&scenario.scenario) => {
-            civil::ensemble(&scenario, runs, seed, out, threads, fmt(&format), quiet)
+        Command::Ensemble { scenario, runs, resume: _, job } if civil::is_civil(&scenario.scenario) => {
+            civil::ensemble(&scenario, runs, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
-        Command::Ensemble { scenario, runs, seed, out, threads, resume, format, quiet } => {
-            analyses::ensemble_cmd(&scenario, runs, seed, out, threads, resume, fmt(&format), quiet)
+        Command::Ensemble { scenario, runs, resume, job } => {
+            analyses::ensemble_cmd(&scenario, runs, job.seed, job.out, job.threads, resume, fmt(&job.format), job.quiet)
         }
-        Command::Compare { scenario, arms, outcomes, runs, seed, out, threads, format, quiet } => {
-            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, seed, out, threads, fmt(&format), quiet)
+        Command::Compare { scenario, arms, outcomes, runs, job } => {
+            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
-        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, seed, out, threads, format, quiet } => {
-            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, seed, out, threads, fmt(&format), quiet)
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job } => {
+            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
-        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, seed, out, threads, format, quiet } => {
+        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {
             let outcomes: Vec<String> = outcome.into_iter().collect();
-            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, seed, out, threads, fmt(&format), quiet)
+            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
