@@ -34,8 +34,14 @@ pub fn run_observed(model: &Model, seed: u64, mut observe: impl FnMut(&Model, &m
 pub fn step(m: &Model, s: &mut State, tick: u32) {
     s.tick = tick;
     s.day = m.day_of_tick(tick);
-    phases::events::run(m, s);
-    phases::perception::run(m, s);
+    let fired = phases::events::run(m, s);
+    // Effective strengths were computed in the last control phase; only a
+    // victory's morale gain there, or an event now, can have changed them.
+    if !fired.is_empty() || s.strengths_stale {
+        phases::perception::effective_strengths(m, s);
+        s.strengths_stale = false;
+    }
+    phases::perception::update_threat(m, s);
     phases::strategy::run(m, s);
     phases::supply::run(m, s);
     phases::recruitment::run(m, s);

@@ -132,6 +132,9 @@ pub struct State {
     pub mult: Vec<f64>,
     /// Total personnel per force group, kept current during the combat phase.
     pub totals: Vec<f64>,
+    /// Set when something changed effective strengths after they were last
+    /// computed (a victory's morale gain in the control phase).
+    pub strengths_stale: bool,
     /// Scratch buffer reused by phases to avoid allocating every tick.
     pub scratch: Vec<f64>,
     /// `eff_actor[b * nr + r]`: effective strength of actor b's ground forces in r.
@@ -185,6 +188,7 @@ impl State {
             money_shares: vec![None; na],
             mult: vec![1.0; nf],
             totals: vec![0.0; nf],
+            strengths_stale: false,
             scratch: Vec::new(),
             eff_actor: vec![0.0; na * nr],
             hostile_eff: vec![0.0; na * nr],

@@ -154,11 +154,16 @@ pub fn run(m: &Model, s: &mut State) {
             sorties[m.forces[f].actor * nr + r] += x;
         }
     }
+    let ground: Vec<usize> = (0..nf).filter(|&f| s.on_ground(m, f)).collect();
     let mut present: Vec<usize> = Vec::with_capacity(nf);
     let (mut side_a, mut side_b, mut before) = (Vec::with_capacity(nf), Vec::with_capacity(nf), Vec::with_capacity(nf));
     for r in 0..nr {
         present.clear();
-        present.extend((0..nf).filter(|&f| s.on_ground(m, f) && s.personnel[f * nr + r] > 0.0));
+        for &f in &ground {
+            if s.personnel[f * nr + r] > 0.0 {
+                present.push(f);
+            }
+        }
         if air_on {
             interdiction(m, s, r, &sorties, &present);
         }

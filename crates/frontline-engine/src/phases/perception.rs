@@ -89,6 +89,12 @@ pub fn threat_to(m: &Model, s: &State, a: usize, k: usize) -> f64 {
 /// Runs the phase.
 pub fn run(m: &Model, s: &mut State) {
     effective_strengths(m, s);
+    update_threat(m, s);
+}
+
+/// Updates each actor's threat from the current effective strengths (which
+/// the caller guarantees are current).
+pub fn update_threat(m: &Model, s: &mut State) {
     if s.threat_ready && !s.on(MechanismName::ThreatFeedback) {
         return;
     }
