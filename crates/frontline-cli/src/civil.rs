@@ -239,3 +239,135 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<P
     }
     ExitCode::SUCCESS
 }
+
+/// `frontline sweep` for the civil-violence model: a Latin hypercube (or
+/// grid) over `--range NAME=LOW:HIGH` parameters; at each point the same
+/// `runs_per_point` seeds run, and the table records the parameter values
+/// and the mean over runs of the active and jailed fractions after step 50,
+/// the peak active fraction and the total arrests per citizen.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String], runs_per_point: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, format: Format, quiet: bool) -> ExitCode {
+    use frontline_analysis::stats::{mean, run_seed};
+    use frontline_output::{Column, Table};
+    use rayon::prelude::*;
+    let fail = |m: String| {
+        eprintln!("error: {m}");
+        ExitCode::from(2)
+    };
+    if ranges.is_empty() {
+        return fail("a civil-violence sweep needs at least one --range NAME=LOW:HIGH, e.g. --range legitimacy=0.6:0.9".into());
+    }
+    if samples == 0 || runs_per_point == 0 {
+        return fail("--samples and --runs-per-point must be at least 1".into());
+    }
+    // (name, low, high, integer): a range written with integers (30:1000)
+    // sweeps integer values, as for max_jail_term.
+    let mut parsed: Vec<(String, f64, f64, bool)> = Vec::new();
+    for r in ranges {
+        let parts = r.split_once('=').and_then(|(n, v)| v.split_once(':').map(|(a, b)| (n.trim().to_string(), a.trim(), b.trim())));
+        match parts {
+            Some((n, a, b)) => match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(x), Ok(y)) if x <= y => parsed.push((n, x, y, a.parse::<i64>().is_ok() && b.parse::<i64>().is_ok())),
+                _ => return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9")),
+            },
+            None => return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9")),
+        }
+    }
+    let value = |(_, a, b, int): &(String, f64, f64, bool), u: f64| -> f64 {
+        let x = a + u * (b - a);
+        if *int {
+            x.round()
+        } else {
+            x
+        }
+    };
+    let base_seed = match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
+        Ok(l) => seed.unwrap_or(l.scenario.seed),
+        Err(e) => {
+            eprint!("{}", e.render(std::io::stderr().is_terminal()));
+            return ExitCode::from(2);
+        }
+    };
+    let points = frontline_analysis::sensitivity::sweep_points(parsed.len(), samples, method, base_seed);
+    // Validate every point's parameters before running anything.
+    let mut scenarios = Vec::with_capacity(points.len());
+    for u in &points {
+        let mut sets = args.sets.clone();
+        sets.extend(parsed.iter().zip(u).map(|(p, &x)| format!("parameters.{}={}", p.0, if p.3 { format!("{}", value(p, x) as i64) } else { format!("{}", value(p, x)) })));
+        match frontline_civil::load_with_variants(&args.scenario, &args.variants, &sets) {
+            Ok(l) => scenarios.push(l.scenario),
+            Err(e) => {
+                eprint!("{}", e.render(std::io::stderr().is_terminal()));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        pool = pool.num_threads(t.max(1));
+    }
+    let Ok(pool) = pool.build() else {
+        eprintln!("error: cannot start threads");
+        return ExitCode::from(1);
+    };
+    let bar = crate::analyses::progress_bar(points.len() as u64, "points");
+    let results: Vec<[f64; 4]> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|sc| {
+                let mut acc = [0.0; 4];
+                for i in 0..runs_per_point {
+                    let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
+                    let n = t.citizens.max(1) as f64;
+                    let tail = |f: fn(&frontline_civil::model::Counts) -> f64| mean(&t.counts.iter().filter(|c| c.step > 50).map(f).collect::<Vec<_>>()) / n;
+                    acc[0] += tail(|c| c.active as f64);
+                    acc[1] += tail(|c| c.jailed as f64);
+                    acc[2] += t.counts.iter().map(|c| c.active as f64).fold(0.0, f64::max) / n;
+                    acc[3] += t.counts.iter().map(|c| c.arrests as f64).sum::<f64>() / n;
+                }
+                bar.inc(1);
+                acc.map(|x| x / runs_per_point as f64)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut table = Table::new("sweep").with("point", Column::I64((0..points.len() as i64).collect()));
+    for (j, p) in parsed.iter().enumerate() {
+        table = table.with(p.0.clone(), Column::F64(points.iter().map(|u| value(p, u[j])).collect()));
+    }
+    for (k, name) in ["mean_active_after_50", "mean_jailed_after_50", "peak_active", "arrests_per_citizen"].iter().enumerate() {
+        table = table.with(*name, Column::F64(results.iter().map(|r| r[k]).collect()));
+    }
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sweep"));
+    let path = match frontline_output::write_table(&dir, &table, format) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let manifest = serde_json::json!({
+        "frontline_version": env!("CARGO_PKG_VERSION"),
+        "command": "sweep",
+        "model": frontline_civil::params::MODEL_NAME,
+        "scenario": args.scenario.display().to_string(),
+        "scenario_hash": format!("sha256:{}", file_hash(&args.scenario)),
+        "sets": args.sets,
+        "ranges": ranges,
+        "method": method,
+        "points": points.len(),
+        "runs_per_point": runs_per_point,
+        "base_seed": base_seed,
+        "seed_rule": "run i of every point uses splitmix64(base_seed, i)",
+        "tables": [path.file_name().map(|n| n.to_string_lossy().into_owned())],
+    });
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        println!("civil violence — {method} sweep of {} points × {runs_per_point} runs over {}", points.len(), parsed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", "));
+        println!("Wrote {} to {}", path.display(), dir.display());
+    }
+    ExitCode::SUCCESS
+}

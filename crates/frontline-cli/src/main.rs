@@ -143,6 +143,9 @@ enum Command {
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
+        /// Civil-violence models only: a parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable).
+        #[arg(long = "range", value_name = "NAME=LOW:HIGH")]
+        ranges: Vec<String>,
         #[command(flatten)]
         job: JobArgs,
     },
@@ -197,7 +200,14 @@ fn main() -> ExitCode {
         Command::Compare { scenario, arms, outcomes, runs, job } => {
             analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
-        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job } => {
+        Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. } if civil::is_civil(&scenario.scenario) => {
+            civil::sweep(&scenario, samples, &method, &ranges, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
+        }
+        Command::Sweep { ranges, .. } if !ranges.is_empty() => {
+            eprintln!("error: --range is for civil-violence models; theatre scenarios sweep their declared [parameters.<id>] ranges");
+            ExitCode::from(2)
+        }
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => {
             analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
         }
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {

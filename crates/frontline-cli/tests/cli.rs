@@ -342,3 +342,19 @@ fn civil_violence_ensemble_is_thread_count_independent() {
     assert!(summary.starts_with("step,metric,mean,q05,q50,q95\n"));
     assert_eq!(summary.lines().count(), 1 + 41 * 4);
 }
+
+#[test]
+fn civil_violence_sweep_over_ranges() {
+    let ex = root().join("examples/civil-violence.toml");
+    let out = tmp("civ-sweep");
+    let o = run(&["sweep", ex.to_str().unwrap(), "--range", "legitimacy=0.6:0.9", "--range", "max_jail_term=30:1000", "--samples", "4", "--runs-per-point", "2", "--set", "steps=60", "--format", "csv", "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.starts_with("point,legitimacy,max_jail_term,mean_active_after_50"), "{csv}");
+    assert_eq!(csv.lines().count(), 5);
+    let o = run(&["sweep", ex.to_str().unwrap(), "--range", "legitimacy=0.9:0.6"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("LOW ≤ HIGH"));
+    let o = run(&["sweep", ex.to_str().unwrap(), "--range", "legitimacy=0.6:1.5", "--samples", "2"]);
+    assert_eq!(o.status.code(), Some(2), "out-of-range values are validated before running: {}", text(&o).1);
+}
