@@ -13,6 +13,33 @@
 use crate::state::State;
 use frontline_scenario::Model;
 
+/// The next region on a shortest path (in hops) from `src` to `to` for a
+/// group of `actor`: among the neighbours one hop closer, the first not held
+/// by an enemy of the actor, else the first (ties by region index). Troops
+/// thus go round enemy ground when an equally short way exists.
+pub fn next_step(m: &Model, s: &State, actor: usize, src: usize, to: usize) -> usize {
+    let nr = m.regions.len();
+    let here = m.hops[src * nr + to];
+    let mut fallback = m.next_hop[src * nr + to];
+    if here <= 1 {
+        return fallback;
+    }
+    let mut first = true;
+    for &q in &m.regions[src].neighbours {
+        if m.hops[q * nr + to] + 1 != here {
+            continue;
+        }
+        if first {
+            fallback = q;
+            first = false;
+        }
+        if !s.control[q].is_some_and(|c| m.actors[actor].hostile[c]) {
+            return q;
+        }
+    }
+    fallback
+}
+
 /// Runs the phase.
 pub fn run(m: &Model, s: &mut State) {
     let nr = m.regions.len();
@@ -43,7 +70,7 @@ pub fn run(m: &Model, s: &mut State) {
             if n <= 0.0 {
                 continue;
             }
-            let next = m.next_hop[src * nr + o.to];
+            let next = next_step(m, s, m.forces[f].actor, src, o.to);
             left[f * nr + src] -= n;
             s.personnel[f * nr + src] -= n;
             s.personnel[f * nr + next] += n;
@@ -76,6 +103,46 @@ mod tests {
         assert_eq!(s.personnel[army * nr + capital], 0.0);
         assert!((s.personnel[army * nr + suburbs] - cap0).abs() < 1e-9);
         assert!(s.personnel[army * nr + city] >= sub0);
+    }
+
+    #[test]
+    fn paths_go_round_enemy_ground_when_equally_short() {
+        // a — b — d and a — c — d; b is held by the enemy, c by nobody.
+        let toml = r#"
+[scenario]
+name = "diamond"
+start = 2015-01-01
+ticks = 1
+[identities.p]
+[regions.a]
+position = [44.0, 33.0]
+neighbours = ["b", "c"]
+control = "blue"
+[regions.b]
+position = [44.1, 33.1]
+neighbours = ["d"]
+control = "red"
+[regions.c]
+position = [44.1, 32.9]
+neighbours = ["d"]
+[regions.d]
+position = [44.2, 33.0]
+[actors.blue]
+hostile = ["red"]
+[actors.red]
+[forces.blue_army]
+actor = "blue"
+kind = "army"
+personnel = { a = 100 }
+"#;
+        let m = crate::testkit::build(toml, "");
+        let s = State::new(&m, 1);
+        let (a, b, c, d) = ["a", "b", "c", "d"].map(|x| m.region_index(x).unwrap()).into();
+        let blue = m.actor_index("blue").unwrap();
+        let red = m.actor_index("red").unwrap();
+        assert_eq!(m.next_hop[a * 4 + d], b, "the static path takes the lower index");
+        assert_eq!(next_step(&m, &s, blue, a, d), c, "blue goes round red-held b");
+        assert_eq!(next_step(&m, &s, red, a, d), b, "red has no reason to avoid b");
     }
 
     #[test]
