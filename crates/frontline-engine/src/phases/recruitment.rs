@@ -91,12 +91,19 @@ pub fn run(m: &Model, s: &mut State) {
         means.resize(nr, 0.0);
         let mut total_mean = 0.0;
         for r in 0..nr {
+            // Cheapest tests first: no people or no willingness, no recruits.
+            let pop = s.population[r * ni + i];
+            if pop <= 0.0 {
+                continue;
+            }
+            let willing = s.support[(r * ni + i) * na + a].max(0.0);
+            if willing <= 0.0 {
+                continue;
+            }
             let held = s.control[r].is_some_and(|c| m.actors[a].allied[c]);
             if !held && s.personnel[f * nr + r] <= 0.0 {
                 continue;
             }
-            let pop = s.population[r * ni + i];
-            let willing = s.support[(r * ni + i) * na + a].max(0.0);
             let mean = force.recruit_rate * dt * pop * willing * drive * arms;
             if mean > 0.0 {
                 means[r] = mean;
