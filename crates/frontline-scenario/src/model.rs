@@ -49,6 +49,8 @@ pub struct Region {
     pub grievance: Vec<f64>,
     /// Initial support, `[identity][actor]`.
     pub support: Vec<Vec<f64>>,
+    /// Where the region's numbers come from, or "assumption: …".
+    pub source: Option<String>,
 }
 
 /// Where a movement or strike goes.
@@ -819,6 +821,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             population,
             grievance,
             support,
+            source: r.source.clone(),
         });
     }
     // Neighbours: declared ones, else (for regions with none declared) the map's.
