@@ -10,10 +10,10 @@
 
 mod synthetic;
 
+use frontline_scenario::Model;
 use frontline_scenario::diag::{Diagnostics, Sources};
 use frontline_scenario::load::build_from_tree;
 use frontline_scenario::value::parse_toml;
-use frontline_scenario::Model;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -136,7 +136,13 @@ fn timed(m: &Model, seed: u64) -> f64 {
 }
 
 fn describe(m: &Model) -> String {
-    format!("{} regions, {} force groups, {} actors, {} ticks", m.regions.len(), m.forces.len(), m.actors.len(), m.ticks)
+    format!(
+        "{} regions, {} force groups, {} actors, {} ticks",
+        m.regions.len(),
+        m.forces.len(),
+        m.actors.len(),
+        m.ticks
+    )
 }
 
 fn line(label: &str, s: &Stats) {
@@ -159,7 +165,8 @@ fn theatre(a: &Args) -> Result<(), String> {
     let t0 = Instant::now();
     let model = build(&text)?;
     let build_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let peer = if a.peer { Some(build(&synthetic::synthetic_scenario(PEER_REGIONS, PEER_FORCES, a.ticks))?) } else { None };
+    let peer =
+        if a.peer { Some(build(&synthetic::synthetic_scenario(PEER_REGIONS, PEER_FORCES, a.ticks))?) } else { None };
 
     println!("frontline-bench theatre (single thread, release={})", !cfg!(debug_assertions));
     println!("theatre: {}; scenario {} bytes, parsed and built in {build_ms:.1} ms", describe(&model), text.len());
@@ -180,7 +187,10 @@ fn theatre(a: &Args) -> Result<(), String> {
     if let Some(p) = &peer {
         let t = frontline_engine::simulate(p, 0);
         let changes = t.events.iter().filter(|e| e.kind == "control_change").count();
-        println!("sanity peer (seed 0): {changes} control changes, {:.0} killed, {:.0} recruited", t.ledger.killed, t.ledger.recruited);
+        println!(
+            "sanity peer (seed 0): {changes} control changes, {:.0} killed, {:.0} recruited",
+            t.ledger.killed, t.ledger.recruited
+        );
     }
 
     // Warm-up (caches, branch predictors, allocator, CPU clock).
@@ -226,7 +236,10 @@ fn theatre(a: &Args) -> Result<(), String> {
     println!("per tick: {per_tick_us:.2} us (median run / ticks)");
     if (a.regions, a.forces, a.ticks) == (100, 20, 52) {
         let verdict = if s.median < TARGET_MS { "MET" } else { "MISSED" };
-        println!("target: < {TARGET_MS:.1} ms per run (100 regions, 20 groups, 52 ticks): {verdict} (median {:.3} ms)", s.median);
+        println!(
+            "target: < {TARGET_MS:.1} ms per run (100 regions, 20 groups, 52 ticks): {verdict} (median {:.3} ms)",
+            s.median
+        );
     }
     Ok(())
 }

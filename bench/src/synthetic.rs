@@ -101,7 +101,13 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
         };
         let urban = terrain == "urban";
         let key = gov_keys.contains(&i) || ins_keys.contains(&i) || ally_keys.contains(&i);
-        let value = if key { 5 } else if urban { 3 } else { 1 };
+        let value = if key {
+            5
+        } else if urban {
+            3
+        } else {
+            1
+        };
         let scale = if urban { 3 } else { 1 };
         let pop_alpha = (10_000 + 8_000 * col) * scale;
         let pop_beta = (10_000 + 8_000 * (WIDTH - 1 - col)) * scale;
@@ -191,7 +197,11 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
     }
     if let Some(&k) = gov_f.first() {
         let _ = writeln!(w, "[actors.gov.rules.hold]\nwhen = \"threat(gov) > 0.2\"");
-        let _ = writeln!(w, "then = {{ tactic = \"defend\", force = \"{}\", from = \"all\", fraction = 0.3 }}\n", force_id(k));
+        let _ = writeln!(
+            w,
+            "then = {{ tactic = \"defend\", force = \"{}\", from = \"all\", fraction = 0.3 }}\n",
+            force_id(k)
+        );
         let _ = writeln!(w, "[actors.gov.rules.mobilise]\nwhen = \"threat(gov) > 0.3\"");
         let _ = writeln!(w, "then = {{ tactic = \"recruit\", force = \"{}\", amount = 2 }}\n", force_id(k));
     }
@@ -254,7 +264,11 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
     let _ = writeln!(w, "[actors.backer.rules.fund_ally]");
     let _ = writeln!(w, "then = {{ tactic = \"fund\", actor = \"ally\", amount = \"min(10, money(backer))\" }}\n");
     let _ = writeln!(w, "[actors.backer.rules.strike]\nwhen = \"threat(gov) > 0.05 or threat(ally) > 0.05\"");
-    let _ = writeln!(w, "then = {{ tactic = \"air_strike\", force = \"{}\", to = \"allied_fronts\", fraction = \"min(1, 0.5 + threat(gov))\" }}\n", force_id(0));
+    let _ = writeln!(
+        w,
+        "then = {{ tactic = \"air_strike\", force = \"{}\", to = \"allied_fronts\", fraction = \"min(1, 0.5 + threat(gov))\" }}\n",
+        force_id(0)
+    );
 
     // Force groups.
     let _ = writeln!(w, "[forces.{}]", force_id(0));

@@ -86,7 +86,9 @@ pub fn summarise(arms: &[Arm], values: &[Vec<Vec<f64>>]) -> Vec<Row> {
 
 /// The comparison as a table.
 pub fn table(rows: &[Row]) -> Table {
-    let opt = |f: &dyn Fn(&(f64, f64, f64)) -> f64| -> Vec<f64> { rows.iter().map(|r| r.difference.as_ref().map_or(f64::NAN, f)).collect() };
+    let opt = |f: &dyn Fn(&(f64, f64, f64)) -> f64| -> Vec<f64> {
+        rows.iter().map(|r| r.difference.as_ref().map_or(f64::NAN, f)).collect()
+    };
     Table::new("compare")
         .with("outcome", Column::Str(rows.iter().map(|r| r.outcome.clone()).collect()))
         .with("arm", Column::Str(rows.iter().map(|r| r.arm.clone()).collect()))

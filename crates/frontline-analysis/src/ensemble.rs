@@ -43,7 +43,11 @@ pub fn summarise(m: &Model, seed: u64) -> RunSummary {
     let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
     let nm = nf + 2 * na;
-    let mut out = RunSummary { control: Vec::with_capacity(snaps * nr), metrics: vec![0.0; nm * snaps], watch_first: vec![-1; m.watches.len()] };
+    let mut out = RunSummary {
+        control: Vec::with_capacity(snaps * nr),
+        metrics: vec![0.0; nm * snaps],
+        watch_first: vec![-1; m.watches.len()],
+    };
     run_observed(m, seed, |m, s| {
         let k = s.tick as usize;
         out.control.extend(s.control.iter().map(|c| c.map_or(-1, |a| a as i8)));
@@ -133,7 +137,12 @@ struct Layout {
 impl Layout {
     fn new(m: &Model, n: usize) -> Layout {
         let snaps = m.ticks as usize + 1;
-        Layout { n, control_len: snaps * m.regions.len(), metric_len: (m.forces.len() + 2 * m.actors.len()) * snaps, watches: m.watches.len() }
+        Layout {
+            n,
+            control_len: snaps * m.regions.len(),
+            metric_len: (m.forces.len() + 2 * m.actors.len()) * snaps,
+            watches: m.watches.len(),
+        }
     }
     fn metrics_offset(&self) -> usize {
         self.n * self.control_len
@@ -152,7 +161,15 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 /// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
 /// completed batches of the same job are kept; without it, a directory
 /// holding another or an unfinished job is refused.
-pub fn run_batches(m: &Model, job: &JobId, runs: u64, base_seed: u64, dir: &Path, resume: bool, progress: Progress) -> Result<(), EnsembleError> {
+pub fn run_batches(
+    m: &Model,
+    job: &JobId,
+    runs: u64,
+    base_seed: u64,
+    dir: &Path,
+    resume: bool,
+    progress: Progress,
+) -> Result<(), EnsembleError> {
     let runs_dir = dir.join(".runs");
     let job_file = runs_dir.join("job.json");
     if let Ok(text) = std::fs::read_to_string(&job_file) {
@@ -177,7 +194,11 @@ pub fn run_batches(m: &Model, job: &JobId, runs: u64, base_seed: u64, dir: &Path
         let lo = b * BATCH;
         let hi = ((b + 1) * BATCH).min(runs);
         let path = batch_path(dir, b);
-        if path.is_file() && std::fs::metadata(&path).map(|md| md.len() as usize == Layout::new(m, (hi - lo) as usize).size()).unwrap_or(false) {
+        if path.is_file()
+            && std::fs::metadata(&path)
+                .map(|md| md.len() as usize == Layout::new(m, (hi - lo) as usize).size())
+                .unwrap_or(false)
+        {
             progress(hi - lo);
             continue;
         }
@@ -347,19 +368,33 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         .with("probability", Column::F64(ev.3))
         .with("cumulative_probability", Column::F64(ev.4));
     // Per-run table.
-    let mut runs_table = Table::new("runs").with("run", Column::I64((0..runs as i64).collect())).with("seed", Column::Str((0..runs).map(|i| run_seed(base_seed, i).to_string()).collect()));
+    let mut runs_table = Table::new("runs")
+        .with("run", Column::I64((0..runs as i64).collect()))
+        .with("seed", Column::Str((0..runs).map(|i| run_seed(base_seed, i).to_string()).collect()));
     for (w, watch) in m.watches.iter().enumerate() {
         runs_table = runs_table.with(
             format!("first_{}", watch.name),
-            Column::OptStr(watch_first[w].iter().map(|&t| (t >= 0).then(|| frontline_scenario::date::format_day(m.day_of_tick(t as u32)))).collect()),
+            Column::OptStr(
+                watch_first[w]
+                    .iter()
+                    .map(|&t| (t >= 0).then(|| frontline_scenario::date::format_day(m.day_of_tick(t as u32))))
+                    .collect(),
+            ),
         );
     }
     for (a, actor) in m.actors.iter().enumerate() {
-        let held: Vec<i64> = final_control.chunks(nr).map(|c| c.iter().filter(|&&x| x as i32 == a as i32).count() as i64).collect();
+        let held: Vec<i64> =
+            final_control.chunks(nr).map(|c| c.iter().filter(|&&x| x as i32 == a as i32).count() as i64).collect();
         runs_table = runs_table.with(format!("final_regions_{}", actor.id), Column::I64(held));
     }
     let nf = m.forces.len();
     let final_forces = m.forces.iter().enumerate().map(|(f, force)| (force.id.clone(), final_metric[f])).collect();
-    let final_regions = m.actors.iter().enumerate().map(|(a, actor)| (actor.id.clone(), final_metric[nf + a][0])).collect();
-    Ok(Aggregate { tables: vec![control_table, metrics_table, events_table, runs_table], watches, final_forces, final_regions })
+    let final_regions =
+        m.actors.iter().enumerate().map(|(a, actor)| (actor.id.clone(), final_metric[nf + a][0])).collect();
+    Ok(Aggregate {
+        tables: vec![control_table, metrics_table, events_table, runs_table],
+        watches,
+        final_forces,
+        final_regions,
+    })
 }

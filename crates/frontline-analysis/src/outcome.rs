@@ -4,9 +4,9 @@
 //! `controls(isis, IQG01Q03) on 2015-06-01` or `strength(army) at end`.
 
 use frontline_engine::state::{State, View};
-use frontline_scenario::diag::{Diagnostic, Loc, Sources};
-use frontline_scenario::expr::{compile, Expr, Names, Origin, Type};
 use frontline_scenario::Model;
+use frontline_scenario::diag::{Diagnostic, Loc, Sources};
+use frontline_scenario::expr::{Expr, Names, Origin, Type, compile};
 
 /// When an outcome is read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,7 +46,8 @@ impl Outcome {
             None => m.ticks,
             Some((_, d)) if d.trim() == "end" => m.ticks,
             Some((_, d)) => {
-                let day = frontline_scenario::date::parse_day(d.trim()).ok_or_else(|| format!("outcome `{text}`: `{}` is not a date (expected YYYY-MM-DD)", d.trim()))?;
+                let day = frontline_scenario::date::parse_day(d.trim())
+                    .ok_or_else(|| format!("outcome `{text}`: `{}` is not a date (expected YYYY-MM-DD)", d.trim()))?;
                 if day < m.start {
                     return Err(format!("outcome `{text}`: {} is before the scenario starts", d.trim()));
                 }
@@ -59,7 +60,8 @@ impl Outcome {
         let forces: Vec<String> = m.forces.iter().map(|f| f.id.clone()).collect();
         let identities: Vec<String> = m.identities.iter().map(|i| i.id.clone()).collect();
         let params: Vec<String> = m.parameters.iter().map(|p| p.id.clone()).collect();
-        let names = Names { actors: &actors, regions: &regions, forces: &forces, identities: &identities, params: &params };
+        let names =
+            Names { actors: &actors, regions: &regions, forces: &forces, identities: &identities, params: &params };
         let mut sources = Sources::new();
         let file = sources.add("--outcome".into(), expr_text.to_string(), None);
         let origin = Origin { loc: Loc::new(file, 0..expr_text.len()), offset: 0 };
@@ -76,7 +78,9 @@ impl Outcome {
             },
         };
         let when = match when {
-            Some(("by", _)) if !is_condition => return Err(format!("outcome `{text}`: `by DATE` needs a condition; use `on DATE` for a number")),
+            Some(("by", _)) if !is_condition => {
+                return Err(format!("outcome `{text}`: `by DATE` needs a condition; use `on DATE` for a number"));
+            }
             Some(("by", _)) => When::By(tick),
             _ => When::On(tick),
         };
@@ -87,7 +91,12 @@ impl Outcome {
     pub fn defaults(m: &Model) -> Vec<Outcome> {
         m.watches
             .iter()
-            .map(|w| Outcome { text: format!("{} by end", w.text), expr: w.when.clone(), is_condition: true, when: When::By(m.ticks) })
+            .map(|w| Outcome {
+                text: format!("{} by end", w.text),
+                expr: w.when.clone(),
+                is_condition: true,
+                when: When::By(m.ticks),
+            })
             .collect()
     }
 

@@ -9,7 +9,7 @@
 
 use frontline_scenario::model::Parameter;
 use frontline_scenario::spec::Distribution;
-use frontline_scenario::value::{merge, nest, Kind, Value};
+use frontline_scenario::value::{Kind, Value, merge, nest};
 use frontline_scenario::{Loaded, Model};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -24,18 +24,35 @@ pub fn uncertain(m: &Model) -> Vec<Parameter> {
 /// relative error < 1.2e-9).
 pub fn inverse_normal(p: f64) -> f64 {
     let p = p.clamp(1e-12, 1.0 - 1e-12);
-    const A: [f64; 6] = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
-    const B: [f64; 5] = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-    const C: [f64; 6] = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] =
+        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
     const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
     let pl = 0.02425;
     if p < pl {
         let q = (-2.0 * p.ln()).sqrt();
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     } else if p <= 1.0 - pl {
         let q = p - 0.5;
         let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     } else {
         -inverse_normal(1.0 - p)
     }
@@ -51,11 +68,7 @@ pub fn to_value(p: &Parameter, u: f64) -> f64 {
         Distribution::Triangular => {
             let c = p.value;
             let fc = (c - a) / (b - a);
-            if u < fc {
-                a + (u * (b - a) * (c - a)).sqrt()
-            } else {
-                b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
-            }
+            if u < fc { a + (u * (b - a) * (c - a)).sqrt() } else { b - ((1.0 - u) * (b - a) * (b - c)).sqrt() }
         }
         Distribution::Normal => {
             // Truncated to [min, max]: u is mapped within the CDF mass of the range.
@@ -71,12 +84,11 @@ pub fn to_value(p: &Parameter, u: f64) -> f64 {
 /// Error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
 fn erf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
-    let y = 1.0 - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t + 0.254_829_592) * t * (-x * x).exp();
-    if x >= 0.0 {
-        y
-    } else {
-        -y
-    }
+    let y = 1.0
+        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t + 0.254_829_592)
+            * t
+            * (-x * x).exp();
+    if x >= 0.0 { y } else { -y }
 }
 
 /// Latin hypercube: n points in k dimensions, one per stratum in each dimension.

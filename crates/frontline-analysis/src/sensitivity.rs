@@ -13,8 +13,8 @@ use crate::outcome::Outcome;
 use crate::sampling::{self, to_value, uncertain, with_parameters};
 use crate::stats::{mean, quantile_sorted, run_seed};
 use frontline_output::{Column, Table};
-use frontline_scenario::model::Parameter;
 use frontline_scenario::Loaded;
+use frontline_scenario::model::Parameter;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -32,13 +32,23 @@ pub struct Design<'a> {
 }
 
 /// Outcome means at each point: `[point][outcome]`.
-pub fn evaluate_points(d: &Design, params: &[Parameter], points: &[Vec<f64>], progress: crate::ensemble::Progress) -> Result<Vec<Vec<f64>>, String> {
+pub fn evaluate_points(
+    d: &Design,
+    params: &[Parameter],
+    points: &[Vec<f64>],
+    progress: crate::ensemble::Progress,
+) -> Result<Vec<Vec<f64>>, String> {
     points
         .par_iter()
         .map(|u| {
-            let values: Vec<(String, f64)> = params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
+            let values: Vec<(String, f64)> =
+                params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
             let m = with_parameters(d.loaded, &values)?;
-            let outcomes: Vec<Outcome> = if d.outcomes.is_empty() { Outcome::defaults(&m) } else { d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()? };
+            let outcomes: Vec<Outcome> = if d.outcomes.is_empty() {
+                Outcome::defaults(&m)
+            } else {
+                d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()?
+            };
             let mut sums = vec![0.0; outcomes.len()];
             for i in 0..d.runs_per_point {
                 for (s, v) in sums.iter_mut().zip(evaluate(&m, &outcomes, run_seed(d.seed, i))) {
@@ -99,7 +109,13 @@ fn bootstrap(n: usize, reps: usize, seed: u64, stat: impl Fn(&[usize]) -> f64) -
 }
 
 /// Morris screening for outcome `o`: returns indices sorted by μ*.
-pub fn morris(d: &Design, trajectories: usize, levels: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, String> {
+pub fn morris(
+    d: &Design,
+    trajectories: usize,
+    levels: usize,
+    o: usize,
+    progress: crate::ensemble::Progress,
+) -> Result<Vec<Index>, String> {
     let params = uncertain(&d.loaded.model);
     let k = params.len();
     let (points, orders) = sampling::morris(trajectories, k, levels, d.seed);
@@ -121,8 +137,16 @@ pub fn morris(d: &Design, trajectories: usize, levels: usize, o: usize, progress
             let e = &effects[i];
             let mu_star = mean(&e.iter().map(|x| x.abs()).collect::<Vec<_>>());
             let sigma = crate::stats::sd(e);
-            let ci = bootstrap(e.len(), 1000, d.seed ^ i as u64, |idx| mean(&idx.iter().map(|&j| e[j].abs()).collect::<Vec<_>>()));
-            Index { parameter: p.id.clone(), main: mu_star, main_ci: ci, second: sigma, second_ci: (f64::NAN, f64::NAN) }
+            let ci = bootstrap(e.len(), 1000, d.seed ^ i as u64, |idx| {
+                mean(&idx.iter().map(|&j| e[j].abs()).collect::<Vec<_>>())
+            });
+            Index {
+                parameter: p.id.clone(),
+                main: mu_star,
+                main_ci: ci,
+                second: sigma,
+                second_ci: (f64::NAN, f64::NAN),
+            }
         })
         .collect();
     out.sort_by(|a, b| b.main.total_cmp(&a.main).then(a.parameter.cmp(&b.parameter)));

@@ -25,11 +25,7 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 
 /// Mean (NaN if empty).
 pub fn mean(x: &[f64]) -> f64 {
-    if x.is_empty() {
-        f64::NAN
-    } else {
-        x.iter().sum::<f64>() / x.len() as f64
-    }
+    if x.is_empty() { f64::NAN } else { x.iter().sum::<f64>() / x.len() as f64 }
 }
 
 /// Sample standard deviation (0 for fewer than two values).

@@ -5,10 +5,10 @@
 //! with no enemy. After one weekly tick its strength is 100 + Poisson(λ) with
 //! λ = rate · 1e6 · 0.5, so E[strength] = 100 + 500,000 · rate exactly.
 
-use frontline_analysis::compare::{run_arms, summarise, Arm};
+use frontline_analysis::compare::{Arm, run_arms, summarise};
 use frontline_analysis::outcome::Outcome;
-use frontline_analysis::sensitivity::{morris, sobol, Design};
-use frontline_scenario::{load, Loaded, Overrides};
+use frontline_analysis::sensitivity::{Design, morris, sobol};
+use frontline_scenario::{Loaded, Overrides, load};
 
 const SCENARIO: &str = r#"
 [scenario]

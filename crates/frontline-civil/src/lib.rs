@@ -16,7 +16,7 @@ pub mod params;
 mod tests;
 
 pub use model::{Counts, World};
-pub use params::{load, load_with_variants, ArrestRule, LoadError, Loaded, Params, Scenario, VisionShape};
+pub use params::{ArrestRule, LoadError, Loaded, Params, Scenario, VisionShape, load, load_with_variants};
 
 use frontline_output::{Column, Table};
 
@@ -37,7 +37,12 @@ pub struct Trajectory {
 /// (0: none; otherwise step 0 and every multiple).
 pub fn simulate(p: &Params, seed: u64, steps: u32, snapshot_every: u32) -> Trajectory {
     let mut w = World::new(p, seed);
-    let mut t = Trajectory { counts: Vec::with_capacity(steps as usize + 1), snapshots: Vec::new(), agents: w.n_agents(), citizens: w.n_citizens() };
+    let mut t = Trajectory {
+        counts: Vec::with_capacity(steps as usize + 1),
+        snapshots: Vec::new(),
+        agents: w.n_agents(),
+        citizens: w.n_citizens(),
+    };
     t.counts.push(w.counts());
     if snapshot_every > 0 {
         t.snapshots.push((0, w.cells.clone()));
@@ -81,5 +86,9 @@ pub fn snapshots_table(t: &Trajectory, width: u32) -> Table {
             st.push(name.to_string());
         }
     }
-    Table::new("snapshots").with("step", Column::I64(step)).with("x", Column::I64(xs)).with("y", Column::I64(ys)).with("state", Column::Str(st))
+    Table::new("snapshots")
+        .with("step", Column::I64(step))
+        .with("x", Column::I64(xs))
+        .with("y", Column::I64(ys))
+        .with("state", Column::Str(st))
 }

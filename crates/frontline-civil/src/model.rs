@@ -438,7 +438,9 @@ impl World {
         let active = if g > t {
             let (cops, others) = (self.cops_seen[p as usize] as u32, self.actives_seen[p as usize] as u32);
             let prob = match self.p.arrest_rule {
-                ArrestRule::Exact => arrest_probability(ArrestRule::Exact, self.p.arrest_prob_constant, cops, others + 1),
+                ArrestRule::Exact => {
+                    arrest_probability(ArrestRule::Exact, self.p.arrest_prob_constant, cops, others + 1)
+                }
                 ArrestRule::Floor => self.ptable[(cops / (others + 1)) as usize],
                 ArrestRule::RoundHalfEven => self.ptable[round_half_even_ratio(cops, others + 1) as usize],
             };
@@ -449,7 +451,14 @@ impl World {
         let was_active = self.cells[p as usize] == ACTIVE;
         self.cells[p as usize] = if active { ACTIVE } else { QUIET };
         if active != was_active {
-            Self::add_around(&mut self.actives_seen, self.w, self.h, &self.cvision, p, if active { 1 } else { u16::MAX });
+            Self::add_around(
+                &mut self.actives_seen,
+                self.w,
+                self.h,
+                &self.cvision,
+                p,
+                if active { 1 } else { u16::MAX },
+            );
         }
         if self.p.movement {
             let dest = self.move_agent(i, p, false);
@@ -569,7 +578,29 @@ pub mod testing {
 
     /// Checks the incrementally kept fields against a fresh count.
     pub fn fields_consistent(w: &World) -> bool {
-        let mut v = World { p: w.p.clone(), w: w.w, h: w.h, cells: w.cells.clone(), occ: vec![], pos: vec![], n_citizens: 0, grievance: vec![], risk: vec![], jail: vec![], order: vec![], cvision: w.cvision.clone(), kvision: w.kvision.clone(), buf: vec![], cops_seen: w.cops_seen.clone(), actives_seen: w.actives_seen.clone(), shared_vision: w.shared_vision, ptable: vec![], rng: w.rng.clone(), step: 0, arrests: 0 };
+        let mut v = World {
+            p: w.p.clone(),
+            w: w.w,
+            h: w.h,
+            cells: w.cells.clone(),
+            occ: vec![],
+            pos: vec![],
+            n_citizens: 0,
+            grievance: vec![],
+            risk: vec![],
+            jail: vec![],
+            order: vec![],
+            cvision: w.cvision.clone(),
+            kvision: w.kvision.clone(),
+            buf: vec![],
+            cops_seen: w.cops_seen.clone(),
+            actives_seen: w.actives_seen.clone(),
+            shared_vision: w.shared_vision,
+            ptable: vec![],
+            rng: w.rng.clone(),
+            step: 0,
+            arrests: 0,
+        };
         v.rebuild_fields();
         v.cops_seen == w.cops_seen && v.actives_seen == w.actives_seen
     }

@@ -1,8 +1,8 @@
 //! Model parameters and their decoding from a scenario file (plus `--set`
 //! overrides), with located errors.
 
-use frontline_scenario::diag::{choice_hint, Diagnostic, Diagnostics, Loc, Sources};
-use frontline_scenario::value::{merge, parse_toml, Kind, Value};
+use frontline_scenario::diag::{Diagnostic, Diagnostics, Loc, Sources, choice_hint};
+use frontline_scenario::value::{Kind, Value, merge, parse_toml};
 use std::path::Path;
 
 /// How the cop-to-active ratio C/A enters the arrest probability
@@ -186,7 +186,11 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, Box<LoadError>> {
 
 /// Loads the scenario at `path`, merges the variant overlay files in order,
 /// then applies the `--set PATH=VALUE` overrides in order.
-pub fn load_with_variants(path: &Path, variants: &[std::path::PathBuf], sets: &[String]) -> Result<Loaded, Box<LoadError>> {
+pub fn load_with_variants(
+    path: &Path,
+    variants: &[std::path::PathBuf],
+    sets: &[String],
+) -> Result<Loaded, Box<LoadError>> {
     let mut sources = Sources::new();
     let mut d = Diagnostics::default();
     let text = match std::fs::read_to_string(path) {
@@ -241,7 +245,9 @@ fn parse_set(arg: &str, n: usize, sources: &mut Sources, d: &mut Diagnostics) ->
     };
     let (path, value) = (path.trim(), value.trim());
     let segs: Vec<&str> = path.split('.').collect();
-    if path.is_empty() || segs.iter().any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+    if path.is_empty()
+        || segs.iter().any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    {
         let f = sources.add(name, arg.to_string(), None);
         d.push(
             Diagnostic::at(&Loc::new(f, 0..path.len()), format!("`{path}` is not a valid path"))
@@ -292,11 +298,17 @@ fn int(v: &Value, key: &str, lo: i64, hi: i64, d: &mut Diagnostics) -> Option<i6
     match v.kind {
         Kind::Int(n) if n >= lo && n <= hi => Some(n),
         Kind::Int(n) => {
-            d.push(Diagnostic::at(&v.loc, format!("`{key}` = {n} is out of range")).expected(format!("an integer in {lo}..={hi}")));
+            d.push(
+                Diagnostic::at(&v.loc, format!("`{key}` = {n} is out of range"))
+                    .expected(format!("an integer in {lo}..={hi}")),
+            );
             None
         }
         ref k => {
-            d.push(Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name())).expected(format!("an integer in {lo}..={hi}")));
+            d.push(
+                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
+                    .expected(format!("an integer in {lo}..={hi}")),
+            );
             None
         }
     }
@@ -307,12 +319,18 @@ fn float(v: &Value, key: &str, lo: f64, hi: f64, d: &mut Diagnostics) -> Option<
         Kind::Int(n) => n as f64,
         Kind::Float(x) => x,
         ref k => {
-            d.push(Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name())).expected(format!("a number in [{lo}, {hi}]")));
+            d.push(
+                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
+                    .expected(format!("a number in [{lo}, {hi}]")),
+            );
             return None;
         }
     };
     if !(x >= lo && x <= hi) {
-        d.push(Diagnostic::at(&v.loc, format!("`{key}` = {x} is out of range")).expected(format!("a number in [{lo}, {hi}]")));
+        d.push(
+            Diagnostic::at(&v.loc, format!("`{key}` = {x} is out of range"))
+                .expected(format!("a number in [{lo}, {hi}]")),
+        );
         return None;
     }
     Some(x)
@@ -342,7 +360,10 @@ fn choice<'a>(v: &Value, key: &str, choices: &[&'a str], d: &mut Diagnostics) ->
             }
         },
         k => {
-            d.push(Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name())).expected(format!("one of {}", choices.join(", "))));
+            d.push(
+                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
+                    .expected(format!("one of {}", choices.join(", "))),
+            );
             None
         }
     }
@@ -359,7 +380,8 @@ fn unknown(key: &frontline_scenario::value::Key, within: &str, valid: &[&str], d
 /// Decodes a merged tree. Problems go to `d`; `None` if the tree is unusable.
 pub fn decode(tree: &Value, d: &mut Diagnostics) -> Option<Scenario> {
     let top = table(tree, "the file", d)?;
-    let mut s = Scenario { name: "civil violence".into(), seed: 0, steps: 1000, params: Params::default(), snapshot_every: 0 };
+    let mut s =
+        Scenario { name: "civil violence".into(), seed: 0, steps: 1000, params: Params::default(), snapshot_every: 0 };
     let before = d.len();
     let mut model_seen = false;
     let mut sum_loc: Option<Loc> = None;
@@ -416,7 +438,9 @@ pub fn decode(tree: &Value, d: &mut Diagnostics) -> Option<Scenario> {
                             "citizen_vision" => int(v2, key, 1, 127, d).map(|n| p.citizen_vision = n as u32),
                             "cop_vision" => int(v2, key, 1, 127, d).map(|n| p.cop_vision = n as u32),
                             "legitimacy" => float(v2, key, 0.0, 1.0, d).map(|x| p.legitimacy = x),
-                            "max_jail_term" => int(v2, key, 0, u32::MAX as i64 - 1, d).map(|n| p.max_jail_term = n as u32),
+                            "max_jail_term" => {
+                                int(v2, key, 0, u32::MAX as i64 - 1, d).map(|n| p.max_jail_term = n as u32)
+                            }
                             "active_threshold" => float(v2, key, -1.0e9, 1.0e9, d).map(|x| p.active_threshold = x),
                             "arrest_prob_constant" => float(v2, key, 0.0, 1.0e9, d).map(|x| p.arrest_prob_constant = x),
                             "movement" => boolean(v2, key, d).map(|b| p.movement = b),

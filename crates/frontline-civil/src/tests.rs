@@ -26,7 +26,20 @@ fn rebellion_rule_is_strict_grievance_minus_net_risk_over_threshold() {
 #[test]
 fn round_half_even_matches_python_round() {
     // (cops, actives) -> round(c/a) in Python
-    let cases = [(1, 2, 0), (3, 2, 2), (5, 2, 2), (7, 2, 4), (0, 1, 0), (2, 3, 1), (4, 3, 1), (5, 3, 2), (9, 6, 2), (15, 6, 2), (21, 6, 4), (10, 1, 10)];
+    let cases = [
+        (1, 2, 0),
+        (3, 2, 2),
+        (5, 2, 2),
+        (7, 2, 4),
+        (0, 1, 0),
+        (2, 3, 1),
+        (4, 3, 1),
+        (5, 3, 2),
+        (9, 6, 2),
+        (15, 6, 2),
+        (21, 6, 4),
+        (10, 1, 10),
+    ];
     for (c, a, want) in cases {
         assert_eq!(round_half_even_ratio(c, a), want, "round({c}/{a})");
     }
@@ -270,7 +283,8 @@ mod config {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/civil-violence.toml");
         let l = load(&path, &[]).unwrap_or_else(|e| panic!("{}", e.render(false)));
         assert_eq!(l.scenario.params, Params::default());
-        let l = load(&path, &["parameters.legitimacy=0.82".into(), "parameters.arrest_rule=floor".into()]).unwrap_or_else(|e| panic!("{}", e.render(false)));
+        let l = load(&path, &["parameters.legitimacy=0.82".into(), "parameters.arrest_rule=floor".into()])
+            .unwrap_or_else(|e| panic!("{}", e.render(false)));
         assert_eq!(l.scenario.params.legitimacy, 0.82);
         assert_eq!(l.scenario.params.arrest_rule, ArrestRule::Floor);
         let e = load(&path, &["parameters.legitimacy=high".into()]).err().unwrap().render(false);
@@ -285,7 +299,8 @@ mod config {
         assert!(e.contains("`width` is a string") && e.contains("t.toml:3:9"), "{e}");
         let e = decode_text("model = \"civil-violence\"\n[parameters]\ncop_density = 1.5\n").unwrap_err();
         assert!(e.contains("out of range") && e.contains("t.toml:3:15"), "{e}");
-        let e = decode_text("model = \"civil-violence\"\n[parameters]\ncitizen_density = 0.9\ncop_density = 0.2\n").unwrap_err();
+        let e = decode_text("model = \"civil-violence\"\n[parameters]\ncitizen_density = 0.9\ncop_density = 0.2\n")
+            .unwrap_err();
         assert!(e.contains("exceeds 1") && e.contains("t.toml:4:15"), "{e}");
         let e = decode_text("model = \"civil-violence\"\n[parameters]\narrest_rule = \"flor\"\n").unwrap_err();
         assert!(e.contains("did you mean `floor`"), "{e}");

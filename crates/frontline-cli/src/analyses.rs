@@ -6,7 +6,7 @@ use crate::ScenarioArgs;
 use frontline_analysis::{compare, ensemble, outcome::Outcome, sampling, sensitivity};
 use frontline_output::{Format, Table};
 use frontline_scenario::date::format_day;
-use frontline_scenario::{load, Loaded, Overrides};
+use frontline_scenario::{Loaded, Overrides, load};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,9 +18,11 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     if std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(&format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{per_sec}} ETA {{eta}}"))
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{per_sec}} ETA {{eta}}"
+            ))
+            .expect("valid template")
+            .progress_chars("=> "),
         );
     } else {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -84,7 +86,16 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
 
 /// `frontline ensemble`.
 #[allow(clippy::too_many_arguments)]
-pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, resume: bool, format: Format, quiet: bool) -> ExitCode {
+pub fn ensemble_cmd(
+    args: &ScenarioArgs,
+    runs: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    resume: bool,
+    format: Format,
+    quiet: bool,
+) -> ExitCode {
     if runs == 0 {
         return fail("--runs must be at least 1", 2);
     }
@@ -124,18 +135,36 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Opti
         Err(c) => return c,
     };
     names.push(".runs/ (per-run batches)".into());
-    let man = manifest("ensemble", &l, args, seed, serde_json::json!({"runs": runs, "format": format.extension(), "tables": names}));
+    let man = manifest(
+        "ensemble",
+        &l,
+        args,
+        seed,
+        serde_json::json!({"runs": runs, "format": format.extension(), "tables": names}),
+    );
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
         return fail(e, 1);
     }
     if !quiet {
         println!("{} — ensemble of {runs} runs (base seed {seed}) in {elapsed:.1} s", m.name);
         if !agg.watches.is_empty() {
-            println!("\nWatched events (probability by {} with 95 % interval; first date 5 % / median / 95 %):", format_day(m.day_of_tick(m.ticks)));
+            println!(
+                "\nWatched events (probability by {} with 95 % interval; first date 5 % / median / 95 %):",
+                format_day(m.day_of_tick(m.ticks))
+            );
             for (name, k, q) in &agg.watches {
                 let (lo, hi) = frontline_analysis::stats::wilson(*k as f64, runs as f64);
                 let d = |x: &Option<i32>| x.map_or("—".to_string(), format_day);
-                println!("  {:<28} {:>5.1} %  [{:>5.1}, {:>5.1}]   {} / {} / {}", name, 100.0 * *k as f64 / runs as f64, 100.0 * lo, 100.0 * hi, d(&q[0]), d(&q[1]), d(&q[2]));
+                println!(
+                    "  {:<28} {:>5.1} %  [{:>5.1}, {:>5.1}]   {} / {} / {}",
+                    name,
+                    100.0 * *k as f64 / runs as f64,
+                    100.0 * lo,
+                    100.0 * hi,
+                    d(&q[0]),
+                    d(&q[1]),
+                    d(&q[2])
+                );
             }
         }
         println!("\nForce groups at the end (median [5 %, 95 %]):");
@@ -155,7 +184,10 @@ fn outcomes_for(m: &frontline_scenario::Model, texts: &[String]) -> Result<Vec<O
     if texts.is_empty() {
         let d = Outcome::defaults(m);
         if d.is_empty() {
-            return Err(fail("the scenario has no [scenario.watch] conditions; name outcomes with --outcome 'EXPR on DATE'", 2));
+            return Err(fail(
+                "the scenario has no [scenario.watch] conditions; name outcomes with --outcome 'EXPR on DATE'",
+                2,
+            ));
         }
         return Ok(d);
     }
@@ -164,7 +196,17 @@ fn outcomes_for(m: &frontline_scenario::Model, texts: &[String]) -> Result<Vec<O
 
 /// `frontline compare`.
 #[allow(clippy::too_many_arguments)]
-pub fn compare_cmd(args: &ScenarioArgs, arms_files: &[PathBuf], outcomes: &[String], runs: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, format: Format, quiet: bool) -> ExitCode {
+pub fn compare_cmd(
+    args: &ScenarioArgs,
+    arms_files: &[PathBuf],
+    outcomes: &[String],
+    runs: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    format: Format,
+    quiet: bool,
+) -> ExitCode {
     if runs < 2 {
         return fail("--runs must be at least 2 to give intervals", 2);
     }
@@ -182,7 +224,9 @@ pub fn compare_cmd(args: &ScenarioArgs, arms_files: &[PathBuf], outcomes: &[Stri
     let seed = seed.unwrap_or(base.model.seed);
     let mut arms = Vec::new();
     let mut hashes = Vec::new();
-    for (name, file) in std::iter::once(("baseline".to_string(), None)).chain(arms_files.iter().map(|f| (f.file_stem().map_or("arm".into(), |s| s.to_string_lossy().into_owned()), Some(f)))) {
+    for (name, file) in std::iter::once(("baseline".to_string(), None)).chain(
+        arms_files.iter().map(|f| (f.file_stem().map_or("arm".into(), |s| s.to_string_lossy().into_owned()), Some(f))),
+    ) {
         let l = match file {
             None => None,
             Some(f) => match load_args(args, Some(f)) {
@@ -210,7 +254,13 @@ pub fn compare_cmd(args: &ScenarioArgs, arms_files: &[PathBuf], outcomes: &[Stri
         Ok(n) => n,
         Err(c) => return c,
     };
-    let man = manifest("compare", &base, args, seed, serde_json::json!({"runs": runs, "arms": hashes, "outcomes": arms[0].outcomes.iter().map(|o| o.text.clone()).collect::<Vec<_>>(), "tables": names}));
+    let man = manifest(
+        "compare",
+        &base,
+        args,
+        seed,
+        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": arms[0].outcomes.iter().map(|o| o.text.clone()).collect::<Vec<_>>(), "tables": names}),
+    );
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
         return fail(e, 1);
     }
@@ -222,10 +272,16 @@ pub fn compare_cmd(args: &ScenarioArgs, arms_files: &[PathBuf], outcomes: &[Stri
                 println!("{}", r.outcome);
                 last = r.outcome.clone();
             }
-            let diff = r.difference.map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.3} [{lo:+.3}, {hi:+.3}]"));
+            let diff = r
+                .difference
+                .map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.3} [{lo:+.3}, {hi:+.3}]"));
             println!("  {:<16} {:>8.3} [{:.3}, {:.3}]{}", r.arm, r.estimate, r.interval.0, r.interval.1, diff);
         }
-        println!("\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}", names.join(", "), dir.display());
+        println!(
+            "\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}",
+            names.join(", "),
+            dir.display()
+        );
     }
     ExitCode::SUCCESS
 }
@@ -261,7 +317,8 @@ pub fn design_cmd(
         Ok(o) => o,
         Err(c) => return c,
     };
-    let outcome_texts: Vec<String> = if outcomes.is_empty() { outs.iter().map(|o| o.text.clone()).collect() } else { outcomes.to_vec() };
+    let outcome_texts: Vec<String> =
+        if outcomes.is_empty() { outs.iter().map(|o| o.text.clone()).collect() } else { outcomes.to_vec() };
     if samples == 0 || runs_per_point == 0 {
         return fail("--samples and --runs-per-point must be at least 1", 2);
     }
@@ -279,7 +336,13 @@ pub fn design_cmd(
         };
         bar.finish_and_clear();
         if !quiet {
-            println!("{} — {} sweep of {} points over {} parameters × {runs_per_point} runs each\n", l.model.name, method, points.len(), k);
+            println!(
+                "{} — {} sweep of {} points over {} parameters × {runs_per_point} runs each\n",
+                l.model.name,
+                method,
+                points.len(),
+                k
+            );
             for (o, name) in outcome_texts.iter().enumerate() {
                 let mut v: Vec<f64> = res.iter().map(|r| r[o]).collect();
                 v.sort_by(f64::total_cmp);
@@ -287,12 +350,21 @@ pub fn design_cmd(
                 println!("  {:<40} min {:.3}  median {:.3}  max {:.3}", name, q(0.0), q(0.5), q(1.0));
             }
         }
-        (sensitivity::sweep_table(&params, &points, &outcome_texts, &res), serde_json::json!({"method": method, "points": points.len()}))
+        (
+            sensitivity::sweep_table(&params, &points, &outcome_texts, &res),
+            serde_json::json!({"method": method, "points": points.len()}),
+        )
     } else {
         let n_points = if method == "sobol" { samples * (k + 2) } else { samples * (k + 1) };
         let bar = progress_bar(n_points as u64, "points");
         let tick = |n: u64| bar.inc(n);
-        let idx = pool.install(|| if method == "sobol" { sensitivity::sobol(&design, samples, 0, &tick) } else { sensitivity::morris(&design, samples, 4, 0, &tick) });
+        let idx = pool.install(|| {
+            if method == "sobol" {
+                sensitivity::sobol(&design, samples, 0, &tick)
+            } else {
+                sensitivity::morris(&design, samples, 4, 0, &tick)
+            }
+        });
         bar.finish_and_clear();
         let idx = match idx {
             Ok(i) => i,
@@ -300,13 +372,27 @@ pub fn design_cmd(
         };
         if !quiet {
             let (a, b) = if method == "morris" { ("μ*", "σ") } else { ("S1", "ST") };
-            println!("{} — {method} sensitivity of `{}` ({} model evaluations × {runs_per_point} runs)\n", l.model.name, outcome_texts[0], n_points);
+            println!(
+                "{} — {method} sensitivity of `{}` ({} model evaluations × {runs_per_point} runs)\n",
+                l.model.name, outcome_texts[0], n_points
+            );
             println!("  {:<4} {:<28} {:>10} {:>22} {:>10}", "rank", "parameter", a, "95 % interval", b);
             for (i, x) in idx.iter().enumerate() {
-                println!("  {:<4} {:<28} {:>10.4} [{:>9.4}, {:>9.4}] {:>10.4}", i + 1, x.parameter, x.main, x.main_ci.0, x.main_ci.1, x.second);
+                println!(
+                    "  {:<4} {:<28} {:>10.4} [{:>9.4}, {:>9.4}] {:>10.4}",
+                    i + 1,
+                    x.parameter,
+                    x.main,
+                    x.main_ci.0,
+                    x.main_ci.1,
+                    x.second
+                );
             }
         }
-        (sensitivity::table(method, &outcome_texts[0], &idx), serde_json::json!({"method": method, "samples": samples, "outcome": outcome_texts[0]}))
+        (
+            sensitivity::table(method, &outcome_texts[0], &idx),
+            serde_json::json!({"method": method, "samples": samples, "outcome": outcome_texts[0]}),
+        )
     };
     let names = match write_tables(&dir, &[table], format) {
         Ok(n) => n,

@@ -19,7 +19,13 @@ pub fn validate(args: &ScenarioArgs) -> ExitCode {
     match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
         Ok(l) => {
             let p = &l.scenario.params;
-            println!("{}: valid — civil-violence model, {}×{} grid, {} steps", args.scenario.display(), p.width, p.height, l.scenario.steps);
+            println!(
+                "{}: valid — civil-violence model, {}×{} grid, {} steps",
+                args.scenario.display(),
+                p.width,
+                p.height,
+                l.scenario.steps
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -93,7 +99,10 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
         let peak = c.iter().max_by_key(|x| (x.active, std::cmp::Reverse(x.step))).copied().unwrap_or_default();
         let arrests: u64 = c.iter().map(|x| x.arrests as u64).sum();
         let n = traj.citizens.max(1) as f64;
-        println!("{} — civil violence, {}×{}, seed {seed}, {} steps", sc.name, sc.params.width, sc.params.height, sc.steps);
+        println!(
+            "{} — civil violence, {}×{}, seed {seed}, {} steps",
+            sc.name, sc.params.width, sc.params.height, sc.steps
+        );
         println!("  agents: {} citizens, {} cops", traj.citizens, traj.agents - traj.citizens);
         println!(
             "  final (step {}): {} active ({:.1}%), {} quiet, {} jailed",
@@ -103,7 +112,12 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
             last.quiet,
             last.jailed
         );
-        println!("  peak active: {} ({:.1}%) at step {}; arrests: {arrests}", peak.active, 100.0 * peak.active as f64 / n, peak.step);
+        println!(
+            "  peak active: {} ({:.1}%) at step {}; arrests: {arrests}",
+            peak.active,
+            100.0 * peak.active as f64 / n,
+            peak.step
+        );
         let rate = if secs > 0.0 { traj.agents as f64 * sc.steps as f64 / secs } else { f64::INFINITY };
         println!("  simulated in {secs:.3} s ({rate:.3e} agent-steps/s)");
         println!("\nWrote {} tables and manifest.json to {}", written.len(), dir.display());
@@ -117,7 +131,15 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
 /// the active, jailed and quiet fractions and of arrests, plus one row per
 /// run with the statistics of the parity check. Runs are held in memory
 /// (four counters per step), so this command has no --resume.
-pub fn ensemble(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, format: Format, quiet: bool) -> ExitCode {
+pub fn ensemble(
+    args: &ScenarioArgs,
+    runs: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    format: Format,
+    quiet: bool,
+) -> ExitCode {
     use frontline_analysis::stats::{mean, quantile_sorted, run_seed};
     use frontline_output::{Column, Table};
     use rayon::prelude::*;
@@ -159,7 +181,10 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<P
     let mut cols: (Vec<i64>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
     for k in 0..steps {
         for (name, get) in [
-            ("active_fraction", (|c: &frontline_civil::model::Counts| c.active as f64) as fn(&frontline_civil::model::Counts) -> f64),
+            (
+                "active_fraction",
+                (|c: &frontline_civil::model::Counts| c.active as f64) as fn(&frontline_civil::model::Counts) -> f64,
+            ),
             ("jailed_fraction", |c| c.jailed as f64),
             ("quiet_fraction", |c| c.quiet as f64),
             ("arrests", |c| c.arrests as f64),
@@ -192,8 +217,16 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<P
         .with("seed", Column::Str((0..runs).map(|i| run_seed(base, i).to_string()).collect()))
         .with("mean_active_after_50", Column::F64(all.iter().map(|(c, _)| after(c, |x| x.active as f64)).collect()))
         .with("mean_jailed_after_50", Column::F64(all.iter().map(|(c, _)| after(c, |x| x.jailed as f64)).collect()))
-        .with("peak_active", Column::F64(all.iter().map(|(c, _)| c.iter().map(|x| x.active as f64).fold(0.0, f64::max) / citizens).collect()))
-        .with("total_arrests", Column::I64(all.iter().map(|(c, _)| c.iter().map(|x| i64::from(x.arrests)).sum()).collect()));
+        .with(
+            "peak_active",
+            Column::F64(
+                all.iter().map(|(c, _)| c.iter().map(|x| x.active as f64).fold(0.0, f64::max) / citizens).collect(),
+            ),
+        )
+        .with(
+            "total_arrests",
+            Column::I64(all.iter().map(|(c, _)| c.iter().map(|x| i64::from(x.arrests)).sum()).collect()),
+        );
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
     let mut written = Vec::new();
     for t in [&summary, &per_run] {
@@ -246,7 +279,18 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, seed: Option<u64>, out: Option<P
 /// and the mean over runs of the active and jailed fractions after step 50,
 /// the peak active fraction and the total arrests per citizen.
 #[allow(clippy::too_many_arguments)]
-pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String], runs_per_point: u64, seed: Option<u64>, out: Option<PathBuf>, threads: Option<usize>, format: Format, quiet: bool) -> ExitCode {
+pub fn sweep(
+    args: &ScenarioArgs,
+    samples: usize,
+    method: &str,
+    ranges: &[String],
+    runs_per_point: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    format: Format,
+    quiet: bool,
+) -> ExitCode {
     use frontline_analysis::stats::{mean, run_seed};
     use frontline_output::{Column, Table};
     use rayon::prelude::*;
@@ -255,7 +299,9 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
         ExitCode::from(2)
     };
     if ranges.is_empty() {
-        return fail("a civil-violence sweep needs at least one --range NAME=LOW:HIGH, e.g. --range legitimacy=0.6:0.9".into());
+        return fail(
+            "a civil-violence sweep needs at least one --range NAME=LOW:HIGH, e.g. --range legitimacy=0.6:0.9".into(),
+        );
     }
     if samples == 0 || runs_per_point == 0 {
         return fail("--samples and --runs-per-point must be at least 1".into());
@@ -264,22 +310,28 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
     // sweeps integer values, as for max_jail_term.
     let mut parsed: Vec<(String, f64, f64, bool)> = Vec::new();
     for r in ranges {
-        let parts = r.split_once('=').and_then(|(n, v)| v.split_once(':').map(|(a, b)| (n.trim().to_string(), a.trim(), b.trim())));
+        let parts = r
+            .split_once('=')
+            .and_then(|(n, v)| v.split_once(':').map(|(a, b)| (n.trim().to_string(), a.trim(), b.trim())));
         match parts {
             Some((n, a, b)) => match (a.parse::<f64>(), b.parse::<f64>()) {
-                (Ok(x), Ok(y)) if x <= y => parsed.push((n, x, y, a.parse::<i64>().is_ok() && b.parse::<i64>().is_ok())),
-                _ => return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9")),
+                (Ok(x), Ok(y)) if x <= y => {
+                    parsed.push((n, x, y, a.parse::<i64>().is_ok() && b.parse::<i64>().is_ok()))
+                }
+                _ => {
+                    return fail(format!(
+                        "`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9"
+                    ));
+                }
             },
-            None => return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9")),
+            None => {
+                return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9"));
+            }
         }
     }
     let value = |(_, a, b, int): &(String, f64, f64, bool), u: f64| -> f64 {
         let x = a + u * (b - a);
-        if *int {
-            x.round()
-        } else {
-            x
-        }
+        if *int { x.round() } else { x }
     };
     let base_seed = match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
         Ok(l) => seed.unwrap_or(l.scenario.seed),
@@ -293,7 +345,13 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
     let mut scenarios = Vec::with_capacity(points.len());
     for u in &points {
         let mut sets = args.sets.clone();
-        sets.extend(parsed.iter().zip(u).map(|(p, &x)| format!("parameters.{}={}", p.0, if p.3 { format!("{}", value(p, x) as i64) } else { format!("{}", value(p, x)) })));
+        sets.extend(parsed.iter().zip(u).map(|(p, &x)| {
+            format!(
+                "parameters.{}={}",
+                p.0,
+                if p.3 { format!("{}", value(p, x) as i64) } else { format!("{}", value(p, x)) }
+            )
+        }));
         match frontline_civil::load_with_variants(&args.scenario, &args.variants, &sets) {
             Ok(l) => scenarios.push(l.scenario),
             Err(e) => {
@@ -319,7 +377,9 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
                 for i in 0..runs_per_point {
                     let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
                     let n = t.citizens.max(1) as f64;
-                    let tail = |f: fn(&frontline_civil::model::Counts) -> f64| mean(&t.counts.iter().filter(|c| c.step > 50).map(f).collect::<Vec<_>>()) / n;
+                    let tail = |f: fn(&frontline_civil::model::Counts) -> f64| {
+                        mean(&t.counts.iter().filter(|c| c.step > 50).map(f).collect::<Vec<_>>()) / n
+                    };
                     acc[0] += tail(|c| c.active as f64);
                     acc[1] += tail(|c| c.jailed as f64);
                     acc[2] += t.counts.iter().map(|c| c.active as f64).fold(0.0, f64::max) / n;
@@ -335,7 +395,9 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
     for (j, p) in parsed.iter().enumerate() {
         table = table.with(p.0.clone(), Column::F64(points.iter().map(|u| value(p, u[j])).collect()));
     }
-    for (k, name) in ["mean_active_after_50", "mean_jailed_after_50", "peak_active", "arrests_per_citizen"].iter().enumerate() {
+    for (k, name) in
+        ["mean_active_after_50", "mean_jailed_after_50", "peak_active", "arrests_per_citizen"].iter().enumerate()
+    {
         table = table.with(*name, Column::F64(results.iter().map(|r| r[k]).collect()));
     }
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sweep"));
@@ -366,7 +428,11 @@ pub fn sweep(args: &ScenarioArgs, samples: usize, method: &str, ranges: &[String
         return ExitCode::from(1);
     }
     if !quiet {
-        println!("civil violence — {method} sweep of {} points × {runs_per_point} runs over {}", points.len(), parsed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", "));
+        println!(
+            "civil violence — {method} sweep of {} points × {runs_per_point} runs over {}",
+            points.len(),
+            parsed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
+        );
         println!("Wrote {} to {}", path.display(), dir.display());
     }
     ExitCode::SUCCESS

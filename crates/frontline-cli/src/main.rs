@@ -12,7 +12,7 @@ mod tables;
 
 use clap::{Parser, Subcommand};
 use frontline_output::Format;
-use frontline_scenario::{load, Overrides};
+use frontline_scenario::{Overrides, load};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -72,7 +72,9 @@ pub(crate) struct JobArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run one trajectory: print a summary and write tables to --out.
-    #[command(after_help = "Tables written: control, forces, attitudes, actors, events (+ manifest.json).\n\nExample:\n  frontline run examples/vicious-circle.toml --seed 3 --out out/run3")]
+    #[command(
+        after_help = "Tables written: control, forces, attitudes, actors, events (+ manifest.json).\n\nExample:\n  frontline run examples/vicious-circle.toml --seed 3 --out out/run3"
+    )]
     Run {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -90,13 +92,17 @@ enum Command {
         quiet: bool,
     },
     /// Check a scenario (with variants and --set) and report every problem found.
-    #[command(after_help = "Exit code 0 if valid, 2 if not. Nothing is written.\n\nExample:\n  frontline validate examples/vicious-circle.toml --variant examples/variants/arm-tribes.toml")]
+    #[command(
+        after_help = "Exit code 0 if valid, 2 if not. Nothing is written.\n\nExample:\n  frontline validate examples/vicious-circle.toml --variant examples/variants/arm-tribes.toml"
+    )]
     Validate {
         #[command(flatten)]
         scenario: ScenarioArgs,
     },
     /// Run N trajectories in parallel: probabilities of control, quantiles, first dates of watched events.
-    #[command(after_help = "Run i uses seed splitmix64(--seed, i) whatever --threads is, so the tables are\nbyte-identical for any thread count. Completed runs are kept in DIR/.runs/: after Ctrl-C\nor a kill, rerun the same command with --resume to finish; the result is identical.\n\nTables: control_probability, metrics, event_first_dates, runs (+ manifest.json).\n\nExample:\n  frontline ensemble examples/vicious-circle.toml --runs 1000 --out out/ens")]
+    #[command(
+        after_help = "Run i uses seed splitmix64(--seed, i) whatever --threads is, so the tables are\nbyte-identical for any thread count. Completed runs are kept in DIR/.runs/: after Ctrl-C\nor a kill, rerun the same command with --resume to finish; the result is identical.\n\nTables: control_probability, metrics, event_first_dates, runs (+ manifest.json).\n\nExample:\n  frontline ensemble examples/vicious-circle.toml --runs 1000 --out out/ens"
+    )]
     Ensemble {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -110,7 +116,9 @@ enum Command {
         job: JobArgs,
     },
     /// Compare the baseline with variants, using common random numbers.
-    #[command(after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'")]
+    #[command(
+        after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'"
+    )]
     Compare {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -127,7 +135,9 @@ enum Command {
         job: JobArgs,
     },
     /// Sweep the declared uncertain parameters (Latin hypercube or grid).
-    #[command(after_help = "Example:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
+    #[command(
+        after_help = "Example:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
+    )]
     Sweep {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -150,7 +160,9 @@ enum Command {
         job: JobArgs,
     },
     /// Rank which uncertain parameters drive an outcome (Morris or Sobol).
-    #[command(after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'")]
+    #[command(
+        after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
+    )]
     Sensitivity {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -197,22 +209,67 @@ fn main() -> ExitCode {
         Command::Ensemble { scenario, runs, resume, job } => {
             analyses::ensemble_cmd(&scenario, runs, job.seed, job.out, job.threads, resume, fmt(&job.format), job.quiet)
         }
-        Command::Compare { scenario, arms, outcomes, runs, job } => {
-            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
-        }
-        Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. } if civil::is_civil(&scenario.scenario) => {
-            civil::sweep(&scenario, samples, &method, &ranges, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
+        Command::Compare { scenario, arms, outcomes, runs, job } => analyses::compare_cmd(
+            &scenario,
+            &arms,
+            &outcomes,
+            runs,
+            job.seed,
+            job.out,
+            job.threads,
+            fmt(&job.format),
+            job.quiet,
+        ),
+        Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. }
+            if civil::is_civil(&scenario.scenario) =>
+        {
+            civil::sweep(
+                &scenario,
+                samples,
+                &method,
+                &ranges,
+                runs_per_point,
+                job.seed,
+                job.out,
+                job.threads,
+                fmt(&job.format),
+                job.quiet,
+            )
         }
         Command::Sweep { ranges, .. } if !ranges.is_empty() => {
-            eprintln!("error: --range is for civil-violence models; theatre scenarios sweep their declared [parameters.<id>] ranges");
+            eprintln!(
+                "error: --range is for civil-violence models; theatre scenarios sweep their declared [parameters.<id>] ranges"
+            );
             ExitCode::from(2)
         }
-        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => {
-            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
-        }
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => analyses::design_cmd(
+            "sweep",
+            &scenario,
+            &method,
+            samples,
+            &outcomes,
+            runs_per_point,
+            job.seed,
+            job.out,
+            job.threads,
+            fmt(&job.format),
+            job.quiet,
+        ),
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {
             let outcomes: Vec<String> = outcome.into_iter().collect();
-            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
+            analyses::design_cmd(
+                "sensitivity",
+                &scenario,
+                &method,
+                samples,
+                &outcomes,
+                runs_per_point,
+                job.seed,
+                job.out,
+                job.threads,
+                fmt(&job.format),
+                job.quiet,
+            )
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
@@ -260,7 +317,8 @@ fn main() -> ExitCode {
                     }
                 }
             }
-            let manifest = tables::manifest(&loaded, &scenario.scenario.display().to_string(), seed, format.extension(), &written);
+            let manifest =
+                tables::manifest(&loaded, &scenario.scenario.display().to_string(), seed, format.extension(), &written);
             if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);

@@ -3,8 +3,8 @@
 //! Owns presentation only: it reads a trajectory and writes text.
 
 use frontline_engine::Trajectory;
-use frontline_scenario::date::format_day;
 use frontline_scenario::Model;
+use frontline_scenario::date::format_day;
 use std::fmt::Write;
 
 fn people(x: f64) -> String {
@@ -23,7 +23,16 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
     let (nr, nf, ni) = (m.regions.len(), m.forces.len(), m.identities.len());
     let last = t.snapshots() - 1;
     let name = |a: i32| if a < 0 { "nobody".to_string() } else { m.actors[a as usize].id.clone() };
-    let _ = writeln!(o, "{} — seed {}, {} to {} ({} ticks of {} days)", m.name, t.seed, format_day(t.days[0]), format_day(t.days[last]), last, m.tick_days);
+    let _ = writeln!(
+        o,
+        "{} — seed {}, {} to {} ({} ticks of {} days)",
+        m.name,
+        t.seed,
+        format_day(t.days[0]),
+        format_day(t.days[last]),
+        last,
+        m.tick_days
+    );
     let changes: Vec<_> = t.events.iter().filter(|e| e.kind == "control_change").collect();
     let _ = writeln!(o, "\nControl changes ({}):", changes.len());
     for e in changes.iter().take(15) {
@@ -46,7 +55,10 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
         if held.is_empty() {
             continue;
         }
-        let pop: f64 = held.iter().map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>()).sum();
+        let pop: f64 = held
+            .iter()
+            .map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>())
+            .sum();
         let contested = held.iter().filter(|&&r| t.contested[last * nr + r]).count();
         rows.push((a, held.len(), pop, contested));
     }
@@ -76,6 +88,12 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
         }
     }
     let l = &t.ledger;
-    let _ = writeln!(o, "\nKilled {}, recruited {}, deserted {}", people(l.killed), people(l.recruited), people(l.deserted_home + l.deserted_lost));
+    let _ = writeln!(
+        o,
+        "\nKilled {}, recruited {}, deserted {}",
+        people(l.killed),
+        people(l.recruited),
+        people(l.deserted_home + l.deserted_lost)
+    );
     o
 }

@@ -12,8 +12,14 @@ use frontline_scenario::{Loaded, Model};
 pub fn control(m: &Model, t: &Trajectory) -> Table {
     let nr = m.regions.len();
     let n = t.snapshots() * nr;
-    let (mut tick, mut date, mut region, mut name, mut controller, mut contested) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut tick, mut date, mut region, mut name, mut controller, mut contested) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for (k, &day) in t.days.iter().enumerate() {
         for (r, reg) in m.regions.iter().enumerate() {
             tick.push(k as i64);
@@ -38,7 +44,8 @@ pub fn control(m: &Model, t: &Trajectory) -> Table {
 /// the group's equipment, morale and quality repeated on each row.
 pub fn forces(m: &Model, t: &Trajectory) -> Table {
     let (nr, nf) = (m.regions.len(), m.forces.len());
-    let mut cols: (Vec<i64>, Vec<i32>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    let mut cols: (Vec<i64>, Vec<i32>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
+        Default::default();
     for (k, &day) in t.days.iter().enumerate() {
         for (f, force) in m.forces.iter().enumerate() {
             for (r, reg) in m.regions.iter().enumerate() {
@@ -70,7 +77,8 @@ pub fn forces(m: &Model, t: &Trajectory) -> Table {
 /// `support_<actor>` column per actor.
 pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
     let (nr, ni, na) = (m.regions.len(), m.identities.len(), m.actors.len());
-    let (mut tick, mut date, mut region, mut identity, mut pop, mut griev) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut tick, mut date, mut region, mut identity, mut pop, mut griev) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut support: Vec<Vec<f64>> = vec![Vec::new(); na];
     for (k, &day) in t.days.iter().enumerate() {
         for (r, reg) in m.regions.iter().enumerate() {
@@ -107,7 +115,8 @@ pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
 /// The `actors` table: money, weapons stock and threat per snapshot and actor.
 pub fn actors(m: &Model, t: &Trajectory) -> Table {
     let na = m.actors.len();
-    let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (k, &day) in t.days.iter().enumerate() {
         for (a, act) in m.actors.iter().enumerate() {
             tick.push(k as i64);

@@ -35,18 +35,23 @@ fn stderr(o: &Output) -> String {
 const TABLES: [&str; 4] = ["control_probability", "metrics", "event_first_dates", "runs"];
 
 fn tables(dir: &Path) -> Vec<Vec<u8>> {
-    TABLES.iter().map(|t| std::fs::read(dir.join(format!("{t}.parquet"))).unwrap_or_else(|e| panic!("{t}: {e}"))).collect()
+    TABLES
+        .iter()
+        .map(|t| std::fs::read(dir.join(format!("{t}.parquet"))).unwrap_or_else(|e| panic!("{t}: {e}")))
+        .collect()
 }
 
 #[test]
 fn ensemble_is_byte_identical_for_one_and_many_threads() {
     let (a, b) = (tmp("t1"), tmp("t2"));
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        let o = run(&["ensemble", &example(), "--runs", "300", "--threads", threads, "--out", dir.to_str().unwrap(), "-q"]);
+        let o =
+            run(&["ensemble", &example(), "--runs", "300", "--threads", threads, "--out", dir.to_str().unwrap(), "-q"]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(tables(&a), tables(&b));
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["runs"], 300);
     assert!(m["scenario_hash"].as_str().unwrap().starts_with("sha256:"));
 }
@@ -63,14 +68,19 @@ fn ensemble_summary_reports_probabilities_with_intervals() {
 #[test]
 fn killed_ensemble_resumes_to_identical_tables() {
     let args = |dir: &Path| -> Vec<String> {
-        ["ensemble", &example(), "--runs", "2560", "--set", "scenario.ticks=30", "--out", dir.to_str().unwrap(), "-q"].iter().map(|s| s.to_string()).collect()
+        ["ensemble", &example(), "--runs", "2560", "--set", "scenario.ticks=30", "--out", dir.to_str().unwrap(), "-q"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     };
     let (killed, whole) = (tmp("killed"), tmp("whole"));
     let mut child = bin().args(args(&killed)).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let started = Instant::now();
     // Wait until at least two batches are on disk, then kill the process hard.
     loop {
-        let done = std::fs::read_dir(killed.join(".runs")).map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("batch-")).count()).unwrap_or(0);
+        let done = std::fs::read_dir(killed.join(".runs"))
+            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("batch-")).count())
+            .unwrap_or(0);
         if done >= 2 {
             break;
         }
@@ -101,7 +111,8 @@ fn killed_ensemble_resumes_to_identical_tables() {
 fn resume_refuses_a_different_job() {
     let dir = tmp("other-job");
     assert!(run(&["ensemble", &example(), "--runs", "20", "--out", dir.to_str().unwrap(), "-q"]).status.success());
-    let o = run(&["ensemble", &example(), "--runs", "20", "--seed", "9", "--out", dir.to_str().unwrap(), "--resume", "-q"]);
+    let o =
+        run(&["ensemble", &example(), "--runs", "20", "--seed", "9", "--out", dir.to_str().unwrap(), "--resume", "-q"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("different job"), "{}", stderr(&o));
 }
@@ -110,9 +121,20 @@ fn resume_refuses_a_different_job() {
 fn compare_reports_arms_and_paired_differences() {
     let dir = tmp("compare");
     let o = run(&[
-        "compare", &example(), "--arm", &variant("arm-tribes.toml"), "--runs", "200",
-        "--outcome", "controls(isis, city) by 2015-05-31", "--outcome", "strength(isis_fighters) at end",
-        "--out", dir.to_str().unwrap(), "--format", "csv",
+        "compare",
+        &example(),
+        "--arm",
+        &variant("arm-tribes.toml"),
+        "--runs",
+        "200",
+        "--outcome",
+        "controls(isis, city) by 2015-05-31",
+        "--outcome",
+        "strength(isis_fighters) at end",
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "csv",
     ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -128,13 +150,38 @@ fn compare_reports_arms_and_paired_differences() {
 #[test]
 fn sweep_and_sensitivity_run_on_the_example() {
     let dir = tmp("sweep");
-    let o = run(&["sweep", &example(), "--samples", "8", "--runs-per-point", "4", "--out", dir.to_str().unwrap(), "--format", "csv", "-q"]);
+    let o = run(&[
+        "sweep",
+        &example(),
+        "--samples",
+        "8",
+        "--runs-per-point",
+        "4",
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
     assert!(csv.lines().next().unwrap().contains("distrust"));
     assert_eq!(csv.lines().count(), 9);
     let dir = tmp("sens");
-    let o = run(&["sensitivity", &example(), "--method", "morris", "--samples", "4", "--runs-per-point", "4", "--outcome", "controls(isis, city) by 2015-05-31", "--out", dir.to_str().unwrap()]);
+    let o = run(&[
+        "sensitivity",
+        &example(),
+        "--method",
+        "morris",
+        "--samples",
+        "4",
+        "--runs-per-point",
+        "4",
+        "--outcome",
+        "controls(isis, city) by 2015-05-31",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("μ*"));
 }
@@ -145,11 +192,15 @@ fn bad_arguments_give_clear_errors() {
         (&["ensemble", "EX", "--runs", "0"], "--runs must be at least 1"),
         (&["ensemble", "EX", "--runs", "5", "--threads", "0"], "--threads must be at least 1"),
         (&["compare", "EX", "--arm", "ARM", "--outcome", "controls(isis, city) on 2015-13-01"], "is not a date"),
-        (&["compare", "EX", "--arm", "ARM", "--outcome", "contrls(isis, city) on 2015-01-01"], "unknown function `contrls`"),
+        (
+            &["compare", "EX", "--arm", "ARM", "--outcome", "contrls(isis, city) on 2015-01-01"],
+            "unknown function `contrls`",
+        ),
         (&["sensitivity", "EX", "--outcome", "strength(army) by 2015-01-01"], "`by DATE` needs a condition"),
     ];
     for (args, message) in cases {
-        let args: Vec<String> = args.iter().map(|a| a.replace("EX", &example()).replace("ARM", &variant("arm-tribes.toml"))).collect();
+        let args: Vec<String> =
+            args.iter().map(|a| a.replace("EX", &example()).replace("ARM", &variant("arm-tribes.toml"))).collect();
         let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(message), "{args:?}: expected `{message}` in {}", stderr(&o));

@@ -42,7 +42,8 @@ fn run_writes_every_table_and_a_manifest() {
     for t in ["control", "forces", "attitudes", "actors", "events"] {
         assert!(out.join(format!("{t}.parquet")).is_file(), "{t} missing");
     }
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 7);
     assert!(manifest["scenario_hash"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(manifest["frontline_version"], env!("CARGO_PKG_VERSION"));
@@ -68,14 +69,21 @@ fn parquet_tables_have_dates_and_the_right_rows() {
 }
 
 fn tables_bytes(dir: &Path, ext: &str) -> Vec<Vec<u8>> {
-    ["control", "forces", "attitudes", "actors", "events"].iter().map(|t| std::fs::read(dir.join(format!("{t}.{ext}"))).unwrap()).collect()
+    ["control", "forces", "attitudes", "actors", "events"]
+        .iter()
+        .map(|t| std::fs::read(dir.join(format!("{t}.{ext}"))).unwrap())
+        .collect()
 }
 
 #[test]
 fn same_seed_gives_byte_identical_tables() {
     let (a, b, c) = (tmp("det-a"), tmp("det-b"), tmp("det-c"));
     for (dir, seed) in [(&a, "3"), (&b, "3"), (&c, "4")] {
-        assert!(run(&["run", example().to_str().unwrap(), "--seed", seed, "--out", dir.to_str().unwrap(), "-q"]).status.success());
+        assert!(
+            run(&["run", example().to_str().unwrap(), "--seed", seed, "--out", dir.to_str().unwrap(), "-q"])
+                .status
+                .success()
+        );
     }
     assert_eq!(tables_bytes(&a, "parquet"), tables_bytes(&b, "parquet"));
     assert_ne!(tables_bytes(&a, "parquet"), tables_bytes(&c, "parquet"));
@@ -84,7 +92,11 @@ fn same_seed_gives_byte_identical_tables() {
 #[test]
 fn csv_format_writes_csv_with_headers() {
     let out = tmp("csv");
-    assert!(run(&["run", example().to_str().unwrap(), "--format", "csv", "--out", out.to_str().unwrap(), "-q"]).status.success());
+    assert!(
+        run(&["run", example().to_str().unwrap(), "--format", "csv", "--out", out.to_str().unwrap(), "-q"])
+            .status
+            .success()
+    );
     let control = std::fs::read_to_string(out.join("control.csv")).unwrap();
     assert!(control.starts_with("tick,date,region,region_name,controller,contested\n"), "{}", &control[..80]);
     assert!(control.contains("2014-06-01"));
@@ -94,9 +106,20 @@ fn csv_format_writes_csv_with_headers() {
 fn variants_and_sets_change_the_run_and_are_recorded() {
     let out = tmp("variant");
     let v = root().join("examples/variants/arm-tribes.toml");
-    let o = run(&["run", example().to_str().unwrap(), "--variant", v.to_str().unwrap(), "--set", "parameters.patron_funding.value=3", "--out", out.to_str().unwrap(), "-q"]);
+    let o = run(&[
+        "run",
+        example().to_str().unwrap(),
+        "--variant",
+        v.to_str().unwrap(),
+        "--set",
+        "parameters.patron_funding.value=3",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", text(&o).1);
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["variants"][0]["path"].as_str().unwrap().ends_with("arm-tribes.toml"));
     assert_eq!(manifest["sets"][0], "parameters.patron_funding.value=3");
     assert_eq!(manifest["parameters"]["distrust"], 0.1);
@@ -120,7 +143,10 @@ fn schema_is_json_and_describes_the_format() {
     assert!(o.status.success());
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["title"], "Frontline scenario");
-    assert!(s["properties"]["regions"]["additionalProperties"]["properties"]["terrain"]["enum"].as_array().unwrap().len() == 4);
+    assert!(
+        s["properties"]["regions"]["additionalProperties"]["properties"]["terrain"]["enum"].as_array().unwrap().len()
+            == 4
+    );
     assert!(s["properties"]["constants"]["properties"]["combat"]["properties"]["lethality"]["default"].is_number());
     assert!(s["properties"]["mechanisms"]["properties"]["rout"].is_object());
 }
@@ -153,7 +179,13 @@ fn line_of(file: &str, needle: &str) -> usize {
     s.lines().position(|l| l.contains(needle)).expect("needle present") + 1
 }
 
-fn assert_error(case: &str, (code, stderr, file): (i32, String, String), needle_line: &str, message: &str, hint: Option<&str>) {
+fn assert_error(
+    case: &str,
+    (code, stderr, file): (i32, String, String),
+    needle_line: &str,
+    message: &str,
+    hint: Option<&str>,
+) {
     assert_eq!(code, 2, "{case}: exit code\n{stderr}");
     let line = line_of(&file, needle_line);
     assert!(stderr.contains(&format!("{file}:{line}:")), "{case}: expected {file}:{line}: in\n{stderr}");
@@ -173,7 +205,13 @@ fn bad_input_1_unknown_key_with_suggestion() {
 #[test]
 fn bad_input_2_wrong_type() {
     let r = broken("wrong-type", "ticks = 52", "ticks = \"52\"");
-    assert_error("wrong type", r, "ticks = \"52\"", "wrong type: found a string", Some("expected: a non-negative integer"));
+    assert_error(
+        "wrong type",
+        r,
+        "ticks = \"52\"",
+        "wrong type: found a string",
+        Some("expected: a non-negative integer"),
+    );
 }
 
 #[test]
@@ -185,19 +223,41 @@ fn bad_input_3_dangling_actor_id() {
 #[test]
 fn bad_input_4_negative_population() {
     let r = broken("negative-pop", "population = { minority = 250000 }", "population = { minority = -250000 }");
-    assert_error("negative population", r, "minority = -250000", "population of `minority` in `city` is -250000, out of range", Some("expected: a value ≥ 0"));
+    assert_error(
+        "negative population",
+        r,
+        "minority = -250000",
+        "population of `minority` in `city` is -250000, out of range",
+        Some("expected: a value ≥ 0"),
+    );
 }
 
 #[test]
 fn bad_input_5_probability_outside_unit_interval() {
     let r = broken("grievance", "grievance = { minority = 0.45 }", "grievance = { minority = 1.45 }");
-    assert_error("grievance > 1", r, "minority = 1.45", "grievance of `minority` in `city` is 1.45, out of range", Some("in [0, 1]"));
+    assert_error(
+        "grievance > 1",
+        r,
+        "minority = 1.45",
+        "grievance of `minority` in `city` is 1.45, out of range",
+        Some("in [0, 1]"),
+    );
 }
 
 #[test]
 fn bad_input_6_shares_not_summing_to_one() {
-    let r = broken("shares", "population = { minority = 250000 }", "total_population = 250000\ncomposition = { minority = 0.7, majority = 0.2 }");
-    assert_error("shares", r, "composition =", "composition shares of `city` sum to 0.8999999999999999", Some("expected: shares that sum to 1"));
+    let r = broken(
+        "shares",
+        "population = { minority = 250000 }",
+        "total_population = 250000\ncomposition = { minority = 0.7, majority = 0.2 }",
+    );
+    assert_error(
+        "shares",
+        r,
+        "composition =",
+        "composition shares of `city` sum to 0.8999999999999999",
+        Some("expected: shares that sum to 1"),
+    );
 }
 
 #[test]
@@ -214,7 +274,13 @@ fn bad_input_7_rule_condition_unknown_function_points_inside_the_string() {
 #[test]
 fn bad_input_8_rule_condition_type_error() {
     let r = broken("rule-type", "when = \"threat(gov) > 0.12\"", "when = \"threat(gov) + 0.12\"");
-    assert_error("rule type", r, "threat(gov) + 0.12", "type error: this is a number expression", Some("expected: a boolean expression"));
+    assert_error(
+        "rule type",
+        r,
+        "threat(gov) + 0.12",
+        "type error: this is a number expression",
+        Some("expected: a boolean expression"),
+    );
 }
 
 #[test]
@@ -228,7 +294,13 @@ fn bad_input_10_missing_required_key_and_impossible_date() {
     let r = broken("missing", "start = 2014-06-01\n", "start = 2014-02-30\n");
     assert_error("bad date", r, "start = 2014-02-30", "TOML syntax error", None);
     let r = broken("missing2", "[forces.militia]\nactor = \"militias\"\n", "[forces.militia]\n");
-    assert_error("missing key", r, "[forces.militia]", "missing required key `actor` in a force group", Some("add `actor = …`"));
+    assert_error(
+        "missing key",
+        r,
+        "[forces.militia]",
+        "missing required key `actor` in a force group",
+        Some("add `actor = …`"),
+    );
 }
 
 #[test]
@@ -245,16 +317,29 @@ fn bad_input_11_unknown_mechanism_and_constant() {
     let vf = v.display().to_string();
     assert!(stderr.contains("error: unknown mechanism `routs`") && stderr.contains(&format!("{vf}:2:1")), "{stderr}");
     assert!(stderr.contains("did you mean `rout`?"));
-    assert!(stderr.contains("error: unknown constant `combat.lethalty`") && stderr.contains(&format!("{vf}:4:1")), "{stderr}");
+    assert!(
+        stderr.contains("error: unknown constant `combat.lethalty`") && stderr.contains(&format!("{vf}:4:1")),
+        "{stderr}"
+    );
     assert!(stderr.contains("2 errors found"), "all errors at once: {stderr}");
 }
 
 #[test]
 fn bad_input_12_bad_set_arguments() {
-    let o = run(&["validate", example().to_str().unwrap(), "--set", "parameters.distrust.value", "--set", "regions.city.terrain=swamp"]);
+    let o = run(&[
+        "validate",
+        example().to_str().unwrap(),
+        "--set",
+        "parameters.distrust.value",
+        "--set",
+        "regions.city.terrain=swamp",
+    ]);
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr.contains("error: `--set parameters.distrust.value` has no `=`") && stderr.contains("--set #1:1:1"), "{stderr}");
+    assert!(
+        stderr.contains("error: `--set parameters.distrust.value` has no `=`") && stderr.contains("--set #1:1:1"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--set #2:1:"), "{stderr}");
     assert!(stderr.contains("unknown value `swamp`"), "{stderr}");
 }
@@ -280,7 +365,8 @@ fn bad_input_14_bad_arguments_exit_2() {
 
 #[test]
 fn many_errors_are_reported_together() {
-    let src = std::fs::read_to_string(example()).unwrap()
+    let src = std::fs::read_to_string(example())
+        .unwrap()
         .replacen("terrain = \"urban\"", "terrain = \"urbn\"", 1)
         .replacen("control = \"gov\"", "control = \"gvo\"", 1)
         .replacen("quality = 0.25", "quality = 2.5", 1);
@@ -316,12 +402,27 @@ fn civil_violence_model_runs_through_the_same_cli() {
     assert!(o.status.success(), "{}", text(&o).1);
     assert!(text(&o).0.contains("civil-violence"));
     let out = tmp("civil");
-    let o = run(&["run", ex.to_str().unwrap(), "--seed", "3", "--set", "steps=60", "--set", "parameters.legitimacy=0.7", "--format", "csv", "--out", out.to_str().unwrap(), "-q"]);
+    let o = run(&[
+        "run",
+        ex.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--set",
+        "steps=60",
+        "--set",
+        "parameters.legitimacy=0.7",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", text(&o).1);
     let counts = std::fs::read_to_string(out.join("counts.csv")).unwrap();
     assert!(counts.starts_with("step,active,quiet,jailed,arrests\n"), "{counts}");
     assert_eq!(counts.lines().count(), 62, "steps 0..=60 plus the header");
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["scenario_hash"].as_str().unwrap().starts_with("sha256:"));
     let o = run(&["run", ex.to_str().unwrap(), "--set", "parameters.citizen_density=0.99"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
@@ -332,7 +433,21 @@ fn civil_violence_ensemble_is_thread_count_independent() {
     let ex = root().join("examples/civil-violence.toml");
     let (a, b) = (tmp("civ-ens-1"), tmp("civ-ens-2"));
     for (dir, t) in [(&a, "1"), (&b, "2")] {
-        let o = run(&["ensemble", ex.to_str().unwrap(), "--runs", "6", "--set", "steps=40", "--threads", t, "--format", "csv", "--out", dir.to_str().unwrap(), "-q"]);
+        let o = run(&[
+            "ensemble",
+            ex.to_str().unwrap(),
+            "--runs",
+            "6",
+            "--set",
+            "steps=40",
+            "--threads",
+            t,
+            "--format",
+            "csv",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ]);
         assert!(o.status.success(), "{}", text(&o).1);
     }
     for t in ["counts_summary.csv", "runs.csv"] {
@@ -347,7 +462,25 @@ fn civil_violence_ensemble_is_thread_count_independent() {
 fn civil_violence_sweep_over_ranges() {
     let ex = root().join("examples/civil-violence.toml");
     let out = tmp("civ-sweep");
-    let o = run(&["sweep", ex.to_str().unwrap(), "--range", "legitimacy=0.6:0.9", "--range", "max_jail_term=30:1000", "--samples", "4", "--runs-per-point", "2", "--set", "steps=60", "--format", "csv", "--out", out.to_str().unwrap(), "-q"]);
+    let o = run(&[
+        "sweep",
+        ex.to_str().unwrap(),
+        "--range",
+        "legitimacy=0.6:0.9",
+        "--range",
+        "max_jail_term=30:1000",
+        "--samples",
+        "4",
+        "--runs-per-point",
+        "2",
+        "--set",
+        "steps=60",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", text(&o).1);
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with("point,legitimacy,max_jail_term,mean_active_after_50"), "{csv}");

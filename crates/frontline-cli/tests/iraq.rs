@@ -40,7 +40,8 @@ fn variants() -> Vec<PathBuf> {
 fn scenario_and_every_variant_validate() {
     let o = run(&["validate", scenario().to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let names: BTreeSet<String> = variants().iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
+    let names: BTreeSet<String> =
+        variants().iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
     for required in ["baseline", "arm-tribes", "no-militias", "us-ground-troops", "no-airstrikes"] {
         assert!(names.contains(required), "variant {required} missing");
     }
@@ -108,7 +109,8 @@ fn region_blocks(text: &str) -> Vec<(String, String)> {
 fn every_district_is_a_region_and_every_region_has_a_population_source() {
     // Districts in the map.
     let map: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir().join("data/iraq-adm2-districts.geojson")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir().join("data/iraq-adm2-districts.geojson")).unwrap())
+            .unwrap();
     let districts: BTreeSet<String> = map["features"]
         .as_array()
         .unwrap()
@@ -118,7 +120,8 @@ fn every_district_is_a_region_and_every_region_has_a_population_source() {
     assert_eq!(districts.len(), 101);
 
     // Regions of the validated model, with their populations.
-    let loaded = frontline_scenario::load(&scenario(), &frontline_scenario::Overrides::default()).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let loaded = frontline_scenario::load(&scenario(), &frontline_scenario::Overrides::default())
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let m = &loaded.model;
     let regions: BTreeSet<String> = m.regions.iter().map(|r| r.id.clone()).collect();
     for d in &districts {
@@ -131,7 +134,8 @@ fn every_district_is_a_region_and_every_region_has_a_population_source() {
         }
     }
     // Total population of the districts: the CSO 2014-07 national figure (governorates.csv).
-    let total: f64 = m.regions.iter().filter(|r| districts.contains(&r.id)).map(|r| r.population.iter().sum::<f64>()).sum();
+    let total: f64 =
+        m.regions.iter().filter(|r| districts.contains(&r.id)).map(|r| r.population.iter().sum::<f64>()).sum();
     assert!((total - 35_006_728.0).abs() < 50.0, "district populations sum to {total}");
 
     // Every region declares where its population comes from: a `source`

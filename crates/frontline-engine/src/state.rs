@@ -219,7 +219,16 @@ impl State {
 
     /// Appends a log entry for the current tick.
     #[allow(clippy::too_many_arguments)]
-    pub fn note(&mut self, kind: &'static str, region: Option<usize>, actor: Option<usize>, other: Option<usize>, force: Option<usize>, value: f64, detail: String) {
+    pub fn note(
+        &mut self,
+        kind: &'static str,
+        region: Option<usize>,
+        actor: Option<usize>,
+        other: Option<usize>,
+        force: Option<usize>,
+        value: f64,
+        detail: String,
+    ) {
         let (tick, day) = (self.tick, self.day);
         self.log.push(LogEntry { tick, day, kind, region, actor, other, force, value, detail });
     }
@@ -296,11 +305,7 @@ impl World for View<'_> {
             Query::Ratio { actor, region } => {
                 let h = s.hostile_eff[actor * nr + region];
                 let f = s.friendly_eff[actor * nr + region];
-                if h <= 0.0 {
-                    1000.0
-                } else {
-                    (f / h).min(1000.0)
-                }
+                if h <= 0.0 { 1000.0 } else { (f / h).min(1000.0) }
             }
             Query::Money { actor } => s.money[actor],
             Query::Weapons { actor } => s.weapons[actor],

@@ -3,10 +3,10 @@
 //! valley, desert — with a government, its tribal allies and an insurgency.
 
 use crate::state::State;
+use frontline_scenario::Model;
 use frontline_scenario::diag::{Diagnostics, Sources};
 use frontline_scenario::load::build_from_tree;
 use frontline_scenario::value::{merge, parse_toml};
-use frontline_scenario::Model;
 
 /// The base text of the `line` scenario.
 pub const LINE: &str = r#"

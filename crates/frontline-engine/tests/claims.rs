@@ -8,8 +8,8 @@
 //! margin and two standard errors of the paired differences, so a pass is not
 //! a coin flip.
 
-use frontline_engine::{simulate, Trajectory};
-use frontline_scenario::{load, Model, Overrides};
+use frontline_engine::{Trajectory, simulate};
+use frontline_scenario::{Model, Overrides, load};
 use std::path::PathBuf;
 
 const SEEDS: std::ops::Range<u64> = 1..41;
@@ -20,7 +20,10 @@ fn example() -> PathBuf {
 
 fn model(variants: &[&str], sets: &[&str]) -> Model {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/variants");
-    let o = Overrides { variants: variants.iter().map(|v| dir.join(v)).collect(), sets: sets.iter().map(|s| s.to_string()).collect() };
+    let o = Overrides {
+        variants: variants.iter().map(|v| dir.join(v)).collect(),
+        sets: sets.iter().map(|s| s.to_string()).collect(),
+    };
     match load(&example(), &o) {
         Ok(l) => l.model,
         Err(e) => panic!("{}", e.render(false)),
@@ -41,7 +44,11 @@ fn assert_greater(name: &str, a: &[f64], b: &[f64], margin: f64) {
     let se = (var / n).sqrt();
     let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
     eprintln!("{name}: {ma:.4} vs {mb:.4} (diff {mean:.4}, se {se:.4}, margin {margin})");
-    assert!(mean > margin && mean > 2.0 * se, "{name}: {ma:.4} vs {mb:.4}: difference {mean:.4} not > max({margin}, 2·se = {:.4})", 2.0 * se);
+    assert!(
+        mean > margin && mean > 2.0 * se,
+        "{name}: {ma:.4} vs {mb:.4}: difference {mean:.4} not > max({margin}, 2·se = {:.4})",
+        2.0 * se
+    );
 }
 
 fn region(m: &Model, id: &str) -> usize {
@@ -85,11 +92,26 @@ fn mean_threat(m: &Model, t: &Trajectory, a: usize) -> f64 {
 fn c1_arming_and_including_the_minority_saves_the_city_and_lowers_grievance() {
     let base = model(&[], &[]);
     let armed = model(&["arm-tribes.toml"], &[]);
-    assert_greater("C1 P(city falls): baseline − arm-tribes", &outcome(&base, city_fell), &outcome(&armed, city_fell), 0.05);
-    assert_greater("C1 grievance: baseline − arm-tribes", &outcome(&base, city_grievance), &outcome(&armed, city_grievance), 0.01);
+    assert_greater(
+        "C1 P(city falls): baseline − arm-tribes",
+        &outcome(&base, city_fell),
+        &outcome(&armed, city_fell),
+        0.05,
+    );
+    assert_greater(
+        "C1 grievance: baseline − arm-tribes",
+        &outcome(&base, city_grievance),
+        &outcome(&armed, city_grievance),
+        0.01,
+    );
     // Switching the inclusion mechanism off removes the grievance effect of inclusion.
     let armed_off = model(&["arm-tribes.toml"], &["mechanisms.inclusion=false"]);
-    assert_greater("C1 grievance: arm-tribes with inclusion off − on", &outcome(&armed_off, city_grievance), &outcome(&armed, city_grievance), 0.01);
+    assert_greater(
+        "C1 grievance: arm-tribes with inclusion off − on",
+        &outcome(&armed_off, city_grievance),
+        &outcome(&armed, city_grievance),
+        0.01,
+    );
 }
 
 #[test]
@@ -105,9 +127,20 @@ fn c3_distrust_keeps_weapons_from_the_tribes_only_through_the_allocation_rule() 
     let tribal = |m: &Model, t: &Trajectory| final_equipment(m, t, force(m, "tribal"));
     let trusting = model(&[], &["parameters.distrust.min=0", "parameters.distrust.value=0.1"]);
     let distrustful = model(&[], &["parameters.distrust.value=0.95"]);
-    assert_greater("C3 tribal weapons: trust − distrust", &outcome(&trusting, tribal), &outcome(&distrustful, tribal), 100.0);
+    assert_greater(
+        "C3 tribal weapons: trust − distrust",
+        &outcome(&trusting, tribal),
+        &outcome(&distrustful, tribal),
+        100.0,
+    );
     // With the allocation mechanism off, distrust changes nothing.
-    let a = outcome(&model(&[], &["mechanisms.weapons_allocation=false", "parameters.distrust.min=0", "parameters.distrust.value=0.1"]), tribal);
+    let a = outcome(
+        &model(
+            &[],
+            &["mechanisms.weapons_allocation=false", "parameters.distrust.min=0", "parameters.distrust.value=0.1"],
+        ),
+        tribal,
+    );
     let b = outcome(&model(&[], &["mechanisms.weapons_allocation=false", "parameters.distrust.value=0.95"]), tribal);
     assert_eq!(a, b, "distrust must not matter when allocation rules are off");
 }
@@ -145,7 +178,12 @@ fn c7_air_power_and_ground_troops_weaken_the_insurgency() {
     assert_greater("C7 people killed: air − no air", &outcome(&on, killed), &outcome(&off, killed), 100.0);
     let troops = model(&["ground-troops.toml"], &[]);
     let isis = |m: &Model, t: &Trajectory| final_personnel(m, t, force(m, "isis_fighters"));
-    assert_greater("C7 insurgents left: air only − air and ground troops", &outcome(&on, isis), &outcome(&troops, isis), 100.0);
+    assert_greater(
+        "C7 insurgents left: air only − air and ground troops",
+        &outcome(&on, isis),
+        &outcome(&troops, isis),
+        100.0,
+    );
 }
 
 #[test]
@@ -154,7 +192,12 @@ fn c8_militias_in_minority_areas_raise_grievance() {
     let sets = ["forces.militia.personnel.city=2000"];
     let on = model(&[], &sets);
     let off = model(&[], &[sets[0], "mechanisms.sectarian_abuse=false"]);
-    assert_greater("C8 city grievance: abuse on − off", &outcome(&on, city_grievance), &outcome(&off, city_grievance), 0.01);
+    assert_greater(
+        "C8 city grievance: abuse on − off",
+        &outcome(&on, city_grievance),
+        &outcome(&off, city_grievance),
+        0.01,
+    );
 }
 
 #[test]
@@ -162,10 +205,28 @@ fn c9_threat_decays_with_distance() {
     let gov_threat = |m: &Model, t: &Trajectory| mean_threat(m, t, actor(m, "gov"));
     let near = model(&[], &[]);
     // Move the whole western front 400 km further from the capital.
-    let far = model(&[], &["regions.city.position=[39.5, 33.42]", "regions.valley.position=[38.7, 33.8]", "regions.desert.position=[37.7, 34.3]"]);
+    let far = model(
+        &[],
+        &[
+            "regions.city.position=[39.5, 33.42]",
+            "regions.valley.position=[38.7, 33.8]",
+            "regions.desert.position=[37.7, 34.3]",
+        ],
+    );
     assert_greater("C9 threat: front near − far", &outcome(&near, gov_threat), &outcome(&far, gov_threat), 0.005);
     // Without distance decay, distance does not matter at all.
     let a = outcome(&model(&[], &["mechanisms.distance_decay=false"]), gov_threat);
-    let b = outcome(&model(&[], &["mechanisms.distance_decay=false", "regions.city.position=[39.5, 33.42]", "regions.valley.position=[38.7, 33.8]", "regions.desert.position=[37.7, 34.3]"]), gov_threat);
+    let b = outcome(
+        &model(
+            &[],
+            &[
+                "mechanisms.distance_decay=false",
+                "regions.city.position=[39.5, 33.42]",
+                "regions.valley.position=[38.7, 33.8]",
+                "regions.desert.position=[37.7, 34.3]",
+            ],
+        ),
+        gov_threat,
+    );
     assert_eq!(a, b);
 }

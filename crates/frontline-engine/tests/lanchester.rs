@@ -75,10 +75,12 @@ fn noise_makes_runs_differ_but_keeps_the_mean_near_the_law() {
     let m = build(DUEL, "[constants.combat]\nnoise = 0.3\n");
     let (nr, nf) = (m.regions.len(), m.forces.len());
     let red = m.force_index("red").unwrap();
-    let finals: Vec<f64> = (0..200).map(|s| {
-        let t = simulate(&m, s);
-        t.personnel[((t.snapshots() - 1) * nf + red) * nr]
-    }).collect();
+    let finals: Vec<f64> = (0..200)
+        .map(|s| {
+            let t = simulate(&m, s);
+            t.personnel[((t.snapshots() - 1) * nf + red) * nr]
+        })
+        .collect();
     let mean = finals.iter().sum::<f64>() / finals.len() as f64;
     let (ea, _) = closed_form(10000.0, 8000.0, 0.004, 140.0);
     assert!(finals.iter().any(|&x| (x - finals[0]).abs() > 1.0), "noise must vary outcomes");

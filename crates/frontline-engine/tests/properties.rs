@@ -1,7 +1,7 @@
 //! Property tests: conservation, bounds and determinism hold for any seed and
 //! for constants drawn across their plausible ranges.
 
-use frontline_engine::{simulate, testkit, Trajectory};
+use frontline_engine::{Trajectory, simulate, testkit};
 use frontline_scenario::Model;
 use proptest::prelude::*;
 
@@ -24,9 +24,12 @@ fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
     let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
     let k = t.snapshots() - 1;
     let people = |k: usize| -> f64 {
-        t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum::<f64>() + t.personnel[k * nf * nr..(k + 1) * nf * nr].iter().sum::<f64>()
+        t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum::<f64>()
+            + t.personnel[k * nf * nr..(k + 1) * nf * nr].iter().sum::<f64>()
     };
-    let weapons = |k: usize| -> f64 { t.weapons[k * na..(k + 1) * na].iter().sum::<f64>() + t.equipment[k * nf..(k + 1) * nf].iter().sum::<f64>() };
+    let weapons = |k: usize| -> f64 {
+        t.weapons[k * na..(k + 1) * na].iter().sum::<f64>() + t.equipment[k * nf..(k + 1) * nf].iter().sum::<f64>()
+    };
     let l = &t.ledger;
     let p0 = people(0);
     let p1 = people(k) + l.killed + l.deserted_lost;
@@ -44,7 +47,13 @@ fn check_bounds(t: &Trajectory) -> Result<(), TestCaseError> {
     prop_assert!(unit(&t.morale, 0.0), "morale out of [0, 1]");
     prop_assert!(unit(&t.quality, 0.0), "quality out of [0, 1]");
     prop_assert!(unit(&t.threat, 0.0), "threat out of [0, 1]");
-    for (name, v) in [("personnel", &t.personnel), ("population", &t.population), ("equipment", &t.equipment), ("weapons", &t.weapons), ("money", &t.money)] {
+    for (name, v) in [
+        ("personnel", &t.personnel),
+        ("population", &t.population),
+        ("equipment", &t.equipment),
+        ("weapons", &t.weapons),
+        ("money", &t.money),
+    ] {
         prop_assert!(v.iter().all(|x| *x >= -1e-9 && x.is_finite()), "{name} negative or not finite");
     }
     Ok(())

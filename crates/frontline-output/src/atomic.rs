@@ -37,18 +37,9 @@ pub fn write_atomic(
     path: &Path,
     bytes_writer: impl FnOnce(&mut File) -> Result<(), OutputError>,
 ) -> Result<(), OutputError> {
-    let io_err = |p: &Path, source: std::io::Error| OutputError::Io {
-        path: p.to_path_buf(),
-        source,
-    };
+    let io_err = |p: &Path, source: std::io::Error| OutputError::Io { path: p.to_path_buf(), source };
     let file_name = path.file_name().ok_or_else(|| {
-        io_err(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the output path does not name a file",
-            ),
-        )
+        io_err(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "the output path does not name a file"))
     })?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -58,11 +49,7 @@ pub fn write_atomic(
 
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(file_name);
-    temp_name.push(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    temp_name.push(format!(".tmp-{}-{}", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
     let temp_path = dir.join(temp_name);
 
     let mut file = OpenOptions::new()
@@ -71,10 +58,7 @@ pub fn write_atomic(
         .truncate(true)
         .open(&temp_path)
         .map_err(|e| io_err(&temp_path, e))?;
-    let mut guard = TempGuard {
-        path: temp_path,
-        armed: true,
-    };
+    let mut guard = TempGuard { path: temp_path, armed: true };
 
     bytes_writer(&mut file)?;
     file.sync_all().map_err(|e| io_err(&guard.path, e))?;

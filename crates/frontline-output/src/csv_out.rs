@@ -10,18 +10,14 @@ use crate::{Column, OutputError, Table, days_to_iso};
 /// A table without columns gives an empty file. `path` is the final path,
 /// used only in error messages.
 pub(crate) fn write_csv(file: &mut File, table: &Table, path: &Path) -> Result<(), OutputError> {
-    let csv_err = |e: csv::Error| OutputError::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let csv_err = |e: csv::Error| OutputError::Csv { path: path.to_path_buf(), message: e.to_string() };
     if table.columns.is_empty() {
         // No columns: an empty file (the csv crate would write `""` for an
         // empty header record).
         return Ok(());
     }
     let mut w = csv::WriterBuilder::new().from_writer(file);
-    w.write_record(table.columns.iter().map(|(name, _)| name.as_str()))
-        .map_err(csv_err)?;
+    w.write_record(table.columns.iter().map(|(name, _)| name.as_str())).map_err(csv_err)?;
     let mut buf = String::new();
     for row in 0..table.len() {
         for (_, column) in &table.columns {
@@ -47,8 +43,5 @@ pub(crate) fn write_csv(file: &mut File, table: &Table, path: &Path) -> Result<(
         }
         w.write_record(None::<&[u8]>).map_err(csv_err)?;
     }
-    w.flush().map_err(|e| OutputError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })
+    w.flush().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e })
 }

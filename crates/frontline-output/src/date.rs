@@ -11,11 +11,7 @@
 /// have more digits. [`iso_to_days`] reads every output back.
 pub fn days_to_iso(days: i32) -> String {
     let (y, m, d) = civil_from_days(i64::from(days));
-    if y < 0 {
-        format!("-{:04}-{m:02}-{d:02}", -y)
-    } else {
-        format!("{y:04}-{m:02}-{d:02}")
-    }
+    if y < 0 { format!("-{:04}-{m:02}-{d:02}", -y) } else { format!("{y:04}-{m:02}-{d:02}") }
 }
 
 /// Parses `YYYY-MM-DD` (proleptic Gregorian) into days since the Unix epoch.
@@ -34,13 +30,7 @@ pub fn iso_to_days(s: &str) -> Option<i32> {
     if parts.next().is_some() || ys.len() < 4 || ys.len() > 10 || ms.len() != 2 || ds.len() != 2 {
         return None;
     }
-    let digits = |t: &str| -> Option<i64> {
-        if t.bytes().all(|b| b.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
-    };
+    let digits = |t: &str| -> Option<i64> { if t.bytes().all(|b| b.is_ascii_digit()) { t.parse().ok() } else { None } };
     let year = digits(ys)?;
     let year = if negative { -year } else { year };
     let month = digits(ms)?;

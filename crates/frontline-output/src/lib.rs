@@ -87,10 +87,7 @@ pub struct Table {
 impl Table {
     /// Creates an empty table (no columns) called `name`.
     pub fn new(name: impl Into<String>) -> Self {
-        Table {
-            name: name.into(),
-            columns: Vec::new(),
-        }
+        Table { name: name.into(), columns: Vec::new() }
     }
 
     /// Appends a column (builder style) and returns the table.
@@ -167,9 +164,7 @@ impl std::str::FromStr for Format {
         } else if t.eq_ignore_ascii_case("csv") {
             Ok(Format::Csv)
         } else {
-            Err(format!(
-                "unknown output format `{s}`; valid values are `parquet` and `csv`"
-            ))
+            Err(format!("unknown output format `{s}`; valid values are `parquet` and `csv`"))
         }
     }
 }
@@ -237,12 +232,7 @@ impl fmt::Display for OutputError {
                  then run again",
                 path.display()
             ),
-            OutputError::ColumnLength {
-                table,
-                column,
-                expected,
-                found,
-            } => write!(
+            OutputError::ColumnLength { table, column, expected, found } => write!(
                 f,
                 "table `{table}`: column `{column}` has {found} rows but the first column has \
                  {expected}; nothing was written. This is a bug in the code that built the \
@@ -274,11 +264,7 @@ impl std::error::Error for OutputError {
 /// anything. Output is deterministic: the same table gives the same bytes.
 pub fn write_table(dir: &Path, table: &Table, format: Format) -> Result<PathBuf, OutputError> {
     let path = dir.join(format!("{}.{}", table.name, format.extension()));
-    if table.name.is_empty()
-        || table.name.contains(['/', '\\'])
-        || table.name == "."
-        || table.name == ".."
-    {
+    if table.name.is_empty() || table.name.contains(['/', '\\']) || table.name == "." || table.name == ".." {
         return Err(OutputError::Io {
             path,
             source: std::io::Error::new(
@@ -293,9 +279,7 @@ pub fn write_table(dir: &Path, table: &Table, format: Format) -> Result<PathBuf,
     }
     table.check_lengths()?;
     match format {
-        Format::Parquet => {
-            write_atomic(&path, |file| parquet_out::write_parquet(file, table, &path))?
-        }
+        Format::Parquet => write_atomic(&path, |file| parquet_out::write_parquet(file, table, &path))?,
         Format::Csv => write_atomic(&path, |file| csv_out::write_csv(file, table, &path))?,
     }
     Ok(path)
@@ -306,10 +290,7 @@ pub fn write_table(dir: &Path, table: &Table, format: Format) -> Result<PathBuf,
 /// directory if missing.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), OutputError> {
     write_atomic(path, |file| {
-        let io_err = |source: std::io::Error| OutputError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
+        let io_err = |source: std::io::Error| OutputError::Io { path: path.to_path_buf(), source };
         let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| io_err(e.into()))?;
         bytes.push(b'\n');
         std::io::Write::write_all(file, &bytes).map_err(io_err)

@@ -5,9 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
-use parquet::data_type::{
-    BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int32Type, Int64Type,
-};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int32Type, Int64Type};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{WriterProperties, WriterVersion};
 use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
@@ -24,39 +22,20 @@ const CREATED_BY: &str = concat!("frontline ", env!("CARGO_PKG_VERSION"));
 
 /// Writes `table` as a Snappy-compressed Parquet file into `file`.
 /// `path` is the final path, used only in error messages.
-pub(crate) fn write_parquet(
-    file: &mut File,
-    table: &Table,
-    path: &Path,
-) -> Result<(), OutputError> {
-    encode(file, table).map_err(|e| OutputError::Parquet {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+pub(crate) fn write_parquet(file: &mut File, table: &Table, path: &Path) -> Result<(), OutputError> {
+    encode(file, table).map_err(|e| OutputError::Parquet { path: path.to_path_buf(), message: e.to_string() })
 }
 
 fn schema(table: &Table) -> Result<Type, ParquetError> {
     let mut fields = Vec::with_capacity(table.columns.len());
     for (name, column) in &table.columns {
         let (physical, logical, repetition) = match column {
-            Column::Str(_) => (
-                PhysicalType::BYTE_ARRAY,
-                Some(LogicalType::String),
-                Repetition::REQUIRED,
-            ),
+            Column::Str(_) => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::REQUIRED),
             Column::I64(_) => (PhysicalType::INT64, None, Repetition::REQUIRED),
             Column::F64(_) => (PhysicalType::DOUBLE, None, Repetition::REQUIRED),
             Column::Bool(_) => (PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
-            Column::Date(_) => (
-                PhysicalType::INT32,
-                Some(LogicalType::Date),
-                Repetition::REQUIRED,
-            ),
-            Column::OptStr(_) => (
-                PhysicalType::BYTE_ARRAY,
-                Some(LogicalType::String),
-                Repetition::OPTIONAL,
-            ),
+            Column::Date(_) => (PhysicalType::INT32, Some(LogicalType::Date), Repetition::REQUIRED),
+            Column::OptStr(_) => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::OPTIONAL),
         };
         // Setting only the logical type makes the builder fill in the legacy
         // converted type (UTF8 / DATE) too, for older readers.
@@ -66,9 +45,7 @@ fn schema(table: &Table) -> Result<Type, ParquetError> {
             .build()?;
         fields.push(Arc::new(field));
     }
-    Type::group_type_builder("schema")
-        .with_fields(fields)
-        .build()
+    Type::group_type_builder("schema").with_fields(fields).build()
 }
 
 fn properties() -> WriterProperties {
@@ -80,8 +57,7 @@ fn properties() -> WriterProperties {
 }
 
 fn encode(file: &mut File, table: &Table) -> Result<(), ParquetError> {
-    let mut writer =
-        SerializedFileWriter::new(file, Arc::new(schema(table)?), Arc::new(properties()))?;
+    let mut writer = SerializedFileWriter::new(file, Arc::new(schema(table)?), Arc::new(properties()))?;
     let rows = table.len();
     let mut start = 0;
     // An empty table gets no row group at all: a valid file holding only the
@@ -90,15 +66,12 @@ fn encode(file: &mut File, table: &Table) -> Result<(), ParquetError> {
         let end = rows.min(start + ROW_GROUP_ROWS);
         let mut row_group = writer.next_row_group()?;
         for (name, column) in &table.columns {
-            let mut cw = row_group.next_column()?.ok_or_else(|| {
-                ParquetError::General(format!("schema has no column writer for `{name}`"))
-            })?;
+            let mut cw = row_group
+                .next_column()?
+                .ok_or_else(|| ParquetError::General(format!("schema has no column writer for `{name}`")))?;
             match column {
                 Column::Str(v) => {
-                    let values: Vec<ByteArray> = v[start..end]
-                        .iter()
-                        .map(|s| ByteArray::from(s.as_str()))
-                        .collect();
+                    let values: Vec<ByteArray> = v[start..end].iter().map(|s| ByteArray::from(s.as_str())).collect();
                     write::<ByteArrayType>(&mut cw, &values, None)?;
                 }
                 Column::I64(v) => write::<Int64Type>(&mut cw, &v[start..end], None)?,
@@ -107,13 +80,8 @@ fn encode(file: &mut File, table: &Table) -> Result<(), ParquetError> {
                 Column::Date(v) => write::<Int32Type>(&mut cw, &v[start..end], None)?,
                 Column::OptStr(v) => {
                     let slice = &v[start..end];
-                    let def_levels: Vec<i16> =
-                        slice.iter().map(|s| i16::from(s.is_some())).collect();
-                    let values: Vec<ByteArray> = slice
-                        .iter()
-                        .flatten()
-                        .map(|s| ByteArray::from(s.as_str()))
-                        .collect();
+                    let def_levels: Vec<i16> = slice.iter().map(|s| i16::from(s.is_some())).collect();
+                    let values: Vec<ByteArray> = slice.iter().flatten().map(|s| ByteArray::from(s.as_str())).collect();
                     write::<ByteArrayType>(&mut cw, &values, Some(&def_levels))?;
                 }
             }

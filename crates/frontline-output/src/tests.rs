@@ -34,9 +34,7 @@ impl TestDir {
     /// Sorted file names in the directory.
     fn entries(&self) -> Vec<String> {
         let mut names: Vec<String> = match fs::read_dir(&self.0) {
-            Ok(rd) => rd
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect(),
+            Ok(rd) => rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
             Err(_) => Vec::new(),
         };
         names.sort();
@@ -52,38 +50,17 @@ impl Drop for TestDir {
 
 fn all_types_table() -> Table {
     Table::new("all_types")
-        .with(
-            "name",
-            Column::Str(vec![
-                "alpha".into(),
-                "with, comma".into(),
-                "ünïcødé \"q\"".into(),
-            ]),
-        )
+        .with("name", Column::Str(vec!["alpha".into(), "with, comma".into(), "ünïcødé \"q\"".into()]))
         .with("count", Column::I64(vec![0, -42, i64::MAX]))
         .with("ratio", Column::F64(vec![0.1, -2.5e-10, f64::MAX]))
         .with("flag", Column::Bool(vec![true, false, true]))
-        .with(
-            "day",
-            Column::Date(vec![
-                0,
-                iso_to_days("2014-06-01").unwrap(),
-                iso_to_days("1969-12-31").unwrap(),
-            ]),
-        )
-        .with(
-            "note",
-            Column::OptStr(vec![Some("x".into()), None, Some(String::new())]),
-        )
+        .with("day", Column::Date(vec![0, iso_to_days("2014-06-01").unwrap(), iso_to_days("1969-12-31").unwrap()]))
+        .with("note", Column::OptStr(vec![Some("x".into()), None, Some(String::new())]))
 }
 
 fn read_parquet_rows(path: &Path) -> Vec<Vec<(String, Field)>> {
     let reader = SerializedFileReader::new(fs::File::open(path).unwrap()).unwrap();
-    reader
-        .get_row_iter(None)
-        .unwrap()
-        .map(|r| r.unwrap().into_columns())
-        .collect()
+    reader.get_row_iter(None).unwrap().map(|r| r.unwrap().into_columns()).collect()
 }
 
 #[test]
@@ -96,33 +73,15 @@ fn parquet_round_trip_all_column_types() {
     let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
     let meta = reader.metadata().file_metadata();
     assert_eq!(meta.num_rows(), 3);
-    assert_eq!(
-        meta.created_by(),
-        Some(concat!("frontline ", env!("CARGO_PKG_VERSION")))
-    );
+    assert_eq!(meta.created_by(), Some(concat!("frontline ", env!("CARGO_PKG_VERSION"))));
     let schema = meta.schema_descr();
     let expected: [(&str, PhysicalType, Option<LogicalType>, Repetition); 6] = [
-        (
-            "name",
-            PhysicalType::BYTE_ARRAY,
-            Some(LogicalType::String),
-            Repetition::REQUIRED,
-        ),
+        ("name", PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::REQUIRED),
         ("count", PhysicalType::INT64, None, Repetition::REQUIRED),
         ("ratio", PhysicalType::DOUBLE, None, Repetition::REQUIRED),
         ("flag", PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
-        (
-            "day",
-            PhysicalType::INT32,
-            Some(LogicalType::Date),
-            Repetition::REQUIRED,
-        ),
-        (
-            "note",
-            PhysicalType::BYTE_ARRAY,
-            Some(LogicalType::String),
-            Repetition::OPTIONAL,
-        ),
+        ("day", PhysicalType::INT32, Some(LogicalType::Date), Repetition::REQUIRED),
+        ("note", PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::OPTIONAL),
     ];
     assert_eq!(schema.num_columns(), expected.len());
     for (i, (name, physical, logical, repetition)) in expected.iter().enumerate() {
@@ -130,21 +89,11 @@ fn parquet_round_trip_all_column_types() {
         assert_eq!(col.name(), *name);
         assert_eq!(col.physical_type(), *physical, "column {name}");
         assert_eq!(col.logical_type_ref(), logical.as_ref(), "column {name}");
-        assert_eq!(
-            col.self_type().get_basic_info().repetition(),
-            *repetition,
-            "column {name}"
-        );
+        assert_eq!(col.self_type().get_basic_info().repetition(), *repetition, "column {name}");
     }
     // The legacy converted type is filled in too, for older readers.
-    assert_eq!(
-        schema.column(4).converted_type(),
-        parquet::basic::ConvertedType::DATE
-    );
-    assert_eq!(
-        schema.column(0).converted_type(),
-        parquet::basic::ConvertedType::UTF8
-    );
+    assert_eq!(schema.column(4).converted_type(), parquet::basic::ConvertedType::DATE);
+    assert_eq!(schema.column(0).converted_type(), parquet::basic::ConvertedType::UTF8);
 
     let rows = read_parquet_rows(&path);
     let expected_rows = vec![
@@ -196,10 +145,7 @@ fn parquet_empty_table_keeps_schema() {
     assert_eq!(meta.num_rows(), 0);
     let schema = meta.schema_descr();
     assert_eq!(schema.num_columns(), 3);
-    assert_eq!(
-        schema.column(1).logical_type_ref(),
-        Some(&LogicalType::Date)
-    );
+    assert_eq!(schema.column(1).logical_type_ref(), Some(&LogicalType::Date));
     assert!(read_parquet_rows(&path).is_empty());
 }
 
@@ -239,9 +185,7 @@ fn csv_content_is_exact() {
 #[test]
 fn csv_empty_table_writes_header_only() {
     let dir = TestDir::new("csv-empty");
-    let table = Table::new("empty")
-        .with("a", Column::I64(vec![]))
-        .with("b", Column::Str(vec![]));
+    let table = Table::new("empty").with("a", Column::I64(vec![])).with("b", Column::Str(vec![]));
     let path = write_table(dir.path(), &table, Format::Csv).unwrap();
     assert_eq!(fs::read_to_string(path).unwrap(), "a,b\n");
 }
@@ -249,18 +193,11 @@ fn csv_empty_table_writes_header_only() {
 #[test]
 fn column_length_mismatch_is_rejected_without_writing() {
     let dir = TestDir::new("mismatch");
-    let table = Table::new("bad")
-        .with("a", Column::I64(vec![1, 2, 3]))
-        .with("b", Column::Bool(vec![true]));
+    let table = Table::new("bad").with("a", Column::I64(vec![1, 2, 3])).with("b", Column::Bool(vec![true]));
     for format in [Format::Parquet, Format::Csv] {
         let err = write_table(dir.path(), &table, format).unwrap_err();
         match &err {
-            OutputError::ColumnLength {
-                table,
-                column,
-                expected,
-                found,
-            } => {
+            OutputError::ColumnLength { table, column, expected, found } => {
                 assert_eq!(table, "bad");
                 assert_eq!(column, "b");
                 assert_eq!((*expected, *found), (3, 1));
@@ -268,10 +205,7 @@ fn column_length_mismatch_is_rejected_without_writing() {
             other => panic!("unexpected error {other:?}"),
         }
         let msg = err.to_string();
-        assert!(
-            msg.contains("`b`") && msg.contains("nothing was written"),
-            "{msg}"
-        );
+        assert!(msg.contains("`b`") && msg.contains("nothing was written"), "{msg}");
     }
     // Nothing at all was created, not even the directory.
     assert!(!dir.path().exists());
@@ -309,15 +243,8 @@ fn no_temp_files_remain_after_writes() {
     write_table(dir.path(), &all_types_table(), Format::Csv).unwrap();
     // Overwrite once more, replacing existing files.
     write_table(dir.path(), &all_types_table(), Format::Parquet).unwrap();
-    write_json(
-        &dir.path().join("manifest.json"),
-        &serde_json::json!({"a": 1}),
-    )
-    .unwrap();
-    assert_eq!(
-        dir.entries(),
-        ["all_types.csv", "all_types.parquet", "manifest.json"]
-    );
+    write_json(&dir.path().join("manifest.json"), &serde_json::json!({"a": 1})).unwrap();
+    assert_eq!(dir.entries(), ["all_types.csv", "all_types.parquet", "manifest.json"]);
 }
 
 #[test]
@@ -335,18 +262,12 @@ fn failed_writer_keeps_old_file_and_removes_temp() {
     let dir = TestDir::new("failed-writer");
     let target = dir.path().join("out.bin");
     write_atomic(&target, |f| {
-        std::io::Write::write_all(f, b"old").map_err(|source| OutputError::Io {
-            path: target.clone(),
-            source,
-        })
+        std::io::Write::write_all(f, b"old").map_err(|source| OutputError::Io { path: target.clone(), source })
     })
     .unwrap();
     let err = write_atomic(&target, |f| {
         std::io::Write::write_all(f, b"partial new").unwrap();
-        Err(OutputError::Csv {
-            path: target.clone(),
-            message: "simulated failure".into(),
-        })
+        Err(OutputError::Csv { path: target.clone(), message: "simulated failure".into() })
     })
     .unwrap_err();
     assert!(err.to_string().contains("simulated failure"));
@@ -471,9 +392,7 @@ fn format_parses_and_displays() {
 
 #[test]
 fn table_len_and_builder() {
-    let t = Table::new("t")
-        .with("a", Column::Bool(vec![true, false]))
-        .with("b", Column::F64(vec![1.0, 2.0]));
+    let t = Table::new("t").with("a", Column::Bool(vec![true, false])).with("b", Column::F64(vec![1.0, 2.0]));
     assert_eq!(t.len(), 2);
     assert!(!t.is_empty());
     assert_eq!(t.columns[1].0, "b");

@@ -7,9 +7,9 @@
 //! check cross-references (dangling ids, sums); the model builder does.
 
 use crate::date::Day;
-use crate::diag::{choice_hint, Diagnostic, Diagnostics, Loc};
+use crate::diag::{Diagnostic, Diagnostics, Loc, choice_hint};
 use crate::value::{Key, Kind, Value};
-use serde_json::{json, Value as Json};
+use serde_json::{Value as Json, json};
 
 /// A type that can be read from a located TOML value.
 pub trait Decode: Sized {
@@ -24,10 +24,7 @@ pub trait Decode: Sized {
 }
 
 fn type_error(v: &Value, expected: &str, d: &mut Diagnostics) {
-    d.push(
-        Diagnostic::at(&v.loc, format!("wrong type: found {}", v.kind.type_name()))
-            .expected(expected.to_string()),
-    );
+    d.push(Diagnostic::at(&v.loc, format!("wrong type: found {}", v.kind.type_name())).expected(expected.to_string()));
 }
 
 impl Decode for String {
@@ -110,7 +107,9 @@ impl Decode for Date {
             Kind::Str(s) => match crate::date::parse_day(s) {
                 Some(day) => Some(Date(day)),
                 None => {
-                    d.push(Diagnostic::at(&v.loc, format!("`{s}` is not a valid date")).expected("a date like 2014-06-01"));
+                    d.push(
+                        Diagnostic::at(&v.loc, format!("`{s}` is not a valid date")).expected("a date like 2014-06-01"),
+                    );
                     None
                 }
             },

@@ -24,8 +24,8 @@
 //! the [`World`] trait, which the engine implements; this module must not
 //! depend on the engine.
 
-use crate::date::{parse_day, Day};
-use crate::diag::{choice_hint, Diagnostic, Loc};
+use crate::date::{Day, parse_day};
+use crate::diag::{Diagnostic, Loc, choice_hint};
 
 /// The static type of an expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,9 +229,12 @@ impl Expr {
             Expr::Tick | Expr::Today | Expr::Query(_) => false,
             Expr::Neg(a) | Expr::Not(a) | Expr::Abs(a) => a.is_static(),
             Expr::If(c, a, b) => c.is_static() && a.is_static() && b.is_static(),
-            Expr::Arith(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) | Expr::Min(a, b) | Expr::Max(a, b) => {
-                a.is_static() && b.is_static()
-            }
+            Expr::Arith(_, a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Min(a, b)
+            | Expr::Max(a, b) => a.is_static() && b.is_static(),
         }
     }
 }
@@ -410,12 +413,24 @@ impl ArgKind {
 
 /// The functions of the language: name, signatures, result type, description.
 pub const FUNCTIONS: &[(&str, &str, &str)] = &[
-    ("threat", "threat(actor) | threat(actor, region)", "perceived threat in [0, 1] to the actor's most threatened key region, or to one region"),
+    (
+        "threat",
+        "threat(actor) | threat(actor, region)",
+        "perceived threat in [0, 1] to the actor's most threatened key region, or to one region",
+    ),
     ("controls", "controls(actor, region)", "true if the actor controls the region"),
     ("contested", "contested(region)", "true if hostile forces contest the region"),
     ("strength", "strength(force) | strength(force, region)", "personnel of a force group"),
-    ("actor_strength", "actor_strength(actor) | actor_strength(actor, region)", "personnel of all the actor's active groups"),
-    ("ratio", "ratio(actor, region)", "effective strength of the actor's side over its enemies' in the region (large if no enemy)"),
+    (
+        "actor_strength",
+        "actor_strength(actor) | actor_strength(actor, region)",
+        "personnel of all the actor's active groups",
+    ),
+    (
+        "ratio",
+        "ratio(actor, region)",
+        "effective strength of the actor's side over its enemies' in the region (large if no enemy)",
+    ),
     ("money", "money(actor)", "the actor's money"),
     ("weapons", "weapons(actor)", "the actor's weapons stock"),
     ("equipment", "equipment(force)", "weapon sets held by a force group"),
@@ -461,13 +476,15 @@ impl<'a> Parser<'a> {
         Diagnostic::at(&self.origin.at(span), msg)
     }
     fn is_op(&self, op: &str) -> bool {
-        matches!(self.peek(), Tok::Op(o) if *o == op) || matches!(self.peek(), Tok::Ident(s) if s == op && (op == "and" || op == "or" || op == "not"))
+        matches!(self.peek(), Tok::Op(o) if *o == op)
+            || matches!(self.peek(), Tok::Ident(s) if s == op && (op == "and" || op == "or" || op == "not"))
     }
     fn expect_type(&self, t: Type, want: Type, span: std::ops::Range<usize>, ctx: &str) -> Result<(), Diagnostic> {
         if t == want {
             Ok(())
         } else {
-            Err(self.err(span, format!("type error: {ctx} needs a {}, found a {}", want.name(), t.name()))
+            Err(self
+                .err(span, format!("type error: {ctx} needs a {}, found a {}", want.name(), t.name()))
                 .expected(format!("a {} expression", want.name())))
         }
     }
@@ -547,7 +564,15 @@ impl<'a> Parser<'a> {
                 (Type::Date, Type::Num, _) => Type::Date,
                 _ => {
                     return Err(self
-                        .err(s0..end, format!("type error: cannot apply `{}` to a {} and a {}", if op == Arith::Add { "+" } else { "-" }, lhs.1.name(), rhs.1.name()))
+                        .err(
+                            s0..end,
+                            format!(
+                                "type error: cannot apply `{}` to a {} and a {}",
+                                if op == Arith::Add { "+" } else { "-" },
+                                lhs.1.name(),
+                                rhs.1.name()
+                            ),
+                        )
                         .expected("numbers (or date ± days, or date − date)"));
                 }
             };
@@ -615,7 +640,11 @@ impl<'a> Parser<'a> {
                 if !self.static_only {
                     cands.extend(["tick", "date"]);
                 }
-                let what = if self.static_only { "only numbers and parameters can be used here" } else { "a parameter, `tick`, `date`, or a function call" };
+                let what = if self.static_only {
+                    "only numbers and parameters can be used here"
+                } else {
+                    "a parameter, `tick`, `date`, or a function call"
+                };
                 Err(self
                     .err(span, format!("unknown name `{name}`"))
                     .expected(what.to_string())
@@ -649,9 +678,12 @@ impl<'a> Parser<'a> {
         };
         list.iter().position(|x| *x == id).ok_or_else(|| {
             let cands: Vec<&str> = list.iter().map(String::as_str).collect();
-            self.err(span, format!("unknown {} `{id}` in `{fname}(…)`", &kind.name()[kind.name().find(' ').unwrap_or(0) + 1..]))
-                .expected(kind.name())
-                .hint(choice_hint(&id, &cands))
+            self.err(
+                span,
+                format!("unknown {} `{id}` in `{fname}(…)`", &kind.name()[kind.name().find(' ').unwrap_or(0) + 1..]),
+            )
+            .expected(kind.name())
+            .hint(choice_hint(&id, &cands))
         })
     }
 
@@ -696,7 +728,9 @@ impl<'a> Parser<'a> {
         if !matches!(self.peek(), Tok::RParen) {
             loop {
                 if n >= max_len {
-                    return Err(self.err(self.span(), format!("too many arguments to `{name}`")).expected(sig_text.to_string()));
+                    return Err(self
+                        .err(self.span(), format!("too many arguments to `{name}`"))
+                        .expected(sig_text.to_string()));
                 }
                 // The kind of the n-th argument is the same in every signature that has one.
                 let kind = sigs.iter().find(|s| s.len() > n).map(|s| s[n]).unwrap_or(Num);
@@ -716,18 +750,37 @@ impl<'a> Parser<'a> {
                         self.next();
                     }
                     Tok::RParen => break,
-                    _ => return Err(self.err(self.span(), format!("expected `,` or `)` in `{name}(…)`")).expected(sig_text.to_string())),
+                    _ => {
+                        return Err(self
+                            .err(self.span(), format!("expected `,` or `)` in `{name}(…)`"))
+                            .expected(sig_text.to_string()));
+                    }
                 }
             }
         }
         let close = self.next().1;
         if !sigs.iter().any(|s| s.len() == n) {
             return Err(self
-                .err(name_span.start..close.end, format!("`{name}` takes {} argument(s), found {n}", sigs.iter().map(|s| s.len().to_string()).collect::<Vec<_>>().join(" or ")))
+                .err(
+                    name_span.start..close.end,
+                    format!(
+                        "`{name}` takes {} argument(s), found {n}",
+                        sigs.iter().map(|s| s.len().to_string()).collect::<Vec<_>>().join(" or ")
+                    ),
+                )
                 .expected(sig_text.to_string()));
         }
         let opt = |i: usize| ids.get(i).copied();
-        let q = |q: Query| Ok((Expr::Query(q), if matches!(name, "controls" | "contested" | "active" | "mechanism_on") { Type::Bool } else { Type::Num }));
+        let q = |q: Query| {
+            Ok((
+                Expr::Query(q),
+                if matches!(name, "controls" | "contested" | "active" | "mechanism_on") {
+                    Type::Bool
+                } else {
+                    Type::Num
+                },
+            ))
+        };
         match name {
             "threat" => q(Query::Threat { actor: ids[0], region: opt(1) }),
             "controls" => q(Query::Controls { actor: ids[0], region: ids[1] }),
@@ -746,7 +799,10 @@ impl<'a> Parser<'a> {
             "grievance" => q(Query::Grievance { identity: ids[0], region: ids[1] }),
             "support" => q(Query::Support { identity: ids[0], actor: ids[1], region: ids[2] }),
             "abs" => Ok((Expr::Abs(Box::new(nums.remove(0))), Type::Num)),
-            "mechanism_on" => q(Query::Mechanism { mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]]).expect("index of a name") }),
+            "mechanism_on" => q(Query::Mechanism {
+                mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]])
+                    .expect("index of a name"),
+            }),
             "if" => {
                 let b = nums.pop().unwrap();
                 let a = nums.pop().unwrap();
@@ -756,7 +812,14 @@ impl<'a> Parser<'a> {
             _ => {
                 let b = nums.pop().unwrap();
                 let a = nums.pop().unwrap();
-                Ok((if name == "min" { Expr::Min(Box::new(a), Box::new(b)) } else { Expr::Max(Box::new(a), Box::new(b)) }, Type::Num))
+                Ok((
+                    if name == "min" {
+                        Expr::Min(Box::new(a), Box::new(b))
+                    } else {
+                        Expr::Max(Box::new(a), Box::new(b))
+                    },
+                    Type::Num,
+                ))
             }
         }
     }
@@ -778,7 +841,13 @@ fn describe(t: &Tok) -> String {
 /// Parses and type-checks `src`, which must have type `want`. With
 /// `static_only`, only constants, parameters and min/max/abs are allowed
 /// (for quantities fixed when the model is built).
-pub fn compile(src: &str, want: Type, names: &Names<'_>, origin: &Origin, static_only: bool) -> Result<Expr, Diagnostic> {
+pub fn compile(
+    src: &str,
+    want: Type,
+    names: &Names<'_>,
+    origin: &Origin,
+    static_only: bool,
+) -> Result<Expr, Diagnostic> {
     let toks = lex(src, origin)?;
     let mut p = Parser { toks, pos: 0, names, origin, static_only };
     if matches!(p.peek(), Tok::End) {
@@ -788,7 +857,9 @@ pub fn compile(src: &str, want: Type, names: &Names<'_>, origin: &Origin, static
     if !matches!(p.peek(), Tok::End) {
         let sp = p.span();
         let d = describe(p.peek());
-        return Err(p.err(sp, format!("unexpected {d} after a complete expression")).hint("join conditions with `and` / `or`"));
+        return Err(p
+            .err(sp, format!("unexpected {d} after a complete expression"))
+            .hint("join conditions with `and` / `or`"));
     }
     if t != want {
         return Err(p

@@ -89,16 +89,10 @@ pub struct RegionMap {
 impl RegionMap {
     /// The geometry of region `id`, or `None` if there is no such region.
     pub fn get(&self, id: &str) -> Option<&RegionGeometry> {
-        let indexed = self
-            .index
-            .get(id)
-            .and_then(|&i| self.regions.get(i))
-            .filter(|(rid, _)| rid == id);
+        let indexed = self.index.get(id).and_then(|&i| self.regions.get(i)).filter(|(rid, _)| rid == id);
         // When the index is stale (the public `regions` field was modified)
         // or the id is unknown, fall back to a linear search.
-        indexed
-            .or_else(|| self.regions.iter().find(|(rid, _)| rid == id))
-            .map(|(_, geom)| geom)
+        indexed.or_else(|| self.regions.iter().find(|(rid, _)| rid == id)).map(|(_, geom)| geom)
     }
 
     /// Whether regions `a` and `b` share a border (order does not matter).
@@ -109,9 +103,7 @@ impl RegionMap {
             std::cmp::Ordering::Greater => (b, a),
             std::cmp::Ordering::Equal => return false,
         };
-        self.neighbours
-            .binary_search_by(|(x, y)| (x.as_str(), y.as_str()).cmp(&(lo, hi)))
-            .is_ok()
+        self.neighbours.binary_search_by(|(x, y)| (x.as_str(), y.as_str()).cmp(&(lo, hi))).is_ok()
     }
 }
 
@@ -159,11 +151,7 @@ impl fmt::Display for MapError {
                 "map file is not a GeoJSON FeatureCollection: expected a top-level object \
                  with \"type\": \"FeatureCollection\" and a \"features\" array"
             ),
-            MapError::MissingId {
-                feature_index,
-                property,
-                available,
-            } => {
+            MapError::MissingId { feature_index, property, available } => {
                 write!(
                     f,
                     "map feature #{feature_index} has no usable value for id property \
@@ -186,13 +174,9 @@ impl fmt::Display for MapError {
                 "map has more than one feature with region id \"{id}\"; region ids must be \
                  unique (check that `map_id_property` names a unique code)"
             ),
-            MapError::BadGeometry {
-                feature_index,
-                message,
-            } => write!(
-                f,
-                "map feature #{feature_index} has bad geometry: {message}"
-            ),
+            MapError::BadGeometry { feature_index, message } => {
+                write!(f, "map feature #{feature_index} has bad geometry: {message}")
+            }
         }
     }
 }
@@ -238,10 +222,7 @@ pub fn parse_map(geojson: &str, id_property: &str) -> Result<RegionMap, MapError
     if obj.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(MapError::NotFeatureCollection);
     }
-    let features = obj
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or(MapError::NotFeatureCollection)?;
+    let features = obj.get("features").and_then(Value::as_array).ok_or(MapError::NotFeatureCollection)?;
 
     let mut regions: Vec<(String, RegionGeometry)> = Vec::with_capacity(features.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(features.len());
@@ -250,24 +231,15 @@ pub fn parse_map(geojson: &str, id_property: &str) -> Result<RegionMap, MapError
     let mut vertex_regions: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
 
     for (feature_index, feature) in features.iter().enumerate() {
-        let bad = |message: String| MapError::BadGeometry {
-            feature_index,
-            message,
-        };
-        let fobj = feature
-            .as_object()
-            .ok_or_else(|| bad("feature is not a JSON object".to_string()))?;
+        let bad = |message: String| MapError::BadGeometry { feature_index, message };
+        let fobj = feature.as_object().ok_or_else(|| bad("feature is not a JSON object".to_string()))?;
 
         let id = feature_id(fobj.get("properties"), id_property).ok_or_else(|| {
             let available = match fobj.get("properties") {
                 Some(Value::Object(props)) => props.keys().cloned().collect(),
                 _ => Vec::new(),
             };
-            MapError::MissingId {
-                feature_index,
-                property: id_property.to_string(),
-                available,
-            }
+            MapError::MissingId { feature_index, property: id_property.to_string(), available }
         })?;
         if index.contains_key(&id) {
             return Err(MapError::DuplicateId { id });
@@ -306,21 +278,13 @@ pub fn parse_map(geojson: &str, id_property: &str) -> Result<RegionMap, MapError
         .map(|((a, b), _)| {
             let ia = &regions[a as usize].0;
             let ib = &regions[b as usize].0;
-            if ia < ib {
-                (ia.clone(), ib.clone())
-            } else {
-                (ib.clone(), ia.clone())
-            }
+            if ia < ib { (ia.clone(), ib.clone()) } else { (ib.clone(), ia.clone()) }
         })
         .collect();
     neighbours.sort();
     neighbours.dedup();
 
-    Ok(RegionMap {
-        regions,
-        neighbours,
-        index,
-    })
+    Ok(RegionMap { regions, neighbours, index })
 }
 
 /// A polygon as rings of (lon, lat): the outer ring first, then holes.
@@ -355,39 +319,24 @@ fn read_geometry(geometry: Option<&Value>) -> Result<Vec<Polygon>, String> {
         Some(Value::Object(g)) => g,
         Some(_) => return Err("\"geometry\" is not a JSON object".to_string()),
     };
-    let kind = g
-        .get("type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| "geometry has no \"type\" string".to_string())?;
-    let coords = g
-        .get("coordinates")
-        .ok_or_else(|| format!("{kind} geometry has no \"coordinates\""))?;
+    let kind = g.get("type").and_then(Value::as_str).ok_or_else(|| "geometry has no \"type\" string".to_string())?;
+    let coords = g.get("coordinates").ok_or_else(|| format!("{kind} geometry has no \"coordinates\""))?;
     match kind {
         "Polygon" => Ok(vec![read_polygon(coords, "Polygon coordinates")?]),
         "MultiPolygon" => {
-            let polys = coords
-                .as_array()
-                .ok_or_else(|| "MultiPolygon coordinates are not an array".to_string())?;
+            let polys = coords.as_array().ok_or_else(|| "MultiPolygon coordinates are not an array".to_string())?;
             if polys.is_empty() {
                 return Err("MultiPolygon has no polygons".to_string());
             }
-            polys
-                .iter()
-                .enumerate()
-                .map(|(i, p)| read_polygon(p, &format!("MultiPolygon polygon #{i}")))
-                .collect()
+            polys.iter().enumerate().map(|(i, p)| read_polygon(p, &format!("MultiPolygon polygon #{i}"))).collect()
         }
-        other => Err(format!(
-            "unsupported geometry type \"{other}\" (only Polygon and MultiPolygon are supported)"
-        )),
+        other => Err(format!("unsupported geometry type \"{other}\" (only Polygon and MultiPolygon are supported)")),
     }
 }
 
 /// Reads one polygon's coordinates: an array of rings, the first one outer.
 fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
-    let rings = value
-        .as_array()
-        .ok_or_else(|| format!("{what} is not an array of rings"))?;
+    let rings = value.as_array().ok_or_else(|| format!("{what} is not an array of rings"))?;
     if rings.is_empty() {
         return Err(format!("{what} has no rings"));
     }
@@ -396,9 +345,7 @@ fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
         .enumerate()
         .map(|(r, ring)| {
             let what = format!("{what}, ring #{r}");
-            let positions = ring
-                .as_array()
-                .ok_or_else(|| format!("{what} is not an array of positions"))?;
+            let positions = ring.as_array().ok_or_else(|| format!("{what} is not an array of positions"))?;
             let mut out = Vec::with_capacity(positions.len());
             for (p, pos) in positions.iter().enumerate() {
                 let lon = pos.get(0).and_then(Value::as_f64);
@@ -415,9 +362,7 @@ fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
                         out.push((lon, lat));
                     }
                     _ => {
-                        return Err(format!(
-                            "{what}, position #{p} is not a [longitude, latitude] pair of numbers"
-                        ));
+                        return Err(format!("{what}, position #{p} is not a [longitude, latitude] pair of numbers"));
                     }
                 }
             }
@@ -428,9 +373,7 @@ fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
                 v.len()
             };
             if distinct < 3 {
-                return Err(format!(
-                    "{what} has {distinct} distinct position(s); a ring needs at least 3"
-                ));
+                return Err(format!("{what} has {distinct} distinct position(s); a ring needs at least 3"));
             }
             Ok(out)
         })
@@ -439,10 +382,7 @@ fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
 
 /// Rounds a (lon, lat) to the quantisation grid used for neighbour detection.
 fn quantise(lon: f64, lat: f64) -> (i64, i64) {
-    (
-        (lon * QUANTA_PER_DEGREE).round() as i64,
-        (lat * QUANTA_PER_DEGREE).round() as i64,
-    )
+    ((lon * QUANTA_PER_DEGREE).round() as i64, (lat * QUANTA_PER_DEGREE).round() as i64)
 }
 
 /// Signed area (degrees², in the projected plane where x is scaled by
@@ -473,11 +413,7 @@ fn ring_moments(ring: &[(f64, f64)], cos_lat0: f64) -> (f64, f64, f64) {
     let cx = cx / (3.0 * a2);
     let cy = cy / (3.0 * a2);
     // Back from projected to lon/lat degrees.
-    let lon = if cos_lat0 > 0.0 {
-        ox + cx / cos_lat0
-    } else {
-        ox
-    };
+    let lon = if cos_lat0 > 0.0 { ox + cx / cos_lat0 } else { ox };
     (area, lon, oy + cy)
 }
 
@@ -489,12 +425,7 @@ fn region_geometry(polygons: &[Polygon]) -> RegionGeometry {
     let mut total_area = 0.0; // km²
     let mut wlon = 0.0;
     let mut wlat = 0.0;
-    let mut bbox = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
+    let mut bbox = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
     let mut vertex_sum = (0.0, 0.0);
     let mut vertex_count = 0usize;
     let mut rings = Vec::with_capacity(polygons.len());
@@ -540,12 +471,7 @@ fn region_geometry(polygons: &[Polygon]) -> RegionGeometry {
         (vertex_sum.0 / n, vertex_sum.1 / n)
     };
 
-    RegionGeometry {
-        centroid,
-        area_km2: total_area,
-        bbox,
-        rings,
-    }
+    RegionGeometry { centroid, area_km2: total_area, bbox, rings }
 }
 
 #[cfg(test)]
@@ -554,10 +480,8 @@ mod tests {
     use std::collections::{HashSet, VecDeque};
     use std::time::Instant;
 
-    const IRAQ_ADM2: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/boundaries/iraq-adm2-districts.geojson"
-    );
+    const IRAQ_ADM2: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/boundaries/iraq-adm2-districts.geojson");
 
     fn square_feature(id: &str, x0: f64, y0: f64) -> String {
         format!(
@@ -578,10 +502,7 @@ mod tests {
             square_feature("c", 0.0, 0.0),
             square_feature("d", 1.0, 0.0),
         ];
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            feats.join(",")
-        )
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, feats.join(","))
     }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -597,14 +518,8 @@ mod tests {
         assert!(map.are_neighbours("a", "b"));
         assert!(map.are_neighbours("b", "a"));
         assert!(map.are_neighbours("a", "c"));
-        assert!(
-            !map.are_neighbours("a", "d"),
-            "corner touch is not a border"
-        );
-        assert!(
-            !map.are_neighbours("b", "c"),
-            "corner touch is not a border"
-        );
+        assert!(!map.are_neighbours("a", "d"), "corner touch is not a border");
+        assert!(!map.are_neighbours("b", "c"), "corner touch is not a border");
         assert!(!map.are_neighbours("a", "a"));
         assert!(!map.are_neighbours("a", "zzz"));
         let expected: Vec<(String, String)> = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]
@@ -614,22 +529,13 @@ mod tests {
         assert_eq!(map.neighbours, expected);
 
         let km_per_deg = EARTH_RADIUS_KM.to_radians();
-        for (id, (cx, cy)) in [
-            ("a", (0.5, 1.5)),
-            ("b", (1.5, 1.5)),
-            ("c", (0.5, 0.5)),
-            ("d", (1.5, 0.5)),
-        ] {
+        for (id, (cx, cy)) in [("a", (0.5, 1.5)), ("b", (1.5, 1.5)), ("c", (0.5, 0.5)), ("d", (1.5, 0.5))] {
             let g = map.get(id).unwrap();
             assert!(close(g.centroid.0, cx, 1e-9), "{id}: {:?}", g.centroid);
             assert!(close(g.centroid.1, cy, 1e-9), "{id}: {:?}", g.centroid);
             // A 1°×1° cell near the equator: ~111.2 km × 111.2 km × cos(lat).
             let expected = km_per_deg * km_per_deg * cy.to_radians().cos();
-            assert!(
-                close(g.area_km2, expected, expected * 0.01),
-                "{id}: area {} vs {expected}",
-                g.area_km2
-            );
+            assert!(close(g.area_km2, expected, expected * 0.01), "{id}: area {} vs {expected}", g.area_km2);
             assert!(g.area_km2 > 12_000.0 && g.area_km2 < 12_500.0);
             assert_eq!(g.bbox, (cx - 0.5, cy - 0.5, cx + 0.5, cy + 0.5));
             assert_eq!(g.rings.len(), 1);
@@ -650,11 +556,7 @@ mod tests {
         ]}"#;
         let map = parse_map(text, "id").unwrap();
         assert!(map.are_neighbours("a", "b"));
-        assert!(close(
-            map.get("b").unwrap().area_km2,
-            map.get("a").unwrap().area_km2,
-            1.0
-        ));
+        assert!(close(map.get("b").unwrap().area_km2, map.get("a").unwrap().area_km2, 1.0));
     }
 
     #[test]
@@ -672,10 +574,7 @@ mod tests {
         let map = parse_map(text, "n").unwrap();
         let outer = map.get("7").unwrap();
         let enclave = map.get("8").unwrap();
-        assert!(
-            map.are_neighbours("7", "8"),
-            "an enclave borders its surroundings"
-        );
+        assert!(map.are_neighbours("7", "8"), "an enclave borders its surroundings");
         // Area ratio: (16 - 4 + 1) : 4, up to small latitude differences.
         let ratio = outer.area_km2 / enclave.area_km2;
         assert!(close(ratio, 13.0 / 4.0, 0.05), "ratio {ratio}");
@@ -709,13 +608,7 @@ mod tests {
         // null counts as missing
         let text = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":null},"geometry":null}]}"#;
-        assert!(matches!(
-            parse_map(text, "id"),
-            Err(MapError::MissingId {
-                feature_index: 0,
-                ..
-            })
-        ));
+        assert!(matches!(parse_map(text, "id"), Err(MapError::MissingId { feature_index: 0, .. })));
     }
 
     #[test]
@@ -731,66 +624,31 @@ mod tests {
 
     #[test]
     fn structural_errors() {
-        assert_eq!(
-            parse_map("[]", "id").unwrap_err(),
-            MapError::NotFeatureCollection
-        );
-        assert_eq!(
-            parse_map(r#"{"type":"Feature"}"#, "id").unwrap_err(),
-            MapError::NotFeatureCollection
-        );
-        assert_eq!(
-            parse_map(r#"{"type":"FeatureCollection"}"#, "id").unwrap_err(),
-            MapError::NotFeatureCollection
-        );
+        assert_eq!(parse_map("[]", "id").unwrap_err(), MapError::NotFeatureCollection);
+        assert_eq!(parse_map(r#"{"type":"Feature"}"#, "id").unwrap_err(), MapError::NotFeatureCollection);
+        assert_eq!(parse_map(r#"{"type":"FeatureCollection"}"#, "id").unwrap_err(), MapError::NotFeatureCollection);
 
         let mut text = grid_2x2();
         text = text.replace(r#""code":"b""#, r#""code":"a""#);
-        assert_eq!(
-            parse_map(&text, "code").unwrap_err(),
-            MapError::DuplicateId {
-                id: "a".to_string()
-            }
-        );
+        assert_eq!(parse_map(&text, "code").unwrap_err(), MapError::DuplicateId { id: "a".to_string() });
 
         let point = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
         match parse_map(point, "id").unwrap_err() {
-            MapError::BadGeometry {
-                feature_index: 0,
-                message,
-            } => {
+            MapError::BadGeometry { feature_index: 0, message } => {
                 assert!(message.contains("Point"), "{message}")
             }
             other => panic!("{other:?}"),
         }
         let null_geom = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":"p"},"geometry":null}]}"#;
-        assert!(matches!(
-            parse_map(null_geom, "id"),
-            Err(MapError::BadGeometry {
-                feature_index: 0,
-                ..
-            })
-        ));
+        assert!(matches!(parse_map(null_geom, "id"), Err(MapError::BadGeometry { feature_index: 0, .. })));
         let short_ring = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}}]}"#;
-        assert!(matches!(
-            parse_map(short_ring, "id"),
-            Err(MapError::BadGeometry {
-                feature_index: 0,
-                ..
-            })
-        ));
+        assert!(matches!(parse_map(short_ring, "id"), Err(MapError::BadGeometry { feature_index: 0, .. })));
         let bad_pos = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,"x"],[1,1],[0,0]]]}}]}"#;
-        assert!(matches!(
-            parse_map(bad_pos, "id"),
-            Err(MapError::BadGeometry {
-                feature_index: 0,
-                ..
-            })
-        ));
+        assert!(matches!(parse_map(bad_pos, "id"), Err(MapError::BadGeometry { feature_index: 0, .. })));
     }
 
     #[test]
@@ -803,11 +661,7 @@ mod tests {
         assert_eq!(haversine_km(baghdad, baghdad), 0.0);
         // A quarter of a meridian.
         let q = haversine_km((0.0, 0.0), (0.0, 90.0));
-        assert!(close(
-            q,
-            EARTH_RADIUS_KM * std::f64::consts::FRAC_PI_2,
-            1e-6
-        ));
+        assert!(close(q, EARTH_RADIUS_KM * std::f64::consts::FRAC_PI_2, 1e-6));
     }
 
     #[test]
@@ -826,12 +680,7 @@ mod tests {
         assert_eq!(map.regions.len(), 101);
 
         let n = map.regions.len();
-        let pos: HashMap<&str, usize> = map
-            .regions
-            .iter()
-            .enumerate()
-            .map(|(i, (id, _))| (id.as_str(), i))
-            .collect();
+        let pos: HashMap<&str, usize> = map.regions.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
         let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (a, b) in &map.neighbours {
             assert!(a < b);
@@ -860,18 +709,12 @@ mod tests {
         let mosul = "IQG15Q05";
         assert!(map.are_neighbours(ramadi, falluja));
         assert!(!map.are_neighbours(ramadi, mosul));
-        let d = haversine_km(
-            map.get(ramadi).unwrap().centroid,
-            map.get(risafa).unwrap().centroid,
-        );
+        let d = haversine_km(map.get(ramadi).unwrap().centroid, map.get(risafa).unwrap().centroid);
         assert!(d > 80.0 && d < 160.0, "Ramadi-Risafa centroid distance {d}");
 
         let total_area: f64 = map.regions.iter().map(|(_, g)| g.area_km2).sum();
         // Iraq is about 435,000–438,000 km².
-        assert!(
-            total_area > 400_000.0 && total_area < 470_000.0,
-            "total area {total_area}"
-        );
+        assert!(total_area > 400_000.0 && total_area < 470_000.0, "total area {total_area}");
         for (id, g) in &map.regions {
             let (x0, y0, x1, y1) = g.bbox;
             assert!(x0 <= g.centroid.0 && g.centroid.0 <= x1, "{id}");

@@ -8,9 +8,9 @@
 
 use crate::decode::Decode;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Sources};
-use crate::model::{build, Model};
+use crate::model::{Model, build};
 use crate::spec::ScenarioSpec;
-use crate::value::{merge, parse_toml, take_key, Kind, Value};
+use crate::value::{Kind, Value, merge, parse_toml, take_key};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -88,13 +88,17 @@ impl Reader {
         let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if stack.contains(&canon) {
             if let Some(loc) = from {
-                self.d.push(Diagnostic::at(loc, format!("include cycle: `{}` includes itself", path.display())).hint("remove one of the includes"));
+                self.d.push(
+                    Diagnostic::at(loc, format!("include cycle: `{}` includes itself", path.display()))
+                        .hint("remove one of the includes"),
+                );
             }
             return None;
         }
         let (file, text) = self.read(path, from)?;
         if hash {
-            self.hasher.update(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+            self.hasher
+                .update(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
             self.hasher.update([0]);
             self.hasher.update(text.as_bytes());
             self.hasher.update([0]);
@@ -105,7 +109,10 @@ impl Reader {
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let Kind::Array(items) = &inc.kind else {
-            self.d.push(Diagnostic::at(&inc.loc, "`include` must be an array of file names").expected("include = [\"regions.toml\"]"));
+            self.d.push(
+                Diagnostic::at(&inc.loc, "`include` must be an array of file names")
+                    .expected("include = [\"regions.toml\"]"),
+            );
             return Some(v);
         };
         stack.push(canon);
@@ -120,7 +127,9 @@ impl Reader {
                         }
                     }
                 }
-                _ => self.d.push(Diagnostic::at(&item.loc, "include entries must be strings").expected("a relative file path")),
+                _ => self.d.push(
+                    Diagnostic::at(&item.loc, "include entries must be strings").expected("a relative file path"),
+                ),
             }
         }
         stack.pop();
@@ -165,7 +174,9 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>
     // Even if an overlay or `--set` was unreadable, check what we have, so
     // that every problem is reported in one go.
     match build_from_tree(&tree, &r.sources) {
-        Ok(model) if r.d.is_empty() => Ok(Loaded { model, sources: r.sources, scenario_hash, variants, sets: overrides.sets.clone(), tree }),
+        Ok(model) if r.d.is_empty() => {
+            Ok(Loaded { model, sources: r.sources, scenario_hash, variants, sets: overrides.sets.clone(), tree })
+        }
         Ok(_) => fail(r),
         Err(d) => {
             r.d.items.extend(d.items);
@@ -189,7 +200,10 @@ pub fn build_from_tree(tree: &Value, sources: &Sources) -> Result<Model, Diagnos
             let prop = spec.scenario.map_id_property.clone().unwrap_or_else(|| "id".into());
             match std::fs::read_to_string(&path) {
                 Err(e) => {
-                    d.push(Diagnostic::at(&m.loc, format!("cannot read map `{}`: {e}", path.display())).hint("the path is relative to the scenario file"));
+                    d.push(
+                        Diagnostic::at(&m.loc, format!("cannot read map `{}`: {e}", path.display()))
+                            .hint("the path is relative to the scenario file"),
+                    );
                     None
                 }
                 Ok(text) => match crate::geo::parse_map(&text, &prop) {
@@ -230,7 +244,10 @@ fn parse_set(arg: &str, n: usize, sources: &mut Sources, d: &mut Diagnostics) ->
     };
     let path = path.trim();
     let value = value.trim();
-    let bad_path = path.is_empty() || path.split('.').any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+    let bad_path = path.is_empty()
+        || path
+            .split('.')
+            .any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
     if bad_path {
         let f = sources.add(name, arg.to_string(), None);
         d.push(

@@ -7,9 +7,9 @@
 
 use crate::constants::Constants;
 use crate::decode::{At, Map, Quantity};
-use crate::diag::{choice_hint, Diagnostic, Diagnostics, Loc, Sources};
-use crate::expr::{compile, Expr, Names, Origin, Query, Type, World};
-use crate::geo::{haversine_km, RegionMap};
+use crate::diag::{Diagnostic, Diagnostics, Loc, Sources, choice_hint};
+use crate::expr::{Expr, Names, Origin, Query, Type, World, compile};
+use crate::geo::{RegionMap, haversine_km};
 use crate::spec::*;
 use std::collections::BTreeSet;
 
@@ -370,7 +370,13 @@ fn ids<T>(m: &Map<T>) -> Vec<String> {
 
 impl Builder<'_> {
     fn names(&self) -> Names<'_> {
-        Names { actors: &self.actors, regions: &self.regions, forces: &self.forces, identities: &self.identities, params: &self.params }
+        Names {
+            actors: &self.actors,
+            regions: &self.regions,
+            forces: &self.forces,
+            identities: &self.identities,
+            params: &self.params,
+        }
     }
     fn origin(&self, loc: &Loc) -> Origin {
         let text = self.sources.text(loc.file);
@@ -399,7 +405,9 @@ impl Builder<'_> {
         if !(lo..=hi).contains(&x) || !x.is_finite() {
             let loc = loc.unwrap_or_default();
             let range = if hi == f64::INFINITY { format!("≥ {lo}") } else { format!("in [{lo}, {hi}]") };
-            self.d.push(Diagnostic::at(&loc, format!("{what} is {x}, out of range")).expected(format!("a value {range}")));
+            self.d.push(
+                Diagnostic::at(&loc, format!("{what} is {x}, out of range")).expected(format!("a value {range}")),
+            );
             return x.clamp(lo, hi);
         }
         x
@@ -532,7 +540,10 @@ impl Builder<'_> {
                     Some(f) if f.value == "adjacent" => false,
                     Some(f) if f.value == "all" => true,
                     Some(f) => {
-                        self.d.push(Diagnostic::at(&f.loc, format!("unknown `from` value `{}`", f.value)).expected("\"adjacent\" or \"all\""));
+                        self.d.push(
+                            Diagnostic::at(&f.loc, format!("unknown `from` value `{}`", f.value))
+                                .expected("\"adjacent\" or \"all\""),
+                        );
                         false
                     }
                 };
@@ -565,14 +576,21 @@ impl Builder<'_> {
                 let f = self.need(&t.force, "force", t)?;
                 let force = own_force(self, f);
                 let amount = amount(self, if t.tactic.value == Recruit { 2.0 } else { 1.0 })?;
-                Some(if t.tactic.value == Recruit { Tactic::Recruit { force: force?, amount } } else { Tactic::Train { force: force?, amount } })
+                Some(if t.tactic.value == Recruit {
+                    Tactic::Recruit { force: force?, amount }
+                } else {
+                    Tactic::Train { force: force?, amount }
+                })
             }
             AirStrike => {
                 let f = self.need(&t.force, "force", t)?;
                 let force = own_force(self, f);
                 if let Some(i) = force {
                     if forces.get(i).is_some_and(|x| x.kind != ForceKind::Air) {
-                        self.d.push(Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value)).expected("a force group with kind = \"air\""));
+                        self.d.push(
+                            Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value))
+                                .expected("a force group with kind = \"air\""),
+                        );
                     }
                 }
                 let to = self.target(&t.to, Target::AlliedFronts);
@@ -628,7 +646,10 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             t.value as u32
         }
         (None, None) => {
-            b.d.push(Diagnostic::at(&meta.loc, "the scenario has no length").hint("add `ticks = 52` or `end = 2015-06-01` to [scenario]"));
+            b.d.push(
+                Diagnostic::at(&meta.loc, "the scenario has no length")
+                    .hint("add `ticks = 52` or `end = 2015-06-01` to [scenario]"),
+            );
             0
         }
     };
@@ -637,7 +658,9 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         b.d.push(Diagnostic::at(&loc, format!("{ticks} ticks is too many")).expected("at most 100000 ticks"));
     }
     if nr == 0 {
-        b.d.push(Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"));
+        b.d.push(
+            Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),
+        );
     }
     if na == 0 {
         b.d.push(Diagnostic::at(&spec.loc, "the scenario has no actors").hint("add at least one [actors.<id>] table"));
@@ -649,16 +672,28 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         let min = p.min.as_ref().map(|m| m.value).unwrap_or(p.value.value);
         let max = p.max.as_ref().map(|m| m.value).unwrap_or(p.value.value);
         if min > max {
-            b.d.push(Diagnostic::at(&p.min.as_ref().unwrap().loc, format!("parameter `{}`: min {min} is above max {max}", k.name)).hint("swap min and max"));
+            b.d.push(
+                Diagnostic::at(
+                    &p.min.as_ref().unwrap().loc,
+                    format!("parameter `{}`: min {min} is above max {max}", k.name),
+                )
+                .hint("swap min and max"),
+            );
         } else if !(min..=max).contains(&p.value.value) {
             b.d.push(
-                Diagnostic::at(&p.value.loc, format!("parameter `{}`: value {} lies outside [{min}, {max}]", k.name, p.value.value))
-                    .expected("min ≤ value ≤ max"),
+                Diagnostic::at(
+                    &p.value.loc,
+                    format!("parameter `{}`: value {} lies outside [{min}, {max}]", k.name, p.value.value),
+                )
+                .expected("min ≤ value ≤ max"),
             );
         }
         let dist = p.distribution.unwrap_or(if min == max { Distribution::Fixed } else { Distribution::Uniform });
         if dist == Distribution::LogUniform && min <= 0.0 {
-            b.d.push(Diagnostic::at(&p.loc, format!("parameter `{}`: a loguniform range must be positive", k.name)).expected("min > 0"));
+            b.d.push(
+                Diagnostic::at(&p.loc, format!("parameter `{}`: a loguniform range must be positive", k.name))
+                    .expected("min > 0"),
+            );
         }
         parameters.push(Parameter {
             id: k.name.clone(),
@@ -689,17 +724,31 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         let groups: BTreeSet<&str> = catalogue.iter().map(|c| c.group).collect();
         if !groups.contains(g.name.as_str()) {
             let cands: Vec<&str> = groups.into_iter().collect();
-            b.d.push(Diagnostic::at(&g.loc, format!("unknown constants group `{}`", g.name)).expected(format!("one of: {}", cands.join(", "))).hint(choice_hint(&g.name, &cands)));
+            b.d.push(
+                Diagnostic::at(&g.loc, format!("unknown constants group `{}`", g.name))
+                    .expected(format!("one of: {}", cands.join(", ")))
+                    .hint(choice_hint(&g.name, &cands)),
+            );
             continue;
         }
         for (k, v) in table.iter() {
             match catalogue.iter().find(|c| c.group == g.name && c.name == k.name) {
                 None => {
                     let cands: Vec<&str> = catalogue.iter().filter(|c| c.group == g.name).map(|c| c.name).collect();
-                    b.d.push(Diagnostic::at(&k.loc, format!("unknown constant `{}.{}`", g.name, k.name)).expected(format!("one of: {}", cands.join(", "))).hint(choice_hint(&k.name, &cands)));
+                    b.d.push(
+                        Diagnostic::at(&k.loc, format!("unknown constant `{}.{}`", g.name, k.name))
+                            .expected(format!("one of: {}", cands.join(", ")))
+                            .hint(choice_hint(&k.name, &cands)),
+                    );
                 }
                 Some(c) if !(c.min..=c.max).contains(&v.value) => {
-                    b.d.push(Diagnostic::at(&v.loc, format!("constant `{}.{}` = {} is out of range", g.name, k.name, v.value)).expected(format!("a value in [{}, {}]", c.min, c.max)));
+                    b.d.push(
+                        Diagnostic::at(
+                            &v.loc,
+                            format!("constant `{}.{}` = {} is out of range", g.name, k.name, v.value),
+                        )
+                        .expected(format!("a value in [{}, {}]", c.min, c.max)),
+                    );
                 }
                 Some(_) => {
                     constants.set(&g.name, &k.name, v.value);
@@ -725,7 +774,8 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (ik, q) in r.population.iter() {
             let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
             if let Some(i) = b.resolve(&id, "identity") {
-                population[i] = b.qty_at(q, &ik.loc, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
+                population[i] =
+                    b.qty_at(q, &ik.loc, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
             }
         }
         if !r.composition.is_empty() {
@@ -736,7 +786,13 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
                 ),
                 Some(total) => {
                     if !r.population.is_empty() {
-                        b.d.push(Diagnostic::at(&total.loc, format!("region `{}` gives both population and total_population", k.name)).hint("keep one of them"));
+                        b.d.push(
+                            Diagnostic::at(
+                                &total.loc,
+                                format!("region `{}` gives both population and total_population", k.name),
+                            )
+                            .hint("keep one of them"),
+                        );
                     }
                     let t = b.qty_at(&total.value, &total.loc, "total_population", 0.0, f64::INFINITY);
                     let mut sum = 0.0;
@@ -774,7 +830,13 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             for (ak, q) in by_actor.iter() {
                 let aid = At { value: ak.name.clone(), loc: ak.loc.clone() };
                 let a = b.resolve(&aid, "actor");
-                let x = b.qty_at(q, &ak.loc, &format!("support of `{}` for `{}` in `{}`", ik.name, ak.name, k.name), -1.0, 1.0);
+                let x = b.qty_at(
+                    q,
+                    &ak.loc,
+                    &format!("support of `{}` for `{}` in `{}`", ik.name, ak.name, k.name),
+                    -1.0,
+                    1.0,
+                );
                 if let (Some(i), Some(a)) = (i, a) {
                     support[i][a] = x;
                 }
@@ -784,7 +846,10 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             for n in &ns.value {
                 if let Some(j) = b.resolve(n, "region") {
                     if j == ri {
-                        b.d.push(Diagnostic::at(&n.loc, format!("region `{}` lists itself as a neighbour", k.name)).hint("remove it"));
+                        b.d.push(
+                            Diagnostic::at(&n.loc, format!("region `{}` lists itself as a neighbour", k.name))
+                                .hint("remove it"),
+                        );
                     } else {
                         declared_pairs.push((ri.min(j), ri.max(j)));
                     }
@@ -794,7 +859,10 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         let mut position = None;
         if let Some(p) = &r.position {
             if p.value.len() != 2 || !(-180.0..=180.0).contains(&p.value[0]) || !(-90.0..=90.0).contains(&p.value[1]) {
-                b.d.push(Diagnostic::at(&p.loc, "position must be [longitude, latitude]").expected("two numbers, longitude in [-180, 180] and latitude in [-90, 90]"));
+                b.d.push(
+                    Diagnostic::at(&p.loc, "position must be [longitude, latitude]")
+                        .expected("two numbers, longitude in [-180, 180] and latitude in [-90, 90]"),
+                );
             } else {
                 position = Some((p.value[0], p.value[1]));
             }
@@ -803,10 +871,11 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             position = map.as_ref().and_then(|m| m.get(&k.name)).map(|g| g.centroid);
         }
         if position.is_none() && r.position.is_none() {
-            b.d.push(
-                Diagnostic::at(&k.loc, format!("region `{}` has no position", k.name))
-                    .hint(if map.is_some() { "its id is not in the map: fix the id or add `position = [lon, lat]`" } else { "add `position = [lon, lat]` or a `map` in [scenario]" }),
-            );
+            b.d.push(Diagnostic::at(&k.loc, format!("region `{}` has no position", k.name)).hint(if map.is_some() {
+                "its id is not in the map: fix the id or add `position = [lon, lat]`"
+            } else {
+                "add `position = [lon, lat]` or a `map` in [scenario]"
+            }));
         }
         regions.push(Region {
             id: k.name.clone(),
@@ -828,7 +897,8 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     let mut pairs: BTreeSet<(usize, usize)> = declared_pairs.into_iter().collect();
     if let Some(m) = &map {
         for (a, bb) in &m.neighbours {
-            if let (Some(i), Some(j)) = (b.regions.iter().position(|x| x == a), b.regions.iter().position(|x| x == bb)) {
+            if let (Some(i), Some(j)) = (b.regions.iter().position(|x| x == a), b.regions.iter().position(|x| x == bb))
+            {
                 let declared_i = spec.regions.0[i].1.neighbours.is_some();
                 let declared_j = spec.regions.0[j].1.neighbours.is_some();
                 if !declared_i && !declared_j {
@@ -876,7 +946,9 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
                 goals[r] = b.qty_at(q, &rk.loc, "goal weight", 0.0, f64::INFINITY);
             }
         }
-        let qa = |b: &mut Builder, q: &Option<Quantity>, what: &str| q.as_ref().map(|q| b.qty_at(q, &a.loc, what, 0.0, f64::INFINITY)).unwrap_or(0.0);
+        let qa = |b: &mut Builder, q: &Option<Quantity>, what: &str| {
+            q.as_ref().map(|q| b.qty_at(q, &a.loc, what, 0.0, f64::INFINITY)).unwrap_or(0.0)
+        };
         actors.push(Actor {
             id: k.name.clone(),
             name: a.name.clone().unwrap_or_else(|| k.name.clone()),
@@ -906,11 +978,20 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     }
     for (i, (k, _)) in spec.actors.iter().enumerate() {
         if actors[i].hostile[i] {
-            b.d.push(Diagnostic::at(&k.loc, format!("actor `{}` is hostile to itself", k.name)).hint("remove it from its own `hostile` list"));
+            b.d.push(
+                Diagnostic::at(&k.loc, format!("actor `{}` is hostile to itself", k.name))
+                    .hint("remove it from its own `hostile` list"),
+            );
         }
         for j in 0..na {
             if i < j && actors[i].hostile[j] && actors[i].allied[j] {
-                b.d.push(Diagnostic::at(&k.loc, format!("actors `{}` and `{}` are both hostile and allied", k.name, actors[j].id)).hint("list the pair in `hostile` or in `allies`, not both"));
+                b.d.push(
+                    Diagnostic::at(
+                        &k.loc,
+                        format!("actors `{}` and `{}` are both hostile and allied", k.name, actors[j].id),
+                    )
+                    .hint("list the pair in `hostile` or in `allies`, not both"),
+                );
             }
         }
     }
@@ -924,20 +1005,33 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (rk, q) in f.personnel.iter() {
             let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
             if let Some(r) = b.resolve(&id, "region") {
-                personnel[r] = b.qty_at(q, &rk.loc, &format!("personnel of `{}` in `{}`", k.name, rk.name), 0.0, f64::INFINITY);
+                personnel[r] =
+                    b.qty_at(q, &rk.loc, &format!("personnel of `{}` in `{}`", k.name, rk.name), 0.0, f64::INFINITY);
             }
         }
         let total: f64 = personnel.iter().sum();
-        let q01 = |b: &mut Builder, q: &Option<Quantity>, what: &str, d: f64| q.as_ref().map(|q| b.qty_at(q, &f.loc, what, 0.0, 1.0)).unwrap_or(d);
-        let equipment = f.equipment.as_ref().map(|q| b.qty_at(q, &f.loc, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
+        let q01 = |b: &mut Builder, q: &Option<Quantity>, what: &str, d: f64| {
+            q.as_ref().map(|q| b.qty_at(q, &f.loc, what, 0.0, 1.0)).unwrap_or(d)
+        };
+        let equipment =
+            f.equipment.as_ref().map(|q| b.qty_at(q, &f.loc, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
         let quality = q01(&mut b, &f.quality, &format!("quality of `{}`", k.name), 0.5);
         let morale = q01(&mut b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
         let recruit_rate = q01(&mut b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
         let upkeep = f.upkeep.as_ref().map(|q| b.qty_at(q, &f.loc, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
         if recruit_rate > 0.0 && f.kind == ForceKind::Air {
-            b.d.push(Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name)).hint("remove recruit_rate: air groups' personnel are sorties per week"));
+            b.d.push(
+                Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name))
+                    .hint("remove recruit_rate: air groups' personnel are sorties per week"),
+            );
         } else if recruit_rate > 0.0 && identity.is_none() {
-            b.d.push(Diagnostic::at(&k.loc, format!("force group `{}` recruits but has no identity to recruit from", k.name)).hint("add `identity = \"…\"` or set recruit_rate = 0"));
+            b.d.push(
+                Diagnostic::at(
+                    &k.loc,
+                    format!("force group `{}` recruits but has no identity to recruit from", k.name),
+                )
+                .hint("add `identity = \"…\"` or set recruit_rate = 0"),
+            );
         }
         forces.push(Force {
             id: k.name.clone(),
@@ -996,7 +1090,10 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         } else {
             match &e.actor {
                 None => {
-                    b.d.push(Diagnostic::at(&k.loc, format!("event `{}` has tactics but no `actor`", k.name)).hint("add `actor = \"…\"`: the actor on whose behalf the tactics act"));
+                    b.d.push(
+                        Diagnostic::at(&k.loc, format!("event `{}` has tactics but no `actor`", k.name))
+                            .hint("add `actor = \"…\"`: the actor on whose behalf the tactics act"),
+                    );
                     None
                 }
                 Some(a) => b.resolve(a, "actor").map(|ai| {

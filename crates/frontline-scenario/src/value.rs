@@ -5,7 +5,7 @@
 //! Owns parsing TOML text into that tree and merging trees. It knows nothing
 //! of what the keys mean; that is the decoder's job.
 
-use crate::date::{days_from_civil, valid_civil, Day};
+use crate::date::{Day, days_from_civil, valid_civil};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc};
 
 /// A value with its location.

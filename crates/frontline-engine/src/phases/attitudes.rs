@@ -24,8 +24,8 @@
 //! forms are chosen to keep g in [0, 1] and s in [−1, 1] by construction.
 
 use crate::state::State;
-use frontline_scenario::spec::{ForceKind, MechanismName};
 use frontline_scenario::Model;
+use frontline_scenario::spec::{ForceKind, MechanismName};
 
 /// Runs the phase.
 pub fn run(m: &Model, s: &mut State) {
@@ -42,7 +42,8 @@ pub fn run(m: &Model, s: &mut State) {
     for a in 0..na {
         for i in 0..ni {
             let excl_a = inclusion_on && s.excludes[a * ni + i];
-            let fights_excluder = !excl_a && (0..na).any(|b| m.actors[a].hostile[b] && inclusion_on && s.excludes[b * ni + i]);
+            let fights_excluder =
+                !excl_a && (0..na).any(|b| m.actors[a].hostile[b] && inclusion_on && s.excludes[b * ni + i]);
             sigma[a * ni + i] = if excl_a {
                 -1.0
             } else if fights_excluder {
@@ -52,7 +53,8 @@ pub fn run(m: &Model, s: &mut State) {
             };
         }
     }
-    let militias: Vec<usize> = (0..m.forces.len()).filter(|&f| m.forces[f].kind == ForceKind::Militia && s.active[f]).collect();
+    let militias: Vec<usize> =
+        (0..m.forces.len()).filter(|&f| m.forces[f].kind == ForceKind::Militia && s.active[f]).collect();
     for r in 0..nr {
         let pop_r: f64 = s.population[r * ni..(r + 1) * ni].iter().sum();
         let insecurity = if pop_r > 0.0 { (c.casualty_scale * s.casualties[r] / pop_r).min(1.0) } else { 0.0 };
@@ -87,7 +89,10 @@ pub fn run(m: &Model, s: &mut State) {
             let g0 = m.regions[r].grievance[i];
             let base = if included { g0 * (1.0 - c.inclusion_relief) } else { g0 };
             let g = s.grievance[r * ni + i];
-            let push = (c.exclusion_rate * f64::from(u8::from(excluded)) + c.insecurity_rate * insecurity + c.abuse_rate * abuse) * dt;
+            let push = (c.exclusion_rate * f64::from(u8::from(excluded))
+                + c.insecurity_rate * insecurity
+                + c.abuse_rate * abuse)
+                * dt;
             let g_new = (g + push.min(1.0) * (1.0 - g) - (c.relaxation * dt).min(1.0) * (g - base)).clamp(0.0, 1.0);
             s.grievance[r * ni + i] = g_new;
             let rate = (c.support_rate * dt).min(1.0);
@@ -129,7 +134,9 @@ mod tests {
 
     #[test]
     fn stays_within_bounds() {
-        let m = line("[constants.attitudes]\nexclusion_rate = 1.0\nrelaxation = 1.0\nsupport_rate = 1.0\ngrievance_support = 10.0\n");
+        let m = line(
+            "[constants.attitudes]\nexclusion_rate = 1.0\nrelaxation = 1.0\nsupport_rate = 1.0\ngrievance_support = 10.0\n",
+        );
         let mut s = State::new(&m, 1);
         for _ in 0..50 {
             run(&m, &mut s);

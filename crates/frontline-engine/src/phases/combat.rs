@@ -43,8 +43,8 @@
 
 use crate::phases::supply::desert;
 use crate::state::State;
-use frontline_scenario::spec::{ForceKind, MechanismName, Terrain};
 use frontline_scenario::Model;
+use frontline_scenario::spec::{ForceKind, MechanismName, Terrain};
 use rand::Rng;
 use rand_distr::StandardNormal;
 
@@ -196,7 +196,8 @@ pub fn run(m: &Model, s: &mut State) {
         }
         let owner_b = m.forces[side_b[0]].actor;
         // Air support for each side: sorties of actors allied to its leader.
-        let air_for = |lead: usize| -> f64 { (0..na).filter(|&o| m.actors[lead].allied[o]).map(|o| sorties[o * nr + r]).sum() };
+        let air_for =
+            |lead: usize| -> f64 { (0..na).filter(|&o| m.actors[lead].allied[o]).map(|o| sorties[o * nr + r]).sum() };
         let (air_a, air_b) = if air_on { (air_for(leader), air_for(owner_b)) } else { (0.0, 0.0) };
         let a0: f64 = side_a.iter().map(|&f| s.personnel[f * nr + r]).sum();
         let b0: f64 = side_b.iter().map(|&f| s.personnel[f * nr + r]).sum();
@@ -208,11 +209,7 @@ pub fn run(m: &Model, s: &mut State) {
         let defender_b = s.control[r].is_some_and(|c| m.actors[owner_b].allied[c]) && !defender_a;
         let terrain = terrain_multiplier(m, m.regions[r].terrain);
         let posture = |side: &[usize]| -> f64 {
-            if side.iter().any(|&f| s.orders.defend[m.forces[f].actor * nr + r]) {
-                cc.defend_posture
-            } else {
-                1.0
-            }
+            if side.iter().any(|&f| s.orders.defend[m.forces[f].actor * nr + r]) { cc.defend_posture } else { 1.0 }
         };
         // Sorties are per tick; half_saturation is per week.
         let half = air.half_saturation * crate::phases::weeks(m);
@@ -296,13 +293,23 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             .iter()
             .copied()
             .filter(|&g| m.forces[g].kind != ForceKind::Air && s.personnel[g * nr + r] > 0.0)
-            .max_by(|&x, &y| (s.personnel[x * nr + r] * s.mult[x]).total_cmp(&(s.personnel[y * nr + r] * s.mult[y])).then(y.cmp(&x)));
+            .max_by(|&x, &y| {
+                (s.personnel[x * nr + r] * s.mult[x]).total_cmp(&(s.personnel[y * nr + r] * s.mult[y])).then(y.cmp(&x))
+            });
         if let Some(g) = captor {
             if abandoned > 0.0 {
                 s.equipment[f] -= abandoned;
                 s.equipment[g] += abandoned;
                 s.ledger.equipment_captured += abandoned;
-                s.note("equipment_captured", Some(r), Some(m.forces[g].actor), Some(a), Some(f), abandoned, m.forces[g].id.clone());
+                s.note(
+                    "equipment_captured",
+                    Some(r),
+                    Some(m.forces[g].actor),
+                    Some(a),
+                    Some(f),
+                    abandoned,
+                    m.forces[g].id.clone(),
+                );
             }
         }
         // Retreat to the least threatened neighbour held by the group's side.

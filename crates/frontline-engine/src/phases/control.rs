@@ -31,7 +31,9 @@ pub fn run(m: &Model, s: &mut State) {
     people.resize(na * nr, 0.0);
     for (f, force) in m.forces.iter().enumerate() {
         if s.on_ground(m, f) {
-            for (p, x) in people[force.actor * nr..(force.actor + 1) * nr].iter_mut().zip(&s.personnel[f * nr..(f + 1) * nr]) {
+            for (p, x) in
+                people[force.actor * nr..(force.actor + 1) * nr].iter_mut().zip(&s.personnel[f * nr..(f + 1) * nr])
+            {
                 *p += x;
             }
         }
@@ -40,7 +42,8 @@ pub fn run(m: &Model, s: &mut State) {
     for r in 0..nr {
         // Effective strength per actor, ignoring token presences.
         for (a, e) in eff.iter_mut().enumerate() {
-            *e = if people[a * nr + r] >= c.min_presence.max(f64::MIN_POSITIVE) { s.eff_actor[a * nr + r] } else { 0.0 };
+            *e =
+                if people[a * nr + r] >= c.min_presence.max(f64::MIN_POSITIVE) { s.eff_actor[a * nr + r] } else { 0.0 };
         }
         let eff = &eff;
         let side = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].allied[b]).map(|b| eff[b]).sum() };
@@ -107,8 +110,10 @@ mod tests {
     fn dominance_takes_a_region_and_parity_contests_it() {
         let m = line("");
         let mut s = State::new(&m, 1);
-        let (city, gov, isis) = (m.region_index("city").unwrap(), m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
-        let (army, ins, tribes) = (m.force_index("army").unwrap(), m.force_index("insurgents").unwrap(), m.force_index("tribes").unwrap());
+        let (city, gov, isis) =
+            (m.region_index("city").unwrap(), m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
+        let (army, ins, tribes) =
+            (m.force_index("army").unwrap(), m.force_index("insurgents").unwrap(), m.force_index("tribes").unwrap());
         s.control[city] = Some(gov);
         set_personnel(&m, &mut s, tribes, city, 0.0);
         set_personnel(&m, &mut s, army, city, 1000.0);

@@ -92,11 +92,18 @@ mod tests {
         let mut s = State::new(&m, 1);
         let nr = m.regions.len();
         let army = m.force_index("army").unwrap();
-        let (capital, suburbs, city) = (m.region_index("capital").unwrap(), m.region_index("suburbs").unwrap(), m.region_index("city").unwrap());
+        let (capital, suburbs, city) =
+            (m.region_index("capital").unwrap(), m.region_index("suburbs").unwrap(), m.region_index("city").unwrap());
         let total = s.force_total(nr, army);
         let cap0 = s.personnel[army * nr + capital];
         let sub0 = s.personnel[army * nr + suburbs];
-        s.orders.moves.push(MoveOrder { kind: TacticKind::Deploy, force: army, to: city, fraction: 1.0, from_all: true });
+        s.orders.moves.push(MoveOrder {
+            kind: TacticKind::Deploy,
+            force: army,
+            to: city,
+            fraction: 1.0,
+            from_all: true,
+        });
         run(&m, &mut s);
         assert!((s.force_total(nr, army) - total).abs() < 1e-9);
         // Capital troops reached the suburbs, not the city; suburb troops reached the city.
@@ -153,7 +160,13 @@ personnel = { a = 100 }
         let army = m.force_index("army").unwrap();
         let (capital, city) = (m.region_index("capital").unwrap(), m.region_index("city").unwrap());
         let cap0 = s.personnel[army * nr + capital];
-        s.orders.moves.push(MoveOrder { kind: TacticKind::Deploy, force: army, to: city, fraction: 0.5, from_all: false });
+        s.orders.moves.push(MoveOrder {
+            kind: TacticKind::Deploy,
+            force: army,
+            to: city,
+            fraction: 0.5,
+            from_all: false,
+        });
         run(&m, &mut s);
         assert_eq!(s.personnel[army * nr + capital], cap0);
     }

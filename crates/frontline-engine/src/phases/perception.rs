@@ -19,8 +19,8 @@
 //! then frozen, which cuts the loop from battlefield to allocation.
 
 use crate::state::State;
-use frontline_scenario::spec::MechanismName;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 
 /// Combat multiplier of force group f from equipment, quality and morale.
 pub fn multiplier(m: &Model, s: &State, f: usize) -> f64 {
@@ -64,7 +64,8 @@ pub fn effective_strengths(m: &Model, s: &mut State) {
             if !hostile && !allied {
                 continue;
             }
-            let (src, dst) = if hostile { (&s.eff_actor, &mut s.hostile_eff) } else { (&s.eff_actor, &mut s.friendly_eff) };
+            let (src, dst) =
+                if hostile { (&s.eff_actor, &mut s.hostile_eff) } else { (&s.eff_actor, &mut s.friendly_eff) };
             for (d, e) in dst[a * nr..(a + 1) * nr].iter_mut().zip(&src[b * nr..(b + 1) * nr]) {
                 *d += e;
             }

@@ -156,7 +156,9 @@ mod tests {
 
     #[test]
     fn no_support_means_no_recruits() {
-        let m = line("[regions.desert.support.sunni]\nisis = 0.0\n[regions.valley.support.sunni]\nisis = 0.0\n[regions.city.support.sunni]\nisis = -0.5\n");
+        let m = line(
+            "[regions.desert.support.sunni]\nisis = 0.0\n[regions.valley.support.sunni]\nisis = 0.0\n[regions.city.support.sunni]\nisis = -0.5\n",
+        );
         let mut s = State::new(&m, 3);
         let ins = m.force_index("insurgents").unwrap();
         let n0 = s.force_total(m.regions.len(), ins);

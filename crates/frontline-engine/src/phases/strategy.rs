@@ -9,10 +9,10 @@
 //! destroy people or weapons.
 
 use crate::state::{MoveOrder, State, View};
+use frontline_scenario::Model;
 use frontline_scenario::expr::Expr;
 use frontline_scenario::model::{Tactic, Target};
 use frontline_scenario::spec::{ForceKind, MechanismName};
-use frontline_scenario::Model;
 
 /// Resolves a target region for actor a (moving force f, if any).
 pub fn resolve_target(m: &Model, s: &State, t: &Target, a: usize, f: Option<usize>) -> Option<usize> {
@@ -61,11 +61,7 @@ pub fn resolve_target(m: &Model, s: &State, t: &Target, a: usize, f: Option<usiz
 
 fn eval(m: &Model, s: &State, e: &Expr) -> f64 {
     let v = e.eval(&View { model: m, state: s });
-    if v.is_finite() {
-        v
-    } else {
-        0.0
-    }
+    if v.is_finite() { v } else { 0.0 }
 }
 
 /// Carries out one tactic for actor `a`.
@@ -116,7 +112,9 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                     let held = |q: usize| s.control[q].is_some_and(|c| m.actors[a].allied[c]);
                     let fronts: Vec<(usize, f64)> = (0..nr)
                         .filter(|&r| s.hostile_eff[a * nr + r] > 0.0)
-                        .filter(|&r| s.friendly_eff[a * nr + r] > 0.0 || m.regions[r].neighbours.iter().any(|&q| held(q)))
+                        .filter(|&r| {
+                            s.friendly_eff[a * nr + r] > 0.0 || m.regions[r].neighbours.iter().any(|&q| held(q))
+                        })
                         .map(|r| (r, s.hostile_eff[a * nr + r]))
                         .collect();
                     let total: f64 = fronts.iter().map(|x| x.1).sum();
@@ -184,7 +182,9 @@ mod tests {
 
     #[test]
     fn fractions_are_clamped() {
-        let m = line("[actors.gov.rules.push]\nthen = { tactic = \"deploy\", force = \"army\", to = \"city\", fraction = \"5\" }\n");
+        let m = line(
+            "[actors.gov.rules.push]\nthen = { tactic = \"deploy\", force = \"army\", to = \"city\", fraction = \"5\" }\n",
+        );
         let mut s = State::new(&m, 1);
         run(&m, &mut s);
         assert_eq!(s.orders.moves[0].fraction, 1.0);

@@ -17,8 +17,8 @@
 //! rates are assumptions documented in `constants.rs`.
 
 use crate::state::State;
-use frontline_scenario::spec::{ForceKind, MechanismName};
 use frontline_scenario::Model;
+use frontline_scenario::spec::{ForceKind, MechanismName};
 
 /// Sends deserters of group f from region r home (to the population of the
 /// group's identity in that region) or, with no identity, out of the theatre.
@@ -116,7 +116,12 @@ pub fn run(m: &Model, s: &mut State) {
             continue;
         }
         let shares = match (&s.weapon_shares[a], s.on(MechanismName::WeaponsAllocation)) {
-            (Some(v), true) => normalise(&v.iter().copied().filter(|&(f, _)| s.active[f] && m.forces[f].kind != ForceKind::Air).collect::<Vec<_>>()),
+            (Some(v), true) => normalise(
+                &v.iter()
+                    .copied()
+                    .filter(|&(f, _)| s.active[f] && m.forces[f].kind != ForceKind::Air)
+                    .collect::<Vec<_>>(),
+            ),
             _ => default_shares(m, s, a),
         };
         if shares.is_empty() {
@@ -164,7 +169,8 @@ mod tests {
         let army = m.force_index("army").unwrap();
         let tribes = m.force_index("tribes").unwrap();
         s.weapon_shares[0] = Some(vec![(army, 1.0), (tribes, 3.0)]);
-        let total = |s: &State| s.weapons.iter().sum::<f64>() + s.equipment.iter().sum::<f64>() - s.ledger.weapons_received;
+        let total =
+            |s: &State| s.weapons.iter().sum::<f64>() + s.equipment.iter().sum::<f64>() - s.ledger.weapons_received;
         let before = total(&s);
         let (ea, et) = (s.equipment[army], s.equipment[tribes]);
         run(&m, &mut s);
