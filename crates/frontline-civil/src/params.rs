@@ -1,8 +1,8 @@
 //! Model parameters and their decoding from a scenario file (plus `--set`
 //! overrides), with located errors.
 
-use frontline_scenario::diag::{Diagnostic, Diagnostics, Loc, Sources, choice_hint};
-use frontline_scenario::value::{Kind, Value, merge, parse_toml};
+use frontline_scenario::diag::{Diagnostic, Diagnostics, Loc, choice_hint};
+use frontline_scenario::value::{Kind, Value, parse_toml};
 use std::path::Path;
 
 /// How the cop-to-active ratio C/A enters the arrest probability
@@ -160,110 +160,36 @@ pub fn file_selects_model(path: &Path) -> bool {
 pub struct Loaded {
     /// The decoded scenario.
     pub scenario: Scenario,
-    /// The scenario file's text as read.
-    pub text: String,
+    /// SHA-256 of the scenario file and its includes (hex).
+    pub scenario_hash: String,
+    /// (path, SHA-256) of each variant.
+    pub variants: Vec<(String, String)>,
 }
 
-/// Why loading failed: the problems and the sources they point into.
-pub struct LoadError {
-    /// Source texts.
-    pub sources: Sources,
-    /// Problems.
-    pub diagnostics: Diagnostics,
-}
-
-impl LoadError {
-    /// Renders every problem (`file:line:column`, snippet, expected, hint).
-    pub fn render(&self, color: bool) -> String {
-        self.diagnostics.render(&self.sources, color)
-    }
-}
+/// Why loading failed: the problems and the sources they point into (the
+/// theatre loader's error type, so both models render problems alike).
+pub use frontline_scenario::LoadError;
 
 /// Loads the scenario at `path` with `--set PATH=VALUE` overrides applied in order.
 pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, Box<LoadError>> {
     load_with_variants(path, &[], sets)
 }
 
-/// Loads the scenario at `path`, merges the variant overlay files in order,
-/// then applies the `--set PATH=VALUE` overrides in order.
+/// Loads the scenario at `path` (with its includes), merges the variant
+/// overlay files in order, then applies the `--set PATH=VALUE` overrides in
+/// order — the same reading and merging as the theatre model's loader.
 pub fn load_with_variants(
     path: &Path,
     variants: &[std::path::PathBuf],
     sets: &[String],
 ) -> Result<Loaded, Box<LoadError>> {
-    let mut sources = Sources::new();
-    let mut d = Diagnostics::default();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            d.push(Diagnostic::global(format!("cannot read `{}`: {e}", path.display())));
-            return Err(Box::new(LoadError { sources, diagnostics: d }));
-        }
-    };
-    let f = sources.add(path.display().to_string(), text.clone(), Some(path.to_path_buf()));
-    let tree = parse_toml(&text, f, &mut d);
-    let mut layers = Vec::new();
-    for v in variants {
-        match std::fs::read_to_string(v) {
-            Ok(t) => {
-                let f = sources.add(v.display().to_string(), t.clone(), Some(v.clone()));
-                if let Some(tree) = parse_toml(&t, f, &mut d) {
-                    layers.push(tree);
-                }
-            }
-            Err(e) => d.push(Diagnostic::global(format!("cannot read variant `{}`: {e}", v.display()))),
-        }
-    }
-    for (n, s) in sets.iter().enumerate() {
-        if let Some(t) = parse_set(s, n + 1, &mut sources, &mut d) {
-            layers.push(t);
-        }
-    }
-    let Some(mut tree) = tree else {
-        return Err(Box::new(LoadError { sources, diagnostics: d }));
-    };
-    for l in layers {
-        merge(&mut tree, l);
-    }
+    let overrides = frontline_scenario::Overrides { variants: variants.to_vec(), sets: sets.to_vec() };
+    let frontline_scenario::Merged { tree, sources, diagnostics: mut d, scenario_hash, variants } =
+        frontline_scenario::read_merged(path, &overrides)?;
     match decode(&tree, &mut d) {
-        Some(scenario) if d.is_empty() => Ok(Loaded { scenario, text }),
+        Some(scenario) if d.is_empty() => Ok(Loaded { scenario, scenario_hash, variants }),
         _ => Err(Box::new(LoadError { sources, diagnostics: d })),
     }
-}
-
-/// Turns `a.b=value` into a one-line TOML pseudo-file, quoting the value as a
-/// string if it is not valid TOML by itself (as the theatre loader does).
-fn parse_set(arg: &str, n: usize, sources: &mut Sources, d: &mut Diagnostics) -> Option<Value> {
-    let name = format!("--set #{n}");
-    let Some((path, value)) = arg.split_once('=') else {
-        let f = sources.add(name, arg.to_string(), None);
-        d.push(
-            Diagnostic::at(&Loc::new(f, 0..arg.len()), format!("`--set {arg}` has no `=`"))
-                .expected("PATH=VALUE, e.g. --set parameters.legitimacy=0.82"),
-        );
-        return None;
-    };
-    let (path, value) = (path.trim(), value.trim());
-    let segs: Vec<&str> = path.split('.').collect();
-    if path.is_empty()
-        || segs.iter().any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-    {
-        let f = sources.add(name, arg.to_string(), None);
-        d.push(
-            Diagnostic::at(&Loc::new(f, 0..path.len()), format!("`{path}` is not a valid path"))
-                .expected("dot-separated keys, e.g. parameters.legitimacy"),
-        );
-        return None;
-    }
-    let mut scratch = Diagnostics::default();
-    let text = format!("{path} = {value}");
-    let text = if parse_toml(&text, 0, &mut scratch).is_some() {
-        text
-    } else {
-        format!("{path} = {}", serde_json::Value::String(value.to_string()))
-    };
-    let f = sources.add(name, text.clone(), None);
-    parse_toml(&text, f, d)
 }
 
 const TOP_KEYS: &[&str] = &["model", "name", "seed", "steps", "parameters", "output"];

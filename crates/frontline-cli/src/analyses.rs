@@ -30,7 +30,8 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-fn fail(msg: impl std::fmt::Display, code: u8) -> ExitCode {
+/// Prints `error: msg` and returns the exit code.
+pub(crate) fn fail(msg: impl std::fmt::Display, code: u8) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(code)
 }
@@ -44,7 +45,8 @@ fn load_args(args: &ScenarioArgs, extra_variant: Option<&PathBuf>) -> Result<Loa
     })
 }
 
-fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExitCode> {
+/// A pool of `--threads` workers (all cores if absent); refuses 0.
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExitCode> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         if t == 0 {
@@ -55,7 +57,8 @@ fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExitCode> {
     b.build().map_err(|e| fail(format!("cannot start threads: {e}"), 1))
 }
 
-fn write_tables(dir: &Path, tables: &[Table], format: Format) -> Result<Vec<String>, ExitCode> {
+/// Writes tables atomically into `dir`; returns their file names.
+pub(crate) fn write_tables(dir: &Path, tables: &[Table], format: Format) -> Result<Vec<String>, ExitCode> {
     tables
         .iter()
         .map(|t| {

@@ -16,7 +16,7 @@ pub fn is_civil(path: &Path) -> bool {
 
 /// Validates a civil-violence scenario (with variants and `--set`).
 pub fn validate(args: &ScenarioArgs) -> ExitCode {
-    match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
+    match load(args, &args.sets) {
         Ok(l) => {
             let p = &l.scenario.params;
             println!(
@@ -28,28 +28,63 @@ pub fn validate(args: &ScenarioArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprint!("{}", e.render(std::io::stderr().is_terminal()));
-            ExitCode::from(2)
-        }
+        Err(code) => code,
     }
 }
 
-/// SHA-256 of a file, hex (for the manifest).
-fn file_hash(path: &Path) -> String {
-    use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).unwrap_or_default();
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+/// Loads the scenario with the command's variants and the given `--set`
+/// overrides, printing every problem (exit code 2) if it is invalid.
+fn load(args: &ScenarioArgs, sets: &[String]) -> Result<frontline_civil::Loaded, ExitCode> {
+    frontline_civil::load_with_variants(&args.scenario, &args.variants, sets).map_err(|e| {
+        eprint!("{}", e.render(std::io::stderr().is_terminal()));
+        ExitCode::from(2)
+    })
+}
+
+/// The fields every civil-violence manifest carries, plus `extra`.
+fn manifest(
+    command: &str,
+    l: &frontline_civil::Loaded,
+    args: &ScenarioArgs,
+    extra: serde_json::Value,
+) -> serde_json::Value {
+    let mut m = serde_json::json!({
+        "frontline_version": env!("CARGO_PKG_VERSION"),
+        "command": command,
+        "model": frontline_civil::params::MODEL_NAME,
+        "scenario": args.scenario.display().to_string(),
+        "scenario_hash": format!("sha256:{}", l.scenario_hash),
+        "name": l.scenario.name,
+        "variants": l.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
+        "sets": args.sets,
+        "steps": l.scenario.steps,
+        "parameters": l.scenario.params.to_json(),
+    });
+    if let (Some(o), serde_json::Value::Object(e)) = (m.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    m
+}
+
+/// Writes the tables and the manifest; returns the table file names.
+fn write_all(
+    dir: &Path,
+    tables: &[frontline_output::Table],
+    format: Format,
+    manifest: serde_json::Value,
+) -> Result<Vec<String>, ExitCode> {
+    let written = crate::analyses::write_tables(dir, tables, format)?;
+    let mut manifest = manifest;
+    manifest["tables"] = serde_json::json!(written);
+    frontline_output::write_json(&dir.join("manifest.json"), &manifest).map_err(|e| crate::analyses::fail(e, 1))?;
+    Ok(written)
 }
 
 /// Runs a civil-violence scenario: prints a summary, writes the tables.
 pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format: &str, quiet: bool) -> ExitCode {
-    let loaded = match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
+    let loaded = match load(args, &args.sets) {
         Ok(l) => l,
-        Err(e) => {
-            eprint!("{}", e.render(std::io::stderr().is_terminal()));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let format: Format = format.parse().expect("clap restricts the values");
     let sc = &loaded.scenario;
@@ -62,37 +97,17 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
     if sc.snapshot_every > 0 {
         tables.push(frontline_civil::snapshots_table(&traj, sc.params.width));
     }
-    let mut written = Vec::new();
-    for table in &tables {
-        match frontline_output::write_table(&dir, table, format) {
-            Ok(p) => written.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
-    }
-    let manifest = serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "model": frontline_civil::params::MODEL_NAME,
-        "scenario": args.scenario.display().to_string(),
-        "scenario_hash": format!("sha256:{}", file_hash(&args.scenario)),
-        "name": sc.name,
-        "variants": args.variants.iter().map(|v| serde_json::json!({"path": v.display().to_string(), "hash": format!("sha256:{}", file_hash(v))})).collect::<Vec<_>>(),
-        "sets": args.sets,
+    let extra = serde_json::json!({
         "seed": seed,
-        "steps": sc.steps,
         "snapshot_every": sc.snapshot_every,
-        "parameters": sc.params.to_json(),
         "agents": traj.agents,
         "citizens": traj.citizens,
         "format": format.extension(),
-        "tables": written,
     });
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
-    }
+    let written = match write_all(&dir, &tables, format, manifest("run", &loaded, args, extra)) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     if !quiet {
         let c = &traj.counts;
         let last = c.last().copied().unwrap_or_default();
@@ -144,25 +159,17 @@ pub fn ensemble(
     use frontline_output::{Column, Table};
     use rayon::prelude::*;
     if runs == 0 {
-        eprintln!("error: --runs must be at least 1");
-        return ExitCode::from(2);
+        return crate::analyses::fail("--runs must be at least 1", 2);
     }
-    let loaded = match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
+    let loaded = match load(args, &args.sets) {
         Ok(l) => l,
-        Err(e) => {
-            eprint!("{}", e.render(std::io::stderr().is_terminal()));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let sc = &loaded.scenario;
     let base = seed.unwrap_or(sc.seed);
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        pool = pool.num_threads(t.max(1));
-    }
-    let Ok(pool) = pool.build() else {
-        eprintln!("error: cannot start threads");
-        return ExitCode::from(1);
+    let pool = match crate::analyses::thread_pool(threads) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let bar = crate::analyses::progress_bar(runs, "runs");
     let all: Vec<(Vec<frontline_civil::model::Counts>, usize)> = pool.install(|| {
@@ -176,7 +183,6 @@ pub fn ensemble(
             .collect()
     });
     bar.finish_and_clear();
-    let citizens = all.first().map_or(1, |r| r.1.max(1)) as f64;
     let steps = sc.steps as usize + 1;
     let mut cols: (Vec<i64>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
     for k in 0..steps {
@@ -189,8 +195,9 @@ pub fn ensemble(
             ("quiet_fraction", |c| c.quiet as f64),
             ("arrests", |c| c.arrests as f64),
         ] {
-            let scale = if name == "arrests" { 1.0 } else { citizens };
-            let mut v: Vec<f64> = all.iter().filter_map(|(c, _)| c.get(k).map(|x| get(x) / scale)).collect();
+            // Fractions are of each run's own citizens (their number varies with the seed).
+            let scale = |n: usize| if name == "arrests" { 1.0 } else { n.max(1) as f64 };
+            let mut v: Vec<f64> = all.iter().filter_map(|(c, n)| c.get(k).map(|x| get(x) / scale(*n))).collect();
             let m = mean(&v);
             v.sort_by(f64::total_cmp);
             cols.0.push(k as i64);
@@ -208,57 +215,30 @@ pub fn ensemble(
         .with("q05", Column::F64(cols.3))
         .with("q50", Column::F64(cols.4))
         .with("q95", Column::F64(cols.5));
-    let after = |c: &[frontline_civil::model::Counts], f: fn(&frontline_civil::model::Counts) -> f64| -> f64 {
-        let tail: Vec<f64> = c.iter().filter(|x| x.step > 50).map(f).collect();
-        mean(&tail) / citizens
-    };
+    let stats: Vec<[f64; 4]> = all.iter().map(|(c, n)| run_stats(c, *n)).collect();
     let per_run = Table::new("runs")
         .with("run", Column::I64((0..runs as i64).collect()))
         .with("seed", Column::Str((0..runs).map(|i| run_seed(base, i).to_string()).collect()))
-        .with("mean_active_after_50", Column::F64(all.iter().map(|(c, _)| after(c, |x| x.active as f64)).collect()))
-        .with("mean_jailed_after_50", Column::F64(all.iter().map(|(c, _)| after(c, |x| x.jailed as f64)).collect()))
-        .with(
-            "peak_active",
-            Column::F64(
-                all.iter().map(|(c, _)| c.iter().map(|x| x.active as f64).fold(0.0, f64::max) / citizens).collect(),
-            ),
-        )
+        .with("mean_active_after_50", Column::F64(stats.iter().map(|x| x[0]).collect()))
+        .with("mean_jailed_after_50", Column::F64(stats.iter().map(|x| x[1]).collect()))
+        .with("peak_active", Column::F64(stats.iter().map(|x| x[2]).collect()))
         .with(
             "total_arrests",
             Column::I64(all.iter().map(|(c, _)| c.iter().map(|x| i64::from(x.arrests)).sum()).collect()),
         );
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
-    let mut written = Vec::new();
-    for t in [&summary, &per_run] {
-        match frontline_output::write_table(&dir, t, format) {
-            Ok(p) => written.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
-    }
-    let manifest = serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "command": "ensemble",
-        "model": frontline_civil::params::MODEL_NAME,
-        "scenario": args.scenario.display().to_string(),
-        "scenario_hash": format!("sha256:{}", file_hash(&args.scenario)),
-        "variants": args.variants.iter().map(|v| serde_json::json!({"path": v.display().to_string(), "hash": format!("sha256:{}", file_hash(v))})).collect::<Vec<_>>(),
-        "sets": args.sets,
+    let extra = serde_json::json!({
         "base_seed": base,
         "seed_rule": "run i uses splitmix64(base_seed, i)",
         "runs": runs,
-        "steps": sc.steps,
-        "parameters": sc.params.to_json(),
-        "tables": written,
+        "format": format.extension(),
     });
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
-    }
+    let written = match write_all(&dir, &[summary, per_run], format, manifest("ensemble", &loaded, args, extra)) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     if !quiet {
-        let act: Vec<f64> = all.iter().map(|(c, _)| after(c, |x| x.active as f64)).collect();
+        let act: Vec<f64> = stats.iter().map(|x| x[0]).collect();
         let mut sorted = act.clone();
         sorted.sort_by(f64::total_cmp);
         println!("{} — civil violence ensemble of {runs} runs (base seed {base}), {} steps", sc.name, sc.steps);
@@ -291,13 +271,10 @@ pub fn sweep(
     format: Format,
     quiet: bool,
 ) -> ExitCode {
-    use frontline_analysis::stats::{mean, run_seed};
+    use frontline_analysis::stats::run_seed;
     use frontline_output::{Column, Table};
     use rayon::prelude::*;
-    let fail = |m: String| {
-        eprintln!("error: {m}");
-        ExitCode::from(2)
-    };
+    let fail = |m: String| crate::analyses::fail(m, 2);
     if ranges.is_empty() {
         return fail(
             "a civil-violence sweep needs at least one --range NAME=LOW:HIGH, e.g. --range legitimacy=0.6:0.9".into(),
@@ -333,40 +310,27 @@ pub fn sweep(
         let x = a + u * (b - a);
         if *int { x.round() } else { x }
     };
-    let base_seed = match frontline_civil::load_with_variants(&args.scenario, &args.variants, &args.sets) {
-        Ok(l) => seed.unwrap_or(l.scenario.seed),
-        Err(e) => {
-            eprint!("{}", e.render(std::io::stderr().is_terminal()));
-            return ExitCode::from(2);
-        }
+    let loaded = match load(args, &args.sets) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
+    let base_seed = seed.unwrap_or(loaded.scenario.seed);
     let points = frontline_analysis::sensitivity::sweep_points(parsed.len(), samples, method, base_seed);
     // Validate every point's parameters before running anything.
     let mut scenarios = Vec::with_capacity(points.len());
     for u in &points {
         let mut sets = args.sets.clone();
-        sets.extend(parsed.iter().zip(u).map(|(p, &x)| {
-            format!(
-                "parameters.{}={}",
-                p.0,
-                if p.3 { format!("{}", value(p, x) as i64) } else { format!("{}", value(p, x)) }
-            )
-        }));
-        match frontline_civil::load_with_variants(&args.scenario, &args.variants, &sets) {
+        // A rounded value prints without a decimal point, so integer
+        // parameters (max_jail_term) receive an integer.
+        sets.extend(parsed.iter().zip(u).map(|(p, &x)| format!("parameters.{}={}", p.0, value(p, x))));
+        match load(args, &sets) {
             Ok(l) => scenarios.push(l.scenario),
-            Err(e) => {
-                eprint!("{}", e.render(std::io::stderr().is_terminal()));
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         }
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        pool = pool.num_threads(t.max(1));
-    }
-    let Ok(pool) = pool.build() else {
-        eprintln!("error: cannot start threads");
-        return ExitCode::from(1);
+    let pool = match crate::analyses::thread_pool(threads) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let bar = crate::analyses::progress_bar(points.len() as u64, "points");
     let results: Vec<[f64; 4]> = pool.install(|| {
@@ -376,14 +340,9 @@ pub fn sweep(
                 let mut acc = [0.0; 4];
                 for i in 0..runs_per_point {
                     let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
-                    let n = t.citizens.max(1) as f64;
-                    let tail = |f: fn(&frontline_civil::model::Counts) -> f64| {
-                        mean(&t.counts.iter().filter(|c| c.step > 50).map(f).collect::<Vec<_>>()) / n
-                    };
-                    acc[0] += tail(|c| c.active as f64);
-                    acc[1] += tail(|c| c.jailed as f64);
-                    acc[2] += t.counts.iter().map(|c| c.active as f64).fold(0.0, f64::max) / n;
-                    acc[3] += t.counts.iter().map(|c| c.arrests as f64).sum::<f64>() / n;
+                    for (a, x) in acc.iter_mut().zip(run_stats(&t.counts, t.citizens)) {
+                        *a += x;
+                    }
                 }
                 bar.inc(1);
                 acc.map(|x| x / runs_per_point as f64)
@@ -401,39 +360,42 @@ pub fn sweep(
         table = table.with(*name, Column::F64(results.iter().map(|r| r[k]).collect()));
     }
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sweep"));
-    let path = match frontline_output::write_table(&dir, &table, format) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let manifest = serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "command": "sweep",
-        "model": frontline_civil::params::MODEL_NAME,
-        "scenario": args.scenario.display().to_string(),
-        "scenario_hash": format!("sha256:{}", file_hash(&args.scenario)),
-        "sets": args.sets,
+    let extra = serde_json::json!({
         "ranges": ranges,
         "method": method,
         "points": points.len(),
         "runs_per_point": runs_per_point,
         "base_seed": base_seed,
         "seed_rule": "run i of every point uses splitmix64(base_seed, i)",
-        "tables": [path.file_name().map(|n| n.to_string_lossy().into_owned())],
+        "format": format.extension(),
     });
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
-    }
+    let written = match write_all(&dir, &[table], format, manifest("sweep", &loaded, args, extra)) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     if !quiet {
         println!(
             "civil violence — {method} sweep of {} points × {runs_per_point} runs over {}",
             points.len(),
             parsed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
         );
-        println!("Wrote {} to {}", path.display(), dir.display());
+        println!("Wrote {} to {}", written.join(", "), dir.display());
     }
     ExitCode::SUCCESS
+}
+
+/// Per-run statistics of the parity check, as fractions of the citizens:
+/// mean active and mean jailed after step 50, peak active, arrests per citizen.
+fn run_stats(counts: &[frontline_civil::model::Counts], citizens: usize) -> [f64; 4] {
+    use frontline_analysis::stats::mean;
+    let n = citizens.max(1) as f64;
+    let tail = |f: fn(&frontline_civil::model::Counts) -> f64| {
+        mean(&counts.iter().filter(|c| c.step > 50).map(f).collect::<Vec<_>>()) / n
+    };
+    [
+        tail(|c| c.active as f64),
+        tail(|c| c.jailed as f64),
+        counts.iter().map(|c| c.active as f64).fold(0.0, f64::max) / n,
+        counts.iter().map(|c| c.arrests as f64).sum::<f64>() / n,
+    ]
 }

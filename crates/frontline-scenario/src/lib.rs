@@ -23,7 +23,7 @@ pub mod model;
 pub mod spec;
 pub mod value;
 
-pub use load::{LoadError, Loaded, Overrides, load};
+pub use load::{LoadError, Loaded, Merged, Overrides, load, read_merged};
 pub use model::Model;
 
 /// The JSON Schema (draft 2020-12) of the scenario format, generated from the

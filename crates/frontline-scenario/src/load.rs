@@ -143,9 +143,27 @@ impl Reader {
     }
 }
 
-/// Loads, merges, decodes and validates a scenario. Every problem found is
-/// returned at once.
-pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>> {
+/// A scenario file with its includes, variant overlays and `--set`
+/// overrides merged into one located value tree, not yet decoded. Any model
+/// (the theatre, civil violence) decodes it in its own way.
+pub struct Merged {
+    /// The merged tree.
+    pub tree: Value,
+    /// Every source text read.
+    pub sources: Sources,
+    /// Problems in variants or `--set` arguments. The tree is still usable,
+    /// so that decoding can report its own problems alongside these.
+    pub diagnostics: Diagnostics,
+    /// SHA-256 of the base scenario and its includes (hex).
+    pub scenario_hash: String,
+    /// (path, SHA-256) of each variant.
+    pub variants: Vec<(String, String)>,
+}
+
+/// Reads the scenario at `path` with its includes, then merges the variants
+/// and `--set` overrides in order. Fails only if the base file cannot be
+/// read or parsed; other problems are in [`Merged::diagnostics`].
+pub fn read_merged(path: &Path, overrides: &Overrides) -> Result<Merged, Box<LoadError>> {
     let mut r = Reader { sources: Sources::new(), d: Diagnostics::default(), hasher: Sha256::new() };
     let tree = r.read_tree(path, None, &mut Vec::new(), true);
     let scenario_hash = hex(&std::mem::take(&mut r.hasher).finalize());
@@ -166,21 +184,29 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>
             layers.push(t);
         }
     }
-    let fail = |r: Reader| Err(Box::new(LoadError { sources: r.sources, diagnostics: r.d }));
-    let Some(mut tree) = tree else { return fail(r) };
+    let Some(mut tree) = tree else {
+        return Err(Box::new(LoadError { sources: r.sources, diagnostics: r.d }));
+    };
     for l in layers {
         merge(&mut tree, l);
     }
-    // Even if an overlay or `--set` was unreadable, check what we have, so
+    Ok(Merged { tree, sources: r.sources, diagnostics: r.d, scenario_hash, variants })
+}
+
+/// Loads, merges, decodes and validates a scenario. Every problem found is
+/// returned at once.
+pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>> {
+    let Merged { tree, sources, mut diagnostics, scenario_hash, variants } = read_merged(path, overrides)?;
+    // Even if an overlay or `--set` was unusable, check what we have, so
     // that every problem is reported in one go.
-    match build_from_tree(&tree, &r.sources) {
-        Ok(model) if r.d.is_empty() => {
-            Ok(Loaded { model, sources: r.sources, scenario_hash, variants, sets: overrides.sets.clone(), tree })
+    match build_from_tree(&tree, &sources) {
+        Ok(model) if diagnostics.is_empty() => {
+            Ok(Loaded { model, sources, scenario_hash, variants, sets: overrides.sets.clone(), tree })
         }
-        Ok(_) => fail(r),
+        Ok(_) => Err(Box::new(LoadError { sources, diagnostics })),
         Err(d) => {
-            r.d.items.extend(d.items);
-            fail(r)
+            diagnostics.items.extend(d.items);
+            Err(Box::new(LoadError { sources, diagnostics }))
         }
     }
 }
