@@ -88,17 +88,9 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
 }
 
 /// `frontline ensemble`.
-#[allow(clippy::too_many_arguments)]
-pub fn ensemble_cmd(
-    args: &ScenarioArgs,
-    runs: u64,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    resume: bool,
-    format: Format,
-    quiet: bool,
-) -> ExitCode {
+pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, resume: bool, job: crate::JobArgs) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
         return fail("--runs must be at least 1", 2);
     }
@@ -198,18 +190,15 @@ fn outcomes_for(m: &frontline_scenario::Model, texts: &[String]) -> Result<Vec<O
 }
 
 /// `frontline compare`.
-#[allow(clippy::too_many_arguments)]
 pub fn compare_cmd(
     args: &ScenarioArgs,
     arms_files: &[PathBuf],
     outcomes: &[String],
     runs: u64,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    format: Format,
-    quiet: bool,
+    job: crate::JobArgs,
 ) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
     if runs < 2 {
         return fail("--runs must be at least 2 to give intervals", 2);
     }
@@ -290,7 +279,6 @@ pub fn compare_cmd(
 }
 
 /// `frontline sweep` and `frontline sensitivity`.
-#[allow(clippy::too_many_arguments)]
 pub fn design_cmd(
     command: &str,
     args: &ScenarioArgs,
@@ -298,12 +286,10 @@ pub fn design_cmd(
     samples: usize,
     outcomes: &[String],
     runs_per_point: u64,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    format: Format,
-    quiet: bool,
+    job: crate::JobArgs,
 ) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
     let l = match load_args(args, None) {
         Ok(l) => l,
         Err(c) => return c,

@@ -146,15 +146,9 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
 /// the active, jailed and quiet fractions and of arrests, plus one row per
 /// run with the statistics of the parity check. Runs are held in memory
 /// (four counters per step), so this command has no --resume.
-pub fn ensemble(
-    args: &ScenarioArgs,
-    runs: u64,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    format: Format,
-    quiet: bool,
-) -> ExitCode {
+pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
     use frontline_analysis::stats::{mean, quantile_sorted, run_seed};
     use frontline_output::{Column, Table};
     use rayon::prelude::*;
@@ -258,19 +252,16 @@ pub fn ensemble(
 /// `runs_per_point` seeds run, and the table records the parameter values
 /// and the mean over runs of the active and jailed fractions after step 50,
 /// the peak active fraction and the total arrests per citizen.
-#[allow(clippy::too_many_arguments)]
 pub fn sweep(
     args: &ScenarioArgs,
     samples: usize,
     method: &str,
     ranges: &[String],
     runs_per_point: u64,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    format: Format,
-    quiet: bool,
+    job: crate::JobArgs,
 ) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
     use frontline_analysis::stats::run_seed;
     use frontline_output::{Column, Table};
     use rayon::prelude::*;

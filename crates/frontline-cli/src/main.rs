@@ -201,40 +201,18 @@ pub(crate) fn default_out(scenario: &Path, command: &str) -> PathBuf {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let fmt = |f: &str| -> Format { f.parse().expect("clap restricts the values") };
     match cli.command {
-        Command::Ensemble { scenario, runs, resume: _, job } if civil::is_civil(&scenario.scenario) => {
-            civil::ensemble(&scenario, runs, job.seed, job.out, job.threads, fmt(&job.format), job.quiet)
+        Command::Ensemble { scenario, runs, job, .. } if civil::is_civil(&scenario.scenario) => {
+            civil::ensemble(&scenario, runs, job)
         }
-        Command::Ensemble { scenario, runs, resume, job } => {
-            analyses::ensemble_cmd(&scenario, runs, job.seed, job.out, job.threads, resume, fmt(&job.format), job.quiet)
+        Command::Ensemble { scenario, runs, resume, job } => analyses::ensemble_cmd(&scenario, runs, resume, job),
+        Command::Compare { scenario, arms, outcomes, runs, job } => {
+            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job)
         }
-        Command::Compare { scenario, arms, outcomes, runs, job } => analyses::compare_cmd(
-            &scenario,
-            &arms,
-            &outcomes,
-            runs,
-            job.seed,
-            job.out,
-            job.threads,
-            fmt(&job.format),
-            job.quiet,
-        ),
         Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. }
             if civil::is_civil(&scenario.scenario) =>
         {
-            civil::sweep(
-                &scenario,
-                samples,
-                &method,
-                &ranges,
-                runs_per_point,
-                job.seed,
-                job.out,
-                job.threads,
-                fmt(&job.format),
-                job.quiet,
-            )
+            civil::sweep(&scenario, samples, &method, &ranges, runs_per_point, job)
         }
         Command::Sweep { ranges, .. } if !ranges.is_empty() => {
             eprintln!(
@@ -242,34 +220,12 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => analyses::design_cmd(
-            "sweep",
-            &scenario,
-            &method,
-            samples,
-            &outcomes,
-            runs_per_point,
-            job.seed,
-            job.out,
-            job.threads,
-            fmt(&job.format),
-            job.quiet,
-        ),
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => {
+            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job)
+        }
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {
             let outcomes: Vec<String> = outcome.into_iter().collect();
-            analyses::design_cmd(
-                "sensitivity",
-                &scenario,
-                &method,
-                samples,
-                &outcomes,
-                runs_per_point,
-                job.seed,
-                job.out,
-                job.threads,
-                fmt(&job.format),
-                job.quiet,
-            )
+            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job)
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
