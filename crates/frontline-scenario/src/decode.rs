@@ -228,8 +228,8 @@ impl<T: Decode> Decode for Map<T> {
 /// parameters (e.g. `"isis_fighters * 0.3"`), evaluated when the model is built.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
-    /// A literal number.
-    Number(f64),
+    /// A literal number, with where it was written.
+    Number(f64, Loc),
     /// Expression source text, with where it was written.
     Expr(String, Loc),
 }
@@ -238,7 +238,7 @@ impl Decode for Quantity {
     fn decode(v: &Value, d: &mut Diagnostics) -> Option<Self> {
         match &v.kind {
             Kind::Str(s) => Some(Quantity::Expr(s.clone(), v.loc.clone())),
-            Kind::Int(_) | Kind::Float(_) => f64::decode(v, d).map(Quantity::Number),
+            Kind::Int(_) | Kind::Float(_) => f64::decode(v, d).map(|x| Quantity::Number(x, v.loc.clone())),
             _ => {
                 type_error(v, "a number or an expression string", d);
                 None

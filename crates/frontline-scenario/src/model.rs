@@ -396,30 +396,17 @@ impl Builder<'_> {
     /// Evaluates a build-time quantity; checks `lo <= x <= hi`.
     fn qty(&mut self, q: &Quantity, what: &str, lo: f64, hi: f64) -> f64 {
         let (x, loc) = match q {
-            Quantity::Number(x) => (*x, None),
+            Quantity::Number(x, loc) => (*x, loc),
             Quantity::Expr(s, loc) => match self.expr(s, loc, Type::Num, true) {
-                Some(e) => (e.eval(&ParamWorld(&self.param_values)), Some(loc.clone())),
+                Some(e) => (e.eval(&ParamWorld(&self.param_values)), loc),
                 None => return lo.max(0.0).min(hi),
             },
         };
         if !(lo..=hi).contains(&x) || !x.is_finite() {
-            let loc = loc.unwrap_or_default();
             let range = if hi == f64::INFINITY { format!("≥ {lo}") } else { format!("in [{lo}, {hi}]") };
-            self.d.push(
-                Diagnostic::at(&loc, format!("{what} is {x}, out of range")).expected(format!("a value {range}")),
-            );
+            self.d
+                .push(Diagnostic::at(loc, format!("{what} is {x}, out of range")).expected(format!("a value {range}")));
             return x.clamp(lo, hi);
-        }
-        x
-    }
-    fn qty_at(&mut self, q: &Quantity, loc_hint: &Loc, what: &str, lo: f64, hi: f64) -> f64 {
-        let n = self.d.len();
-        let x = self.qty(q, what, lo, hi);
-        // Literal numbers carry no location of their own: point at the enclosing table.
-        for item in &mut self.d.items[n..] {
-            if item.loc.as_ref().is_some_and(|l| l.span.is_empty() && l.file == 0 && l.span.start == 0) {
-                item.loc = Some(loc_hint.clone());
-            }
         }
         x
     }
@@ -447,7 +434,7 @@ impl Builder<'_> {
     }
     fn runtime_expr(&mut self, q: &At<Quantity>) -> Option<Expr> {
         match &q.value {
-            Quantity::Number(x) => Some(Expr::Const(*x)),
+            Quantity::Number(x, _) => Some(Expr::Const(*x)),
             Quantity::Expr(s, loc) => self.expr(s, loc, Type::Num, false),
         }
     }
@@ -767,15 +754,14 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     let mut regions = Vec::new();
     let mut declared_pairs: Vec<(usize, usize)> = Vec::new();
     for (ri, (k, r)) in spec.regions.iter().enumerate() {
-        let value = r.value.as_ref().map(|q| b.qty_at(q, &r.loc, "region value", 0.0, f64::INFINITY)).unwrap_or(1.0);
-        let income = r.income.as_ref().map(|q| b.qty_at(q, &r.loc, "region income", 0.0, f64::INFINITY)).unwrap_or(0.0);
+        let value = r.value.as_ref().map(|q| b.qty(q, "region value", 0.0, f64::INFINITY)).unwrap_or(1.0);
+        let income = r.income.as_ref().map(|q| b.qty(q, "region income", 0.0, f64::INFINITY)).unwrap_or(0.0);
         let control = r.control.as_ref().and_then(|c| b.resolve(c, "actor"));
         let mut population = vec![0.0; ni];
         for (ik, q) in r.population.iter() {
             let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
             if let Some(i) = b.resolve(&id, "identity") {
-                population[i] =
-                    b.qty_at(q, &ik.loc, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
+                population[i] = b.qty(q, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
             }
         }
         if !r.composition.is_empty() {
@@ -794,13 +780,13 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
                             .hint("keep one of them"),
                         );
                     }
-                    let t = b.qty_at(&total.value, &total.loc, "total_population", 0.0, f64::INFINITY);
+                    let t = b.qty(&total.value, "total_population", 0.0, f64::INFINITY);
                     let mut sum = 0.0;
                     let mut first_loc = None;
                     for (ik, q) in r.composition.iter() {
                         first_loc.get_or_insert(ik.loc.clone());
                         let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
-                        let share = b.qty_at(q, &ik.loc, &format!("share of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
+                        let share = b.qty(q, &format!("share of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
                         sum += share;
                         if let Some(i) = b.resolve(&id, "identity") {
                             population[i] = t * share;
@@ -820,7 +806,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (ik, q) in r.grievance.iter() {
             let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
             if let Some(i) = b.resolve(&id, "identity") {
-                grievance[i] = b.qty_at(q, &ik.loc, &format!("grievance of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
+                grievance[i] = b.qty(q, &format!("grievance of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
             }
         }
         let mut support = vec![vec![0.0; na]; ni];
@@ -830,13 +816,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             for (ak, q) in by_actor.iter() {
                 let aid = At { value: ak.name.clone(), loc: ak.loc.clone() };
                 let a = b.resolve(&aid, "actor");
-                let x = b.qty_at(
-                    q,
-                    &ak.loc,
-                    &format!("support of `{}` for `{}` in `{}`", ik.name, ak.name, k.name),
-                    -1.0,
-                    1.0,
-                );
+                let x = b.qty(q, &format!("support of `{}` for `{}` in `{}`", ik.name, ak.name, k.name), -1.0, 1.0);
                 if let (Some(i), Some(a)) = (i, a) {
                     support[i][a] = x;
                 }
@@ -943,11 +923,11 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (rk, q) in a.goals.iter() {
             let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
             if let Some(r) = b.resolve(&id, "region") {
-                goals[r] = b.qty_at(q, &rk.loc, "goal weight", 0.0, f64::INFINITY);
+                goals[r] = b.qty(q, "goal weight", 0.0, f64::INFINITY);
             }
         }
         let qa = |b: &mut Builder, q: &Option<Quantity>, what: &str| {
-            q.as_ref().map(|q| b.qty_at(q, &a.loc, what, 0.0, f64::INFINITY)).unwrap_or(0.0)
+            q.as_ref().map(|q| b.qty(q, what, 0.0, f64::INFINITY)).unwrap_or(0.0)
         };
         actors.push(Actor {
             id: k.name.clone(),
@@ -1005,20 +985,18 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (rk, q) in f.personnel.iter() {
             let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
             if let Some(r) = b.resolve(&id, "region") {
-                personnel[r] =
-                    b.qty_at(q, &rk.loc, &format!("personnel of `{}` in `{}`", k.name, rk.name), 0.0, f64::INFINITY);
+                personnel[r] = b.qty(q, &format!("personnel of `{}` in `{}`", k.name, rk.name), 0.0, f64::INFINITY);
             }
         }
         let total: f64 = personnel.iter().sum();
         let q01 = |b: &mut Builder, q: &Option<Quantity>, what: &str, d: f64| {
-            q.as_ref().map(|q| b.qty_at(q, &f.loc, what, 0.0, 1.0)).unwrap_or(d)
+            q.as_ref().map(|q| b.qty(q, what, 0.0, 1.0)).unwrap_or(d)
         };
-        let equipment =
-            f.equipment.as_ref().map(|q| b.qty_at(q, &f.loc, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
+        let equipment = f.equipment.as_ref().map(|q| b.qty(q, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
         let quality = q01(&mut b, &f.quality, &format!("quality of `{}`", k.name), 0.5);
         let morale = q01(&mut b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
         let recruit_rate = q01(&mut b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
-        let upkeep = f.upkeep.as_ref().map(|q| b.qty_at(q, &f.loc, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
+        let upkeep = f.upkeep.as_ref().map(|q| b.qty(q, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
         if recruit_rate > 0.0 && f.kind == ForceKind::Air {
             b.d.push(
                 Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name))
