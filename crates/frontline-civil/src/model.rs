@@ -380,20 +380,7 @@ impl World {
         let r = v.radius;
         let interior = v.fast && x >= r && x + r < w && y >= r && y + r < h;
         let at = |j: usize| -> u32 {
-            if interior {
-                (p as isize + v.lin[j]) as u32
-            } else {
-                let o = v.offsets[j];
-                let mut xx = x + o.0;
-                if xx >= w {
-                    xx -= w;
-                }
-                let mut yy = y + o.1;
-                if yy >= h {
-                    yy -= h;
-                }
-                yy * w + xx
-            }
+            if interior { (p as isize + v.lin[j]) as u32 } else { Self::offset_cell(w, h, p, v.offsets[j]) }
         };
         let mut dest = u32::MAX;
         for _ in 0..16 {
