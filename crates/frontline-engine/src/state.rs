@@ -6,7 +6,7 @@
 //! ([`World`]). It must not contain phase logic.
 
 use frontline_scenario::expr::{Query, World};
-use frontline_scenario::model::{Model, Target};
+use frontline_scenario::model::Model;
 use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -267,11 +267,6 @@ impl View<'_> {
     /// strength over itself plus a's side's strength at k (see docs/model.md).
     pub fn threat_to(&self, a: usize, k: usize) -> f64 {
         crate::phases::perception::threat_to(self.model, self.state, a, k)
-    }
-
-    /// Resolves a target for actor a and force f (if any).
-    pub fn resolve_target(&self, t: &Target, a: usize, f: Option<usize>) -> Option<usize> {
-        crate::phases::strategy::resolve_target(self.model, self.state, t, a, f)
     }
 }
 

@@ -131,11 +131,6 @@ pub fn line(extra: &str) -> Model {
     build(LINE, extra)
 }
 
-/// Alias used by event tests.
-pub fn two_sided(extra: &str) -> Model {
-    line(extra)
-}
-
 /// Sets a group's personnel in a region and refreshes effective strengths.
 pub fn set_personnel(m: &Model, s: &mut State, f: usize, r: usize, x: f64) {
     let nr = m.regions.len();

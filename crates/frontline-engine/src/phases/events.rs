@@ -39,11 +39,11 @@ pub fn run(m: &Model, s: &mut State) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::two_sided;
+    use crate::testkit::line;
 
     #[test]
     fn events_fire_once_on_or_after_their_date() {
-        let m = two_sided("[events.late]\ndate = 2014-06-10\ndisable = [\"insurgents\"]\nset = { k = 2.0 }\n");
+        let m = line("[events.late]\ndate = 2014-06-10\ndisable = [\"insurgents\"]\nset = { k = 2.0 }\n");
         let mut s = crate::state::State::new(&m, 1);
         s.day = m.start + 7;
         assert!(super::run(&m, &mut s).is_empty());
