@@ -135,6 +135,29 @@ fn timed(m: &Model, seed: u64) -> f64 {
     dt.as_secs_f64() * 1e3
 }
 
+/// FNV-1a hash of a trajectory's numbers (bit patterns) and events: equal
+/// fingerprints before and after an optimisation mean it did not change a
+/// single result; a different one means it changed the model's arithmetic.
+fn fingerprint(t: &frontline_engine::Trajectory) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |x: u64| {
+        for b in x.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for series in [&t.personnel, &t.equipment, &t.morale, &t.grievance, &t.support, &t.population, &t.money, &t.threat]
+    {
+        series.iter().for_each(|x| eat(x.to_bits()));
+    }
+    t.control.iter().for_each(|&c| eat(c as u64));
+    for e in &t.events {
+        eat(u64::from(e.tick));
+        eat(e.value.to_bits());
+    }
+    h
+}
+
 fn describe(m: &Model) -> String {
     format!(
         "{} regions, {} force groups, {} actors, {} ticks",
@@ -184,6 +207,11 @@ fn theatre(a: &Args) -> Result<(), String> {
         first.ledger.recruited,
         first.ledger.deserted_home + first.ledger.deserted_lost
     );
+    let mut combined = 0u64;
+    for seed in 0..10 {
+        combined = combined.rotate_left(7) ^ fingerprint(&frontline_engine::simulate(&model, seed));
+    }
+    println!("fingerprint (seeds 0..10): {combined:016x}");
     if let Some(p) = &peer {
         let t = frontline_engine::simulate(p, 0);
         let changes = t.events.iter().filter(|e| e.kind == "control_change").count();

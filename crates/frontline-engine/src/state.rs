@@ -43,6 +43,46 @@ pub struct Orders {
     pub defend: Vec<bool>,
 }
 
+/// Scratch buffers owned by the state so that phases reuse their memory from
+/// tick to tick instead of allocating. Their contents mean nothing between
+/// calls: a phase that takes one resizes and overwrites it first.
+#[derive(Debug, Clone, Default)]
+pub struct Buffers {
+    /// Per-region numbers (recruitment's expected recruits).
+    pub per_region: Vec<f64>,
+    /// Per (actor, region) numbers (control's ground personnel, combat's sorties).
+    pub per_actor_region: Vec<f64>,
+    /// Per-region marks (the regions next to a force, for `best_target`).
+    pub marks: Vec<bool>,
+    /// Personnel at the start of the movement phase, per (force, region).
+    pub snapshot: Vec<f64>,
+    /// Personnel still free to move, per (force, region).
+    pub movable: Vec<f64>,
+    /// Force groups, for phases that list them per region.
+    pub forces: Vec<usize>,
+}
+
+/// Sum of a slice in four interleaved partial sums: the additions of a
+/// group's personnel over regions are independent, so this runs about four
+/// times faster than a left-to-right fold. Every total in the engine goes
+/// through it, so results are the same wherever a total is taken.
+pub fn sum(xs: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = xs.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        acc[0] += c[0];
+        acc[1] += c[1];
+        acc[2] += c[2];
+        acc[3] += c[3];
+    }
+    let mut tail = 0.0;
+    for x in rest {
+        tail += x;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
 /// Cumulative accounting that makes conservation checkable.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
@@ -135,8 +175,8 @@ pub struct State {
     /// Set when something changed effective strengths after they were last
     /// computed (a victory's morale gain in the control phase).
     pub strengths_stale: bool,
-    /// Scratch buffer reused by phases to avoid allocating every tick.
-    pub scratch: Vec<f64>,
+    /// Scratch space reused by phases so that a tick does not allocate.
+    pub buf: Buffers,
     /// `eff_actor[b * nr + r]`: effective strength of actor b's ground forces in r.
     pub eff_actor: Vec<f64>,
     /// `hostile_eff[a * nr + r]`: effective strength hostile to a in r.
@@ -189,7 +229,7 @@ impl State {
             mult: vec![1.0; nf],
             totals: vec![0.0; nf],
             strengths_stale: false,
-            scratch: Vec::new(),
+            buf: Buffers::default(),
             eff_actor: vec![0.0; na * nr],
             hostile_eff: vec![0.0; na * nr],
             friendly_eff: vec![0.0; na * nr],
@@ -209,7 +249,7 @@ impl State {
 
     /// Total personnel of a force group.
     pub fn force_total(&self, nr: usize, f: usize) -> f64 {
-        self.personnel[f * nr..(f + 1) * nr].iter().sum()
+        sum(&self.personnel[f * nr..(f + 1) * nr])
     }
 
     /// Whether force group f fights on the ground (active, not air).
@@ -326,5 +366,20 @@ impl World for View<'_> {
     }
     fn today(&self) -> f64 {
         self.state.day as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sum;
+
+    #[test]
+    fn interleaved_sum_agrees_with_a_fold() {
+        for n in 0..40 {
+            let xs: Vec<f64> = (0..n).map(|i| 0.1 * f64::from(i) + 1.0 / f64::from(i + 1)).collect();
+            let fold: f64 = xs.iter().sum();
+            assert!((sum(&xs) - fold).abs() <= 1e-12 * fold.abs().max(1.0), "n = {n}");
+        }
+        assert_eq!(sum(&[1.0, 2.0, 3.0, 4.0, 5.0]), 15.0);
     }
 }

@@ -64,7 +64,7 @@ pub fn square_law(a0: f64, b0: f64, alpha: f64, beta: f64, t: f64) -> (f64, f64)
         return (a0, (b0 - alpha * a0 * t).max(0.0));
     }
     let g = (alpha * beta).sqrt();
-    let (c, s) = ((g * t).cosh(), (g * t).sinh());
+    let (c, s) = cosh_sinh(g * t);
     let a = a0 * c - (beta / alpha).sqrt() * b0 * s;
     let b = b0 * c - (alpha / beta).sqrt() * a0 * s;
     if a < 0.0 {
@@ -74,6 +74,16 @@ pub fn square_law(a0: f64, b0: f64, alpha: f64, beta: f64, t: f64) -> (f64, f64)
     } else {
         (a, b)
     }
+}
+
+/// (cosh x, sinh x) for x ≥ 0 from a single `exp_m1`: with u = eˣ − 1,
+/// sinh x = (u + u/(1 + u))/2 and cosh x = 1 + u²/(2(1 + u)). Both forms are
+/// free of cancellation for small x, and one transcendental call replaces the
+/// two that `cosh` and `sinh` make separately.
+fn cosh_sinh(x: f64) -> (f64, f64) {
+    let u = x.exp_m1();
+    let e = 1.0 + u;
+    (1.0 + 0.5 * u * u / e, 0.5 * (u + u / e))
 }
 
 fn terrain_multiplier(m: &Model, t: Terrain) -> f64 {
@@ -148,7 +158,9 @@ pub fn run(m: &Model, s: &mut State) {
         s.totals[f] = s.force_total(nr, f);
     }
     // Sorties per (actor, region) this tick.
-    let mut sorties = vec![0.0; na * nr];
+    let mut sorties = std::mem::take(&mut s.buf.per_actor_region);
+    sorties.clear();
+    sorties.resize(na * nr, 0.0);
     if air_on {
         for &(f, r, x) in &s.orders.air {
             sorties[m.forces[f].actor * nr + r] += x;
@@ -157,6 +169,7 @@ pub fn run(m: &Model, s: &mut State) {
     let ground: Vec<usize> = (0..nf).filter(|&f| s.on_ground(m, f)).collect();
     let mut present: Vec<usize> = Vec::with_capacity(nf);
     let (mut side_a, mut side_b, mut before) = (Vec::with_capacity(nf), Vec::with_capacity(nf), Vec::with_capacity(nf));
+    let mut targets = Vec::with_capacity(nf);
     for r in 0..nr {
         present.clear();
         for &f in &ground {
@@ -165,7 +178,7 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
         if air_on {
-            interdiction(m, s, r, &sorties, &present);
+            interdiction(m, s, r, &sorties, &present, &mut targets);
         }
         if present.len() < 2 {
             continue;
@@ -230,6 +243,7 @@ pub fn run(m: &Model, s: &mut State) {
             rout_check(m, s, r, &side_b, &side_a, &present, &before);
         }
     }
+    s.buf.per_actor_region = sorties;
     // Remnants under half a person disperse (as deserters), so that
     // fractions left by attrition and movement do not fight on for ever.
     for f in 0..nf {
@@ -249,17 +263,18 @@ pub fn run(m: &Model, s: &mut State) {
 
 /// Air strikes in region r: each actor's sorties kill `kills_per_strike`
 /// each among the ground groups hostile to it there (at most half of them).
-fn interdiction(m: &Model, s: &mut State, r: usize, sorties: &[f64], present: &[usize]) {
+fn interdiction(m: &Model, s: &mut State, r: usize, sorties: &[f64], present: &[usize], targets: &mut Vec<usize>) {
     let nr = m.regions.len();
     for o in 0..m.actors.len() {
         let x = sorties[o * nr + r];
         if x <= 0.0 {
             continue;
         }
-        let targets: Vec<usize> = present.iter().copied().filter(|&f| m.actors[o].hostile[m.forces[f].actor]).collect();
+        targets.clear();
+        targets.extend(present.iter().copied().filter(|&f| m.actors[o].hostile[m.forces[f].actor]));
         let people: f64 = targets.iter().map(|&f| s.personnel[f * nr + r]).sum();
         if people > 0.0 {
-            spread_losses(m, s, &targets, r, (x * m.constants.air.kills_per_strike).min(0.5 * people));
+            spread_losses(m, s, targets, r, (x * m.constants.air.kills_per_strike).min(0.5 * people));
         }
     }
 }
@@ -272,6 +287,8 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
     if e_enemy <= 0.0 {
         return;
     }
+    let odds = (e_enemy / e_own.max(1e-9)).max(1e-9);
+    let odds_term = rc.odds_weight * odds.ln();
     for &f in own {
         let n = s.personnel[f * nr + r];
         if n <= 0.0 {
@@ -279,8 +296,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
         }
         let b = before[present.iter().position(|&x| x == f).unwrap_or(0)];
         let loss_share = if b > 0.0 { (b - n) / b } else { 0.0 };
-        let odds = (e_enemy / e_own.max(1e-9)).max(1e-9);
-        let local = s.morale[f] - rc.loss_weight * loss_share - rc.odds_weight * odds.ln();
+        let local = s.morale[f] - rc.loss_weight * loss_share - odds_term;
         if local >= rc.threshold {
             continue;
         }
@@ -337,6 +353,15 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cosh_sinh_matches_the_library_functions() {
+        for &x in &[0.0, 1e-12, 1e-6, 0.01, 0.3, 1.0, 5.0, 30.0] {
+            let (c, s) = cosh_sinh(x);
+            assert!((c - x.cosh()).abs() <= 4.0 * f64::EPSILON * x.cosh(), "cosh {x}: {c} vs {}", x.cosh());
+            assert!((s - x.sinh()).abs() <= 4.0 * f64::EPSILON * x.sinh().max(f64::MIN_POSITIVE), "sinh {x}: {s}");
+        }
+    }
 
     #[test]
     fn square_law_conserves_its_invariant() {

@@ -26,7 +26,7 @@ pub fn run(m: &Model, s: &mut State) {
     let na = m.actors.len();
     let c = &m.constants.control;
     // Ground personnel per (actor, region), in one pass over the groups.
-    let mut people = std::mem::take(&mut s.scratch);
+    let mut people = std::mem::take(&mut s.buf.per_actor_region);
     people.clear();
     people.resize(na * nr, 0.0);
     for (f, force) in m.forces.iter().enumerate() {
@@ -98,7 +98,7 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
     }
-    s.scratch = people;
+    s.buf.per_actor_region = people;
 }
 
 #[cfg(test)]

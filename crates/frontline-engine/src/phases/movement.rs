@@ -46,9 +46,25 @@ pub fn run(m: &Model, s: &mut State) {
     if s.orders.moves.is_empty() {
         return;
     }
-    let snapshot = s.personnel.clone();
-    let mut left = s.personnel.clone();
+    // Start-of-phase personnel and what is still free to move, copied only
+    // for the groups that have orders (rows are marked as they are copied).
+    let mut snapshot = std::mem::take(&mut s.buf.snapshot);
+    let mut movable = std::mem::take(&mut s.buf.movable);
+    let mut copied = std::mem::take(&mut s.buf.marks);
+    snapshot.resize(s.personnel.len(), 0.0);
+    movable.resize(s.personnel.len(), 0.0);
+    copied.clear();
+    copied.resize(m.forces.len(), false);
     let moves = std::mem::take(&mut s.orders.moves);
+    for o in &moves {
+        let f = o.force;
+        if !copied[f] {
+            let row = f * nr..(f + 1) * nr;
+            snapshot[row.clone()].copy_from_slice(&s.personnel[row.clone()]);
+            movable[row.clone()].copy_from_slice(&s.personnel[row]);
+            copied[f] = true;
+        }
+    }
     for o in &moves {
         if !s.active[o.force] {
             continue;
@@ -66,16 +82,19 @@ pub fn run(m: &Model, s: &mut State) {
             if hops == u32::MAX || (!o.from_all && hops != 1) {
                 continue;
             }
-            let n = (here * o.fraction).min(left[f * nr + src]);
+            let n = (here * o.fraction).min(movable[f * nr + src]);
             if n <= 0.0 {
                 continue;
             }
             let next = next_step(m, s, m.forces[f].actor, src, o.to);
-            left[f * nr + src] -= n;
+            movable[f * nr + src] -= n;
             s.personnel[f * nr + src] -= n;
             s.personnel[f * nr + next] += n;
         }
     }
+    s.buf.snapshot = snapshot;
+    s.buf.movable = movable;
+    s.buf.marks = copied;
     s.orders.moves = moves;
 }
 

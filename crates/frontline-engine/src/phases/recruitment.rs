@@ -86,7 +86,7 @@ pub fn run(m: &Model, s: &mut State) {
         };
         // Expected recruits per region; one Poisson draw for the group's
         // total, shared among regions in proportion to their expectation.
-        let mut means = std::mem::take(&mut s.scratch);
+        let mut means = std::mem::take(&mut s.buf.per_region);
         means.clear();
         means.resize(nr, 0.0);
         let mut total_mean = 0.0;
@@ -130,7 +130,7 @@ pub fn run(m: &Model, s: &mut State) {
                 }
             }
         }
-        s.scratch = means;
+        s.buf.per_region = means;
     }
 }
 

@@ -14,8 +14,16 @@ use frontline_scenario::expr::Expr;
 use frontline_scenario::model::{Tactic, Target};
 use frontline_scenario::spec::{ForceKind, MechanismName};
 
-/// Resolves a target region for actor a (moving force f, if any).
-pub fn resolve_target(m: &Model, s: &State, t: &Target, a: usize, f: Option<usize>) -> Option<usize> {
+/// Resolves a target region for actor a (moving force f, if any). `marks`
+/// is scratch space (any contents, any length).
+pub fn resolve_target(
+    m: &Model,
+    s: &State,
+    marks: &mut Vec<bool>,
+    t: &Target,
+    a: usize,
+    f: Option<usize>,
+) -> Option<usize> {
     let nr = m.regions.len();
     match t {
         Target::Region(r) => Some(*r),
@@ -35,7 +43,9 @@ pub fn resolve_target(m: &Model, s: &State, t: &Target, a: usize, f: Option<usiz
             let f = f?;
             let mut best: Option<(f64, usize)> = None;
             // Candidates: regions holding the force and their neighbours.
-            let mut near = vec![false; nr];
+            let near = marks;
+            near.clear();
+            near.resize(nr, false);
             for q in 0..nr {
                 if s.personnel[f * nr + q] > 0.0 {
                     near[q] = true;
@@ -74,7 +84,10 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                 return;
             }
             let fraction = eval(m, s, fraction).clamp(0.0, 1.0);
-            if let Some(to) = resolve_target(m, s, to, a, Some(*force)) {
+            let mut marks = std::mem::take(&mut s.buf.marks);
+            let target = resolve_target(m, s, &mut marks, to, a, Some(*force));
+            s.buf.marks = marks;
+            if let Some(to) = target {
                 if *kind == frontline_scenario::spec::TacticKind::Defend {
                     s.orders.defend[a * nr + to] = true;
                 }
@@ -123,7 +136,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                     }
                 }
                 t => {
-                    if let Some(r) = resolve_target(m, s, t, a, None) {
+                    if let Some(r) = resolve_target(m, s, &mut Vec::new(), t, a, None) {
                         s.orders.air.push((*force, r, sorties));
                     }
                 }
