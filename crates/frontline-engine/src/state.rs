@@ -58,8 +58,28 @@ pub struct Buffers {
     pub snapshot: Vec<f64>,
     /// Personnel still free to move, per (force, region).
     pub movable: Vec<f64>,
-    /// Force groups, for phases that list them per region.
-    pub forces: Vec<usize>,
+    /// `held[a * nr + r]`: region r is held by actor a or an ally (refreshed
+    /// by the phase that reads it).
+    pub held: Vec<bool>,
+    /// `target_score[a * nr + r]` for `best_target`, valid for actors whose
+    /// `target_score_ready` flag is set; the strategy and events phases clear
+    /// the flags when they start, since control and strengths change between.
+    pub target_score: Vec<f64>,
+    /// See `target_score`.
+    pub target_score_ready: Vec<bool>,
+}
+
+impl Buffers {
+    /// Fills `held` from the current control.
+    pub fn refresh_held(&mut self, m: &Model, control: &[Option<usize>]) {
+        let nr = control.len();
+        self.held.clear();
+        for a in 0..m.actors.len() {
+            let allied = &m.actors[a].allied;
+            self.held.extend(control.iter().map(|c| c.is_some_and(|c| allied[c])));
+        }
+        debug_assert_eq!(self.held.len(), m.actors.len() * nr);
+    }
 }
 
 /// Sum of a slice in four interleaved partial sums: the additions of a
@@ -79,6 +99,26 @@ pub fn sum(xs: &[f64]) -> f64 {
     let mut tail = 0.0;
     for x in rest {
         tail += x;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// Dot product of two slices of equal length, in four interleaved partial
+/// sums like [`sum`].
+pub fn dot(xs: &[f64], ys: &[f64]) -> f64 {
+    debug_assert_eq!(xs.len(), ys.len());
+    let mut acc = [0.0f64; 4];
+    let (cx, cy) = (xs.chunks_exact(4), ys.chunks_exact(4));
+    let (rx, ry) = (cx.remainder(), cy.remainder());
+    for (a, b) in cx.zip(cy) {
+        acc[0] += a[0] * b[0];
+        acc[1] += a[1] * b[1];
+        acc[2] += a[2] * b[2];
+        acc[3] += a[3] * b[3];
+    }
+    let mut tail = 0.0;
+    for (a, b) in rx.iter().zip(ry) {
+        tail += a * b;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
@@ -381,5 +421,15 @@ mod tests {
             assert!((sum(&xs) - fold).abs() <= 1e-12 * fold.abs().max(1.0), "n = {n}");
         }
         assert_eq!(sum(&[1.0, 2.0, 3.0, 4.0, 5.0]), 15.0);
+    }
+
+    #[test]
+    fn interleaved_dot_agrees_with_a_fold() {
+        for n in 0..40 {
+            let xs: Vec<f64> = (0..n).map(|i| 0.5 + f64::from(i)).collect();
+            let ys: Vec<f64> = (0..n).map(|i| 1.0 / f64::from(i + 1)).collect();
+            let fold: f64 = xs.iter().zip(&ys).map(|(a, b)| a * b).sum();
+            assert!((super::dot(&xs, &ys) - fold).abs() <= 1e-12 * fold.abs().max(1.0), "n = {n}");
+        }
     }
 }

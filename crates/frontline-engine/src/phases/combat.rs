@@ -200,10 +200,21 @@ pub fn run(m: &Model, s: &mut State) {
         if leader == usize::MAX {
             continue;
         }
-        side_a.clear();
-        side_a.extend(present.iter().copied().filter(|&f| m.actors[leader].allied[m.forces[f].actor]));
-        side_b.clear();
-        side_b.extend(present.iter().copied().filter(|&f| m.actors[leader].hostile[m.forces[f].actor]));
+        // Both sides in one pass, without branches (who stands where is
+        // unpredictable from one region to the next).
+        let (allied, hostile) = (&m.actors[leader].allied, &m.actors[leader].hostile);
+        side_a.resize(present.len(), 0);
+        side_b.resize(present.len(), 0);
+        let (mut ka, mut kb) = (0, 0);
+        for &f in &present {
+            let o = m.forces[f].actor;
+            side_a[ka] = f;
+            side_b[kb] = f;
+            ka += usize::from(allied[o]);
+            kb += usize::from(hostile[o]);
+        }
+        side_a.truncate(ka);
+        side_b.truncate(kb);
         if side_a.is_empty() || side_b.is_empty() {
             continue;
         }
@@ -246,10 +257,15 @@ pub fn run(m: &Model, s: &mut State) {
     s.buf.per_actor_region = sorties;
     // Remnants under half a person disperse (as deserters), so that
     // fractions left by attrition and movement do not fight on for ever.
+    let is_remnant = |x: f64| (x > 0.0) & (x < 0.5);
     for f in 0..nf {
+        // Counting first lets the common case (no remnant) run vectorised.
+        if s.personnel[f * nr..(f + 1) * nr].iter().filter(|&&x| is_remnant(x)).count() == 0 {
+            continue;
+        }
         for r in 0..nr {
             let x = s.personnel[f * nr + r];
-            if x > 0.0 && x < 0.5 {
+            if is_remnant(x) {
                 desert(m, s, f, r, x);
             }
         }

@@ -13,6 +13,7 @@ use frontline_scenario::Model;
 /// Fires every event due by `s.day`; returns the ids fired.
 pub fn run(m: &Model, s: &mut State) -> Vec<usize> {
     let mut fired = Vec::new();
+    crate::phases::strategy::forget_target_scores(s);
     while s.next_event < m.events.len() && m.events[s.next_event].day <= s.day {
         let i = s.next_event;
         let e = &m.events[i];

@@ -80,9 +80,9 @@ pub fn threat_to(m: &Model, s: &State, a: usize, k: usize) -> f64 {
     let hostile = &s.hostile_eff[a * nr..(a + 1) * nr];
     let h: f64 = if decay {
         // Distances are symmetric, so row k holds every region's weight towards k.
-        hostile.iter().zip(&m.threat_weight[k * nr..(k + 1) * nr]).map(|(e, w)| e * w).sum()
+        crate::state::dot(hostile, &m.threat_weight[k * nr..(k + 1) * nr])
     } else {
-        hostile.iter().sum()
+        crate::state::sum(hostile)
     };
     h / (h + s.friendly_eff[a * nr + k] + 1.0)
 }

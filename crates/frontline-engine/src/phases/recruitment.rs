@@ -62,6 +62,7 @@ pub fn run(m: &Model, s: &mut State) {
     let dt = crate::phases::weeks(m);
     let cost = m.constants.supply.recruit_cost;
     let u = m.constants.recruitment.unarmed_factor;
+    s.buf.refresh_held(m, &s.control);
     for (f, force) in m.forces.iter().enumerate() {
         let Some(i) = force.identity else { continue };
         if !s.on_ground(m, f) || force.recruit_rate <= 0.0 {
@@ -84,32 +85,23 @@ pub fn run(m: &Model, s: &mut State) {
         } else {
             f64::INFINITY
         };
-        // Expected recruits per region; one Poisson draw for the group's
-        // total, shared among regions in proportion to their expectation.
+        // Expected recruits per region (zero where f may not recruit); one
+        // Poisson draw for the group's total, shared among regions in
+        // proportion to their expectation. The loop has no branches: which
+        // regions qualify is unpredictable, and a zero costs nothing.
         let mut means = std::mem::take(&mut s.buf.per_region);
         means.clear();
         means.resize(nr, 0.0);
-        let mut total_mean = 0.0;
+        let k = force.recruit_rate * dt;
+        let held = &s.buf.held[a * nr..(a + 1) * nr];
+        let present = &s.personnel[f * nr..(f + 1) * nr];
         for r in 0..nr {
-            // Cheapest tests first: no people or no willingness, no recruits.
             let pop = s.population[r * ni + i];
-            if pop <= 0.0 {
-                continue;
-            }
             let willing = s.support[(r * ni + i) * na + a].max(0.0);
-            if willing <= 0.0 {
-                continue;
-            }
-            let held = s.control[r].is_some_and(|c| m.actors[a].allied[c]);
-            if !held && s.personnel[f * nr + r] <= 0.0 {
-                continue;
-            }
-            let mean = force.recruit_rate * dt * pop * willing * drive * arms;
-            if mean > 0.0 {
-                means[r] = mean;
-                total_mean += mean;
-            }
+            let mean = k * pop * willing * drive * arms;
+            means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
         }
+        let total_mean = crate::state::sum(&means);
         if total_mean > 0.0 {
             let drawn = poisson(&mut s.rng, total_mean).min(budget);
             if drawn > 0.0 {

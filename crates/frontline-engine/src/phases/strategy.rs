@@ -14,16 +14,40 @@ use frontline_scenario::expr::Expr;
 use frontline_scenario::model::{Tactic, Target};
 use frontline_scenario::spec::{ForceKind, MechanismName};
 
-/// Resolves a target region for actor a (moving force f, if any). `marks`
-/// is scratch space (any contents, any length).
-pub fn resolve_target(
-    m: &Model,
-    s: &State,
-    marks: &mut Vec<bool>,
-    t: &Target,
-    a: usize,
-    f: Option<usize>,
-) -> Option<usize> {
+/// Scores of every region as a `best_target` for actor a, cached in the
+/// state's buffers until the flags are cleared: value · (1 + goal) /
+/// (1 + hostile effective strength), and −∞ for regions a's side holds.
+fn target_scores(m: &Model, s: &mut State, a: usize) {
+    let (nr, na) = (m.regions.len(), m.actors.len());
+    let b = &mut s.buf;
+    if b.target_score_ready.len() != na {
+        b.target_score_ready = vec![false; na];
+        b.target_score = vec![0.0; na * nr];
+    }
+    if b.target_score_ready[a] {
+        return;
+    }
+    let allied = &m.actors[a].allied;
+    let goals = &m.actors[a].goals;
+    let hostile = &s.hostile_eff[a * nr..(a + 1) * nr];
+    for (r, out) in b.target_score[a * nr..(a + 1) * nr].iter_mut().enumerate() {
+        *out = if s.control[r].is_some_and(|c| allied[c]) {
+            f64::NEG_INFINITY
+        } else {
+            m.regions[r].value * (1.0 + goals[r]) / (1.0 + hostile[r])
+        };
+    }
+    b.target_score_ready[a] = true;
+}
+
+/// Marks every cached `best_target` score stale (control or strengths may
+/// have changed since they were computed).
+pub fn forget_target_scores(s: &mut State) {
+    s.buf.target_score_ready.iter_mut().for_each(|x| *x = false);
+}
+
+/// Resolves a target region for actor a (moving force f, if any).
+pub fn resolve_target(m: &Model, s: &mut State, t: &Target, a: usize, f: Option<usize>) -> Option<usize> {
     let nr = m.regions.len();
     match t {
         Target::Region(r) => Some(*r),
@@ -38,29 +62,23 @@ pub fn resolve_target(
             best.map(|(_, k)| k)
         }
         Target::BestTarget => {
-            // Regions not held by a's side, next to (or holding) the force;
-            // score = value · (1 + goal) / (1 + hostile effective strength).
+            // Regions not held by a's side that hold the force or border a
+            // region holding it; the highest score wins, ties to the lowest
+            // region index (candidates may be visited twice: harmless).
             let f = f?;
+            target_scores(m, s, a);
+            let score = &s.buf.target_score[a * nr..(a + 1) * nr];
             let mut best: Option<(f64, usize)> = None;
-            // Candidates: regions holding the force and their neighbours.
-            let near = marks;
-            near.clear();
-            near.resize(nr, false);
-            for q in 0..nr {
-                if s.personnel[f * nr + q] > 0.0 {
-                    near[q] = true;
-                    for &n in &m.regions[q].neighbours {
-                        near[n] = true;
-                    }
+            let mut consider = |r: usize| {
+                let x = score[r];
+                if x != f64::NEG_INFINITY && best.is_none_or(|(b, br)| x > b || (x == b && r < br)) {
+                    best = Some((x, r));
                 }
-            }
-            for r in 0..nr {
-                if !near[r] || s.control[r].is_some_and(|c| m.actors[a].allied[c]) {
-                    continue;
-                }
-                let score = m.regions[r].value * (1.0 + m.actors[a].goals[r]) / (1.0 + s.hostile_eff[a * nr + r]);
-                if best.is_none_or(|(b, _)| score > b) {
-                    best = Some((score, r));
+            };
+            for (q, &here) in s.personnel[f * nr..(f + 1) * nr].iter().enumerate() {
+                if here > 0.0 {
+                    consider(q);
+                    m.regions[q].neighbours.iter().for_each(|&n| consider(n));
                 }
             }
             best.map(|(_, r)| r)
@@ -84,10 +102,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                 return;
             }
             let fraction = eval(m, s, fraction).clamp(0.0, 1.0);
-            let mut marks = std::mem::take(&mut s.buf.marks);
-            let target = resolve_target(m, s, &mut marks, to, a, Some(*force));
-            s.buf.marks = marks;
-            if let Some(to) = target {
+            if let Some(to) = resolve_target(m, s, to, a, Some(*force)) {
                 if *kind == frontline_scenario::spec::TacticKind::Defend {
                     s.orders.defend[a * nr + to] = true;
                 }
@@ -136,7 +151,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                     }
                 }
                 t => {
-                    if let Some(r) = resolve_target(m, s, &mut Vec::new(), t, a, None) {
+                    if let Some(r) = resolve_target(m, s, t, a, None) {
                         s.orders.air.push((*force, r, sorties));
                     }
                 }
@@ -151,6 +166,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
 
 /// Runs every actor's rules.
 pub fn run(m: &Model, s: &mut State) {
+    forget_target_scores(s);
     for (a, actor) in m.actors.iter().enumerate() {
         for rule in &actor.rules {
             if rule.mechanism.is_some_and(|mech: MechanismName| !s.on(mech)) {
