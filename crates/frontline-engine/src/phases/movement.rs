@@ -10,7 +10,7 @@
 //! Personnel only move: conserved. Equipment is held by the group, not by
 //! region, so it does not move.
 
-use crate::state::State;
+use crate::state::{MoveOrder, State};
 use frontline_scenario::Model;
 
 /// The next region on a shortest path (in hops) from `src` to `to` for a
@@ -38,6 +38,28 @@ pub fn next_step(m: &Model, s: &State, actor: usize, src: usize, to: usize) -> u
         }
     }
     fallback
+}
+
+/// Moves the order's fraction of the group's start-of-phase personnel in
+/// `src` one hop towards the target, within what `src` still has free.
+fn move_from(m: &Model, s: &mut State, o: &MoveOrder, src: usize, snapshot: &[f64], movable: &mut [f64]) {
+    let nr = m.regions.len();
+    let f = o.force;
+    if src == o.to {
+        return;
+    }
+    let here = snapshot[f * nr + src];
+    if here <= 0.0 {
+        return;
+    }
+    let n = (here * o.fraction).min(movable[f * nr + src]);
+    if n <= 0.0 {
+        return;
+    }
+    let next = next_step(m, s, m.forces[f].actor, src, o.to);
+    movable[f * nr + src] -= n;
+    s.personnel[f * nr + src] -= n;
+    s.personnel[f * nr + next] += n;
 }
 
 /// Runs the phase.
@@ -69,27 +91,19 @@ pub fn run(m: &Model, s: &mut State) {
         if !s.active[o.force] {
             continue;
         }
-        let f = o.force;
-        for src in 0..nr {
-            if src == o.to {
-                continue;
+        if o.from_all {
+            for src in 0..nr {
+                if m.hops[src * nr + o.to] != u32::MAX {
+                    move_from(m, s, o, src, &snapshot, &mut movable);
+                }
             }
-            let here = snapshot[f * nr + src];
-            if here <= 0.0 {
-                continue;
+        } else {
+            // The regions one hop from the target are its neighbours (the
+            // graph is symmetric and the lists sorted, so the order is the
+            // same as a scan of every region).
+            for &src in &m.regions[o.to].neighbours {
+                move_from(m, s, o, src, &snapshot, &mut movable);
             }
-            let hops = m.hops[src * nr + o.to];
-            if hops == u32::MAX || (!o.from_all && hops != 1) {
-                continue;
-            }
-            let n = (here * o.fraction).min(movable[f * nr + src]);
-            if n <= 0.0 {
-                continue;
-            }
-            let next = next_step(m, s, m.forces[f].actor, src, o.to);
-            movable[f * nr + src] -= n;
-            s.personnel[f * nr + src] -= n;
-            s.personnel[f * nr + next] += n;
         }
     }
     s.buf.snapshot = snapshot;
@@ -101,7 +115,6 @@ pub fn run(m: &Model, s: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::MoveOrder;
     use crate::testkit::line;
     use frontline_scenario::spec::TacticKind;
 

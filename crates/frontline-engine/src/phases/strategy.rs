@@ -64,21 +64,19 @@ pub fn resolve_target(m: &Model, s: &mut State, t: &Target, a: usize, f: Option<
         Target::BestTarget => {
             // Regions not held by a's side that hold the force or border a
             // region holding it; the highest score wins, ties to the lowest
-            // region index (candidates may be visited twice: harmless).
+            // region index. Whether a region is near the force is only asked
+            // of regions that would beat the best so far.
             let f = f?;
             target_scores(m, s, a);
             let score = &s.buf.target_score[a * nr..(a + 1) * nr];
+            let present = &s.personnel[f * nr..(f + 1) * nr];
             let mut best: Option<(f64, usize)> = None;
-            let mut consider = |r: usize| {
-                let x = score[r];
-                if x != f64::NEG_INFINITY && best.is_none_or(|(b, br)| x > b || (x == b && r < br)) {
-                    best = Some((x, r));
+            for (r, &x) in score.iter().enumerate() {
+                if x == f64::NEG_INFINITY || best.is_some_and(|(b, _)| x <= b) {
+                    continue;
                 }
-            };
-            for (q, &here) in s.personnel[f * nr..(f + 1) * nr].iter().enumerate() {
-                if here > 0.0 {
-                    consider(q);
-                    m.regions[q].neighbours.iter().for_each(|&n| consider(n));
+                if present[r] > 0.0 || m.regions[r].neighbours.iter().any(|&n| present[n] > 0.0) {
+                    best = Some((x, r));
                 }
             }
             best.map(|(_, r)| r)
