@@ -89,8 +89,8 @@ pub fn run(m: &Model, s: &mut State) {
         // Poisson draw for the group's total, shared among regions in
         // proportion to their expectation. The loop has no branches: which
         // regions qualify is unpredictable, and a zero costs nothing.
+        // Every element is written below, so the buffer need not be zeroed.
         let mut means = std::mem::take(&mut s.buf.per_region);
-        means.clear();
         means.resize(nr, 0.0);
         let k = force.recruit_rate * dt;
         let held = &s.buf.held[a * nr..(a + 1) * nr];
