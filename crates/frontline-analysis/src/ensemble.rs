@@ -270,7 +270,8 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     }
     let n = runs as f64;
     // control_probability: date × region × actor (including "nobody").
-    let mut cp: (Vec<i32>, Vec<String>, Vec<Option<String>>, Vec<f64>) = Default::default();
+    let (mut cp_date, mut cp_region, mut cp_controller, mut cp_probability) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for k in 0..snaps {
         for r in 0..nr {
             for a in 0..=na {
@@ -278,20 +279,21 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
                 if c == 0 {
                     continue;
                 }
-                cp.0.push(m.day_of_tick(k as u32));
-                cp.1.push(m.regions[r].id.clone());
-                cp.2.push((a > 0).then(|| m.actors[a - 1].id.clone()));
-                cp.3.push(f64::from(c) / n);
+                cp_date.push(m.day_of_tick(k as u32));
+                cp_region.push(m.regions[r].id.clone());
+                cp_controller.push((a > 0).then(|| m.actors[a - 1].id.clone()));
+                cp_probability.push(f64::from(c) / n);
             }
         }
     }
     let control_table = Table::new("control_probability")
-        .with("date", Column::Date(cp.0))
-        .with("region", Column::Str(cp.1))
-        .with("controller", Column::OptStr(cp.2))
-        .with("probability", Column::F64(cp.3));
+        .with("date", Column::Date(cp_date))
+        .with("region", Column::Str(cp_region))
+        .with("controller", Column::OptStr(cp_controller))
+        .with("probability", Column::F64(cp_probability));
     // Metrics: one metric at a time, gathering its values across runs.
-    let mut mt: (Vec<i32>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    let (mut mt_date, mut mt_metric, mut mt_mean, mut mt_q05, mut mt_q50, mut mt_q95) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut final_metric: Vec<[f64; 4]> = Vec::new();
     for (j, name) in names.iter().enumerate() {
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
@@ -306,26 +308,27 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
             let avg = mean(v);
             v.sort_by(f64::total_cmp);
             let q = [quantile_sorted(v, 0.05), quantile_sorted(v, 0.5), quantile_sorted(v, 0.95)];
-            mt.0.push(m.day_of_tick(k as u32));
-            mt.1.push(name.clone());
-            mt.2.push(avg);
-            mt.3.push(q[0]);
-            mt.4.push(q[1]);
-            mt.5.push(q[2]);
+            mt_date.push(m.day_of_tick(k as u32));
+            mt_metric.push(name.clone());
+            mt_mean.push(avg);
+            mt_q05.push(q[0]);
+            mt_q50.push(q[1]);
+            mt_q95.push(q[2]);
             if k == snaps - 1 {
                 final_metric.push([avg, q[0], q[1], q[2]]);
             }
         }
     }
     let metrics_table = Table::new("metrics")
-        .with("date", Column::Date(mt.0))
-        .with("metric", Column::Str(mt.1))
-        .with("mean", Column::F64(mt.2))
-        .with("q05", Column::F64(mt.3))
-        .with("q50", Column::F64(mt.4))
-        .with("q95", Column::F64(mt.5));
+        .with("date", Column::Date(mt_date))
+        .with("metric", Column::Str(mt_metric))
+        .with("mean", Column::F64(mt_mean))
+        .with("q05", Column::F64(mt_q05))
+        .with("q50", Column::F64(mt_q50))
+        .with("q95", Column::F64(mt_q95));
     // First dates of watched events.
-    let mut ev: (Vec<String>, Vec<Option<i32>>, Vec<i64>, Vec<f64>, Vec<f64>) = Default::default();
+    let (mut ev_watch, mut ev_date, mut ev_runs, mut ev_probability, mut ev_cumulative) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut watches = Vec::new();
     for (w, watch) in m.watches.iter().enumerate() {
         let mut per_tick = vec![0u64; snaps];
@@ -343,18 +346,18 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
                 continue;
             }
             cum += c;
-            ev.0.push(watch.name.clone());
-            ev.1.push(Some(m.day_of_tick(k as u32)));
-            ev.2.push(c as i64);
-            ev.3.push(c as f64 / n);
-            ev.4.push(cum as f64 / n);
+            ev_watch.push(watch.name.clone());
+            ev_date.push(Some(m.day_of_tick(k as u32)));
+            ev_runs.push(c as i64);
+            ev_probability.push(c as f64 / n);
+            ev_cumulative.push(cum as f64 / n);
         }
         if never > 0 {
-            ev.0.push(watch.name.clone());
-            ev.1.push(None);
-            ev.2.push(never as i64);
-            ev.3.push(never as f64 / n);
-            ev.4.push(f64::NAN);
+            ev_watch.push(watch.name.clone());
+            ev_date.push(None);
+            ev_runs.push(never as i64);
+            ev_probability.push(never as f64 / n);
+            ev_cumulative.push(f64::NAN);
         }
         let mut happened: Vec<f64> = watch_first[w].iter().filter(|&&t| t >= 0).map(|&t| t as f64).collect();
         happened.sort_by(f64::total_cmp);
@@ -362,11 +365,11 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         watches.push((watch.name.clone(), happened.len() as u64, [q(0.05), q(0.5), q(0.95)]));
     }
     let events_table = Table::new("event_first_dates")
-        .with("watch", Column::Str(ev.0))
-        .with("date", Column::OptStr(ev.1.iter().map(|d| d.map(frontline_scenario::date::format_day)).collect()))
-        .with("runs", Column::I64(ev.2))
-        .with("probability", Column::F64(ev.3))
-        .with("cumulative_probability", Column::F64(ev.4));
+        .with("watch", Column::Str(ev_watch))
+        .with("date", Column::OptStr(ev_date.iter().map(|d| d.map(frontline_scenario::date::format_day)).collect()))
+        .with("runs", Column::I64(ev_runs))
+        .with("probability", Column::F64(ev_probability))
+        .with("cumulative_probability", Column::F64(ev_cumulative));
     // Per-run table.
     let mut runs_table = Table::new("runs")
         .with("run", Column::I64((0..runs as i64).collect()))

@@ -178,7 +178,8 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode
     });
     bar.finish_and_clear();
     let steps = sc.steps as usize + 1;
-    let mut cols: (Vec<i64>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    let (mut step, mut metric, mut means, mut q05, mut q50, mut q95) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for k in 0..steps {
         for (name, get) in [
             (
@@ -194,21 +195,21 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode
             let mut v: Vec<f64> = all.iter().filter_map(|(c, n)| c.get(k).map(|x| get(x) / scale(*n))).collect();
             let m = mean(&v);
             v.sort_by(f64::total_cmp);
-            cols.0.push(k as i64);
-            cols.1.push(name.to_string());
-            cols.2.push(m);
-            cols.3.push(quantile_sorted(&v, 0.05));
-            cols.4.push(quantile_sorted(&v, 0.5));
-            cols.5.push(quantile_sorted(&v, 0.95));
+            step.push(k as i64);
+            metric.push(name.to_string());
+            means.push(m);
+            q05.push(quantile_sorted(&v, 0.05));
+            q50.push(quantile_sorted(&v, 0.5));
+            q95.push(quantile_sorted(&v, 0.95));
         }
     }
     let summary = Table::new("counts_summary")
-        .with("step", Column::I64(cols.0))
-        .with("metric", Column::Str(cols.1))
-        .with("mean", Column::F64(cols.2))
-        .with("q05", Column::F64(cols.3))
-        .with("q50", Column::F64(cols.4))
-        .with("q95", Column::F64(cols.5));
+        .with("step", Column::I64(step))
+        .with("metric", Column::Str(metric))
+        .with("mean", Column::F64(means))
+        .with("q05", Column::F64(q05))
+        .with("q50", Column::F64(q50))
+        .with("q95", Column::F64(q95));
     let stats: Vec<[f64; 4]> = all.iter().map(|(c, n)| run_stats(c, *n)).collect();
     let per_run = Table::new("runs")
         .with("run", Column::I64((0..runs as i64).collect()))

@@ -44,33 +44,42 @@ pub fn control(m: &Model, t: &Trajectory) -> Table {
 /// the group's equipment, morale and quality repeated on each row.
 pub fn forces(m: &Model, t: &Trajectory) -> Table {
     let (nr, nf) = (m.regions.len(), m.forces.len());
-    let mut cols: (Vec<i64>, Vec<i32>, Vec<String>, Vec<String>, Vec<String>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) =
-        Default::default();
+    let (
+        mut tick,
+        mut date,
+        mut force_id,
+        mut actor,
+        mut region,
+        mut personnel,
+        mut equipment,
+        mut morale,
+        mut quality,
+    ) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (k, &day) in t.days.iter().enumerate() {
         for (f, force) in m.forces.iter().enumerate() {
             for (r, reg) in m.regions.iter().enumerate() {
-                cols.0.push(k as i64);
-                cols.1.push(day);
-                cols.2.push(force.id.clone());
-                cols.3.push(m.actors[force.actor].id.clone());
-                cols.4.push(reg.id.clone());
-                cols.5.push(t.personnel[(k * nf + f) * nr + r]);
-                cols.6.push(t.equipment[k * nf + f]);
-                cols.7.push(t.morale[k * nf + f]);
-                cols.8.push(t.quality[k * nf + f]);
+                tick.push(k as i64);
+                date.push(day);
+                force_id.push(force.id.clone());
+                actor.push(m.actors[force.actor].id.clone());
+                region.push(reg.id.clone());
+                personnel.push(t.personnel[(k * nf + f) * nr + r]);
+                equipment.push(t.equipment[k * nf + f]);
+                morale.push(t.morale[k * nf + f]);
+                quality.push(t.quality[k * nf + f]);
             }
         }
     }
     Table::new("forces")
-        .with("tick", Column::I64(cols.0))
-        .with("date", Column::Date(cols.1))
-        .with("force", Column::Str(cols.2))
-        .with("actor", Column::Str(cols.3))
-        .with("region", Column::Str(cols.4))
-        .with("personnel", Column::F64(cols.5))
-        .with("group_equipment", Column::F64(cols.6))
-        .with("group_morale", Column::F64(cols.7))
-        .with("group_quality", Column::F64(cols.8))
+        .with("tick", Column::I64(tick))
+        .with("date", Column::Date(date))
+        .with("force", Column::Str(force_id))
+        .with("actor", Column::Str(actor))
+        .with("region", Column::Str(region))
+        .with("personnel", Column::F64(personnel))
+        .with("group_equipment", Column::F64(equipment))
+        .with("group_morale", Column::F64(morale))
+        .with("group_quality", Column::F64(quality))
 }
 
 /// The `attitudes` table: one row per snapshot, region and identity, with a

@@ -95,11 +95,11 @@ fn region_blocks(text: &str) -> Vec<(String, String)> {
                 last.1.push_str("\u{0}END");
             }
         }
-        if let Some(last) = out.last_mut() {
-            if !last.1.contains("\u{0}END") {
-                last.1.push_str(line);
-                last.1.push('\n');
-            }
+        if let Some(last) = out.last_mut()
+            && !last.1.contains("\u{0}END")
+        {
+            last.1.push_str(line);
+            last.1.push('\n');
         }
     }
     out

@@ -196,7 +196,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// A hint naming the closest match or listing the valid choices.
-pub fn choice_hint<'a>(name: &str, candidates: &[&'a str]) -> String {
+pub fn choice_hint(name: &str, candidates: &[&str]) -> String {
     match did_you_mean(name, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => "none are declared".to_string(),

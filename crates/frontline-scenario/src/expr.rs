@@ -894,13 +894,14 @@ mod tests {
         }
     }
 
-    fn names() -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
+    /// Actor, region, force, identity and parameter names, in that order.
+    fn names() -> [Vec<String>; 5] {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        (s(&["gov", "isis"]), s(&["baghdad", "ramadi"]), s(&["army"]), s(&["sunni"]), s(&["distrust", "k"]))
+        [s(&["gov", "isis"]), s(&["baghdad", "ramadi"]), s(&["army"]), s(&["sunni"]), s(&["distrust", "k"])]
     }
 
     fn run(src: &str, want: Type) -> Result<f64, Diagnostic> {
-        let (a, r, f, i, p) = names();
+        let [a, r, f, i, p] = names();
         let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
         let o = Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 };
         compile(src, want, &n, &o, false).map(|e| e.eval(&W))
@@ -959,7 +960,7 @@ mod tests {
 
     #[test]
     fn static_mode_rejects_state() {
-        let (a, r, f, i, p) = names();
+        let [a, r, f, i, p] = names();
         let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
         let o = Origin { loc: Loc::new(0, 0..20), offset: 1 };
         assert!(compile("threat(gov)", Type::Num, &n, &o, true).is_err());

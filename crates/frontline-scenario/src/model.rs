@@ -479,14 +479,14 @@ impl Builder<'_> {
         use TacticKind::*;
         let own_force = |b: &mut Self, f: &At<String>| -> Option<usize> {
             let i = b.resolve(f, "force group")?;
-            if let Some(force) = forces.get(i) {
-                if force.actor != actor {
-                    b.d.push(
-                        Diagnostic::at(&f.loc, format!("force group `{}` belongs to another actor", f.value))
-                            .hint("an actor can only move, recruit, train or fly its own force groups"),
-                    );
-                    return None;
-                }
+            if let Some(force) = forces.get(i)
+                && force.actor != actor
+            {
+                b.d.push(
+                    Diagnostic::at(&f.loc, format!("force group `{}` belongs to another actor", f.value))
+                        .hint("an actor can only move, recruit, train or fly its own force groups"),
+                );
+                return None;
             }
             Some(i)
         };
@@ -572,13 +572,13 @@ impl Builder<'_> {
             AirStrike => {
                 let f = self.need(&t.force, "force", t)?;
                 let force = own_force(self, f);
-                if let Some(i) = force {
-                    if forces.get(i).is_some_and(|x| x.kind != ForceKind::Air) {
-                        self.d.push(
-                            Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value))
-                                .expected("a force group with kind = \"air\""),
-                        );
-                    }
+                if let Some(i) = force
+                    && forces.get(i).is_some_and(|x| x.kind != ForceKind::Air)
+                {
+                    self.d.push(
+                        Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value))
+                            .expected("a force group with kind = \"air\""),
+                    );
                 }
                 let to = self.target(&t.to, Target::AlliedFronts);
                 let fraction = frac(self, 1.0)?;

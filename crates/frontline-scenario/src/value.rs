@@ -184,10 +184,10 @@ pub fn nest(path: &[&str], value: Value, key_loc: &Loc) -> Value {
 
 /// Removes the top-level entry `key` from a table value and returns it.
 pub fn take_key(v: &mut Value, key: &str) -> Option<(Key, Value)> {
-    if let Kind::Table(t) = &mut v.kind {
-        if let Some(i) = t.iter().position(|(k, _)| k.name == key) {
-            return Some(t.remove(i));
-        }
+    if let Kind::Table(t) = &mut v.kind
+        && let Some(i) = t.iter().position(|(k, _)| k.name == key)
+    {
+        return Some(t.remove(i));
     }
     None
 }

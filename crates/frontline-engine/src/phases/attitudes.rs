@@ -74,10 +74,8 @@ pub fn run(m: &Model, s: &mut State) {
                         let n = s.personnel[f * nr + r];
                         if n > 0.0 {
                             militia += n;
-                            for a in 0..na {
-                                if m.actors[force.actor].allied[a] {
-                                    abusers[a] = true;
-                                }
+                            for (abuser, &allied) in abusers.iter_mut().zip(&m.actors[force.actor].allied) {
+                                *abuser |= allied;
                             }
                         }
                     }

@@ -328,21 +328,21 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             .max_by(|&x, &y| {
                 (s.personnel[x * nr + r] * s.mult[x]).total_cmp(&(s.personnel[y * nr + r] * s.mult[y])).then(y.cmp(&x))
             });
-        if let Some(g) = captor {
-            if abandoned > 0.0 {
-                s.equipment[f] -= abandoned;
-                s.equipment[g] += abandoned;
-                s.ledger.equipment_captured += abandoned;
-                s.note(
-                    "equipment_captured",
-                    Some(r),
-                    Some(m.forces[g].actor),
-                    Some(a),
-                    Some(f),
-                    abandoned,
-                    m.forces[g].id.clone(),
-                );
-            }
+        if let Some(g) = captor
+            && abandoned > 0.0
+        {
+            s.equipment[f] -= abandoned;
+            s.equipment[g] += abandoned;
+            s.ledger.equipment_captured += abandoned;
+            s.note(
+                "equipment_captured",
+                Some(r),
+                Some(m.forces[g].actor),
+                Some(a),
+                Some(f),
+                abandoned,
+                m.forces[g].id.clone(),
+            );
         }
         // Retreat to the least threatened neighbour held by the group's side.
         let retreat = m.regions[r]

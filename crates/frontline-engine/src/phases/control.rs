@@ -83,17 +83,17 @@ pub fn run(m: &Model, s: &mut State) {
                 }
             }
         };
-        if let Some(w) = new_holder {
-            if Some(w) != holder {
-                s.control[r] = Some(w);
-                s.contested[r] = false;
-                s.note("control_change", Some(r), Some(w), holder, None, eff[w], String::new());
-                let gain = m.constants.combat.victory_morale;
-                s.strengths_stale |= gain > 0.0;
-                for f in 0..m.forces.len() {
-                    if m.actors[w].allied[m.forces[f].actor] && s.personnel[f * nr + r] > 0.0 {
-                        s.morale[f] = (s.morale[f] + gain).min(1.0);
-                    }
+        if let Some(w) = new_holder
+            && Some(w) != holder
+        {
+            s.control[r] = Some(w);
+            s.contested[r] = false;
+            s.note("control_change", Some(r), Some(w), holder, None, eff[w], String::new());
+            let gain = m.constants.combat.victory_morale;
+            s.strengths_stale |= gain > 0.0;
+            for f in 0..m.forces.len() {
+                if m.actors[w].allied[m.forces[f].actor] && s.personnel[f * nr + r] > 0.0 {
+                    s.morale[f] = (s.morale[f] + gain).min(1.0);
                 }
             }
         }

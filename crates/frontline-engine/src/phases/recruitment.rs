@@ -107,11 +107,11 @@ pub fn run(m: &Model, s: &mut State) {
             if drawn > 0.0 {
                 let scale = drawn / total_mean;
                 let mut got = 0.0;
-                for r in 0..nr {
-                    if means[r] <= 0.0 {
+                for (r, &mean) in means.iter().enumerate() {
+                    if mean <= 0.0 {
                         continue;
                     }
-                    let n = (means[r] * scale).min(s.population[r * ni + i]);
+                    let n = (mean * scale).min(s.population[r * ni + i]);
                     s.population[r * ni + i] -= n;
                     s.personnel[f * nr + r] += n;
                     got += n;
