@@ -203,6 +203,14 @@ constants! {
         grievance_support = 0.8, [0.0, 10.0];
         /// Fall of support for a militia's owner per unit of abuse (C8).
         abuse_support = 0.5, [0.0, 10.0];
+        /// Weekly rise of grievance of a group ruled by an actor it opposed
+        /// at the start (per unit of that initial opposition). 0 (off): no
+        /// source gives a rate; set it as an assumption with a range.
+        occupation_rate = 0.0, [0.0, 1.0];
+        /// Fall of the support target for a region's ruler and its allies
+        /// per unit of the group's initial opposition to the ruler. 0 (off),
+        /// for the same reason.
+        occupation_support = 0.0, [0.0, 10.0];
     }
 }
 

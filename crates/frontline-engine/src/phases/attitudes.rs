@@ -7,7 +7,8 @@
 //! x = 1 if c excludes i (C1 on), else 0
 //! u = min(1, casualty_scale · deaths_r / pop_r)                         insecurity
 //! b = min(1, militia of another identity in r / (abuse_saturation · pop(r, i)))  (C8 on)
-//! g ← g + Δ · (exclusion_rate·x + insecurity_rate·u + abuse_rate·b) · (1 − g)
+//! o = max(0, −s₀(r, i, c))                                              occupation
+//! g ← g + Δ · (exclusion_rate·x + insecurity_rate·u + abuse_rate·b + occupation_rate·o) · (1 − g)
 //!       − Δ · relaxation · (g − g₀·(1 − inclusion_relief·[c includes i]))
 //! ```
 //!
@@ -15,8 +16,17 @@
 //!
 //! ```text
 //! T = s₀ + grievance_support · (g − g₀) · σ(a, i) − abuse_support · b · [a's side fields the militia]
+//!       − occupation_support · o · [a is c or its ally]
 //! σ = −1 if a excludes i;  +1 if a fights an actor that excludes i (and does not itself);  0 otherwise
 //! ```
+//!
+//! Occupation (the design brief's "attitudes move with … occupation") is
+//! measured against the group's *initial* support for its ruler, so that it
+//! cannot feed on itself; both its constants default to 0 (off), because no
+//! source gives a rate. A scenario that turns them on should declare them as
+//! uncertain parameters. Its grievance still flows to support through σ,
+//! which follows exclusion, not occupation: grievance is one number per
+//! group and region, a simplification stated in docs/model.md.
 //!
 //! so grievance turns a group away from the actors that exclude it and
 //! towards their enemies — the channel through which exclusion feeds
@@ -87,20 +97,26 @@ pub fn run(m: &Model, s: &mut State) {
             let g0 = m.regions[r].grievance[i];
             let base = if included { g0 * (1.0 - c.inclusion_relief) } else { g0 };
             let g = s.grievance[r * ni + i];
+            let initial = &m.regions[r].support[i];
+            // Occupation: ruled by an actor the group opposed at the start.
+            let occupation = holder.map_or(0.0, |h| (-initial[h]).max(0.0));
             let push = (c.exclusion_rate * f64::from(u8::from(excluded))
                 + c.insecurity_rate * insecurity
-                + c.abuse_rate * abuse)
+                + c.abuse_rate * abuse
+                + c.occupation_rate * occupation)
                 * dt;
             let g_new = (g + push.min(1.0) * (1.0 - g) - (c.relaxation * dt).min(1.0) * (g - base)).clamp(0.0, 1.0);
             s.grievance[r * ni + i] = g_new;
             let rate = (c.support_rate * dt).min(1.0);
             let shift = c.grievance_support * (g_new - g0);
-            let initial = &m.regions[r].support[i];
             let current = &mut s.support[(r * ni + i) * na..(r * ni + i + 1) * na];
             for a in 0..na {
                 let mut target = initial[a] + shift * sigma[a * ni + i];
                 if abusers[a] {
                     target -= c.abuse_support * abuse;
+                }
+                if holder.is_some_and(|h| m.actors[h].allied[a]) {
+                    target -= c.occupation_support * occupation;
                 }
                 current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);
             }
@@ -131,9 +147,34 @@ mod tests {
     }
 
     #[test]
+    fn occupation_raises_grievance_and_lowers_support_for_the_ruler_only() {
+        // The city's Sunnis start at −0.1 support for the government that
+        // rules them; the capital's Sunnis start at 0 (no occupation).
+        let after = |extra: &str| {
+            let m = line(&format!("[mechanisms]\ninclusion = false\n{extra}"));
+            let mut s = State::new(&m, 1);
+            for _ in 0..20 {
+                run(&m, &mut s);
+            }
+            let (ni, na) = (m.identities.len(), m.actors.len());
+            let sunni = m.identities.iter().position(|x| x.id == "sunni").unwrap();
+            let gov = m.actors.iter().position(|x| x.id == "gov").unwrap();
+            let at = |r: &str| m.region_index(r).unwrap() * ni + sunni;
+            let (city, capital) = (at("city"), at("capital"));
+            (s.grievance[city], s.grievance[capital], s.support[city * na + gov], s.support[capital * na + gov])
+        };
+        let off = after("");
+        let on = after("[constants.attitudes]\noccupation_rate = 0.5\noccupation_support = 1.0\n");
+        assert!(on.0 > off.0 + 0.01, "city grievance {} vs {}", on.0, off.0);
+        assert_eq!(on.1, off.1, "no occupation in the capital");
+        assert!(on.2 < off.2 - 0.01, "city support for the ruler {} vs {}", on.2, off.2);
+        assert_eq!(on.3, off.3);
+    }
+
+    #[test]
     fn stays_within_bounds() {
         let m = line(
-            "[constants.attitudes]\nexclusion_rate = 1.0\nrelaxation = 1.0\nsupport_rate = 1.0\ngrievance_support = 10.0\n",
+            "[constants.attitudes]\nexclusion_rate = 1.0\nrelaxation = 1.0\nsupport_rate = 1.0\ngrievance_support = 10.0\noccupation_rate = 1.0\noccupation_support = 10.0\n",
         );
         let mut s = State::new(&m, 1);
         for _ in 0..50 {
