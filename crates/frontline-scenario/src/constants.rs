@@ -227,6 +227,17 @@ mod tests {
     }
 
     #[test]
+    fn the_model_document_tables_every_constant() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/model.md")).unwrap();
+        let missing: Vec<String> = Constants::catalogue()
+            .iter()
+            .map(|c| format!("| `{}.{}` |", c.group, c.name))
+            .filter(|row| !doc.contains(row.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "docs/model.md has no table row for: {missing:?}");
+    }
+
+    #[test]
     fn set_and_get_round_trip() {
         let mut c = Constants::default();
         assert!(c.set("combat", "lethality", 0.01));
