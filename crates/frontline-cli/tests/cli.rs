@@ -364,6 +364,28 @@ fn bad_input_14_bad_arguments_exit_2() {
 }
 
 #[test]
+fn bad_input_15_target_for_the_wrong_tactic() {
+    assert_error(
+        "broad-front-defend",
+        broken(
+            "broad-front-defend",
+            "tactic = \"defend\", force = \"army\", to = \"most_threatened\"",
+            "tactic = \"defend\", force = \"army\", to = \"broad_front\"",
+        ),
+        "to = \"broad_front\"",
+        "\"broad_front\" is a target for deploy and attack, not defend",
+        Some("give each key region its own defend rule"),
+    );
+    assert_error(
+        "broad-front-air",
+        broken("broad-front-air", "to = \"allied_fronts\"", "to = \"broad_front\""),
+        "to = \"broad_front\"",
+        "\"broad_front\" is a target for ground moves, not air strikes",
+        None,
+    );
+}
+
+#[test]
 fn many_errors_are_reported_together() {
     let src = std::fs::read_to_string(example())
         .unwrap()

@@ -24,6 +24,8 @@ pub struct MoveOrder {
     pub fraction: f64,
     /// Movers come from every region, not only adjacent ones.
     pub from_all: bool,
+    /// Movers come from this region only (a `broad_front` detachment).
+    pub from: Option<usize>,
 }
 
 /// Orders issued by the strategy phase (and events) for the current tick.

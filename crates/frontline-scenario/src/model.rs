@@ -64,6 +64,9 @@ pub enum Target {
     MostThreatened,
     /// Regions where the actor's side fights (air strikes).
     AlliedFronts,
+    /// Every detachment of the force in a region its side holds attacks the
+    /// best region next to it that its side does not hold (moves only).
+    BroadFront,
 }
 
 /// A compiled tactic.
@@ -446,16 +449,20 @@ impl Builder<'_> {
                 "best_target" => Some(Target::BestTarget),
                 "most_threatened" => Some(Target::MostThreatened),
                 "allied_fronts" => Some(Target::AlliedFronts),
+                "broad_front" => Some(Target::BroadFront),
                 _ => {
                     if let Some(i) = self.regions.iter().position(|r| *r == t.value) {
                         Some(Target::Region(i))
                     } else {
-                        let mut cands: Vec<&str> = vec!["best_target", "most_threatened", "allied_fronts"];
+                        let mut cands: Vec<&str> =
+                            vec!["best_target", "most_threatened", "allied_fronts", "broad_front"];
                         cands.extend(self.regions.iter().map(String::as_str));
                         let hint = choice_hint(&t.value, &cands);
                         self.d.push(
                             Diagnostic::at(&t.loc, format!("unknown target `{}`", t.value))
-                                .expected("a region id, \"best_target\", \"most_threatened\" or \"allied_fronts\"")
+                                .expected(
+                                    "a region id, \"best_target\", \"broad_front\", \"most_threatened\" or \"allied_fronts\"",
+                                )
                                 .hint(hint),
                         );
                         None
@@ -515,11 +522,18 @@ impl Builder<'_> {
                     }
                 };
                 let to = self.target(&t.to, default);
+                let loc = || t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
                 if to == Some(Target::AlliedFronts) {
-                    let loc = t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
                     self.d.push(
-                        Diagnostic::at(&loc, "\"allied_fronts\" is a target for air strikes only")
-                            .expected("a region id, \"best_target\" or \"most_threatened\""),
+                        Diagnostic::at(&loc(), "\"allied_fronts\" is a target for air strikes only")
+                            .expected("a region id, \"best_target\", \"broad_front\" or \"most_threatened\""),
+                    );
+                }
+                if to == Some(Target::BroadFront) && t.tactic.value == Defend {
+                    self.d.push(
+                        Diagnostic::at(&loc(), "\"broad_front\" is a target for deploy and attack, not defend")
+                            .expected("a region id or \"most_threatened\"")
+                            .hint("to hold ground everywhere, give each key region its own defend rule"),
                     );
                 }
                 let from_all = match &t.from {
@@ -581,6 +595,13 @@ impl Builder<'_> {
                     );
                 }
                 let to = self.target(&t.to, Target::AlliedFronts);
+                if to == Some(Target::BroadFront) {
+                    let loc = t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                    self.d.push(
+                        Diagnostic::at(&loc, "\"broad_front\" is a target for ground moves, not air strikes")
+                            .expected("a region id, \"allied_fronts\", \"best_target\" or \"most_threatened\""),
+                    );
+                }
                 let fraction = frac(self, 1.0)?;
                 Some(Tactic::AirStrike { force: force?, to: to?, fraction })
             }

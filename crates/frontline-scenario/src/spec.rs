@@ -157,7 +157,7 @@ record! {
         tactic: At<TacticKind>,
         /// Force group id (deploy, attack, defend, recruit, train, air_strike).
         force: Option<At<String>>,
-        /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight).
+        /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight), or "broad_front" (deploy, attack: every detachment attacks the best enemy-held region next to it).
         to: Option<At<String>>,
         /// Share of the force (deploy, attack, defend, air_strike) in [0, 1]; default 0.5 (air_strike: 1).
         fraction: Option<At<Quantity>>,

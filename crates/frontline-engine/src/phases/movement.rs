@@ -2,7 +2,8 @@
 //! shortest path (in hops over the neighbour graph) towards their target.
 //!
 //! For a move order (force f, target t, fraction φ): from every region s ≠ t
-//! holding f — only those adjacent to t unless `from = "all"` — φ of the
+//! holding f — only those adjacent to t unless `from = "all"`, and only the
+//! order's own source region for a `broad_front` detachment — φ of the
 //! personnel present at the start of the phase moves to the next region on
 //! the path to t. Orders are applied against that start-of-phase snapshot,
 //! so troops move at most one hop per tick and the order of orders does not
@@ -91,7 +92,11 @@ pub fn run(m: &Model, s: &mut State) {
         if !s.active[o.force] {
             continue;
         }
-        if o.from_all {
+        if let Some(src) = o.from {
+            if m.hops[src * nr + o.to] == 1 {
+                move_from(m, s, o, src, &snapshot, &mut movable);
+            }
+        } else if o.from_all {
             for src in 0..nr {
                 if m.hops[src * nr + o.to] != u32::MAX {
                     move_from(m, s, o, src, &snapshot, &mut movable);
@@ -135,6 +140,7 @@ mod tests {
             to: city,
             fraction: 1.0,
             from_all: true,
+            from: None,
         });
         run(&m, &mut s);
         assert!((s.force_total(nr, army) - total).abs() < 1e-9);
@@ -185,6 +191,29 @@ personnel = { a = 100 }
     }
 
     #[test]
+    fn an_order_from_one_region_moves_only_that_detachment() {
+        // Capital and city both border the suburbs; only the city's men go.
+        let m = line("");
+        let mut s = State::new(&m, 1);
+        let nr = m.regions.len();
+        let army = m.force_index("army").unwrap();
+        let [capital, suburbs, city] = ["capital", "suburbs", "city"].map(|x| m.region_index(x).unwrap());
+        let before = s.personnel.clone();
+        s.orders.moves.push(MoveOrder {
+            kind: TacticKind::Attack,
+            force: army,
+            to: suburbs,
+            fraction: 0.5,
+            from_all: false,
+            from: Some(city),
+        });
+        run(&m, &mut s);
+        assert_eq!(s.personnel[army * nr + capital], before[army * nr + capital]);
+        assert_eq!(s.personnel[army * nr + city], 0.5 * before[army * nr + city]);
+        assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs] + 0.5 * before[army * nr + city]);
+    }
+
+    #[test]
     fn adjacent_only_leaves_distant_garrisons() {
         let m = line("");
         let mut s = State::new(&m, 1);
@@ -198,6 +227,7 @@ personnel = { a = 100 }
             to: city,
             fraction: 0.5,
             from_all: false,
+            from: None,
         });
         run(&m, &mut s);
         assert_eq!(s.personnel[army * nr + capital], cap0);

@@ -12,7 +12,7 @@ use crate::state::{MoveOrder, State, View};
 use frontline_scenario::Model;
 use frontline_scenario::expr::Expr;
 use frontline_scenario::model::{Tactic, Target};
-use frontline_scenario::spec::{ForceKind, MechanismName};
+use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
 
 /// Scores of every region as a `best_target` for actor a, cached in the
 /// state's buffers until the flags are cleared: value · (1 + goal) /
@@ -81,8 +81,37 @@ pub fn resolve_target(m: &Model, s: &mut State, t: &Target, a: usize, f: Option<
             }
             best.map(|(_, r)| r)
         }
-        Target::AlliedFronts => None,
+        Target::AlliedFronts | Target::BroadFront => None,
     }
+}
+
+/// `broad_front`: every detachment of force f in a region a's side holds
+/// picks the best region next to it that a's side does not hold (the
+/// `best_target` score, lowest index on ties) and sends `fraction` of itself
+/// there, one move order per detachment. Detachments already on ground a's
+/// side does not hold stay and fight where they are.
+fn broad_front(m: &Model, s: &mut State, kind: TacticKind, a: usize, f: usize, fraction: f64) {
+    let nr = m.regions.len();
+    target_scores(m, s, a);
+    let mut orders = std::mem::take(&mut s.orders.moves);
+    let score = &s.buf.target_score[a * nr..(a + 1) * nr];
+    for (q, &here) in s.personnel[f * nr..(f + 1) * nr].iter().enumerate() {
+        // A held region scores −∞: only detachments on held ground move on.
+        if here <= 0.0 || score[q] != f64::NEG_INFINITY {
+            continue;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for &n in &m.regions[q].neighbours {
+            let x = score[n];
+            if x != f64::NEG_INFINITY && best.is_none_or(|(b, _)| x > b) {
+                best = Some((x, n));
+            }
+        }
+        if let Some((_, to)) = best {
+            orders.push(MoveOrder { kind, force: f, to, fraction, from_all: false, from: Some(q) });
+        }
+    }
+    s.orders.moves = orders;
 }
 
 fn eval(m: &Model, s: &State, e: &Expr) -> f64 {
@@ -100,11 +129,22 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                 return;
             }
             let fraction = eval(m, s, fraction).clamp(0.0, 1.0);
+            if *to == Target::BroadFront {
+                broad_front(m, s, *kind, a, *force, fraction);
+                return;
+            }
             if let Some(to) = resolve_target(m, s, to, a, Some(*force)) {
                 if *kind == frontline_scenario::spec::TacticKind::Defend {
                     s.orders.defend[a * nr + to] = true;
                 }
-                s.orders.moves.push(MoveOrder { kind: *kind, force: *force, to, fraction, from_all: *from_all });
+                s.orders.moves.push(MoveOrder {
+                    kind: *kind,
+                    force: *force,
+                    to,
+                    fraction,
+                    from_all: *from_all,
+                    from: None,
+                });
             }
         }
         Tactic::Allocate { weapons, shares } => {
@@ -205,6 +245,36 @@ mod tests {
         let mut s = State::new(&m, 1);
         run(&m, &mut s);
         assert!(!s.excludes[m.identities.iter().position(|i| i.id == "shia").unwrap()]);
+    }
+
+    #[test]
+    fn broad_front_sends_every_detachment_on_held_ground_at_its_own_best_neighbour() {
+        // Suburbs taken by the insurgents: the capital and the city (held,
+        // with army detachments) both border enemy-held or unheld ground.
+        let m = line(
+            "[regions.suburbs]\ncontrol = \"isis\"\n[forces.army]\npersonnel = { capital = 5000, suburbs = 0, city = 1000 }\n\
+             [actors.gov.rules.push]\nthen = { tactic = \"attack\", force = \"army\", to = \"broad_front\", fraction = 0.4 }\n",
+        );
+        let mut s = State::new(&m, 1);
+        run(&m, &mut s);
+        let r = |id: &str| m.region_index(id).unwrap();
+        let mut got: Vec<(Option<usize>, usize, f64)> =
+            s.orders.moves.iter().map(|o| (o.from, o.to, o.fraction)).collect();
+        got.sort_by_key(|x| x.0);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!((got[0].0, got[0].1), (Some(r("capital")), r("suburbs")));
+        assert_eq!(got[1].0, Some(r("city")));
+        assert!([r("suburbs"), r("valley")].contains(&got[1].1));
+        assert!(got.iter().all(|x| x.2 == 0.4));
+        // best_target, by contrast, gives the whole group one target.
+        let m = line(
+            "[regions.suburbs]\ncontrol = \"isis\"\n[forces.army]\npersonnel = { capital = 5000, suburbs = 0, city = 1000 }\n\
+             [actors.gov.rules.push]\nthen = { tactic = \"attack\", force = \"army\", to = \"best_target\" }\n",
+        );
+        let mut s = State::new(&m, 1);
+        run(&m, &mut s);
+        assert_eq!(s.orders.moves.len(), 1);
+        assert_eq!(s.orders.moves[0].from, None);
     }
 
     #[test]
