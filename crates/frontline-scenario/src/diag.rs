@@ -201,7 +201,7 @@ pub fn choice_hint(name: &str, candidates: &[&str]) -> String {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => "none are declared".to_string(),
         None if candidates.len() <= 12 => format!("valid: {}", candidates.join(", ")),
-        None => format!("valid include: {}, … ({} in all)", candidates[..12].join(", "), candidates.len()),
+        None => format!("valid choices include {}, … ({} in all)", candidates[..12].join(", "), candidates.len()),
     }
 }
 
