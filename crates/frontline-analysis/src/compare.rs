@@ -2,12 +2,12 @@
 //! numbers), and each outcome is reported per arm with a 95 % interval and
 //! as a paired difference from the first arm (the baseline) with its interval.
 
+use crate::checkpoint::{self, JobDir, JobError, Progress};
 use crate::outcome::Outcome;
 use crate::stats::{mean_interval, paired_difference, run_seed, wilson};
 use frontline_engine::run::run_observed;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
-use rayon::prelude::*;
 
 /// One arm of a comparison.
 pub struct Arm {
@@ -45,21 +45,25 @@ pub struct Row {
     pub difference: Option<(f64, f64, f64)>,
 }
 
-/// Raw values: `values[arm][outcome][run]`.
-pub fn run_arms(arms: &[Arm], runs: u64, base_seed: u64, progress: crate::ensemble::Progress) -> Vec<Vec<Vec<f64>>> {
-    arms.iter()
-        .map(|arm| {
-            let per_run: Vec<Vec<f64>> = (0..runs)
-                .into_par_iter()
-                .map(|i| {
-                    let v = evaluate(&arm.model, &arm.outcomes, run_seed(base_seed, i));
-                    progress(1);
-                    v
-                })
-                .collect();
-            (0..arm.outcomes.len()).map(|o| per_run.iter().map(|r| r[o]).collect()).collect()
-        })
-        .collect()
+/// Raw values: `values[arm][outcome][run]`. Runs are the tasks of a
+/// resumable job (arm-major, in batches of [`crate::ensemble::BATCH`]) when
+/// `dir` is given.
+pub fn run_arms(
+    arms: &[Arm],
+    runs: u64,
+    base_seed: u64,
+    dir: Option<&JobDir>,
+    progress: Progress,
+) -> Result<Vec<Vec<Vec<f64>>>, JobError> {
+    let width = arms.first().map_or(0, |a| a.outcomes.len());
+    let rows = checkpoint::evaluate(dir, runs * arms.len() as u64, width, crate::ensemble::BATCH, progress, |t| {
+        let arm = &arms[(t / runs) as usize];
+        Ok(evaluate(&arm.model, &arm.outcomes, run_seed(base_seed, t % runs)))
+    })?;
+    Ok(rows
+        .chunks(runs as usize)
+        .map(|per_run| (0..width).map(|o| per_run.iter().map(|r| r[o]).collect()).collect())
+        .collect())
 }
 
 /// Summarises raw values into rows.

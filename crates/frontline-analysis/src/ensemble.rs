@@ -7,6 +7,7 @@
 //! count and are aggregated in run order, so the tables are byte-identical
 //! for any number of threads and for an interrupted-then-resumed job.
 
+use crate::checkpoint::JobDir;
 use crate::stats::{mean, quantile_sorted, run_seed};
 use frontline_engine::run::run_observed;
 use frontline_output::{Column, OutputError, Table};
@@ -69,39 +70,14 @@ pub fn summarise(m: &Model, seed: u64) -> RunSummary {
     out
 }
 
-/// A job's identity: a batch directory holds the runs of exactly one job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobId {
-    /// Manifest-like description (scenario hash, variants, sets, base seed, runs).
-    pub json: serde_json::Value,
-}
-
-/// Errors of an ensemble job.
-#[derive(Debug)]
-pub enum EnsembleError {
-    /// The output directory holds another job or a partial one.
-    Directory(String),
-    /// Writing failed.
-    Output(OutputError),
-    /// Reading a batch failed.
-    Io(PathBuf, std::io::Error),
-}
-
-impl std::fmt::Display for EnsembleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EnsembleError::Directory(s) => write!(f, "{s}"),
-            EnsembleError::Output(e) => write!(f, "{e}"),
-            EnsembleError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
-        }
-    }
-}
-
-impl std::error::Error for EnsembleError {}
+pub use crate::checkpoint::{JobError, JobId};
 
 fn batch_path(dir: &Path, b: u64) -> PathBuf {
     dir.join(".runs").join(format!("batch-{b:06}.bin"))
 }
+
+/// Progress callback: called with the number of runs just completed.
+pub use crate::checkpoint::Progress;
 
 fn encode(runs: &[RunSummary]) -> Vec<u8> {
     // Layout: control block (run-major), metrics block (metric-major, then
@@ -155,9 +131,6 @@ impl Layout {
     }
 }
 
-/// Progress callback: called with the number of runs just completed.
-pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
-
 /// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
 /// completed batches of the same job are kept; without it, a directory
 /// holding another or an unfinished job is refused.
@@ -169,36 +142,14 @@ pub fn run_batches(
     dir: &Path,
     resume: bool,
     progress: Progress,
-) -> Result<(), EnsembleError> {
-    let runs_dir = dir.join(".runs");
-    let job_file = runs_dir.join("job.json");
-    if let Ok(text) = std::fs::read_to_string(&job_file) {
-        let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        if old != job.json {
-            return Err(EnsembleError::Directory(format!(
-                "`{}` holds the runs of a different job (other scenario, variants, --set, seed or --runs); use another --out or delete that directory",
-                dir.display()
-            )));
-        }
-        if !resume {
-            return Err(EnsembleError::Directory(format!(
-                "`{}` already holds runs of this job; pass --resume to finish or reuse them, or use another --out",
-                dir.display()
-            )));
-        }
-    }
-    std::fs::create_dir_all(&runs_dir).map_err(|e| EnsembleError::Io(runs_dir.clone(), e))?;
-    frontline_output::write_json(&job_file, &job.json).map_err(EnsembleError::Output)?;
+) -> Result<(), JobError> {
+    JobDir::open(dir, job, resume)?;
     let batches = runs.div_ceil(BATCH);
     for b in 0..batches {
         let lo = b * BATCH;
         let hi = ((b + 1) * BATCH).min(runs);
         let path = batch_path(dir, b);
-        if path.is_file()
-            && std::fs::metadata(&path)
-                .map(|md| md.len() as usize == Layout::new(m, (hi - lo) as usize).size())
-                .unwrap_or(false)
-        {
+        if JobDir::has_batch(&path, Layout::new(m, (hi - lo) as usize).size()) {
             progress(hi - lo);
             continue;
         }
@@ -215,7 +166,7 @@ pub fn run_batches(
             use std::io::Write;
             f.write_all(&bytes).map_err(|e| OutputError::Io { path: path.clone(), source: e })
         })
-        .map_err(EnsembleError::Output)?;
+        .map_err(JobError::Output)?;
     }
     Ok(())
 }
@@ -232,16 +183,16 @@ pub struct Aggregate {
     pub final_regions: Vec<(String, f64)>,
 }
 
-fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, EnsembleError> {
-    let mut f = std::fs::File::open(path).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
-    f.seek(SeekFrom::Start(offset as u64)).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
+fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, JobError> {
+    let mut f = std::fs::File::open(path).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
+    f.seek(SeekFrom::Start(offset as u64)).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
     let mut buf = vec![0u8; len];
-    f.read_exact(&mut buf).map_err(|e| EnsembleError::Io(path.to_path_buf(), e))?;
+    f.read_exact(&mut buf).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
     Ok(buf)
 }
 
 /// Reads every batch, in run order, and builds the tables.
-pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, EnsembleError> {
+pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, JobError> {
     let (nr, na) = (m.regions.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
     let names = metric_names(m);

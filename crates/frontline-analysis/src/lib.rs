@@ -3,8 +3,9 @@
 //! Analyses over many runs of a validated model: ensembles ([`ensemble`]),
 //! counterfactual comparison with common random numbers ([`compare`]),
 //! sweeps and Morris/Sobol sensitivity ([`sensitivity`], [`sampling`]),
-//! outcomes named in the rule language ([`outcome`]) and the statistics they
-//! need ([`stats`]).
+//! outcomes named in the rule language ([`outcome`]), the statistics they
+//! need ([`stats`]) and the resumable job directories they share
+//! ([`checkpoint`]).
 //!
 //! This crate runs the engine and summarises; it must not change the model
 //! or print anything (the CLI presents results and shows progress through
@@ -12,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+pub mod checkpoint;
 pub mod compare;
 pub mod ensemble;
 pub mod outcome;

@@ -8,6 +8,7 @@
 //! for first-order S1 and Jansen's (1999) for total ST, with bootstrap
 //! intervals.
 
+use crate::checkpoint::{JobDir, JobError};
 use crate::compare::evaluate;
 use crate::outcome::Outcome;
 use crate::sampling::{self, to_value, uncertain, with_parameters};
@@ -17,7 +18,6 @@ use frontline_scenario::Loaded;
 use frontline_scenario::model::Parameter;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use rayon::prelude::*;
 
 /// Settings shared by sweeps and sensitivity runs.
 pub struct Design<'a> {
@@ -29,7 +29,12 @@ pub struct Design<'a> {
     pub runs_per_point: u64,
     /// Base seed.
     pub seed: u64,
+    /// Job directory that makes the evaluation resumable (None: in memory only).
+    pub job: Option<&'a JobDir>,
 }
+
+/// Design points per batch file of a resumable sweep or sensitivity job.
+pub const POINTS_PER_BATCH: u64 = 16;
 
 /// Outcome means at each point: `[point][outcome]`.
 pub fn evaluate_points(
@@ -37,28 +42,25 @@ pub fn evaluate_points(
     params: &[Parameter],
     points: &[Vec<f64>],
     progress: crate::ensemble::Progress,
-) -> Result<Vec<Vec<f64>>, String> {
-    points
-        .par_iter()
-        .map(|u| {
-            let values: Vec<(String, f64)> =
-                params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
-            let m = with_parameters(d.loaded, &values)?;
-            let outcomes: Vec<Outcome> = if d.outcomes.is_empty() {
-                Outcome::defaults(&m)
-            } else {
-                d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()?
-            };
-            let mut sums = vec![0.0; outcomes.len()];
-            for i in 0..d.runs_per_point {
-                for (s, v) in sums.iter_mut().zip(evaluate(&m, &outcomes, run_seed(d.seed, i))) {
-                    *s += v;
-                }
+) -> Result<Vec<Vec<f64>>, JobError> {
+    let width = if d.outcomes.is_empty() { Outcome::defaults(&d.loaded.model).len() } else { d.outcomes.len() };
+    crate::checkpoint::evaluate(d.job, points.len() as u64, width, POINTS_PER_BATCH, progress, |p| {
+        let u = &points[p as usize];
+        let values: Vec<(String, f64)> = params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
+        let m = with_parameters(d.loaded, &values)?;
+        let outcomes: Vec<Outcome> = if d.outcomes.is_empty() {
+            Outcome::defaults(&m)
+        } else {
+            d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()?
+        };
+        let mut sums = vec![0.0; outcomes.len()];
+        for i in 0..d.runs_per_point {
+            for (s, v) in sums.iter_mut().zip(evaluate(&m, &outcomes, run_seed(d.seed, i))) {
+                *s += v;
             }
-            progress(1);
-            Ok(sums.into_iter().map(|s| s / d.runs_per_point as f64).collect())
-        })
-        .collect()
+        }
+        Ok(sums.into_iter().map(|s| s / d.runs_per_point as f64).collect())
+    })
 }
 
 /// A sweep's table: one row per point, parameter values then outcome means.
@@ -115,7 +117,7 @@ pub fn morris(
     levels: usize,
     o: usize,
     progress: crate::ensemble::Progress,
-) -> Result<Vec<Index>, String> {
+) -> Result<Vec<Index>, JobError> {
     let params = uncertain(&d.loaded.model);
     let k = params.len();
     let (points, orders) = sampling::morris(trajectories, k, levels, d.seed);
@@ -154,7 +156,7 @@ pub fn morris(
 }
 
 /// Sobol indices for outcome `o` from `n` base samples: sorted by ST.
-pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, String> {
+pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, JobError> {
     let params = uncertain(&d.loaded.model);
     let k = params.len();
     let points = sampling::saltelli(n, k, d.seed);

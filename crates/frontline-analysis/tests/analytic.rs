@@ -80,7 +80,7 @@ fn compare_intervals_cover_the_true_difference() {
     ];
     let (mut covered, trials) = (0, 100);
     for seed in 0..trials {
-        let values = run_arms(&arms, 100, seed, &no_progress);
+        let values = run_arms(&arms, 100, seed, None, &no_progress).unwrap();
         let rows = summarise(&arms, &values);
         let (_, lo, hi) = rows[1].difference.unwrap();
         if lo <= true_difference && true_difference <= hi {
@@ -100,7 +100,7 @@ fn morris_and_sobol_rank_the_dominant_parameter_first() {
     // rate is fixed here, so a (×0.2…1.8) dominates b (×0.99…1.01).
     let l = loaded(&["parameters.rate.min=0.001", "parameters.rate.max=0.001"]);
     let outcomes = vec!["strength(f) at end".to_string()];
-    let d = Design { loaded: &l, outcomes: &outcomes, runs_per_point: 2, seed: 3 };
+    let d = Design { loaded: &l, outcomes: &outcomes, runs_per_point: 2, seed: 3, job: None };
     let m = morris(&d, 10, 4, 0, &no_progress).unwrap();
     assert_eq!(m[0].parameter, "a", "{m:?}");
     assert!(m[0].main > 20.0 * m[1].main, "{m:?}");

@@ -3,7 +3,7 @@
 //! and the files written. The computations live in `frontline-analysis`.
 
 use crate::ScenarioArgs;
-use frontline_analysis::{compare, ensemble, outcome::Outcome, sampling, sensitivity};
+use frontline_analysis::{checkpoint, compare, ensemble, outcome::Outcome, sampling, sensitivity};
 use frontline_output::{Format, Table};
 use frontline_scenario::date::format_day;
 use frontline_scenario::{Loaded, Overrides, load};
@@ -88,8 +88,8 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
 }
 
 /// `frontline ensemble`.
-pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, resume: bool, job: crate::JobArgs) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
         return fail("--runs must be at least 1", 2);
@@ -116,7 +116,7 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, resume: bool, job: crate::Jo
     let tick = |n: u64| bar.inc(n);
     if let Err(e) = pool.install(|| ensemble::run_batches(m, &job, runs, seed, &dir, resume, &tick)) {
         bar.abandon();
-        let code = if matches!(e, ensemble::EnsembleError::Directory(_)) { 2 } else { 1 };
+        let code = e.exit_code();
         return fail(e, code);
     }
     bar.finish_and_clear();
@@ -197,7 +197,7 @@ pub fn compare_cmd(
     runs: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs < 2 {
         return fail("--runs must be at least 2 to give intervals", 2);
@@ -236,12 +236,29 @@ pub fn compare_cmd(
         };
         arms.push(compare::Arm { name, model, outcomes: outs });
     }
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "compare"));
+    let outcome_texts: Vec<String> = arms[0].outcomes.iter().map(|o| o.text.clone()).collect();
+    let job = checkpoint::JobId {
+        json: serde_json::json!({
+            "command": "compare", "scenario_hash": base.scenario_hash, "variants": base.variants, "sets": base.sets,
+            "arms": hashes, "outcomes": outcome_texts, "base_seed": seed, "runs": runs,
+            "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
+        }),
+    };
     let bar = progress_bar(runs * arms.len() as u64, "runs");
     let tick = |n: u64| bar.inc(n);
-    let values = pool.install(|| compare::run_arms(&arms, runs, seed, &tick));
+    let values = checkpoint::JobDir::open(&dir, &job, resume)
+        .and_then(|jd| Ok((pool.install(|| compare::run_arms(&arms, runs, seed, Some(&jd), &tick))?, jd)));
+    let (values, jd) = match values {
+        Ok(v) => v,
+        Err(e) => {
+            bar.abandon();
+            let code = e.exit_code();
+            return fail(e, code);
+        }
+    };
     bar.finish_and_clear();
     let rows = compare::summarise(&arms, &values);
-    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "compare"));
     let names = match write_tables(&dir, &[compare::table(&rows)], format) {
         Ok(n) => n,
         Err(c) => return c,
@@ -251,9 +268,13 @@ pub fn compare_cmd(
         &base,
         args,
         seed,
-        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": arms[0].outcomes.iter().map(|o| o.text.clone()).collect::<Vec<_>>(), "tables": names}),
+        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": outcome_texts, "tables": names}),
     );
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    // Every result is in the table now: the checkpoints have done their job.
+    if let Err(e) = jd.remove() {
         return fail(e, 1);
     }
     if !quiet {
@@ -288,7 +309,7 @@ pub fn design_cmd(
     runs_per_point: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     let l = match load_args(args, None) {
         Ok(l) => l,
@@ -312,16 +333,34 @@ pub fn design_cmd(
         return fail("--samples and --runs-per-point must be at least 1", 2);
     }
     let seed = seed.unwrap_or(l.model.seed);
-    let design = sensitivity::Design { loaded: &l, outcomes: &outcome_texts, runs_per_point, seed };
-    let k = params.len();
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, command));
+    let job = checkpoint::JobId {
+        json: serde_json::json!({
+            "command": command, "method": method, "samples": samples, "runs_per_point": runs_per_point,
+            "outcomes": outcome_texts, "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets,
+            "base_seed": seed, "batch": sensitivity::POINTS_PER_BATCH, "version": env!("CARGO_PKG_VERSION"),
+        }),
+    };
+    let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
+        Ok(jd) => jd,
+        Err(e) => {
+            let code = e.exit_code();
+            return fail(e, code);
+        }
+    };
+    let design = sensitivity::Design { loaded: &l, outcomes: &outcome_texts, runs_per_point, seed, job: Some(&jd) };
+    let k = params.len();
     let (table, extra) = if command == "sweep" {
         let points = sensitivity::sweep_points(k, samples, method, seed);
         let bar = progress_bar(points.len() as u64, "points");
         let tick = |n: u64| bar.inc(n);
         let res = match pool.install(|| sensitivity::evaluate_points(&design, &params, &points, &tick)) {
             Ok(r) => r,
-            Err(e) => return fail(e, 2),
+            Err(e) => {
+                bar.abandon();
+                let code = e.exit_code();
+                return fail(e, code);
+            }
         };
         bar.finish_and_clear();
         if !quiet {
@@ -357,7 +396,10 @@ pub fn design_cmd(
         bar.finish_and_clear();
         let idx = match idx {
             Ok(i) => i,
-            Err(e) => return fail(e, 2),
+            Err(e) => {
+                let code = e.exit_code();
+                return fail(e, code);
+            }
         };
         if !quiet {
             let (a, b) = if method == "morris" { ("μ*", "σ") } else { ("S1", "ST") };
@@ -392,6 +434,10 @@ pub fn design_cmd(
     extra["runs_per_point"] = serde_json::json!(runs_per_point);
     let man = manifest(command, &l, args, seed, extra);
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    // Every result is in the table now: the checkpoints have done their job.
+    if let Err(e) = jd.remove() {
         return fail(e, 1);
     }
     if !quiet {

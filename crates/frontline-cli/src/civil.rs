@@ -147,7 +147,13 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
 /// run with the statistics of the parity check. Runs are held in memory
 /// (four counters per step), so this command has no --resume.
 pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    if resume {
+        return crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        );
+    }
     let format: Format = format.parse().expect("clap restricts the values");
     use frontline_analysis::stats::{mean, quantile_sorted, run_seed};
     use frontline_output::{Column, Table};
@@ -261,7 +267,13 @@ pub fn sweep(
     runs_per_point: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    if resume {
+        return crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        );
+    }
     let format: Format = format.parse().expect("clap restricts the values");
     use frontline_analysis::stats::run_seed;
     use frontline_output::{Column, Table};

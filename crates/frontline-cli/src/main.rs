@@ -67,6 +67,9 @@ pub(crate) struct JobArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Finish an interrupted job in DIR, reusing the runs it completed.
+    #[arg(long)]
+    pub(crate) resume: bool,
 }
 
 #[derive(Subcommand)]
@@ -109,15 +112,12 @@ enum Command {
         /// Number of runs.
         #[arg(long, default_value_t = 1000)]
         runs: u64,
-        /// Finish an interrupted job in DIR, reusing its completed runs.
-        #[arg(long)]
-        resume: bool,
         #[command(flatten)]
         job: JobArgs,
     },
     /// Compare the baseline with variants, using common random numbers.
     #[command(
-        after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'"
+        after_help = "Each arm is the scenario (with the shared --variant/--set) plus one --arm overlay.\nRun i of every arm uses the same seed, so paired differences are sharp.\n\nOutcomes: 'EXPR on DATE' (value on that date), 'EXPR by DATE' (condition true at any\ntime up to DATE), 'EXPR at end'. Default: the scenario's watched conditions by the end.\n\nCompleted runs are kept in DIR/.runs/ while the job runs: after Ctrl-C or a kill, rerun\nthe same command with --resume to finish it; the result is identical.\n\nExample:\n  frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml \\\n      --runs 500 --outcome 'controls(isis, city) by 2015-05-31'"
     )]
     Compare {
         #[command(flatten)]
@@ -136,7 +136,7 @@ enum Command {
     },
     /// Sweep the declared uncertain parameters (Latin hypercube or grid).
     #[command(
-        after_help = "Example:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
+        after_help = "Every point runs the same seeds (common random numbers).\n\nCompleted runs are kept in DIR/.runs/ while the job runs: after Ctrl-C or a kill, rerun\nthe same command with --resume to finish it; the result is identical.\n\nExample:\n  frontline sweep examples/vicious-circle.toml --samples 64 --runs-per-point 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
     )]
     Sweep {
         #[command(flatten)]
@@ -161,7 +161,7 @@ enum Command {
     },
     /// Rank which uncertain parameters drive an outcome (Morris or Sobol).
     #[command(
-        after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
+        after_help = "Morris: --samples trajectories of k+1 points, μ* with a bootstrap 95 % interval.\nSobol: --samples base points, (k+2)·samples evaluations; S1 and ST with bootstrap intervals.\n\nCompleted runs are kept in DIR/.runs/ while the job runs: after Ctrl-C or a kill, rerun\nthe same command with --resume to finish it; the result is identical.\n\nExample:\n  frontline sensitivity examples/vicious-circle.toml --method morris --samples 20 \\\n      --outcome 'controls(isis, city) by 2015-05-31'"
     )]
     Sensitivity {
         #[command(flatten)]
@@ -205,7 +205,7 @@ fn main() -> ExitCode {
         Command::Ensemble { scenario, runs, job, .. } if civil::is_civil(&scenario.scenario) => {
             civil::ensemble(&scenario, runs, job)
         }
-        Command::Ensemble { scenario, runs, resume, job } => analyses::ensemble_cmd(&scenario, runs, resume, job),
+        Command::Ensemble { scenario, runs, job } => analyses::ensemble_cmd(&scenario, runs, job),
         Command::Compare { scenario, arms, outcomes, runs, job } => {
             analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job)
         }

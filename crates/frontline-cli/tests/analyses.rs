@@ -65,23 +65,16 @@ fn ensemble_summary_reports_probabilities_with_intervals() {
     assert!(out.contains("insurgents_take_city") && out.contains("%  ["), "{out}");
 }
 
-#[test]
-fn killed_ensemble_resumes_to_identical_tables() {
-    let args = |dir: &Path| -> Vec<String> {
-        ["ensemble", &example(), "--runs", "2560", "--set", "scenario.ticks=30", "--out", dir.to_str().unwrap(), "-q"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    };
-    let (killed, whole) = (tmp("killed"), tmp("whole"));
-    let mut child = bin().args(args(&killed)).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+/// Starts `args` (with `--out dir`), waits until `batches` batch files whose
+/// names start with `prefix` are in `dir/.runs/`, and kills the process hard.
+fn kill_after_batches(args: &[String], dir: &Path, prefix: &str, batches: usize) {
+    let mut child = bin().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let started = Instant::now();
-    // Wait until at least two batches are on disk, then kill the process hard.
     loop {
-        let done = std::fs::read_dir(killed.join(".runs"))
-            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("batch-")).count())
+        let done = std::fs::read_dir(dir.join(".runs"))
+            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(prefix)).count())
             .unwrap_or(0);
-        if done >= 2 {
+        if done >= batches {
             break;
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -92,19 +85,116 @@ fn killed_ensemble_resumes_to_identical_tables() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!killed.join("runs.parquet").exists(), "a killed job must not have written final tables");
-    // Rerunning without --resume is refused, with a hint.
-    let o = run(&args(&killed).iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(o.status.code(), Some(2));
+}
+
+/// Kills `args` after two batches, checks that a rerun without `--resume`
+/// is refused and that one with it finishes; returns the finished directory's
+/// `files` (to compare with an uninterrupted job's).
+fn kill_and_resume(args: impl Fn(&Path) -> Vec<String>, dir: &Path, prefix: &str, files: &[&str]) -> Vec<Vec<u8>> {
+    kill_after_batches(&args(dir), dir, prefix, 2);
+    for f in files {
+        assert!(!dir.join(f).exists(), "a killed job must not have written {f}");
+    }
+    let o = bin().args(args(dir)).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "a rerun without --resume is refused");
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
-    // With --resume it finishes, and matches an uninterrupted job.
-    let mut resume = args(&killed);
-    resume.push("--resume".into());
-    let o = run(&resume.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = bin().args(args(dir)).arg("--resume").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+    files.iter().map(|f| std::fs::read(dir.join(f)).unwrap()).collect()
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn killed_ensemble_resumes_to_identical_tables() {
+    let args = |dir: &Path| {
+        strings(&[
+            "ensemble",
+            &example(),
+            "--runs",
+            "2560",
+            "--set",
+            "scenario.ticks=30",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let (killed, whole) = (tmp("killed"), tmp("whole"));
+    let files: Vec<String> = TABLES.iter().map(|t| format!("{t}.parquet")).collect();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let resumed = kill_and_resume(args, &killed, "batch-", &files);
+    let o = bin().args(args(&whole)).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(tables(&killed), tables(&whole));
+    assert_eq!(resumed, tables(&whole));
+}
+
+#[test]
+fn killed_compare_resumes_to_an_identical_table_and_cleans_up() {
+    let args = |dir: &Path| {
+        strings(&[
+            "compare",
+            &example(),
+            "--arm",
+            &variant("arm-tribes.toml"),
+            "--runs",
+            "1500",
+            "--set",
+            "scenario.ticks=30",
+            "--outcome",
+            "controls(isis, city) at end",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let (killed, whole) = (tmp("compare-killed"), tmp("compare-whole"));
+    let resumed = kill_and_resume(args, &killed, "rows-", &["compare.parquet"]);
+    assert!(!killed.join(".runs").exists(), "a finished compare removes its checkpoints");
+    let o = bin().args(args(&whole)).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(resumed, vec![std::fs::read(whole.join("compare.parquet")).unwrap()]);
+    // With the checkpoints gone, the directory takes another job.
+    let o = run(&[
+        "compare",
+        &example(),
+        "--arm",
+        &variant("no-airstrikes.toml"),
+        "--runs",
+        "20",
+        "--out",
+        whole.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn killed_sweep_resumes_to_an_identical_table() {
+    let args = |dir: &Path| {
+        strings(&[
+            "sweep",
+            &example(),
+            "--samples",
+            "128",
+            "--runs-per-point",
+            "12",
+            "--set",
+            "scenario.ticks=30",
+            "--outcome",
+            "controls(isis, city) at end",
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let (killed, whole) = (tmp("sweep-killed"), tmp("sweep-whole"));
+    let resumed = kill_and_resume(args, &killed, "rows-", &["sweep.parquet"]);
+    let o = bin().args(args(&whole)).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(resumed, vec![std::fs::read(whole.join("sweep.parquet")).unwrap()]);
 }
 
 #[test]
