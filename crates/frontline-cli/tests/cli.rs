@@ -386,6 +386,43 @@ fn bad_input_15_target_for_the_wrong_tactic() {
 }
 
 #[test]
+fn bad_input_16_transfers_between_the_wrong_groups() {
+    assert_error(
+        "transfer-other-actor",
+        broken(
+            "transfer-other-actor",
+            "tactic = \"deploy\", force = \"army\", to = \"city\", fraction = 0.05",
+            "tactic = \"transfer\", force = \"army\", into = \"militia\"",
+        ),
+        "into = \"militia\"",
+        "force group `militia` belongs to another actor",
+        Some("an actor can only move, recruit, train or fly its own force groups"),
+    );
+    assert_error(
+        "transfer-air",
+        broken(
+            "transfer-air",
+            "tactic = \"attack\", force = \"us_ground\", to = \"valley\", fraction = 0.5, from = \"all\"",
+            "tactic = \"transfer\", force = \"us_ground\", into = \"coalition_air\"",
+        ),
+        "into = \"coalition_air\"",
+        "`coalition_air` is an air group; transfers are between ground groups",
+        None,
+    );
+    assert_error(
+        "transfer-missing-into",
+        broken(
+            "transfer-missing-into",
+            "tactic = \"recruit\", force = \"isis_fighters\"",
+            "tactic = \"transfer\", force = \"isis_fighters\"",
+        ),
+        "tactic = \"transfer\"",
+        "tactic `transfer` needs `into`",
+        Some("add `into = …` next to `tactic`"),
+    );
+}
+
+#[test]
 fn many_errors_are_reported_together() {
     let src = std::fs::read_to_string(example())
         .unwrap()

@@ -37,6 +37,8 @@ pub struct Orders {
     pub air: Vec<(usize, usize, f64)>,
     /// (from actor, to actor, money per week).
     pub funds: Vec<(usize, usize, f64)>,
+    /// (giving force group, receiving force group, share moved this tick).
+    pub transfers: Vec<(usize, usize, f64)>,
     /// Recruitment drive multiplier per force group (1 = normal).
     pub recruit_drive: Vec<f64>,
     /// Training intensity per force group (0 = none).
@@ -327,6 +329,7 @@ impl Orders {
         self.moves.clear();
         self.air.clear();
         self.funds.clear();
+        self.transfers.clear();
         self.recruit_drive.clear();
         self.recruit_drive.resize(nf, 1.0);
         self.training.clear();

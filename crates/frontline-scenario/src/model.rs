@@ -106,6 +106,15 @@ pub enum Tactic {
         /// Multiplier.
         amount: Expr,
     },
+    /// Move a share of one ground group's fighters (and weapons) into another of the same actor.
+    Transfer {
+        /// Group giving fighters.
+        force: usize,
+        /// Group receiving them.
+        into: usize,
+        /// Share of the giving group moved this tick.
+        fraction: Expr,
+    },
     /// Training this tick.
     Train {
         /// Force group.
@@ -582,6 +591,34 @@ impl Builder<'_> {
                 } else {
                     Tactic::Train { force: force?, amount }
                 })
+            }
+            Transfer => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let i = self.need(&t.into, "into", t)?;
+                let into = own_force(self, i);
+                for (id, g) in [(f, force), (i, into)] {
+                    if let Some(g) = g
+                        && forces.get(g).is_some_and(|x| x.kind == ForceKind::Air)
+                    {
+                        self.d.push(
+                            Diagnostic::at(
+                                &id.loc,
+                                format!("`{}` is an air group; transfers are between ground groups", id.value),
+                            )
+                            .expected("a force group whose kind is not \"air\""),
+                        );
+                    }
+                }
+                if force.is_some() && force == into {
+                    self.d.push(
+                        Diagnostic::at(&i.loc, "a group cannot transfer fighters into itself")
+                            .hint("name another force group of the same actor in `into`"),
+                    );
+                    return None;
+                }
+                let fraction = frac(self, 0.1)?;
+                Some(Tactic::Transfer { force: force?, into: into?, fraction })
             }
             AirStrike => {
                 let f = self.need(&t.force, "force", t)?;

@@ -50,6 +50,8 @@ keyword! {
         Train = "train",
         /// Fly `fraction` of the air group `force`'s sorties over `to` (default: where allies fight).
         AirStrike = "air_strike",
+        /// Move `fraction` of `force`'s fighters, with their share of its weapons, into the group `into` of the same actor, where they stand.
+        Transfer = "transfer",
         /// Include `identity` politically (lowers its grievance baseline).
         Include = "include",
         /// Exclude `identity` politically (raises its grievance).
@@ -155,11 +157,13 @@ record! {
     pub struct TacticSpec ("a tactic") {
         /// The tactic.
         tactic: At<TacticKind>,
-        /// Force group id (deploy, attack, defend, recruit, train, air_strike).
+        /// Force group id (deploy, attack, defend, recruit, train, air_strike, transfer).
         force: Option<At<String>>,
         /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight), or "broad_front" (deploy, attack: every detachment attacks the best enemy-held region next to it).
         to: Option<At<String>>,
-        /// Share of the force (deploy, attack, defend, air_strike) in [0, 1]; default 0.5 (air_strike: 1).
+        /// Receiving force group id (transfer): a ground group of the same actor.
+        into: Option<At<String>>,
+        /// Share of the force (deploy, attack, defend, air_strike, transfer) in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1).
         fraction: Option<At<Quantity>>,
         /// Where movers come from: "adjacent" (default; only regions next to the target) or "all" (every region, one step per tick).
         from: Option<At<String>>,

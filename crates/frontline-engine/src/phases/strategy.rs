@@ -162,6 +162,12 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
         Tactic::Recruit { force, amount } => {
             s.orders.recruit_drive[*force] *= eval(m, s, amount).max(0.0);
         }
+        Tactic::Transfer { force, into, fraction } => {
+            if s.active[*force] && s.active[*into] {
+                let share = eval(m, s, fraction).clamp(0.0, 1.0);
+                s.orders.transfers.push((*force, *into, share));
+            }
+        }
         Tactic::Train { force, amount } => {
             s.orders.training[*force] += eval(m, s, amount).max(0.0);
         }

@@ -40,6 +40,34 @@ pub fn desert(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
     }
 }
 
+/// Moves `share` of group `from`'s fighters in every region into group
+/// `into` in the same region, with the same share of `from`'s weapons. The
+/// receiving group's quality and morale become the personnel-weighted means
+/// of the two. People and weapons only change hands: conserved.
+pub fn transfer(m: &Model, s: &mut State, from: usize, into: usize, share: f64) {
+    let nr = m.regions.len();
+    if from == into || share <= 0.0 || !s.active[from] || !s.active[into] {
+        return;
+    }
+    let share = share.min(1.0);
+    let moved = share * s.force_total(nr, from);
+    let kept = s.force_total(nr, into);
+    if moved <= 0.0 {
+        return;
+    }
+    for r in 0..nr {
+        let n = share * s.personnel[from * nr + r];
+        s.personnel[from * nr + r] -= n;
+        s.personnel[into * nr + r] += n;
+    }
+    let weapons = share * s.equipment[from];
+    s.equipment[from] -= weapons;
+    s.equipment[into] += weapons;
+    let mix = |receiver: f64, giver: f64| (receiver * kept + giver * moved) / (kept + moved);
+    s.quality[into] = mix(s.quality[into], s.quality[from]);
+    s.morale[into] = mix(s.morale[into], s.morale[from]);
+}
+
 /// Normalised (force, share) pairs from raw non-negative weights.
 fn normalise(v: &[(usize, f64)]) -> Vec<(usize, f64)> {
     let total: f64 = v.iter().map(|x| x.1).sum();
@@ -86,6 +114,12 @@ pub fn run(m: &Model, s: &mut State) {
         }
         s.orders.funds = funds;
     }
+    // Transfers between an actor's groups.
+    let transfers = std::mem::take(&mut s.orders.transfers);
+    for &(from, into, share) in &transfers {
+        transfer(m, s, from, into, share);
+    }
+    s.orders.transfers = transfers;
     // Upkeep.
     for a in 0..m.actors.len() {
         let groups: Vec<usize> = (0..m.forces.len()).filter(|&f| m.forces[f].actor == a && s.active[f]).collect();
@@ -188,6 +222,46 @@ mod tests {
         let et = s.equipment[tribes];
         run(&m, &mut s);
         assert_eq!(s.equipment[tribes], et, "tribes belong to another actor and get nothing by default");
+    }
+
+    #[test]
+    fn transfers_move_fighters_and_weapons_and_mix_quality() {
+        let m = line(
+            "[forces.militia]\nactor = \"gov\"\nkind = \"militia\"\nidentity = \"shia\"\npersonnel = { capital = 1000 }\nequipment = 500\nquality = 0.8\nmorale = 0.9\n",
+        );
+        let mut s = State::new(&m, 1);
+        let nr = m.regions.len();
+        let (army, militia) = (m.force_index("army").unwrap(), m.force_index("militia").unwrap());
+        let (p0, e0) = (s.personnel.clone(), s.equipment.clone());
+        let (ta, tm) = (s.force_total(nr, army), s.force_total(nr, militia));
+        let (qa, qm) = (s.quality[army], s.quality[militia]);
+        transfer(&m, &mut s, army, militia, 0.25);
+        for r in 0..nr {
+            assert!((s.personnel[army * nr + r] - 0.75 * p0[army * nr + r]).abs() < 1e-9);
+            assert!((s.personnel[militia * nr + r] - p0[militia * nr + r] - 0.25 * p0[army * nr + r]).abs() < 1e-9);
+        }
+        assert!((s.personnel.iter().sum::<f64>() - p0.iter().sum::<f64>()).abs() < 1e-6);
+        assert!((s.equipment.iter().sum::<f64>() - e0.iter().sum::<f64>()).abs() < 1e-9);
+        assert!((s.equipment[militia] - e0[militia] - 0.25 * e0[army]).abs() < 1e-9);
+        let want = (qm * tm + qa * 0.25 * ta) / (tm + 0.25 * ta);
+        assert!((s.quality[militia] - want).abs() < 1e-12);
+        assert_eq!(s.quality[army], qa, "the giving group keeps its quality");
+    }
+
+    #[test]
+    fn transfer_orders_from_rules_are_carried_out_in_supply() {
+        let m = line(
+            "[forces.militia]\nactor = \"gov\"\nkind = \"militia\"\npersonnel = { capital = 1000 }\n\
+             [actors.gov.rules.merge]\nthen = { tactic = \"transfer\", force = \"army\", into = \"militia\", fraction = 0.5 }\n",
+        );
+        let mut s = State::new(&m, 1);
+        let nr = m.regions.len();
+        let army = m.force_index("army").unwrap();
+        let before = s.force_total(nr, army);
+        crate::phases::strategy::run(&m, &mut s);
+        assert_eq!(s.orders.transfers.len(), 1);
+        run(&m, &mut s);
+        assert!((s.force_total(nr, army) - 0.5 * before).abs() < 1e-6);
     }
 
     #[test]
