@@ -164,6 +164,13 @@ constants! {
         /// Morale shock to the whole group, per unit share of the group that
         /// routed.
         morale_shock = 0.5, [0.0, 100.0];
+        /// Morale below which a group in battle routs whatever the odds
+        /// (panic). 0 (off): set it for forces known to have broken on
+        /// contact, as an assumption with a range.
+        panic_morale = 0.0, [0.0, 1.0];
+        /// Morale lost by each other group of a routing side in the region,
+        /// per unit share of the side's personnel there that routed. 0 (off).
+        contagion = 0.0, [0.0, 10.0];
     }
     morale: Morale {
         /// Share of the gap to a group's initial morale recovered per week.

@@ -36,6 +36,12 @@
 //! its side holds (all desert if there is none), and `abandon_share` of the
 //! detachment's weapons is captured by the strongest enemy group present.
 //! The group's morale takes a shock in proportion to the share that routed.
+//! Two optional terms (both off by default) let a numerically superior force
+//! collapse, as garrisons did at Mosul (June 2014) and Ramadi (May 2015):
+//! *panic* — a group whose morale is below `rout.panic_morale` routs on
+//! contact whatever the odds — and *contagion* — every other group of the
+//! routing side in the region loses `rout.contagion` × (routed / side's
+//! personnel there) morale before its own check.
 //!
 //! Multipliers (equipment, quality, morale) are those at the start of the
 //! phase. Detachments left with less than half a person after combat
@@ -305,6 +311,8 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
     }
     let odds = (e_enemy / e_own.max(1e-9)).max(1e-9);
     let odds_term = rc.odds_weight * odds.ln();
+    // The side's personnel here before anyone routs, for contagion.
+    let side_people: f64 = own.iter().map(|&g| s.personnel[g * nr + r]).sum();
     for &f in own {
         let n = s.personnel[f * nr + r];
         if n <= 0.0 {
@@ -313,8 +321,20 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
         let b = before[present.iter().position(|&x| x == f).unwrap_or(0)];
         let loss_share = if b > 0.0 { (b - n) / b } else { 0.0 };
         let local = s.morale[f] - rc.loss_weight * loss_share - odds_term;
-        if local >= rc.threshold {
+        // Panic: a group whose morale is below panic_morale breaks on
+        // contact, whatever the odds (off at the default 0).
+        let panics = s.morale[f] < rc.panic_morale;
+        if local >= rc.threshold && !panics {
             continue;
+        }
+        // Contagion: the rest of the side here loses heart in proportion to
+        // the share of it that broke (off at the default 0).
+        if rc.contagion > 0.0 && side_people > 0.0 {
+            for &g in own {
+                if g != f && s.personnel[g * nr + r] > 0.0 {
+                    s.morale[g] = (s.morale[g] - rc.contagion * n / side_people).clamp(0.0, 1.0);
+                }
+            }
         }
         let a = m.forces[f].actor;
         let total = s.totals[f];
@@ -369,6 +389,37 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Army (morale 0.4) and tribes (0.6) hold the city against 300
+    /// insurgents: whether each routs from the city in one battle.
+    fn city_routs(extra: &str) -> (bool, bool) {
+        let m = crate::testkit::line(extra);
+        let mut s = State::new(&m, 7);
+        let city = m.region_index("city").unwrap();
+        let ins = m.force_index("insurgents").unwrap();
+        crate::testkit::set_personnel(&m, &mut s, ins, city, 300.0);
+        run(&m, &mut s);
+        let routed = |f: &str| {
+            let f = m.force_index(f).unwrap();
+            s.log.iter().any(|l| l.kind == "rout" && l.force == Some(f) && l.region == Some(city))
+        };
+        (routed("army"), routed("tribes"))
+    }
+
+    #[test]
+    fn panic_breaks_a_superior_force_and_contagion_spreads_it() {
+        assert_eq!(city_routs(""), (false, false), "3 to 1 up, nobody routs by default");
+        assert_eq!(
+            city_routs("[constants.rout]\npanic_morale = 0.5\n"),
+            (true, false),
+            "the army (morale 0.4 < 0.5) breaks on contact; the tribes (0.6) stand"
+        );
+        assert_eq!(
+            city_routs("[constants.rout]\npanic_morale = 0.5\ncontagion = 1.0\n"),
+            (true, true),
+            "the army's flight breaks the tribes too"
+        );
+    }
 
     #[test]
     fn cosh_sinh_matches_the_library_functions() {
