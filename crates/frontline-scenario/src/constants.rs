@@ -97,6 +97,13 @@ constants! {
         /// force that can arm them (C1). Assumption.
         unarmed_factor = 0.25, [0.0, 1.0];
     }
+    movement: Movement {
+        /// Extra hops a group will march to keep off ground held by its
+        /// enemies: it takes a path through friendly or neutral regions if
+        /// one is at most this much longer than the shortest. 0 (off):
+        /// shortest paths only, avoiding enemy ground only among equals.
+        max_detour = 0.0, [0.0, 1000.0];
+    }
     combat: Combat {
         /// Lanchester attrition coefficient per day: casualties inflicted per
         /// day by one effective fighter engaged. Assumption of the order of

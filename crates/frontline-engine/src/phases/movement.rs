@@ -10,6 +10,13 @@
 //! matter beyond the cap that a region cannot send more than it holds.
 //! Personnel only move: conserved. Equipment is held by the group, not by
 //! region, so it does not move.
+//!
+//! With `movement.max_detour` = D > 0, a group marches round ground held by
+//! its enemies: if a path to t whose intermediate regions are not
+//! enemy-held is at most D hops longer than the shortest path, the next step
+//! is on the shortest such path (lowest index on ties). Such paths come from
+//! a breadth-first search from t through non-enemy ground, once per (actor,
+//! target) and tick.
 
 use crate::state::{MoveOrder, State};
 use frontline_scenario::Model;
@@ -41,9 +48,76 @@ pub fn next_step(m: &Model, s: &State, actor: usize, src: usize, to: usize) -> u
     fallback
 }
 
+/// Hops to a target through ground not held by an actor's enemies, per
+/// (actor, target), computed on first use within a movement phase.
+#[derive(Default)]
+struct SafePaths {
+    /// (actor, target, hops from every region; u32::MAX if no such path).
+    known: Vec<(usize, usize, Vec<u32>)>,
+}
+
+impl SafePaths {
+    /// Hops from every region to `to` whose intermediate regions are not
+    /// held by an enemy of `actor` (the start and the target may be).
+    fn hops(&mut self, m: &Model, s: &State, actor: usize, to: usize) -> &[u32] {
+        if let Some(i) = self.known.iter().position(|k| k.0 == actor && k.1 == to) {
+            return &self.known[i].2;
+        }
+        let nr = m.regions.len();
+        let passable = |q: usize| q == to || !s.control[q].is_some_and(|c| m.actors[actor].hostile[c]);
+        let mut dist = vec![u32::MAX; nr];
+        let mut queue = std::collections::VecDeque::from([to]);
+        dist[to] = 0;
+        while let Some(u) = queue.pop_front() {
+            for &v in &m.regions[u].neighbours {
+                if dist[v] == u32::MAX {
+                    dist[v] = dist[u] + 1;
+                    // Enemy ground can be where a march starts, not a way through.
+                    if passable(v) {
+                        queue.push_back(v);
+                    }
+                }
+            }
+        }
+        self.known.push((actor, to, dist));
+        &self.known.last().expect("just pushed").2
+    }
+}
+
+/// The next step from `src` to `to` for a group of `actor` that will march
+/// up to `max_detour` extra hops to keep off enemy ground; None if no such
+/// path exists (the caller then takes [`next_step`]).
+fn detour_step(
+    m: &Model,
+    s: &State,
+    paths: &mut SafePaths,
+    actor: usize,
+    src: usize,
+    to: usize,
+    max_detour: f64,
+) -> Option<usize> {
+    let nr = m.regions.len();
+    let shortest = m.hops[src * nr + to];
+    let safe = paths.hops(m, s, actor, to);
+    let here = safe[src];
+    if here == u32::MAX || f64::from(here) > f64::from(shortest) + max_detour || here <= 1 {
+        return None;
+    }
+    let hostile = |q: usize| s.control[q].is_some_and(|c| m.actors[actor].hostile[c]);
+    m.regions[src].neighbours.iter().copied().find(|&q| safe[q] == here - 1 && !hostile(q))
+}
+
 /// Moves the order's fraction of the group's start-of-phase personnel in
 /// `src` one hop towards the target, within what `src` still has free.
-fn move_from(m: &Model, s: &mut State, o: &MoveOrder, src: usize, snapshot: &[f64], movable: &mut [f64]) {
+fn move_from(
+    m: &Model,
+    s: &mut State,
+    o: &MoveOrder,
+    src: usize,
+    snapshot: &[f64],
+    movable: &mut [f64],
+    paths: &mut SafePaths,
+) {
     let nr = m.regions.len();
     let f = o.force;
     if src == o.to {
@@ -57,7 +131,10 @@ fn move_from(m: &Model, s: &mut State, o: &MoveOrder, src: usize, snapshot: &[f6
     if n <= 0.0 {
         return;
     }
-    let next = next_step(m, s, m.forces[f].actor, src, o.to);
+    let actor = m.forces[f].actor;
+    let max_detour = m.constants.movement.max_detour;
+    let detour = if max_detour > 0.0 { detour_step(m, s, paths, actor, src, o.to, max_detour) } else { None };
+    let next = detour.unwrap_or_else(|| next_step(m, s, actor, src, o.to));
     movable[f * nr + src] -= n;
     s.personnel[f * nr + src] -= n;
     s.personnel[f * nr + next] += n;
@@ -79,6 +156,7 @@ pub fn run(m: &Model, s: &mut State) {
     copied.clear();
     copied.resize(m.forces.len(), false);
     let moves = std::mem::take(&mut s.orders.moves);
+    let mut paths = SafePaths::default();
     for o in &moves {
         let f = o.force;
         if !copied[f] {
@@ -94,12 +172,12 @@ pub fn run(m: &Model, s: &mut State) {
         }
         if let Some(src) = o.from {
             if m.hops[src * nr + o.to] == 1 {
-                move_from(m, s, o, src, &snapshot, &mut movable);
+                move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
             }
         } else if o.from_all {
             for src in 0..nr {
                 if m.hops[src * nr + o.to] != u32::MAX {
-                    move_from(m, s, o, src, &snapshot, &mut movable);
+                    move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
                 }
             }
         } else {
@@ -107,7 +185,7 @@ pub fn run(m: &Model, s: &mut State) {
             // graph is symmetric and the lists sorted, so the order is the
             // same as a scan of every region).
             for &src in &m.regions[o.to].neighbours {
-                move_from(m, s, o, src, &snapshot, &mut movable);
+                move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
             }
         }
     }
@@ -211,6 +289,71 @@ personnel = { a = 100 }
         assert_eq!(s.personnel[army * nr + capital], before[army * nr + capital]);
         assert_eq!(s.personnel[army * nr + city], 0.5 * before[army * nr + city]);
         assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs] + 0.5 * before[army * nr + city]);
+    }
+
+    #[test]
+    fn a_detour_budget_keeps_marches_off_enemy_ground() {
+        // a — b — d is short but b is red; a — c — e — d is one hop longer.
+        let toml = |detour: f64, e_control: &str| {
+            format!(
+                r#"
+[scenario]
+name = "detour"
+start = 2015-01-01
+ticks = 1
+[constants.movement]
+max_detour = {detour}
+[identities.p]
+[regions.a]
+position = [44.0, 33.0]
+neighbours = ["b", "c"]
+control = "blue"
+[regions.b]
+position = [44.1, 33.1]
+neighbours = ["d"]
+control = "red"
+[regions.c]
+position = [44.1, 32.9]
+neighbours = ["e"]
+[regions.e]
+position = [44.2, 32.9]
+neighbours = ["d"]
+{e_control}
+[regions.d]
+position = [44.3, 33.0]
+[actors.blue]
+hostile = ["red"]
+[actors.red]
+[forces.blue_army]
+actor = "blue"
+kind = "army"
+personnel = {{ a = 100 }}
+"#
+            )
+        };
+        let first_step = |text: String| {
+            let m = crate::testkit::build(&text, "");
+            let mut s = State::new(&m, 1);
+            let (a, d) = (m.region_index("a").unwrap(), m.region_index("d").unwrap());
+            let f = m.force_index("blue_army").unwrap();
+            s.orders.moves.push(MoveOrder {
+                kind: TacticKind::Deploy,
+                force: f,
+                to: d,
+                fraction: 1.0,
+                from_all: true,
+                from: None,
+            });
+            run(&m, &mut s);
+            let nr = m.regions.len();
+            let at = |id: &str| s.personnel[f * nr + m.region_index(id).unwrap()];
+            assert_eq!(at("a"), 0.0, "everyone marched");
+            if at("b") > 0.0 { "b" } else { "c" }
+        };
+        assert_eq!(first_step(toml(0.0, "")), "b", "off: the shortest path, through red b");
+        assert_eq!(first_step(toml(1.0, "")), "c", "one extra hop is allowed: round by c and e");
+        assert_eq!(first_step(toml(1.0, "control = \"red\"")), "b", "no clean way round: straight on");
+        assert_eq!(first_step(toml(0.5, "")), "b", "half a hop is not enough");
     }
 
     #[test]
