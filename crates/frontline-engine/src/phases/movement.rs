@@ -334,7 +334,7 @@ personnel = {{ a = 100 }}
         let first_step = |text: String| {
             let m = crate::testkit::build(&text, "");
             let mut s = State::new(&m, 1);
-            let (a, d) = (m.region_index("a").unwrap(), m.region_index("d").unwrap());
+            let d = m.region_index("d").unwrap();
             let f = m.force_index("blue_army").unwrap();
             s.orders.moves.push(MoveOrder {
                 kind: TacticKind::Deploy,
