@@ -181,6 +181,26 @@ pub struct Aggregate {
     pub final_forces: Vec<(String, [f64; 4])>,
     /// Per actor: mean regions held at the end.
     pub final_regions: Vec<(String, f64)>,
+    /// Runs in which each region had each controller, per snapshot:
+    /// `[(snapshot · regions + region) · (actors + 1) + slot]`, slot 0 for
+    /// nobody and 1 + a for actor a.
+    pub control_counts: Vec<u32>,
+    /// Number of runs.
+    pub runs: u64,
+}
+
+impl Aggregate {
+    /// `p[a][r]`: the share of runs in which actor a held region r at `snapshot`.
+    pub fn control_probability(&self, m: &Model, snapshot: usize) -> Vec<Vec<f64>> {
+        let (nr, na) = (m.regions.len(), m.actors.len());
+        (0..na)
+            .map(|a| {
+                (0..nr)
+                    .map(|r| f64::from(self.control_counts[(snapshot * nr + r) * (na + 1) + 1 + a]) / self.runs as f64)
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, JobError> {
@@ -346,6 +366,8 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     let final_regions =
         m.actors.iter().enumerate().map(|(a, actor)| (actor.id.clone(), final_metric[nf + a][0])).collect();
     Ok(Aggregate {
+        control_counts: counts,
+        runs,
         tables: vec![control_table, metrics_table, events_table, runs_table],
         watches,
         final_forces,

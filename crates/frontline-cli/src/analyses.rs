@@ -88,7 +88,7 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
 }
 
 /// `frontline ensemble`.
-pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
+pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &crate::maps::MapArgs) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
@@ -103,6 +103,10 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> Exit
         Err(c) => return c,
     };
     let m = &l.model;
+    let map_snapshots = match crate::maps::snapshots(m, maps) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
     let seed = seed.unwrap_or(m.seed);
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
     let job = ensemble::JobId {
@@ -129,6 +133,10 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> Exit
         Ok(n) => n,
         Err(c) => return c,
     };
+    match crate::maps::write_ensemble_maps(&dir, m, &agg, &map_snapshots) {
+        Ok(files) => names.extend(files),
+        Err(c) => return c,
+    }
     names.push(".runs/ (per-run batches)".into());
     let man = manifest(
         "ensemble",

@@ -7,6 +7,7 @@
 
 mod analyses;
 mod civil;
+mod maps;
 mod summary;
 mod tables;
 
@@ -93,6 +94,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        maps: maps::MapArgs,
     },
     /// Check a scenario (with variants and --set) and report every problem found.
     #[command(
@@ -114,6 +117,8 @@ enum Command {
         runs: u64,
         #[command(flatten)]
         job: JobArgs,
+        #[command(flatten)]
+        maps: maps::MapArgs,
     },
     /// Compare the baseline with variants, using common random numbers.
     #[command(
@@ -202,10 +207,13 @@ pub(crate) fn default_out(scenario: &Path, command: &str) -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Ensemble { scenario, runs, job, .. } if civil::is_civil(&scenario.scenario) => {
+        Command::Ensemble { scenario, runs, job, maps } if civil::is_civil(&scenario.scenario) => {
+            if !maps.dates.is_empty() {
+                return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
+            }
             civil::ensemble(&scenario, runs, job)
         }
-        Command::Ensemble { scenario, runs, job } => analyses::ensemble_cmd(&scenario, runs, job),
+        Command::Ensemble { scenario, runs, job, maps } => analyses::ensemble_cmd(&scenario, runs, job, &maps),
         Command::Compare { scenario, arms, outcomes, runs, job } => {
             analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job)
         }
@@ -251,12 +259,19 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
-        Command::Run { scenario, seed, out, format, quiet } => {
+        Command::Run { scenario, seed, out, format, quiet, maps } => {
             if civil::is_civil(&scenario.scenario) {
+                if !maps.dates.is_empty() {
+                    return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
+                }
                 return civil::run(&scenario, seed, out, &format, quiet);
             }
             let loaded = match load_or_report(&scenario) {
                 Ok(l) => l,
+                Err(code) => return code,
+            };
+            let map_snapshots = match maps::snapshots(&loaded.model, &maps) {
+                Ok(s) => s,
                 Err(code) => return code,
             };
             let format: Format = format.parse().expect("clap restricts the values");
@@ -273,6 +288,11 @@ fn main() -> ExitCode {
                     }
                 }
             }
+            let n_tables = written.len();
+            match maps::write_run_maps(&dir, &loaded.model, &traj, &map_snapshots) {
+                Ok(files) => written.extend(files),
+                Err(code) => return code,
+            }
             let manifest =
                 tables::manifest(&loaded, &scenario.scenario.display().to_string(), seed, format.extension(), &written);
             if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
@@ -281,7 +301,9 @@ fn main() -> ExitCode {
             }
             if !quiet {
                 print!("{}", summary::render(&loaded.model, &traj));
-                println!("\nWrote {} tables and manifest.json to {}", written.len(), dir.display());
+                let n_maps = written.len() - n_tables;
+                let maps_note = if n_maps > 0 { format!(", {n_maps} map files in maps/") } else { String::new() };
+                println!("\nWrote {n_tables} tables{maps_note} and manifest.json to {}", dir.display());
             }
             ExitCode::SUCCESS
         }

@@ -57,6 +57,37 @@ fn ensemble_is_byte_identical_for_one_and_many_threads() {
 }
 
 #[test]
+fn ensemble_draws_probability_maps_for_actors_that_hold_ground() {
+    let dir = tmp("ens-maps");
+    let o = run(&[
+        "ensemble",
+        &example(),
+        "--runs",
+        "40",
+        "--map-date",
+        "2015-01-01",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let maps = dir.join("maps");
+    assert!(maps.join("probability-isis-2014-12-28.svg").is_file());
+    assert!(maps.join("probability-gov-2014-12-28.svg").is_file());
+    assert!(!maps.join("probability-us-2014-12-28.svg").exists(), "the US holds no region: no map");
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(maps.join("probability-2014-12-28.geojson")).unwrap()).unwrap();
+    for f in geo["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let total: f64 = ["p_gov", "p_isis", "p_militias", "p_tribes", "p_us", "p_patron"]
+            .iter()
+            .filter_map(|k| p[*k].as_f64())
+            .sum();
+        assert!(total <= 1.0 + 1e-9, "probabilities of one region sum to at most 1: {p}");
+    }
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);

@@ -55,6 +55,63 @@ fn run_writes_every_table_and_a_manifest() {
 }
 
 #[test]
+fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
+    let out = tmp("maps");
+    let o = run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let maps = out.join("maps");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&maps).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "control-2014-06-01.geojson",
+            "control-2014-06-01.svg",
+            "control-2015-05-31.geojson",
+            "control-2015-05-31.svg"
+        ]
+    );
+    let svg = std::fs::read_to_string(maps.join("control-2014-06-01.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Vicious circle") && svg.contains("Government"));
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(maps.join("control-2014-06-01.geojson")).unwrap()).unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    let capital = geo["features"].as_array().unwrap().iter().find(|f| f["properties"]["region"] == "capital").unwrap();
+    assert_eq!(capital["properties"]["controller"], "gov");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.to_string().contains("maps/control-2015-05-31.svg"), "the manifest lists the maps");
+
+    // A chosen date maps the last tick on or before it; --no-maps draws none.
+    let out = tmp("maps-date");
+    let o =
+        run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--map-date", "2014-12-03", "-q"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(out.join("maps/control-2014-11-30.svg").is_file());
+    assert_eq!(std::fs::read_dir(out.join("maps")).unwrap().count(), 2);
+    let out = tmp("no-maps");
+    let o = run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-maps", "-q"]);
+    assert!(o.status.success());
+    assert!(!out.join("maps").exists());
+}
+
+#[test]
+fn bad_input_17_map_dates_outside_the_scenario_or_malformed() {
+    for (date, msg) in [
+        ("2013-01-01", "--map-date 2013-01-01 is outside the scenario (2014-06-01 to 2015-05-31)"),
+        ("31/05/2015", "--map-date `31/05/2015` is not a date; write it as YYYY-MM-DD"),
+    ] {
+        let out = tmp("bad-map-date");
+        let o = run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--map-date", date]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(text(&o).1.contains(msg), "{}", text(&o).1);
+        let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(written, 0, "nothing is written for a bad date");
+    }
+}
+
+#[test]
 fn parquet_tables_have_dates_and_the_right_rows() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let out = tmp("pq");

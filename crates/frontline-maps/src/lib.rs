@@ -1,0 +1,243 @@
+//! # frontline-maps
+//!
+//! Maps of a scenario's regions, as standalone SVG files (readable in any
+//! browser, embeddable in reports) and GeoJSON (for QGIS, geopandas, kepler):
+//!
+//! - [`control_svg`] / [`control_geojson`]: who holds each region on a date,
+//!   contested regions hatched;
+//! - [`probability_svg`] / [`probability_geojson`]: an ensemble's probability
+//!   that an actor holds each region on a date.
+//!
+//! Regions are drawn from the polygons of the scenario's GeoJSON map when it
+//! has one; regions without a polygon (all of them in a scenario without a
+//! map, or an off-map region such as a neighbouring country) are drawn as
+//! circles at their `position`, with their neighbour links, so every scenario
+//! gets a map.
+//!
+//! This crate is a view: it takes numbers already computed (a controller or
+//! a probability per region) and the validated model, and returns text. It
+//! must not run the engine, read tables or write files.
+
+#![warn(missing_docs)]
+
+mod projection;
+mod svg;
+
+pub use projection::Projection;
+
+use frontline_scenario::Model;
+use serde_json::{Value, json};
+
+/// Fill colours for actors, in actor order (cycled): Tableau 10, a
+/// categorical palette designed to stay distinguishable (Stone 2004).
+pub const PALETTE: [&str; 10] =
+    ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+
+/// Fill of regions nobody holds.
+pub const NOBODY: &str = "#eeeeee";
+
+/// The colour of actor `a`.
+pub fn actor_colour(a: usize) -> &'static str {
+    PALETTE[a % PALETTE.len()]
+}
+
+/// Zones of control: each region filled with its controller's colour
+/// (`None`: nobody), contested regions hatched, with a legend of the actors
+/// that hold something. `control` and `contested` are per region, in model
+/// order.
+pub fn control_svg(m: &Model, control: &[Option<usize>], contested: &[bool], title: &str) -> String {
+    assert_eq!(control.len(), m.regions.len(), "one controller per region");
+    assert_eq!(contested.len(), m.regions.len(), "one contested flag per region");
+    let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
+        .map(|r| svg::RegionStyle {
+            fill: control[r].map_or(NOBODY.to_string(), |a| actor_colour(a).to_string()),
+            hatched: contested[r],
+            tooltip: format!(
+                "{} ({}): {}{}",
+                m.regions[r].name,
+                m.regions[r].id,
+                control[r].map_or("nobody", |a| m.actors[a].name.as_str()),
+                if contested[r] { ", contested" } else { "" }
+            ),
+        })
+        .collect();
+    let mut legend: Vec<(String, String, bool)> = (0..m.actors.len())
+        .filter(|&a| control.contains(&Some(a)))
+        .map(|a| (actor_colour(a).to_string(), m.actors[a].name.clone(), false))
+        .collect();
+    if control.contains(&None) {
+        legend.push((NOBODY.to_string(), "nobody".into(), false));
+    }
+    if contested.contains(&true) {
+        legend.push(("#ffffff".into(), "contested".into(), true));
+    }
+    svg::render(m, &fills, title, &svg::Legend::Categories(legend))
+}
+
+/// Probability of control: each region shaded from white (0) to actor `a`'s
+/// colour (1), with a colour bar. `p` is per region, in model order.
+pub fn probability_svg(m: &Model, p: &[f64], a: usize, title: &str) -> String {
+    assert_eq!(p.len(), m.regions.len(), "one probability per region");
+    let colour = actor_colour(a);
+    let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
+        .map(|r| svg::RegionStyle {
+            fill: svg::blend("#ffffff", colour, p[r].clamp(0.0, 1.0)),
+            hatched: false,
+            tooltip: format!(
+                "{} ({}): P({} holds) = {:.2}",
+                m.regions[r].name, m.regions[r].id, m.actors[a].name, p[r]
+            ),
+        })
+        .collect();
+    let legend = svg::Legend::Scale { colour: colour.to_string(), label: format!("P({} holds)", m.actors[a].name) };
+    svg::render(m, &fills, title, &legend)
+}
+
+/// A region's geometry as GeoJSON: its map polygons, or a point at its
+/// position when it has none.
+fn geometry(m: &Model, r: usize) -> Value {
+    let region = &m.regions[r];
+    match m.map.as_ref().and_then(|map| map.get(&region.id)) {
+        Some(g) if !g.rings.is_empty() => {
+            let ring = |ring: &Vec<(f64, f64)>| {
+                let mut v: Vec<Value> = ring.iter().map(|&(x, y)| json!([x, y])).collect();
+                // GeoJSON rings are closed.
+                if ring.first() != ring.last() {
+                    v.push(v[0].clone());
+                }
+                Value::Array(v)
+            };
+            json!({"type": "MultiPolygon", "coordinates": g.rings.iter().map(|r| json!([ring(r)])).collect::<Vec<_>>()})
+        }
+        _ => json!({"type": "Point", "coordinates": [region.position.0, region.position.1]}),
+    }
+}
+
+fn feature_collection(m: &Model, properties: impl Fn(usize) -> serde_json::Map<String, Value>) -> Value {
+    let features: Vec<Value> = (0..m.regions.len())
+        .map(|r| {
+            let mut props = serde_json::Map::new();
+            props.insert("region".into(), json!(m.regions[r].id));
+            props.insert("name".into(), json!(m.regions[r].name));
+            props.extend(properties(r));
+            json!({"type": "Feature", "properties": props, "geometry": geometry(m, r)})
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Zones of control as GeoJSON: one feature per region with `region`,
+/// `name`, `controller` (actor id or null), `contested` and `date`.
+pub fn control_geojson(m: &Model, control: &[Option<usize>], contested: &[bool], date: &str) -> Value {
+    feature_collection(m, |r| {
+        let mut p = serde_json::Map::new();
+        p.insert("date".into(), json!(date));
+        p.insert("controller".into(), json!(control[r].map(|a| m.actors[a].id.clone())));
+        p.insert("contested".into(), json!(contested[r]));
+        p
+    })
+}
+
+/// Probabilities of control as GeoJSON: one feature per region with
+/// `region`, `name`, `date` and `p_<actor>` for every actor;
+/// `p[a][r]` is actor a's probability of holding region r.
+pub fn probability_geojson(m: &Model, p: &[Vec<f64>], date: &str) -> Value {
+    assert_eq!(p.len(), m.actors.len(), "one row of probabilities per actor");
+    feature_collection(m, |r| {
+        let mut props = serde_json::Map::new();
+        props.insert("date".into(), json!(date));
+        for (a, actor) in m.actors.iter().enumerate() {
+            props.insert(format!("p_{}", actor.id), json!(p[a][r]));
+        }
+        props
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontline_scenario::diag::{Diagnostics, Sources};
+    use frontline_scenario::load::build_from_tree;
+    use frontline_scenario::value::parse_toml;
+
+    pub(crate) fn model(text: &str) -> Model {
+        let mut sources = Sources::new();
+        let f = sources.add("t.toml".into(), text.into(), None);
+        let mut d = Diagnostics::default();
+        let tree = parse_toml(text, f, &mut d).expect("parses");
+        build_from_tree(&tree, &sources).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)))
+    }
+
+    pub(crate) const THREE: &str = r#"
+[scenario]
+name = "three <&> regions"
+start = 2015-01-01
+ticks = 1
+[identities.p]
+[regions.west]
+name = "West & Co"
+position = [40.0, 33.0]
+neighbours = ["middle"]
+control = "red"
+population = { p = 1000 }
+[regions.middle]
+position = [41.0, 33.5]
+neighbours = ["east"]
+population = { p = 5000 }
+[regions.east]
+position = [42.0, 33.0]
+control = "blue"
+population = { p = 100 }
+[actors.blue]
+name = "Blue"
+hostile = ["red"]
+[actors.red]
+name = "Red"
+"#;
+
+    #[test]
+    fn control_map_colours_regions_by_controller_and_hatches_contested_ones() {
+        let m = model(THREE);
+        let (blue, red) = (m.actor_index("blue").unwrap(), m.actor_index("red").unwrap());
+        let control: Vec<Option<usize>> = m.regions.iter().map(|r| r.control).collect();
+        let contested: Vec<bool> = m.regions.iter().map(|r| r.id == "middle").collect();
+        let svg = control_svg(&m, &control, &contested, "Control on 2015-01-01");
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains(actor_colour(blue)) && svg.contains(actor_colour(red)) && svg.contains(NOBODY));
+        assert!(svg.contains("url(#hatch)"), "contested regions are hatched");
+        assert!(svg.contains("West &amp; Co (west): Red"), "tooltips name the region and the holder, escaped");
+        assert!(svg.contains("<title>Control on 2015-01-01</title>"));
+        assert_eq!(svg.matches("<circle").count(), 3 + 1, "no polygons: a circle per region, and a hatch over one");
+        assert!(
+            svg.match_indices('&')
+                .all(|(i, _)| ["&amp;", "&lt;", "&gt;", "&quot;"].iter().any(|e| svg[i..].starts_with(e))),
+            "every ampersand is an entity"
+        );
+    }
+
+    #[test]
+    fn probability_map_shades_from_white_to_the_actor_colour() {
+        let m = model(THREE);
+        let blue = m.actor_index("blue").unwrap();
+        let svg = probability_svg(&m, &[0.0, 0.5, 1.0], blue, "P");
+        assert!(svg.contains("fill=\"#ffffff\""), "p = 0 is white");
+        assert!(svg.contains(&format!("fill=\"{}\"", actor_colour(blue))), "p = 1 is the actor's colour");
+        assert!(svg.contains("P(Blue holds) = 0.50"));
+        assert!(svg.contains("<linearGradient"), "a colour bar");
+    }
+
+    #[test]
+    fn geojson_has_one_feature_per_region_with_its_properties() {
+        let m = model(THREE);
+        let control: Vec<Option<usize>> = m.regions.iter().map(|r| r.control).collect();
+        let g = control_geojson(&m, &control, &[false, true, false], "2015-01-01");
+        let f = g["features"].as_array().unwrap();
+        assert_eq!(f.len(), 3);
+        let west = f.iter().find(|x| x["properties"]["region"] == "west").unwrap();
+        assert_eq!(west["properties"]["controller"], "red");
+        assert_eq!(west["geometry"]["type"], "Point");
+        assert_eq!(west["geometry"]["coordinates"], json!([40.0, 33.0]));
+        let p = probability_geojson(&m, &[vec![0.1, 0.2, 0.3], vec![0.9, 0.8, 0.7]], "2015-01-01");
+        assert_eq!(p["features"][2]["properties"]["p_red"], 0.7);
+    }
+}
