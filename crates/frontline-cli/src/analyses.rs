@@ -204,6 +204,7 @@ pub fn compare_cmd(
     outcomes: &[String],
     runs: u64,
     job: crate::JobArgs,
+    report: bool,
 ) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
@@ -267,10 +268,28 @@ pub fn compare_cmd(
     };
     bar.finish_and_clear();
     let rows = compare::summarise(&arms, &values);
-    let names = match write_tables(&dir, &[compare::table(&rows)], format) {
+    let mut names = match write_tables(&dir, &[compare::table(&rows)], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
+    if report {
+        let lines: Vec<frontline_report::ComparisonLine> = rows
+            .iter()
+            .map(|r| frontline_report::ComparisonLine {
+                outcome: r.outcome.clone(),
+                arm: r.arm.clone(),
+                estimate: r.estimate,
+                interval: r.interval,
+                difference: r.difference,
+            })
+            .collect();
+        let prov = crate::report_provenance("compare", &base, args, seed);
+        let html = frontline_report::compare_report(&base.model, runs, &lines, &prov);
+        if let Err(c) = crate::maps::write_text(&dir, "report.html", &html) {
+            return c;
+        }
+        names.push("report.html".into());
+    }
     let man = manifest(
         "compare",
         &base,

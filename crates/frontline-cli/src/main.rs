@@ -96,6 +96,9 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         maps: maps::MapArgs,
+        /// Write no report.html.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Check a scenario (with variants and --set) and report every problem found.
     #[command(
@@ -138,6 +141,9 @@ enum Command {
         runs: u64,
         #[command(flatten)]
         job: JobArgs,
+        /// Write no report.html.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Sweep the declared uncertain parameters (Latin hypercube or grid).
     #[command(
@@ -190,6 +196,23 @@ enum Command {
     Schema,
 }
 
+/// The header of a report: where its results come from.
+pub(crate) fn report_provenance(
+    command: &str,
+    l: &frontline_scenario::Loaded,
+    args: &ScenarioArgs,
+    seed: u64,
+) -> frontline_report::Provenance {
+    frontline_report::Provenance {
+        command: command.into(),
+        scenario: args.scenario.display().to_string(),
+        scenario_hash: l.scenario_hash.clone(),
+        variants: l.variants.clone(),
+        sets: l.sets.clone(),
+        seed,
+    }
+}
+
 fn load_or_report(args: &ScenarioArgs) -> Result<frontline_scenario::Loaded, ExitCode> {
     let overrides = Overrides { variants: args.variants.clone(), sets: args.sets.clone() };
     load(&args.scenario, &overrides).map_err(|e| {
@@ -214,8 +237,8 @@ fn main() -> ExitCode {
             civil::ensemble(&scenario, runs, job)
         }
         Command::Ensemble { scenario, runs, job, maps } => analyses::ensemble_cmd(&scenario, runs, job, &maps),
-        Command::Compare { scenario, arms, outcomes, runs, job } => {
-            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job)
+        Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
+            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job, !no_report)
         }
         Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. }
             if civil::is_civil(&scenario.scenario) =>
@@ -259,7 +282,7 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
-        Command::Run { scenario, seed, out, format, quiet, maps } => {
+        Command::Run { scenario, seed, out, format, quiet, maps, no_report } => {
             if civil::is_civil(&scenario.scenario) {
                 if !maps.dates.is_empty() {
                     return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
@@ -293,6 +316,17 @@ fn main() -> ExitCode {
                 Ok(files) => written.extend(files),
                 Err(code) => return code,
             }
+            if !no_report {
+                let html = frontline_report::run_report(
+                    &loaded.model,
+                    &traj,
+                    &report_provenance("run", &loaded, &scenario, seed),
+                );
+                if let Err(e) = maps::write_text(&dir, "report.html", &html) {
+                    return e;
+                }
+                written.push("report.html".into());
+            }
             let manifest =
                 tables::manifest(&loaded, &scenario.scenario.display().to_string(), seed, format.extension(), &written);
             if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
@@ -301,9 +335,10 @@ fn main() -> ExitCode {
             }
             if !quiet {
                 print!("{}", summary::render(&loaded.model, &traj));
-                let n_maps = written.len() - n_tables;
+                let n_maps = written.iter().filter(|w| w.starts_with("maps/")).count();
                 let maps_note = if n_maps > 0 { format!(", {n_maps} map files in maps/") } else { String::new() };
-                println!("\nWrote {n_tables} tables{maps_note} and manifest.json to {}", dir.display());
+                let report_note = if no_report { "" } else { ", report.html" };
+                println!("\nWrote {n_tables} tables{maps_note}{report_note} and manifest.json to {}", dir.display());
             }
             ExitCode::SUCCESS
         }

@@ -57,20 +57,26 @@ pub(crate) fn snapshots(m: &Model, args: &MapArgs) -> Result<Vec<(usize, String)
     Ok(out)
 }
 
-fn write_text(dir: &Path, name: &str, text: &str) -> Result<String, ExitCode> {
+/// Writes a text file atomically into `dir`.
+pub(crate) fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), ExitCode> {
     let path = dir.join(name);
     frontline_output::write_atomic(&path, |f| {
         use std::io::Write;
         f.write_all(text.as_bytes()).map_err(|e| frontline_output::OutputError::Io { path: path.clone(), source: e })
     })
-    .map_err(|e| fail(e, 1))?;
+    .map_err(|e| fail(e, 1))
+}
+
+/// Writes `OUT/maps/<name>`; returns the name relative to OUT.
+fn write_map(out: &Path, name: &str, text: &str) -> Result<String, ExitCode> {
+    write_text(&out.join("maps"), name, text)?;
     Ok(format!("maps/{name}"))
 }
 
 /// GeoJSON is written compact: pretty-printed coordinates would be several
 /// times larger.
-fn write_geojson(dir: &Path, name: &str, value: &serde_json::Value) -> Result<String, ExitCode> {
-    write_text(dir, name, &(value.to_string() + "\n"))
+fn write_geojson(out: &Path, name: &str, value: &serde_json::Value) -> Result<String, ExitCode> {
+    write_map(out, name, &(value.to_string() + "\n"))
 }
 
 /// Writes `control-<date>.svg` and `.geojson` for each snapshot of a run.
@@ -81,20 +87,19 @@ pub(crate) fn write_run_maps(
     which: &[(usize, String)],
 ) -> Result<Vec<String>, ExitCode> {
     let nr = m.regions.len();
-    let maps = dir.join("maps");
     let mut written = Vec::new();
     for (k, date) in which {
         let control: Vec<Option<usize>> =
             t.control[k * nr..(k + 1) * nr].iter().map(|&c| usize::try_from(c).ok()).collect();
         let contested = &t.contested[k * nr..(k + 1) * nr];
         let title = format!("{} — control on {date} (seed {})", m.name, t.seed);
-        written.push(write_text(
-            &maps,
+        written.push(write_map(
+            dir,
             &format!("control-{date}.svg"),
             &frontline_maps::control_svg(m, &control, contested, &title),
         )?);
         written.push(write_geojson(
-            &maps,
+            dir,
             &format!("control-{date}.geojson"),
             &frontline_maps::control_geojson(m, &control, contested, date),
         )?);
@@ -111,7 +116,6 @@ pub(crate) fn write_ensemble_maps(
     agg: &Aggregate,
     which: &[(usize, String)],
 ) -> Result<Vec<String>, ExitCode> {
-    let maps = dir.join("maps");
     let mut written = Vec::new();
     for (k, date) in which {
         let p = agg.control_probability(m, *k);
@@ -120,14 +124,14 @@ pub(crate) fn write_ensemble_maps(
                 continue;
             }
             let title = format!("{} — P({} holds) on {date}, {} runs", m.name, actor.name, agg.runs);
-            written.push(write_text(
-                &maps,
+            written.push(write_map(
+                dir,
                 &format!("probability-{}-{date}.svg", actor.id),
                 &frontline_maps::probability_svg(m, &p[a], a, &title),
             )?);
         }
         written.push(write_geojson(
-            &maps,
+            dir,
             &format!("probability-{date}.geojson"),
             &frontline_maps::probability_geojson(m, &p, date),
         )?);

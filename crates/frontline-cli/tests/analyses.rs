@@ -266,6 +266,12 @@ fn compare_reports_arms_and_paired_differences() {
     let line = csv.lines().find(|l| l.contains("by 2015-05-31") && l.contains("arm-tribes")).unwrap();
     let hi: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
     assert!(hi < 0.0, "{line}");
+    // The report shows the same numbers, with a forest plot per outcome.
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let cells: Vec<&str> = line.split(',').collect();
+    let diff: f64 = cells[cells.len() - 3].parse().unwrap();
+    assert!(html.contains(&format!("{diff:+.3}")), "the report shows Δ = {diff:+.3}");
+    assert_eq!(html.matches("<svg").count(), 2, "a forest plot per outcome");
 }
 
 #[test]

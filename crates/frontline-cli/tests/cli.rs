@@ -82,6 +82,9 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest.to_string().contains("maps/control-2015-05-31.svg"), "the manifest lists the maps");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Control changes"));
+    assert!(manifest.to_string().contains("report.html"));
 
     // A chosen date maps the last tick on or before it; --no-maps draws none.
     let out = tmp("maps-date");
@@ -91,9 +94,10 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
     assert!(out.join("maps/control-2014-11-30.svg").is_file());
     assert_eq!(std::fs::read_dir(out.join("maps")).unwrap().count(), 2);
     let out = tmp("no-maps");
-    let o = run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-maps", "-q"]);
+    let o =
+        run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-maps", "--no-report", "-q"]);
     assert!(o.status.success());
-    assert!(!out.join("maps").exists());
+    assert!(!out.join("maps").exists() && !out.join("report.html").exists());
 }
 
 #[test]

@@ -24,6 +24,7 @@ mod projection;
 mod svg;
 
 pub use projection::Projection;
+pub use svg::escape;
 
 use frontline_scenario::Model;
 use serde_json::{Value, json};

@@ -1,0 +1,237 @@
+//! Line charts of time series as inline SVG: dates on the x axis (month
+//! ticks), "nice" round numbers on the y axis, a legend, hover tooltips.
+
+use frontline_maps::escape;
+use frontline_scenario::date::format_day;
+use std::fmt::Write;
+
+const WIDTH: f64 = 900.0;
+const HEIGHT: f64 = 300.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 300.0;
+/// Legend labels longer than this are cut with an ellipsis (the tooltip has them whole).
+const LABEL_CHARS: usize = 40;
+const TOP: f64 = 34.0;
+const BOTTOM: f64 = 36.0;
+
+/// One line of a chart.
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// Colour, `#rrggbb`.
+    pub colour: String,
+    /// One value per day of the chart.
+    pub values: Vec<f64>,
+}
+
+/// A chart of series over the same days.
+pub struct LineChart {
+    /// Title above the plot.
+    pub title: String,
+    /// Days (days since 1970-01-01) of the x values.
+    pub days: Vec<i32>,
+    /// The lines.
+    pub series: Vec<Series>,
+    /// Fix the y range to [0, 1] (shares, probabilities).
+    pub unit_interval: bool,
+}
+
+/// The smallest "nice" step (1, 2 or 5 × 10^k) that splits `max` into at most `n` steps.
+pub fn nice_step(max: f64, n: usize) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let raw = max / n as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag)
+}
+
+/// A number for an axis label: 12k, 1.5M, 0.25.
+pub fn short(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(x / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", trim(x / 1e3))
+    } else if a >= 10.0 || x == 0.0 {
+        format!("{x:.0}")
+    } else {
+        trim(x)
+    }
+}
+
+/// A label cut to [`LABEL_CHARS`] characters, with an ellipsis if cut.
+fn clip(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        label.to_string()
+    } else {
+        label.chars().take(LABEL_CHARS - 1).collect::<String>() + "…"
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// (year, month) of a day, and the day that month starts.
+fn month_of(day: i32) -> (i32, u32) {
+    let s = format_day(day);
+    (s[0..4].parse().unwrap_or(1970), s[5..7].parse().unwrap_or(1))
+}
+
+fn month_start(y: i32, m: u32) -> i32 {
+    frontline_scenario::date::parse_day(&format!("{y:04}-{m:02}-01")).unwrap_or(0)
+}
+
+/// Month ticks between two days, every 1, 2, 3, 6 or 12 months so that there
+/// are at most eight.
+fn month_ticks(first: i32, last: i32) -> Vec<i32> {
+    let (y0, m0) = month_of(first);
+    let (y1, m1) = month_of(last);
+    let months = (y1 - y0) * 12 + (m1 as i32 - m0 as i32) + 1;
+    let step = [1, 2, 3, 6, 12, 24, 60].into_iter().find(|s| months / s <= 8).unwrap_or(120);
+    let mut out = Vec::new();
+    let (mut y, mut m) = (y0, m0);
+    loop {
+        let d = month_start(y, m);
+        if d > last {
+            break;
+        }
+        // Align multi-month steps to January (12), or to quarters and halves.
+        if d >= first && ((m as i32 - 1) % step.min(12) == 0) {
+            out.push(d);
+        }
+        m += 1;
+        if m > 12 {
+            m = 1;
+            y += 1;
+        }
+    }
+    out
+}
+
+impl LineChart {
+    /// The chart as an `<svg>` element.
+    pub fn svg(&self) -> String {
+        let (x0, x1) = (LEFT, WIDTH - RIGHT);
+        let (y0, y1) = (HEIGHT - BOTTOM, TOP);
+        let (first, last) = (*self.days.first().unwrap_or(&0), *self.days.last().unwrap_or(&1));
+        let span = f64::from((last - first).max(1));
+        let max = if self.unit_interval {
+            1.0
+        } else {
+            self.series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite()).fold(0.0, f64::max)
+        };
+        let step = if self.unit_interval { 0.25 } else { nice_step(max, 5) };
+        let top = if self.unit_interval { 1.0 } else { (max / step).ceil().max(1.0) * step };
+        let x = |d: i32| x0 + (x1 - x0) * f64::from(d - first) / span;
+        let y = |v: f64| y0 - (y0 - y1) * (v / top).clamp(0.0, 1.0);
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+        );
+        let _ =
+            writeln!(s, r##"<text x="{LEFT}" y="20" font-size="15" fill="#222222">{}</text>"##, escape(&self.title));
+        // Grid and y labels.
+        let mut v = 0.0;
+        while v <= top + 1e-9 {
+            let yy = y(v);
+            let _ = writeln!(
+                s,
+                r##"<line x1="{x0}" y1="{yy:.1}" x2="{x1}" y2="{yy:.1}" stroke="#e5e5e5"/><text x="{:.0}" y="{:.1}" text-anchor="end" fill="#555555">{}</text>"##,
+                x0 - 6.0,
+                yy + 4.0,
+                short(v)
+            );
+            v += step;
+        }
+        // x ticks.
+        for d in month_ticks(first, last) {
+            let xx = x(d);
+            let label = &format_day(d)[0..7];
+            let _ = writeln!(
+                s,
+                r##"<line x1="{xx:.1}" y1="{y0}" x2="{xx:.1}" y2="{:.0}" stroke="#999999"/><text x="{xx:.1}" y="{:.0}" text-anchor="middle" fill="#555555">{label}</text>"##,
+                y0 + 5.0,
+                y0 + 18.0
+            );
+        }
+        let _ = writeln!(s, r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#555555"/>"##);
+        // Lines and legend.
+        for (i, ser) in self.series.iter().enumerate() {
+            let mut d = String::new();
+            for (k, (&day, &val)) in self.days.iter().zip(&ser.values).enumerate() {
+                let _ = write!(d, "{}{:.1} {:.1}", if k == 0 { "M" } else { " L" }, x(day), y(val));
+            }
+            let last_value = ser.values.last().copied().unwrap_or(0.0);
+            let _ = writeln!(
+                s,
+                r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"><title>{}: {} at the end</title></path>"#,
+                ser.colour,
+                escape(&ser.label),
+                short(last_value)
+            );
+            let ly = TOP + 6.0 + 18.0 * i as f64;
+            let _ = writeln!(
+                s,
+                r##"<line x1="{:.0}" y1="{ly:.0}" x2="{:.0}" y2="{ly:.0}" stroke="{}" stroke-width="3"/><text x="{:.0}" y="{:.0}" fill="#222222">{}</text>"##,
+                x1 + 14.0,
+                x1 + 34.0,
+                ser.colour,
+                x1 + 40.0,
+                ly + 4.0,
+                escape(&clip(&ser.label))
+            );
+        }
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps_and_short_numbers() {
+        assert_eq!(nice_step(100.0, 5), 20.0);
+        assert_eq!(nice_step(7.0, 5), 2.0);
+        assert_eq!(nice_step(45000.0, 5), 10000.0);
+        assert_eq!(nice_step(0.0, 5), 1.0);
+        assert_eq!(short(45000.0), "45k");
+        assert_eq!(short(1_250_000.0), "1.25M");
+        assert_eq!(short(0.25), "0.25");
+        assert_eq!(short(120.0), "120");
+    }
+
+    #[test]
+    fn month_ticks_are_few_and_on_month_starts() {
+        let first = frontline_scenario::date::parse_day("2014-06-01").unwrap();
+        let last = frontline_scenario::date::parse_day("2017-12-24").unwrap();
+        let t = month_ticks(first, last);
+        assert!(!t.is_empty() && t.len() <= 8, "{t:?}");
+        assert!(t.iter().all(|&d| format_day(d).ends_with("-01")));
+        let short_span = month_ticks(first, first + 60);
+        assert_eq!(short_span.len(), 2, "June, July (and August 1st is out of range)");
+    }
+
+    #[test]
+    fn chart_has_a_line_per_series_and_escaped_labels() {
+        let days: Vec<i32> = (0..10).map(|k| 16222 + 7 * k).collect();
+        let c = LineChart {
+            title: "Fighters <by> actor".into(),
+            days: days.clone(),
+            series: vec![
+                Series { label: "A & B".into(), colour: "#4e79a7".into(), values: (0..10).map(f64::from).collect() },
+                Series { label: "C".into(), colour: "#e15759".into(), values: vec![5.0; 10] },
+            ],
+            unit_interval: false,
+        };
+        let svg = c.svg();
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert!(svg.contains("Fighters &lt;by&gt; actor") && svg.contains("A &amp; B"));
+        assert!(svg.contains(">10<"), "the y axis reaches a round number above the maximum (9)");
+    }
+}

@@ -1,0 +1,422 @@
+//! # frontline-report
+//!
+//! Single-file HTML reports, readable offline (no scripts, fonts or links to
+//! fetch; charts and maps are inline SVG):
+//!
+//! - [`run_report`]: one trajectory — what changed hands and when, maps of
+//!   control at the start and the end, charts of regions held, fighters,
+//!   threat and grievance over time, routs and watched conditions;
+//! - [`compare_report`]: a comparison — each outcome per arm with its 95 %
+//!   interval, and the paired differences from the baseline as a forest plot.
+//!
+//! Reports are a view: built from results already computed, byte-identical
+//! for identical inputs (no timestamps). This crate must not run the engine
+//! or write files.
+
+#![warn(missing_docs)]
+
+pub mod chart;
+
+use chart::{LineChart, Series};
+use frontline_engine::Trajectory;
+use frontline_maps::{actor_colour, escape};
+use frontline_scenario::Model;
+use frontline_scenario::date::format_day;
+use std::fmt::Write;
+
+/// Where a report's results come from, for its header.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// The command that produced the results (`run`, `compare`).
+    pub command: String,
+    /// Scenario file as given.
+    pub scenario: String,
+    /// Its SHA-256.
+    pub scenario_hash: String,
+    /// Variant files with their SHA-256.
+    pub variants: Vec<(String, String)>,
+    /// `--set` overrides.
+    pub sets: Vec<String>,
+    /// Seed (run) or base seed (comparison).
+    pub seed: u64,
+}
+
+const STYLE: &str = "body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45}\
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
+table{border-collapse:collapse;margin:.5em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eee;text-align:left}\
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.meta{color:#555;font-size:.9em}\
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:-.1em}\
+figure{margin:1em 0}figcaption{color:#555;font-size:.9em}code{background:#f4f4f4;padding:0 .2em}";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+fn provenance(p: &Provenance) -> String {
+    let mut s = String::from("<p class=\"meta\">");
+    let _ = write!(
+        s,
+        "Frontline {} · <code>frontline {}</code> · scenario <code>{}</code> (sha256 {}) · seed {}",
+        env!("CARGO_PKG_VERSION"),
+        escape(&p.command),
+        escape(&p.scenario),
+        escape(p.scenario_hash.get(..12).unwrap_or(&p.scenario_hash)),
+        p.seed
+    );
+    for (v, h) in &p.variants {
+        let _ = write!(s, " · variant <code>{}</code> ({})", escape(v), escape(h.get(..12).unwrap_or(h)));
+    }
+    for set in &p.sets {
+        let _ = write!(s, " · <code>--set {}</code>", escape(set));
+    }
+    s.push_str("</p>\n");
+    s
+}
+
+fn people(x: f64) -> String {
+    chart::short(x.round())
+}
+
+fn swatch(colour: &str) -> String {
+    format!("<span class=\"swatch\" style=\"background:{colour}\"></span>")
+}
+
+/// The report of one run.
+pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
+    let (nr, nf, ni, na) = (m.regions.len(), m.forces.len(), m.identities.len(), m.actors.len());
+    let last = t.snapshots() - 1;
+    let name = |a: Option<usize>| a.map_or("nobody".to_string(), |a| m.actors[a].name.clone());
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", escape(&m.name));
+    let _ = writeln!(
+        b,
+        "<p>One run from {} to {} ({} ticks of {} days), seed {}.</p>",
+        format_day(t.days[0]),
+        format_day(t.days[last]),
+        last,
+        m.tick_days,
+        t.seed
+    );
+    b.push_str(&provenance(p));
+
+    // Who holds what at the end.
+    let _ = writeln!(
+        b,
+        "<h2>Control at the end</h2>\n<table><tr><th>actor</th><th class=\"n\">regions</th><th class=\"n\">population</th><th class=\"n\">contested</th></tr>"
+    );
+    for a in std::iter::once(None).chain((0..na).map(Some)) {
+        let code = a.map_or(-1, |a| a as i32);
+        let held: Vec<usize> = (0..nr).filter(|&r| t.control[last * nr + r] == code).collect();
+        if held.is_empty() {
+            continue;
+        }
+        let pop: f64 = held
+            .iter()
+            .map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>())
+            .sum();
+        let contested = held.iter().filter(|&&r| t.contested[last * nr + r]).count();
+        let colour = a.map_or(frontline_maps::NOBODY, actor_colour);
+        let _ = writeln!(
+            b,
+            "<tr><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            swatch(colour),
+            escape(&name(a)),
+            held.len(),
+            people(pop),
+            contested
+        );
+    }
+    b.push_str("</table>\n");
+
+    // Maps.
+    b.push_str("<h2>Maps of control</h2>\n");
+    for k in [0, last] {
+        let control: Vec<Option<usize>> =
+            t.control[k * nr..(k + 1) * nr].iter().map(|&c| usize::try_from(c).ok()).collect();
+        let title = format!("Control on {}", format_day(t.days[k]));
+        let svg = frontline_maps::control_svg(m, &control, &t.contested[k * nr..(k + 1) * nr], &title);
+        let _ = writeln!(b, "<figure>{svg}</figure>");
+    }
+
+    // Charts.
+    b.push_str("<h2>Over time</h2>\n");
+    let actor_series = |values: &dyn Fn(usize, usize) -> f64| -> Vec<Series> {
+        (0..na)
+            .map(|a| Series {
+                label: m.actors[a].name.clone(),
+                colour: actor_colour(a).to_string(),
+                values: (0..=last).map(|k| values(a, k)).collect(),
+            })
+            .filter(|s| s.values.iter().any(|&v| v > 0.0))
+            .collect()
+    };
+    let held = |a: usize, k: usize| (0..nr).filter(|&r| t.control[k * nr + r] == a as i32).count() as f64;
+    let fighters = |a: usize, k: usize| -> f64 {
+        (0..nf)
+            .filter(|&f| m.forces[f].actor == a && m.forces[f].kind != frontline_scenario::spec::ForceKind::Air)
+            .map(|f| t.personnel[(k * nf + f) * nr..(k * nf + f + 1) * nr].iter().sum::<f64>())
+            .sum()
+    };
+    let threat = |a: usize, k: usize| t.threat[k * na + a];
+    for (title, series, unit) in [
+        ("Regions held", actor_series(&held), false),
+        ("Fighters (ground forces)", actor_series(&fighters), false),
+        ("Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true),
+    ] {
+        let c = LineChart { title: title.into(), days: t.days.clone(), series, unit_interval: unit };
+        let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+    }
+    // Population-weighted mean grievance per identity.
+    let grievance: Vec<Series> = (0..ni)
+        .map(|i| Series {
+            label: m.identities[i].name.clone(),
+            colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
+            values: (0..=last)
+                .map(|k| {
+                    let (mut w, mut g) = (0.0, 0.0);
+                    for r in 0..nr {
+                        let idx = (k * nr + r) * ni + i;
+                        w += t.population[idx];
+                        g += t.population[idx] * t.grievance[idx];
+                    }
+                    if w > 0.0 { g / w } else { 0.0 }
+                })
+                .collect(),
+        })
+        .collect();
+    let c = LineChart {
+        title: "Grievance (population-weighted mean)".into(),
+        days: t.days.clone(),
+        series: grievance,
+        unit_interval: true,
+    };
+    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+
+    // Events.
+    let changes: Vec<_> = t.events.iter().filter(|e| e.kind == "control_change").collect();
+    let _ = writeln!(
+        b,
+        "<h2>Control changes ({})</h2>\n<table><tr><th>date</th><th>region</th><th>from</th><th>to</th></tr>",
+        changes.len()
+    );
+    for e in &changes {
+        let r = e.region.unwrap_or(0);
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td>{} <span class=\"meta\">{}</span></td><td>{}</td><td>{}{}</td></tr>",
+            format_day(e.day),
+            escape(&m.regions[r].name),
+            escape(&m.regions[r].id),
+            escape(&name(e.other)),
+            swatch(e.actor.map_or(frontline_maps::NOBODY, actor_colour)),
+            escape(&name(e.actor))
+        );
+    }
+    b.push_str("</table>\n");
+    let routs = t.events.iter().filter(|e| e.kind == "rout").count();
+    let captured: f64 = t.events.iter().filter(|e| e.kind == "equipment_captured").map(|e| e.value).sum();
+    let l = &t.ledger;
+    let _ = writeln!(
+        b,
+        "<p>Routs: {routs}; weapon sets captured: {}. Killed {}, recruited {}, deserted {}.</p>",
+        people(captured),
+        people(l.killed),
+        people(l.recruited),
+        people(l.deserted_home + l.deserted_lost)
+    );
+    if !m.watches.is_empty() {
+        b.push_str("<h2>Watched conditions</h2>\n<table><tr><th>condition</th><th>first true</th></tr>\n");
+        for (w, watch) in m.watches.iter().enumerate() {
+            let when = t.watch_first[w].map_or("never".to_string(), |k| format_day(t.days[k as usize]));
+            let _ = writeln!(b, "<tr><td>{}</td><td>{when}</td></tr>", escape(&watch.name));
+        }
+        b.push_str("</table>\n");
+    }
+    b.push_str("<p class=\"meta\">One run is one possible history; run an ensemble for probabilities.</p>\n");
+    page(&format!("{} — run, seed {}", m.name, t.seed), &b)
+}
+
+/// One line of a comparison: an outcome for one arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonLine {
+    /// Outcome text.
+    pub outcome: String,
+    /// Arm name.
+    pub arm: String,
+    /// Probability or mean.
+    pub estimate: f64,
+    /// Its 95 % interval.
+    pub interval: (f64, f64),
+    /// Paired difference from the baseline with its 95 % interval (None for the baseline).
+    pub difference: Option<(f64, f64, f64)>,
+}
+
+/// A forest plot of the paired differences of one outcome.
+fn forest(lines: &[&ComparisonLine]) -> String {
+    let diffs: Vec<(&str, (f64, f64, f64))> =
+        lines.iter().filter_map(|l| l.difference.map(|d| (l.arm.as_str(), d))).collect();
+    let (w, row, left, right) = (760.0, 28.0, 170.0, 40.0);
+    let h = 40.0 + row * diffs.len() as f64;
+    let extent = diffs.iter().map(|(_, d)| d.1.abs().max(d.2.abs())).fold(0.0, f64::max).max(1e-9) * 1.1;
+    let x = |v: f64| left + (w - left - right) * (v + extent) / (2.0 * extent);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        s,
+        r##"<line x1="{0:.1}" y1="6" x2="{0:.1}" y2="{1:.0}" stroke="#999999" stroke-dasharray="3 3"/><text x="{0:.1}" y="{2:.0}" text-anchor="middle" fill="#555555">0 (no difference)</text>"##,
+        x(0.0),
+        h - 24.0,
+        h - 8.0
+    );
+    for (i, (arm, (d, lo, hi))) in diffs.iter().enumerate() {
+        let y = 20.0 + row * i as f64;
+        let _ = writeln!(
+            s,
+            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#222222">{}</text><line x1="{:.1}" y1="{y:.0}" x2="{:.1}" y2="{y:.0}" stroke="#4e79a7" stroke-width="2"/><circle cx="{:.1}" cy="{y:.0}" r="4" fill="#4e79a7"><title>{}: {d:+.3} [{lo:+.3}, {hi:+.3}]</title></circle><text x="{:.1}" y="{:.0}" fill="#555555">{d:+.3} [{lo:+.3}, {hi:+.3}]</text>"##,
+            left - 10.0,
+            y + 4.0,
+            escape(arm),
+            x(*lo),
+            x(*hi),
+            x(*d),
+            escape(arm),
+            x(*hi) + 6.0,
+            y - 6.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The report of a comparison.
+pub fn compare_report(m: &Model, runs: u64, lines: &[ComparisonLine], p: &Provenance) -> String {
+    let mut b = String::new();
+    let arms: Vec<&str> = {
+        let mut v: Vec<&str> = Vec::new();
+        for l in lines {
+            if !v.contains(&l.arm.as_str()) {
+                v.push(&l.arm);
+            }
+        }
+        v
+    };
+    let _ = writeln!(b, "<h1>{}: {}</h1>", escape(&m.name), escape(&arms.join(" vs ")));
+    let _ = writeln!(
+        b,
+        "<p>{} arms × {runs} runs. Run <i>i</i> of every arm uses the same seed (common random numbers), so the paired differences are sharper than the intervals of each arm alone. 95 % intervals: Wilson for probabilities, normal for means and paired differences.</p>",
+        arms.len()
+    );
+    b.push_str(&provenance(p));
+    let mut outcomes: Vec<&str> = Vec::new();
+    for l in lines {
+        if !outcomes.contains(&l.outcome.as_str()) {
+            outcomes.push(&l.outcome);
+        }
+    }
+    for o in outcomes {
+        let of: Vec<&ComparisonLine> = lines.iter().filter(|l| l.outcome == o).collect();
+        let _ = writeln!(
+            b,
+            "<h2><code>{}</code></h2>\n<table><tr><th>arm</th><th class=\"n\">estimate</th><th class=\"n\">95 % interval</th><th class=\"n\">Δ vs baseline</th><th class=\"n\">95 % interval</th></tr>",
+            escape(o)
+        );
+        for l in &of {
+            let (d, dci) = match l.difference {
+                Some((d, lo, hi)) => (format!("{d:+.3}"), format!("[{lo:+.3}, {hi:+.3}]")),
+                None => ("—".into(), String::new()),
+            };
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">[{:.3}, {:.3}]</td><td class=\"n\">{d}</td><td class=\"n\">{dci}</td></tr>",
+                escape(&l.arm),
+                l.estimate,
+                l.interval.0,
+                l.interval.1
+            );
+        }
+        b.push_str("</table>\n");
+        if of.iter().any(|l| l.difference.is_some()) {
+            let _ = writeln!(
+                b,
+                "<figure>{}<figcaption>Paired difference from the baseline, with its 95 % interval.</figcaption></figure>",
+                forest(&of)
+            );
+        }
+    }
+    page(&format!("{} — comparison", m.name), &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontline_scenario::diag::{Diagnostics, Sources};
+    use frontline_scenario::load::build_from_tree;
+    use frontline_scenario::value::parse_toml;
+
+    fn example() -> Model {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vicious-circle.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut sources = Sources::new();
+        let f = sources.add(path.into(), text.clone(), None);
+        let tree = parse_toml(&text, f, &mut Diagnostics::default()).unwrap();
+        build_from_tree(&tree, &sources).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)))
+    }
+
+    /// Crude well-formedness: every opened element of these kinds is closed.
+    fn balanced(html: &str) {
+        for tag in ["svg", "table", "figure", "h2", "p", "tr", "text", "title"] {
+            let open = html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count();
+            let close = html.matches(&format!("</{tag}>")).count();
+            assert_eq!(open, close, "<{tag}> opened {open} times, closed {close}");
+        }
+    }
+
+    #[test]
+    fn run_report_is_one_offline_file_with_maps_charts_and_events() {
+        let m = example();
+        let t = frontline_engine::simulate(&m, 7);
+        let html = run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() });
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        balanced(&html);
+        assert_eq!(html.matches("<svg").count(), 2 + 4, "two maps and four charts");
+        assert!(html.contains("Control changes (") && html.contains("Regions held"));
+        // Offline: nothing to fetch (the SVG namespace is an identifier, not a request).
+        let fetches = html.matches("http").count() - html.matches("http://www.w3.org/2000/svg").count();
+        assert_eq!(fetches, 0, "no external references");
+        assert!(!html.contains("<script"));
+        // Reproducible.
+        assert_eq!(html, run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() }));
+    }
+
+    #[test]
+    fn compare_report_tables_each_outcome_and_plots_the_differences() {
+        let m = example();
+        let lines = vec![
+            ComparisonLine {
+                outcome: "x by end".into(),
+                arm: "baseline".into(),
+                estimate: 0.9,
+                interval: (0.85, 0.93),
+                difference: None,
+            },
+            ComparisonLine {
+                outcome: "x by end".into(),
+                arm: "arm <tribes>".into(),
+                estimate: 0.54,
+                interval: (0.47, 0.61),
+                difference: Some((-0.36, -0.44, -0.28)),
+            },
+        ];
+        let html = compare_report(&m, 200, &lines, &Provenance::default());
+        balanced(&html);
+        assert!(html.contains("arm &lt;tribes&gt;") && html.contains("-0.360 [-0.440, -0.280]"));
+        assert_eq!(html.matches("<svg").count(), 1, "one forest plot");
+        assert!(html.contains("baseline vs arm &lt;tribes&gt;"));
+    }
+}
