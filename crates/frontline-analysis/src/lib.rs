@@ -1,6 +1,7 @@
 //! # frontline-analysis
 //!
 //! Analyses over many runs of a validated model: ensembles ([`ensemble`]),
+//! backtests against a history of control changes ([`backtest`]),
 //! counterfactual comparison with common random numbers ([`compare`]),
 //! sweeps and Morris/Sobol sensitivity ([`sensitivity`], [`sampling`]),
 //! outcomes named in the rule language ([`outcome`]), the statistics they
@@ -13,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod checkpoint;
 pub mod compare;
 pub mod ensemble;

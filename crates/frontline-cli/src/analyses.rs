@@ -472,3 +472,143 @@ pub fn design_cmd(
     }
     ExitCode::SUCCESS
 }
+
+/// `frontline backtest`.
+pub fn backtest_cmd(
+    args: &ScenarioArgs,
+    history: &Path,
+    actors: &[String],
+    until: Option<&str>,
+    runs: u64,
+    job: crate::JobArgs,
+) -> ExitCode {
+    use frontline_analysis::backtest;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
+    if runs == 0 {
+        return fail("--runs must be at least 1", 2);
+    }
+    let l = match load_args(args, None) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let m = &l.model;
+    let text = match std::fs::read_to_string(history) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("cannot read `{}`: {e}", history.display()), 2),
+    };
+    let changes = match backtest::parse_history(&text, m, &history.display().to_string()) {
+        Ok(c) => c,
+        Err(e) => return fail(e, 2),
+    };
+    let until = match until {
+        None => backtest::default_until(m, &changes),
+        Some(d) => match frontline_scenario::date::parse_day(d) {
+            Some(day) if day > m.day_of_tick(0) => day,
+            _ => {
+                return fail(
+                    format!(
+                        "--until `{d}` must be a date (YYYY-MM-DD) after the scenario's start, {}",
+                        format_day(m.day_of_tick(0))
+                    ),
+                    2,
+                );
+            }
+        },
+    };
+    let mut who: Vec<usize> = Vec::new();
+    for id in actors {
+        match m.actor_index(id) {
+            Some(a) => who.push(a),
+            None => {
+                let ids: Vec<&str> = m.actors.iter().map(|a| a.id.as_str()).collect();
+                return fail(format!("unknown actor `{id}` (the scenario's actors: {})", ids.join(", ")), 2);
+            }
+        }
+    }
+    if who.is_empty() {
+        who = (0..m.actors.len()).filter(|&a| changes.iter().any(|c| c.controller == Some(a))).collect();
+    }
+    let pool = match thread_pool(threads) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let seed = seed.unwrap_or(m.seed);
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "backtest"));
+    let job = ensemble::JobId {
+        json: serde_json::json!({
+            "command": "backtest", "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets,
+            "base_seed": seed, "runs": runs, "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
+        }),
+    };
+    let bar = progress_bar(runs, "runs");
+    let tick = |n: u64| bar.inc(n);
+    if let Err(e) = pool.install(|| ensemble::run_batches(m, &job, runs, seed, &dir, resume, &tick)) {
+        bar.abandon();
+        let code = e.exit_code();
+        return fail(e, code);
+    }
+    bar.finish_and_clear();
+    let agg = match ensemble::aggregate(m, runs, seed, &dir) {
+        Ok(a) => a,
+        Err(e) => return fail(e, 1),
+    };
+    let tests: Vec<backtest::Backtest> = who.iter().map(|&a| backtest::score(m, &agg, &changes, a, until)).collect();
+    let names = match write_tables(&dir, &[backtest::table(m, &tests)], format) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let summary: Vec<serde_json::Value> = tests
+        .iter()
+        .map(|b| {
+            serde_json::json!({"actor": m.actors[b.actor].id, "brier": b.brier, "brier_naive": b.brier_naive,
+                "skill": b.skill, "skill_interval": [b.skill_interval.0, b.skill_interval.1]})
+        })
+        .collect();
+    let man = manifest(
+        "backtest",
+        &l,
+        args,
+        seed,
+        serde_json::json!({"runs": runs, "history": history.display().to_string(), "scores": summary, "tables": names}),
+    );
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    if !quiet {
+        let months: std::collections::BTreeSet<i32> =
+            tests.iter().flat_map(|b| b.scores.iter().map(|s| s.day)).collect();
+        let regions = tests.first().map_or(0, |b| b.per_region.len());
+        println!(
+            "{} — backtest of {runs} runs against {} ({} regions × {} month ends, {} to {})\n",
+            m.name,
+            history.display(),
+            regions,
+            months.len(),
+            months.first().map_or("—".into(), |&d| format_day(d)),
+            months.last().map_or("—".into(), |&d| format_day(d)),
+        );
+        for b in &tests {
+            let skill = if b.skill.is_finite() {
+                format!("{:+.2} [{:+.2}, {:+.2}]", b.skill, b.skill_interval.0, b.skill_interval.1)
+            } else {
+                "n/a (nothing changed hands in the history)".into()
+            };
+            println!(
+                "P({} holds): Brier {:.3}, \"nothing changes\" {:.3}, skill {skill}",
+                m.actors[b.actor].id, b.brier, b.brier_naive
+            );
+            let mut worst = b.per_region.clone();
+            worst.sort_by(|x, y| y.1.total_cmp(&x.1));
+            for (r, brier, naive) in worst.iter().take(5).filter(|x| x.1 > 0.0) {
+                println!("    {:<28} Brier {brier:.3}  (naive {naive:.3})", m.regions[*r].name);
+            }
+        }
+        println!(
+            "\n(Brier: 0 is perfect, 1 is certain and wrong; skill > 0 beats persistence)\nWrote {} to {}",
+            names.join(", "),
+            dir.display()
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -192,6 +192,28 @@ enum Command {
         #[command(flatten)]
         job: JobArgs,
     },
+    /// Score an ensemble against a history of dated control changes (Brier score, skill).
+    #[command(
+        after_help = "The history is a CSV file with the columns date,region,controller: from that date\nthe region is held by that actor (empty: nobody). Each month end from the start to\nthe end of the month of its last row (or --until), for each region the history names, the forecast P(actor\nholds it) is scored against the history (Brier score), and compared with the naive\nforecast that nothing changes since the start: skill = 1 − Brier / naive Brier\n(> 0: better than persistence), with a 95 % bootstrap interval over regions.\n\nCompleted runs are kept in DIR/.runs/: --resume finishes an interrupted job, or\nrescores its runs against another history.\n\nTables: backtest (+ manifest.json).\n\nExample:\n  frontline backtest scenarios/iraq/scenario.toml \\\n      --history scenarios/iraq/data/history-control.csv --actor isis --runs 500"
+    )]
+    Backtest {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// History of control changes: a CSV file with date,region,controller.
+        #[arg(long, value_name = "FILE")]
+        history: PathBuf,
+        /// Actor whose control is forecast (repeatable; default: every actor the history names).
+        #[arg(long)]
+        actor: Vec<String>,
+        /// Last day scored (default: the end of the month of the history's last row).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        /// Number of runs.
+        #[arg(long, default_value_t = 500)]
+        runs: u64,
+        #[command(flatten)]
+        job: JobArgs,
+    },
     /// Print the JSON Schema of the scenario format.
     Schema,
 }
@@ -257,6 +279,9 @@ fn main() -> ExitCode {
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {
             let outcomes: Vec<String> = outcome.into_iter().collect();
             analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job)
+        }
+        Command::Backtest { scenario, history, actor, until, runs, job } => {
+            analyses::backtest_cmd(&scenario, &history, &actor, until.as_deref(), runs, job)
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));

@@ -88,6 +88,52 @@ fn ensemble_draws_probability_maps_for_actors_that_hold_ground() {
 }
 
 #[test]
+fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
+    let dir = tmp("backtest");
+    std::fs::create_dir_all(&dir).unwrap();
+    let history = dir.join("history.csv");
+    std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n2014-06-01,capital,gov\n").unwrap();
+    let out = dir.join("out");
+    let o = run(&[
+        "backtest",
+        &example(),
+        "--history",
+        history.to_str().unwrap(),
+        "--actor",
+        "isis",
+        "--runs",
+        "60",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout.contains("P(isis holds): Brier") && stdout.contains("skill"), "{stdout}");
+    assert!(stdout.contains("2 regions × 5 month ends"), "June to October 2014: {stdout}");
+    let csv = std::fs::read_to_string(out.join("backtest.csv")).unwrap();
+    assert!(csv.starts_with("date,region,region_name,actor,observed,probability,brier,naive,brier_naive"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 5);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["scores"][0]["brier"].as_f64().unwrap() >= 0.0);
+
+    std::fs::write(&history, "date,region,controller\n2014-10-01,cty,isis\n").unwrap();
+    let o = run(&[
+        "backtest",
+        &example(),
+        "--history",
+        history.to_str().unwrap(),
+        "--out",
+        dir.join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("history.csv:2: unknown region `cty` (did you mean `city`?)"), "{}", stderr(&o));
+    assert!(!dir.join("bad").exists(), "nothing written for a bad history");
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);
