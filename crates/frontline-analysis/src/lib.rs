@@ -5,8 +5,9 @@
 //! counterfactual comparison with common random numbers ([`compare`]),
 //! sweeps and Morris/Sobol sensitivity ([`sensitivity`], [`sampling`]),
 //! outcomes named in the rule language ([`outcome`]), the statistics they
-//! need ([`stats`]) and the resumable job directories they share
-//! ([`checkpoint`]).
+//! need ([`stats`]), the resumable job directories they share
+//! ([`checkpoint`]), and the tables of a single run ([`run_tables`]), shared
+//! by the CLI and the Python package.
 //!
 //! This crate runs the engine and summarises; it must not change the model
 //! or print anything (the CLI presents results and shows progress through
@@ -19,6 +20,7 @@ pub mod checkpoint;
 pub mod compare;
 pub mod ensemble;
 pub mod outcome;
+pub mod run_tables;
 pub mod sampling;
 pub mod sensitivity;
 pub mod stats;

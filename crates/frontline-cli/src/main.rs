@@ -9,7 +9,6 @@ mod analyses;
 mod civil;
 mod maps;
 mod summary;
-mod tables;
 
 use clap::{Parser, Subcommand};
 use frontline_output::Format;
@@ -327,7 +326,7 @@ fn main() -> ExitCode {
             let traj = frontline_engine::simulate(&loaded.model, seed);
             let dir = out.unwrap_or_else(|| default_out(&scenario.scenario, "run"));
             let mut written = Vec::new();
-            for table in tables::all(&loaded.model, &traj) {
+            for table in frontline_analysis::run_tables::all(&loaded.model, &traj) {
                 match frontline_output::write_table(&dir, &table, format) {
                     Ok(p) => written.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                     Err(e) => {
@@ -352,8 +351,13 @@ fn main() -> ExitCode {
                 }
                 written.push("report.html".into());
             }
-            let manifest =
-                tables::manifest(&loaded, &scenario.scenario.display().to_string(), seed, format.extension(), &written);
+            let manifest = frontline_analysis::run_tables::manifest(
+                &loaded,
+                &scenario.scenario.display().to_string(),
+                seed,
+                format.extension(),
+                &written,
+            );
             if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
