@@ -72,6 +72,18 @@ pub fn summarise(m: &Model, seed: u64) -> RunSummary {
 
 pub use crate::checkpoint::{JobError, JobId};
 
+/// The identity of an ensemble job (what its batch directory must match):
+/// scenario hash, variants with their hashes, `--set`s, base seed, runs,
+/// batch size and Frontline version.
+pub fn job_id(scenario_hash: &str, variants: &[(String, String)], sets: &[String], base_seed: u64, runs: u64) -> JobId {
+    JobId {
+        json: serde_json::json!({
+            "scenario_hash": scenario_hash, "variants": variants, "sets": sets, "base_seed": base_seed, "runs": runs,
+            "batch": BATCH, "version": env!("CARGO_PKG_VERSION"),
+        }),
+    }
+}
+
 fn batch_path(dir: &Path, b: u64) -> PathBuf {
     dir.join(".runs").join(format!("batch-{b:06}.bin"))
 }

@@ -109,12 +109,7 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &
     };
     let seed = seed.unwrap_or(m.seed);
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
-    let job = ensemble::JobId {
-        json: serde_json::json!({
-            "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets, "base_seed": seed, "runs": runs,
-            "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
-        }),
-    };
+    let job = ensemble::job_id(&l.scenario_hash, &l.variants, &l.sets, seed, runs);
     let bar = progress_bar(runs, "runs");
     let started = std::time::Instant::now();
     let tick = |n: u64| bar.inc(n);
