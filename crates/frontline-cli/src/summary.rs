@@ -20,9 +20,8 @@ fn people(x: f64) -> String {
 /// Renders the summary.
 pub fn render(m: &Model, t: &Trajectory) -> String {
     let mut o = String::new();
-    let (nr, nf, ni) = (m.regions.len(), m.forces.len(), m.identities.len());
+    let (nr, nf) = (m.regions.len(), m.forces.len());
     let last = t.snapshots() - 1;
-    let name = |a: i32| if a < 0 { "nobody".to_string() } else { m.actors[a as usize].id.clone() };
     let _ = writeln!(
         o,
         "{} — seed {}, {} to {} ({} ticks of {} days)",
@@ -49,21 +48,9 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
     let _ = writeln!(o, "Routs: {routs}; weapon sets captured: {}", people(captured));
     let _ = writeln!(o, "\nFinal control:");
     let _ = writeln!(o, "  {:<16} {:>8} {:>12} {:>10}", "actor", "regions", "population", "contested");
-    let mut rows: Vec<(i32, usize, f64, usize)> = Vec::new();
-    for a in -1..m.actors.len() as i32 {
-        let held: Vec<usize> = (0..nr).filter(|&r| t.control[last * nr + r] == a).collect();
-        if held.is_empty() {
-            continue;
-        }
-        let pop: f64 = held
-            .iter()
-            .map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>())
-            .sum();
-        let contested = held.iter().filter(|&&r| t.contested[last * nr + r]).count();
-        rows.push((a, held.len(), pop, contested));
-    }
-    for (a, n, pop, c) in rows {
-        let _ = writeln!(o, "  {:<16} {:>8} {:>12} {:>10}", name(a), n, people(pop), c);
+    for h in t.holdings(m, last) {
+        let who = h.actor.map_or("nobody".to_string(), |a| m.actors[a].id.clone());
+        let _ = writeln!(o, "  {:<16} {:>8} {:>12} {:>10}", who, h.regions, people(h.population), h.contested);
     }
     let _ = writeln!(o, "\nForce groups (personnel start → end, weapon sets end, morale end):");
     for (f, force) in m.forces.iter().enumerate() {

@@ -107,26 +107,16 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
         b,
         "<h2>Control at the end</h2>\n<table><tr><th>actor</th><th class=\"n\">regions</th><th class=\"n\">population</th><th class=\"n\">contested</th></tr>"
     );
-    for a in std::iter::once(None).chain((0..na).map(Some)) {
-        let code = a.map_or(-1, |a| a as i32);
-        let held: Vec<usize> = (0..nr).filter(|&r| t.control[last * nr + r] == code).collect();
-        if held.is_empty() {
-            continue;
-        }
-        let pop: f64 = held
-            .iter()
-            .map(|&r| t.population[(last * nr + r) * ni..(last * nr + r + 1) * ni].iter().sum::<f64>())
-            .sum();
-        let contested = held.iter().filter(|&&r| t.contested[last * nr + r]).count();
-        let colour = a.map_or(frontline_maps::NOBODY, actor_colour);
+    for h in t.holdings(m, last) {
+        let colour = h.actor.map_or(frontline_maps::NOBODY, actor_colour);
         let _ = writeln!(
             b,
             "<tr><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             swatch(colour),
-            escape(&name(a)),
-            held.len(),
-            people(pop),
-            contested
+            escape(&name(h.actor)),
+            h.regions,
+            people(h.population),
+            h.contested
         );
     }
     b.push_str("</table>\n");

@@ -76,6 +76,41 @@ impl Trajectory {
     pub fn snapshots(&self) -> usize {
         self.days.len()
     }
+
+    /// What each holder has at snapshot `k`: nobody first, then the actors
+    /// in order, leaving out those that hold nothing.
+    pub fn holdings(&self, m: &Model, k: usize) -> Vec<Holding> {
+        let (nr, ni) = (m.regions.len(), m.identities.len());
+        std::iter::once(None)
+            .chain((0..m.actors.len()).map(Some))
+            .filter_map(|actor| {
+                let code = actor.map_or(-1, |a| a as i32);
+                let held: Vec<usize> = (0..nr).filter(|&r| self.control[k * nr + r] == code).collect();
+                (!held.is_empty()).then(|| Holding {
+                    actor,
+                    regions: held.len(),
+                    population: held
+                        .iter()
+                        .map(|&r| self.population[(k * nr + r) * ni..(k * nr + r + 1) * ni].iter().sum::<f64>())
+                        .sum(),
+                    contested: held.iter().filter(|&&r| self.contested[k * nr + r]).count(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What one holder (an actor, or nobody) has at a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    /// The actor (None: regions nobody holds).
+    pub actor: Option<usize>,
+    /// Regions held.
+    pub regions: usize,
+    /// Their population.
+    pub population: f64,
+    /// How many of them are contested.
+    pub contested: usize,
 }
 
 /// Appends a snapshot.
