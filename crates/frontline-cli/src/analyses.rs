@@ -87,6 +87,28 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
     m
 }
 
+/// Runs (or, with `resume`, finishes) an ensemble's batches in `dir` with a
+/// progress bar, and aggregates them.
+fn run_ensemble(
+    pool: &rayon::ThreadPool,
+    m: &frontline_scenario::Model,
+    job: &ensemble::JobId,
+    runs: u64,
+    seed: u64,
+    dir: &Path,
+    resume: bool,
+) -> Result<ensemble::Aggregate, ExitCode> {
+    let bar = progress_bar(runs, "runs");
+    let tick = |n: u64| bar.inc(n);
+    if let Err(e) = pool.install(|| ensemble::run_batches(m, job, runs, seed, dir, resume, &tick)) {
+        bar.abandon();
+        let code = e.exit_code();
+        return Err(fail(e, code));
+    }
+    bar.finish_and_clear();
+    ensemble::aggregate(m, runs, seed, dir).map_err(|e| fail(e, 1))
+}
+
 /// `frontline ensemble`.
 pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &crate::maps::MapArgs) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
@@ -110,20 +132,12 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &
     let seed = seed.unwrap_or(m.seed);
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
     let job = ensemble::job_id(&l.scenario_hash, &l.variants, &l.sets, seed, runs);
-    let bar = progress_bar(runs, "runs");
     let started = std::time::Instant::now();
-    let tick = |n: u64| bar.inc(n);
-    if let Err(e) = pool.install(|| ensemble::run_batches(m, &job, runs, seed, &dir, resume, &tick)) {
-        bar.abandon();
-        let code = e.exit_code();
-        return fail(e, code);
-    }
-    bar.finish_and_clear();
-    let elapsed = started.elapsed().as_secs_f64();
-    let agg = match ensemble::aggregate(m, runs, seed, &dir) {
+    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
         Ok(a) => a,
-        Err(e) => return fail(e, 1),
+        Err(c) => return c,
     };
+    let elapsed = started.elapsed().as_secs_f64();
     let mut names = match write_tables(&dir, &agg.tables, format) {
         Ok(n) => n,
         Err(c) => return c,
@@ -536,17 +550,9 @@ pub fn backtest_cmd(
             "base_seed": seed, "runs": runs, "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
         }),
     };
-    let bar = progress_bar(runs, "runs");
-    let tick = |n: u64| bar.inc(n);
-    if let Err(e) = pool.install(|| ensemble::run_batches(m, &job, runs, seed, &dir, resume, &tick)) {
-        bar.abandon();
-        let code = e.exit_code();
-        return fail(e, code);
-    }
-    bar.finish_and_clear();
-    let agg = match ensemble::aggregate(m, runs, seed, &dir) {
+    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
         Ok(a) => a,
-        Err(e) => return fail(e, 1),
+        Err(c) => return c,
     };
     let tests: Vec<backtest::Backtest> = who.iter().map(|&a| backtest::score(m, &agg, &changes, a, until)).collect();
     let names = match write_tables(&dir, &[backtest::table(m, &tests)], format) {
