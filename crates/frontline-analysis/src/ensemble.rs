@@ -201,7 +201,36 @@ pub struct Aggregate {
     pub runs: u64,
 }
 
+/// A metric over time across the runs: mean and 5 % / 95 % quantiles per snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Mean per snapshot.
+    pub mean: Vec<f64>,
+    /// 5 % quantile per snapshot.
+    pub q05: Vec<f64>,
+    /// 95 % quantile per snapshot.
+    pub q95: Vec<f64>,
+}
+
 impl Aggregate {
+    /// The band of metric `name` (see [`metric_names`]), read from the
+    /// `metrics` table; None if there is no such metric.
+    pub fn band(&self, name: &str) -> Option<Band> {
+        let t = self.tables.iter().find(|t| t.name == "metrics")?;
+        let col = |c: &str| t.columns.iter().find(|(n, _)| n == c).map(|(_, col)| col);
+        let (Some(Column::Str(metric)), Some(Column::F64(mean)), Some(Column::F64(q05)), Some(Column::F64(q95))) =
+            (col("metric"), col("mean"), col("q05"), col("q95"))
+        else {
+            return None;
+        };
+        let rows: Vec<usize> = (0..metric.len()).filter(|&i| metric[i] == name).collect();
+        (!rows.is_empty()).then(|| Band {
+            mean: rows.iter().map(|&i| mean[i]).collect(),
+            q05: rows.iter().map(|&i| q05[i]).collect(),
+            q95: rows.iter().map(|&i| q95[i]).collect(),
+        })
+    }
+
     /// `p[a][r]`: the share of runs in which actor a held region r at `snapshot`.
     pub fn control_probability(&self, m: &Model, snapshot: usize) -> Vec<Vec<f64>> {
         let (nr, na) = (m.regions.len(), m.actors.len());

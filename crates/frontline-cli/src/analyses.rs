@@ -110,7 +110,13 @@ fn run_ensemble(
 }
 
 /// `frontline ensemble`.
-pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &crate::maps::MapArgs) -> ExitCode {
+pub fn ensemble_cmd(
+    args: &ScenarioArgs,
+    runs: u64,
+    job: crate::JobArgs,
+    maps: &crate::maps::MapArgs,
+    report: bool,
+) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
@@ -145,6 +151,14 @@ pub fn ensemble_cmd(args: &ScenarioArgs, runs: u64, job: crate::JobArgs, maps: &
     match crate::maps::write_ensemble_maps(&dir, m, &agg, &map_snapshots) {
         Ok(files) => names.extend(files),
         Err(c) => return c,
+    }
+    if report {
+        let prov = crate::report_provenance("ensemble", &l, args, seed);
+        if let Err(c) = crate::maps::write_text(&dir, "report.html", &frontline_report::ensemble_report(m, &agg, &prov))
+        {
+            return c;
+        }
+        names.push("report.html".into());
     }
     names.push(".runs/ (per-run batches)".into());
     let man = manifest(

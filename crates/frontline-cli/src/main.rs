@@ -121,6 +121,9 @@ enum Command {
         job: JobArgs,
         #[command(flatten)]
         maps: maps::MapArgs,
+        /// Write no report.html.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Compare the baseline with variants, using common random numbers.
     #[command(
@@ -251,13 +254,15 @@ pub(crate) fn default_out(scenario: &Path, command: &str) -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Ensemble { scenario, runs, job, maps } if civil::is_civil(&scenario.scenario) => {
+        Command::Ensemble { scenario, runs, job, maps, .. } if civil::is_civil(&scenario.scenario) => {
             if !maps.dates.is_empty() {
                 return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
             }
             civil::ensemble(&scenario, runs, job)
         }
-        Command::Ensemble { scenario, runs, job, maps } => analyses::ensemble_cmd(&scenario, runs, job, &maps),
+        Command::Ensemble { scenario, runs, job, maps, no_report } => {
+            analyses::ensemble_cmd(&scenario, runs, job, &maps, !no_report)
+        }
         Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
             analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job, !no_report)
         }

@@ -75,6 +75,8 @@ fn ensemble_draws_probability_maps_for_actors_that_hold_ground() {
     assert!(maps.join("probability-isis-2014-12-28.svg").is_file());
     assert!(maps.join("probability-gov-2014-12-28.svg").is_file());
     assert!(!maps.join("probability-us-2014-12-28.svg").exists(), "the US holds no region: no map");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("insurgents_take_city") && html.contains("Regions held (mean, 5–95 % band)"));
     let geo: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(maps.join("probability-2014-12-28.geojson")).unwrap()).unwrap();
     for f in geo["features"].as_array().unwrap() {

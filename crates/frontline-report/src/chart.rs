@@ -22,6 +22,8 @@ pub struct Series {
     pub colour: String,
     /// One value per day of the chart.
     pub values: Vec<f64>,
+    /// An optional band around the line (low, high per day), drawn shaded.
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// A chart of series over the same days.
@@ -121,7 +123,11 @@ impl LineChart {
         let max = if self.unit_interval {
             1.0
         } else {
-            self.series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite()).fold(0.0, f64::max)
+            self.series
+                .iter()
+                .flat_map(|s| s.values.iter().chain(s.band.iter().flat_map(|b| b.1.iter())).copied())
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max)
         };
         let step = if self.unit_interval { 0.25 } else { nice_step(max, 5) };
         let top = if self.unit_interval { 1.0 } else { (max / step).ceil().max(1.0) * step };
@@ -159,6 +165,19 @@ impl LineChart {
             );
         }
         let _ = writeln!(s, r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#555555"/>"##);
+        // Bands first, under every line.
+        for ser in &self.series {
+            if let Some((low, high)) = &ser.band {
+                let mut d = String::new();
+                for (k, (&day, &v)) in self.days.iter().zip(high).enumerate() {
+                    let _ = write!(d, "{}{:.1} {:.1}", if k == 0 { "M" } else { " L" }, x(day), y(v));
+                }
+                for (&day, &v) in self.days.iter().zip(low).rev() {
+                    let _ = write!(d, " L{:.1} {:.1}", x(day), y(v));
+                }
+                let _ = writeln!(s, r#"<path d="{d}Z" fill="{}" fill-opacity="0.18" stroke="none"/>"#, ser.colour);
+            }
+        }
         // Lines and legend.
         for (i, ser) in self.series.iter().enumerate() {
             let mut d = String::new();
@@ -224,13 +243,24 @@ mod tests {
             title: "Fighters <by> actor".into(),
             days: days.clone(),
             series: vec![
-                Series { label: "A & B".into(), colour: "#4e79a7".into(), values: (0..10).map(f64::from).collect() },
-                Series { label: "C".into(), colour: "#e15759".into(), values: vec![5.0; 10] },
+                Series {
+                    label: "A & B".into(),
+                    colour: "#4e79a7".into(),
+                    values: (0..10).map(f64::from).collect(),
+                    band: None,
+                },
+                Series {
+                    label: "C".into(),
+                    colour: "#e15759".into(),
+                    values: vec![5.0; 10],
+                    band: Some((vec![4.0; 10], vec![6.0; 10])),
+                },
             ],
             unit_interval: false,
         };
         let svg = c.svg();
-        assert_eq!(svg.matches("<path").count(), 2);
+        assert_eq!(svg.matches("<path").count(), 3, "two lines and one band");
+        assert!(svg.contains("fill-opacity"));
         assert!(svg.contains("Fighters &lt;by&gt; actor") && svg.contains("A &amp; B"));
         assert!(svg.contains(">10<"), "the y axis reaches a round number above the maximum (9)");
     }

@@ -6,6 +6,8 @@
 //! - [`run_report`]: one trajectory — what changed hands and when, maps of
 //!   control at the start and the end, charts of regions held, fighters,
 //!   threat and grievance over time, routs and watched conditions;
+//! - [`ensemble_report`]: an ensemble — watched conditions with intervals,
+//!   maps of the probability of control, bands of regions held and fighters;
 //! - [`compare_report`]: a comparison — each outcome per arm with its 95 %
 //!   interval, and the paired differences from the baseline as a forest plot.
 //!
@@ -18,6 +20,8 @@
 pub mod chart;
 
 use chart::{LineChart, Series};
+use frontline_analysis::ensemble::Aggregate;
+use frontline_analysis::stats::wilson;
 use frontline_engine::Trajectory;
 use frontline_maps::{actor_colour, escape};
 use frontline_scenario::Model;
@@ -139,6 +143,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
                 label: m.actors[a].name.clone(),
                 colour: actor_colour(a).to_string(),
                 values: (0..=last).map(|k| values(a, k)).collect(),
+                band: None,
             })
             .filter(|s| s.values.iter().any(|&v| v > 0.0))
             .collect()
@@ -175,6 +180,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
                     if w > 0.0 { g / w } else { 0.0 }
                 })
                 .collect(),
+            band: None,
         })
         .collect();
     let c = LineChart {
@@ -227,6 +233,114 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
     }
     b.push_str("<p class=\"meta\">One run is one possible history; run an ensemble for probabilities.</p>\n");
     page(&format!("{} — run, seed {}", m.name, t.seed), &b)
+}
+
+/// The report of an ensemble: watched conditions with intervals, maps of
+/// the probability of control at the end, and bands (5–95 % of runs) of
+/// regions held and fighters over time.
+pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
+    let na = m.actors.len();
+    let n = agg.runs as f64;
+    let days: Vec<i32> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", escape(&m.name));
+    let _ = writeln!(
+        b,
+        "<p>An ensemble of {} runs from {} to {}: probabilities are shares of runs; bands span the middle 90 % of runs (5 % to 95 %).</p>",
+        agg.runs,
+        format_day(days[0]),
+        format_day(*days.last().unwrap_or(&days[0]))
+    );
+    b.push_str(&provenance(p));
+    if !agg.watches.is_empty() {
+        b.push_str("<h2>Watched conditions</h2>\n<table><tr><th>condition</th><th class=\"n\">probability by the end</th><th class=\"n\">95 % interval</th><th>first date: 5 % / median / 95 %</th></tr>\n");
+        for (name, k, q) in &agg.watches {
+            let (lo, hi) = wilson(*k as f64, n);
+            let d = |x: &Option<i32>| x.map_or("—".to_string(), format_day);
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td class=\"n\">{:.1} %</td><td class=\"n\">[{:.1}, {:.1}]</td><td>{} / {} / {}</td></tr>",
+                escape(name),
+                100.0 * *k as f64 / n,
+                100.0 * lo,
+                100.0 * hi,
+                d(&q[0]),
+                d(&q[1]),
+                d(&q[2])
+            );
+        }
+        b.push_str("</table>\n");
+    }
+    b.push_str("<h2>Who holds what at the end</h2>\n");
+    let probabilities = agg.control_probability(m, m.ticks as usize);
+    for (a, actor) in m.actors.iter().enumerate() {
+        if probabilities[a].iter().all(|&x| x <= 0.0) {
+            continue;
+        }
+        let title = format!("P({} holds) on {}", actor.name, format_day(*days.last().unwrap_or(&0)));
+        let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
+    }
+    b.push_str("<h2>Over time</h2>\n");
+    let bands = |metric: &dyn Fn(usize) -> String,
+                 pick: &dyn Fn(usize) -> bool,
+                 label: &dyn Fn(usize) -> String,
+                 colour: &dyn Fn(usize) -> String,
+                 count: usize|
+     -> Vec<Series> {
+        (0..count)
+            .filter(|&i| pick(i))
+            .filter_map(|i| agg.band(&metric(i)).map(|band| (i, band)))
+            .filter(|(_, band)| band.q95.iter().any(|&v| v > 0.0))
+            .map(|(i, band)| Series {
+                label: label(i),
+                colour: colour(i),
+                values: band.mean,
+                band: Some((band.q05, band.q95)),
+            })
+            .collect()
+    };
+    let held = bands(
+        &|a| format!("regions_held:{}", m.actors[a].id),
+        &|_| true,
+        &|a| m.actors[a].name.clone(),
+        &|a| actor_colour(a).to_string(),
+        na,
+    );
+    let c = LineChart {
+        title: "Regions held (mean, 5–95 % band)".into(),
+        days: days.clone(),
+        series: held,
+        unit_interval: false,
+    };
+    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+    let fighters = bands(
+        &|f| format!("personnel:{}", m.forces[f].id),
+        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air,
+        &|f| m.forces[f].id.clone(),
+        // One colour per group (several groups may share an actor).
+        &|f| frontline_maps::PALETTE[f % frontline_maps::PALETTE.len()].to_string(),
+        m.forces.len(),
+    );
+    let c = LineChart {
+        title: "Fighters per force group (mean, 5–95 % band)".into(),
+        days,
+        series: fighters,
+        unit_interval: false,
+    };
+    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+    b.push_str("<h2>Force groups at the end</h2>\n<table><tr><th>group</th><th class=\"n\">median</th><th class=\"n\">5 %</th><th class=\"n\">95 %</th></tr>\n");
+    for (id, v) in &agg.final_forces {
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(id),
+            people(v[2]),
+            people(v[1]),
+            people(v[3])
+        );
+    }
+    b.push_str("</table>\n");
+    page(&format!("{} — ensemble of {} runs", m.name, agg.runs), &b)
 }
 
 /// One line of a comparison: an outcome for one arm.
@@ -382,6 +496,22 @@ mod tests {
         assert!(!html.contains("<script"));
         // Reproducible.
         assert_eq!(html, run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() }));
+    }
+
+    #[test]
+    fn ensemble_report_has_watches_probability_maps_and_bands() {
+        let m = example();
+        let dir = std::env::temp_dir().join(format!("frontline-report-ens-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let job = frontline_analysis::ensemble::job_id("test", &[], &[], 1, 30);
+        frontline_analysis::ensemble::run_batches(&m, &job, 30, 1, &dir, false, &|_| {}).unwrap();
+        let agg = frontline_analysis::ensemble::aggregate(&m, 30, 1, &dir).unwrap();
+        let html = ensemble_report(&m, &agg, &Provenance::default());
+        balanced(&html);
+        assert!(html.contains("insurgents_take_city"), "the watched condition is listed");
+        assert!(html.contains("P(Insurgency holds)"), "a probability map");
+        assert!(html.contains("fill-opacity"), "bands");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
