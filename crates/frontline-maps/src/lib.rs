@@ -24,7 +24,7 @@ mod projection;
 mod svg;
 
 pub use projection::Projection;
-pub use svg::escape;
+pub use svg::{Layout, Shape, escape, layout};
 
 use frontline_scenario::Model;
 use serde_json::{Value, json};

@@ -85,8 +85,38 @@ fn path(p: &Projection, rings: &[Vec<(f64, f64)>]) -> String {
     d
 }
 
-/// Draws the model's regions with the given styles, a title and a legend.
-pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -> String {
+/// How a region is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// An SVG path (`d` attribute) through its polygons.
+    Path(String),
+    /// A circle (a region without a polygon).
+    Circle {
+        /// Centre x, pixels.
+        x: f64,
+        /// Centre y, pixels.
+        y: f64,
+        /// Radius, pixels.
+        r: f64,
+    },
+}
+
+/// The drawing of a model's regions in a box of a given width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Height of the map, pixels (from the regions' aspect ratio).
+    pub height: f64,
+    /// One shape per region, in model order.
+    pub shapes: Vec<Shape>,
+    /// Label point of each region (polygon centroid or circle centre).
+    pub centres: Vec<(f64, f64)>,
+    /// Neighbour links to draw (from regions drawn as circles).
+    pub links: Vec<((f64, f64), (f64, f64))>,
+}
+
+/// Lays the regions out in a box `width` wide at (`left`, `top`); the height
+/// follows the map's aspect ratio (240 to 900 pixels).
+pub fn layout(m: &Model, left: f64, top: f64, width: f64) -> Layout {
     let nr = m.regions.len();
     // Every point that must be on the map: polygon vertices, and positions of
     // regions drawn as circles.
@@ -96,17 +126,45 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
             None => vec![m.regions[r].position],
         })
         .collect();
-    let map_height = (MAP_WIDTH / Projection::aspect(points.iter().copied())).clamp(240.0, 900.0);
-    let (width, height) = (MAP_WIDTH + LEGEND_WIDTH + 2.0 * MARGIN, map_height + TITLE_HEIGHT + 2.0 * MARGIN);
+    let height = (width / Projection::aspect(points.iter().copied())).clamp(240.0, 900.0);
     // Circles need room at the edges.
     let inset = if (0..nr).any(|r| rings(m, r).is_none()) { 24.0 } else { 0.0 };
-    let proj = Projection::fit(
-        points.iter().copied(),
-        MARGIN + inset,
-        TITLE_HEIGHT + MARGIN + inset,
-        MAP_WIDTH - 2.0 * inset,
-        map_height - 2.0 * inset,
-    );
+    let proj =
+        Projection::fit(points.iter().copied(), left + inset, top + inset, width - 2.0 * inset, height - 2.0 * inset);
+    let centres: Vec<(f64, f64)> = (0..nr)
+        .map(|r| match m.map.as_ref().and_then(|map| map.get(&m.regions[r].id)) {
+            Some(g) if !g.rings.is_empty() => proj.apply(g.centroid),
+            _ => proj.apply(m.regions[r].position),
+        })
+        .collect();
+    let max_pop = m.regions.iter().map(|r| r.population.iter().sum::<f64>()).fold(0.0, f64::max);
+    let shapes = (0..nr)
+        .map(|r| match rings(m, r) {
+            Some(rs) => Shape::Path(path(&proj, rs)),
+            None => {
+                let pop: f64 = m.regions[r].population.iter().sum();
+                let (x, y) = centres[r];
+                Shape::Circle { x, y, r: 5.0 + 15.0 * if max_pop > 0.0 { (pop / max_pop).sqrt() } else { 0.5 } }
+            }
+        })
+        .collect();
+    let mut links = Vec::new();
+    for r in (0..nr).filter(|&r| rings(m, r).is_none()) {
+        for &q in &m.regions[r].neighbours {
+            if rings(m, q).is_some() || q > r {
+                links.push((centres[r], centres[q]));
+            }
+        }
+    }
+    Layout { height, shapes, centres, links }
+}
+
+/// Draws the model's regions with the given styles, a title and a legend.
+pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -> String {
+    let nr = m.regions.len();
+    let lay = layout(m, MARGIN, TITLE_HEIGHT + MARGIN, MAP_WIDTH);
+    let map_height = lay.height;
+    let (width, height) = (MAP_WIDTH + LEGEND_WIDTH + 2.0 * MARGIN, map_height + TITLE_HEIGHT + 2.0 * MARGIN);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -133,23 +191,11 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
         escape(title)
     );
     // Neighbour links of regions drawn as circles, under the shapes.
-    let centre = |r: usize| -> (f64, f64) {
-        match m.map.as_ref().and_then(|map| map.get(&m.regions[r].id)) {
-            Some(g) if !g.rings.is_empty() => proj.apply(g.centroid),
-            _ => proj.apply(m.regions[r].position),
-        }
-    };
     s.push_str(r##"<g stroke="#999999" stroke-width="1">"##);
-    for r in (0..nr).filter(|&r| rings(m, r).is_none()) {
-        for &q in &m.regions[r].neighbours {
-            if rings(m, q).is_some() || q > r {
-                let ((x1, y1), (x2, y2)) = (centre(r), centre(q));
-                let _ = write!(s, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"/>"#);
-            }
-        }
+    for ((x1, y1), (x2, y2)) in &lay.links {
+        let _ = write!(s, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"/>"#);
     }
     s.push_str("</g>\n");
-    let max_pop = m.regions.iter().map(|r| r.population.iter().sum::<f64>()).fold(0.0, f64::max);
     // White borders between filled regions; grey ones on a probability map,
     // where regions at 0 are white themselves.
     let border = if matches!(legend, Legend::Scale { .. }) { "#9a9a9a" } else { "#ffffff" };
@@ -157,14 +203,9 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
     s.push('\n');
     for (r, st) in styles.iter().enumerate() {
         let tip = escape(&st.tooltip);
-        let shape = match rings(m, r) {
-            Some(rs) => format!(r#"<path d="{}""#, path(&proj, rs)),
-            None => {
-                let (x, y) = centre(r);
-                let pop: f64 = m.regions[r].population.iter().sum();
-                let radius = 5.0 + 15.0 * if max_pop > 0.0 { (pop / max_pop).sqrt() } else { 0.5 };
-                format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="{radius:.1}" stroke="#555555""##)
-            }
+        let shape = match &lay.shapes[r] {
+            Shape::Path(d) => format!(r#"<path d="{d}""#),
+            Shape::Circle { x, y, r } => format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" stroke="#555555""##),
         };
         let _ = writeln!(s, r#"{shape} fill="{}"><title>{tip}</title>{}"#, st.fill, closing(&shape));
         if st.hatched {
@@ -175,8 +216,8 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
     // Names beside the regions drawn as circles (a map's polygons speak for
     // themselves; a schematic's circles need names).
     s.push_str(r##"<g font-size="12" fill="#333333">"##);
-    for r in (0..nr).filter(|&r| rings(m, r).is_none()) {
-        let (x, y) = centre(r);
+    for r in (0..nr).filter(|&r| matches!(lay.shapes[r], Shape::Circle { .. })) {
+        let (x, y) = lay.centres[r];
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x + 22.0, y + 4.0, escape(&m.regions[r].name));
     }
     s.push_str("</g>\n");
