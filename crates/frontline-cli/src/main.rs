@@ -216,6 +216,21 @@ enum Command {
         #[command(flatten)]
         job: JobArgs,
     },
+    /// Open a run's or an ensemble's results in the browser: a map with a timeline slider.
+    #[command(
+        after_help = "DIR is the --out directory of `frontline run` or `frontline ensemble`. The viewer\nreloads the scenario its manifest names (run it from the directory the results were\nmade in), checks that the scenario has not changed, and serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
+    )]
+    Serve {
+        /// Output directory of a run or an ensemble.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Port (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Address to listen on (default: this machine only).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+    },
     /// Print the JSON Schema of the scenario format.
     Schema,
 }
@@ -286,6 +301,21 @@ fn main() -> ExitCode {
         }
         Command::Backtest { scenario, history, actor, until, runs, job } => {
             analyses::backtest_cmd(&scenario, &history, &actor, until.as_deref(), runs, job)
+        }
+        Command::Serve { dir, port, host } => {
+            let data = match frontline_viewer::load_dir(&dir) {
+                Ok(d) => d,
+                Err(e) => return analyses::fail(e, 2),
+            };
+            let result = frontline_viewer::serve(&data, &format!("{host}:{port}"), |url| {
+                use std::io::Write;
+                println!("Frontline viewer for {} at {url} (Ctrl-C to stop)", dir.display());
+                let _ = std::io::stdout().flush();
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => analyses::fail(e, 1),
+            }
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));

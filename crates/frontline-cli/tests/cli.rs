@@ -484,6 +484,30 @@ fn bad_input_16_transfers_between_the_wrong_groups() {
 }
 
 #[test]
+fn bad_input_18_serve_needs_the_output_of_a_run_or_an_ensemble() {
+    let o = run(&["serve", "no/such/dir", "--port", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("cannot read no/such/dir/manifest.json"), "{}", text(&o).1);
+    let out = tmp("serve-compare");
+    let variant = root().join("examples/variants/arm-tribes.toml");
+    let o = run(&[
+        "compare",
+        example().to_str().unwrap(),
+        "--arm",
+        variant.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let o = run(&["serve", out.to_str().unwrap(), "--port", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("the viewer shows runs and ensembles"), "{}", text(&o).1);
+}
+
+#[test]
 fn many_errors_are_reported_together() {
     let src = std::fs::read_to_string(example())
         .unwrap()
