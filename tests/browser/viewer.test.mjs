@@ -117,6 +117,27 @@ try {
     await page.close();
   });
 
+  await test("a comparison: a row per arm and a forest plot of the differences", async () => {
+    const cmpDir = join(work, "cmp");
+    const arm = join(root, "examples", "variants", "arm-tribes.toml");
+    execFileSync(bin, ["compare", example, "--arm", arm, "--runs", "60", "--outcome",
+      "controls(isis, city) by 2015-05-31", "--out", cmpDir, "-q", "--no-report"], { cwd: root });
+    const url = await serve(cmpDir);
+    const data = await (await fetch(url + "data.json")).json();
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isVisible("#map"), false, "no map for a comparison");
+    const arms = await page.$$eval("#compare tr[data-arm]", (rs) => rs.map((r) => r.dataset.arm));
+    assert.deepEqual(arms, ["baseline", "arm-tribes"]);
+    const armed = data.results.find((r) => r.arm === "arm-tribes");
+    const cells = await page.$$eval("#compare tr[data-arm=arm-tribes] td", (ts) => ts.map((t) => t.textContent));
+    assert.equal(cells[1], armed.estimate.toFixed(3));
+    assert.equal(cells[3], (armed.difference >= 0 ? "+" : "") + armed.difference.toFixed(3));
+    assert.equal(await page.locator("svg.forest circle.estimate").count(), 1);
+    await page.close();
+  });
+
   await test("Play walks the slider forward", async () => {
     const url = await serve(runDir);
     const page = await browser.newPage();

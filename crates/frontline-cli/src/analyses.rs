@@ -74,6 +74,7 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
         "frontline_version": env!("CARGO_PKG_VERSION"),
         "command": command,
         "scenario": args.scenario.display().to_string(),
+        "scenario_name": l.model.name,
         "scenario_hash": format!("sha256:{}", l.scenario_hash),
         "variants": l.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
         "sets": l.sets,
@@ -318,7 +319,8 @@ pub fn compare_cmd(
         &base,
         args,
         seed,
-        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": outcome_texts, "tables": names}),
+        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": outcome_texts, "tables": names,
+            "results": compare_results(&rows)}),
     );
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
         return fail(e, 1);
@@ -347,6 +349,21 @@ pub fn compare_cmd(
         );
     }
     ExitCode::SUCCESS
+}
+
+/// A comparison's rows for its manifest (read by `frontline serve`): per
+/// outcome and arm, the estimate and the paired difference with intervals.
+fn compare_results(rows: &[compare::Row]) -> serde_json::Value {
+    serde_json::Value::Array(
+        rows.iter()
+            .map(|r| {
+                let d = r.difference;
+                serde_json::json!({"outcome": r.outcome, "arm": r.arm, "estimate": r.estimate,
+                    "low": r.interval.0, "high": r.interval.1,
+                    "difference": d.map(|x| x.0), "difference_low": d.map(|x| x.1), "difference_high": d.map(|x| x.2)})
+            })
+            .collect(),
+    )
 }
 
 /// `frontline sweep` and `frontline sensitivity`.

@@ -216,12 +216,12 @@ enum Command {
         #[command(flatten)]
         job: JobArgs,
     },
-    /// Open a run's or an ensemble's results in the browser: a map with a timeline slider.
+    /// Open a run's, an ensemble's or a comparison's results in the browser.
     #[command(
-        after_help = "DIR is the --out directory of `frontline run` or `frontline ensemble`. The viewer\nreloads the scenario its manifest names (run it from the directory the results were\nmade in), checks that the scenario has not changed, and serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
+        after_help = "DIR is the --out directory of `frontline run`, `ensemble` or `compare`. The viewer\nreloads the scenario its manifest names (run it from the directory the results were\nmade in), checks that the scenario has not changed, and serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover; for a\ncomparison, each outcome per arm and a forest plot of the paired differences.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
     )]
     Serve {
-        /// Output directory of a run or an ensemble.
+        /// Output directory of a run, an ensemble or a comparison.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
         /// Port (0: any free port).

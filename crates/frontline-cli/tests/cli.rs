@@ -484,19 +484,18 @@ fn bad_input_16_transfers_between_the_wrong_groups() {
 }
 
 #[test]
-fn bad_input_18_serve_needs_the_output_of_a_run_or_an_ensemble() {
+fn bad_input_18_serve_needs_the_output_of_a_run_an_ensemble_or_a_comparison() {
     let o = run(&["serve", "no/such/dir", "--port", "0"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("cannot read no/such/dir/manifest.json"), "{}", text(&o).1);
-    let out = tmp("serve-compare");
-    let variant = root().join("examples/variants/arm-tribes.toml");
+    let out = tmp("serve-sweep");
     let o = run(&[
-        "compare",
+        "sweep",
         example().to_str().unwrap(),
-        "--arm",
-        variant.to_str().unwrap(),
-        "--runs",
-        "10",
+        "--samples",
+        "4",
+        "--runs-per-point",
+        "2",
         "--out",
         out.to_str().unwrap(),
         "-q",
@@ -504,7 +503,7 @@ fn bad_input_18_serve_needs_the_output_of_a_run_or_an_ensemble() {
     assert!(o.status.success(), "{}", text(&o).1);
     let o = run(&["serve", out.to_str().unwrap(), "--port", "0"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).1.contains("the viewer shows runs and ensembles"), "{}", text(&o).1);
+    assert!(text(&o).1.contains("the viewer shows runs, ensembles and comparisons"), "{}", text(&o).1);
 }
 
 #[test]

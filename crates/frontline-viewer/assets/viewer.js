@@ -19,17 +19,70 @@ function el(name, attrs) {
   return e;
 }
 
+function showComparison(data) {
+  // Per outcome: a table of arms and a forest plot of the paired differences.
+  document.getElementById("controls").hidden = true;
+  document.getElementById("layout").hidden = true;
+  const box = document.getElementById("compare");
+  box.hidden = false;
+  const outcomes = [...new Set(data.results.map((r) => r.outcome))];
+  const f = (x) => (x === null || x === undefined ? "—" : x.toFixed(3));
+  const s = (x) => (x === null || x === undefined ? "" : (x >= 0 ? "+" : "") + x.toFixed(3));
+  for (const o of outcomes) {
+    const rows = data.results.filter((r) => r.outcome === o);
+    const h = document.createElement("h2");
+    h.textContent = o;
+    const t = document.createElement("table");
+    t.innerHTML = "<tr><th>arm</th><th>estimate</th><th>95 % interval</th><th>Δ vs baseline</th><th>95 % interval</th></tr>";
+    for (const r of rows) {
+      const tr = document.createElement("tr");
+      tr.dataset.arm = r.arm;
+      for (const text of [r.arm, f(r.estimate), `[${f(r.low)}, ${f(r.high)}]`, s(r.difference),
+        r.difference === null ? "" : `[${s(r.difference_low)}, ${s(r.difference_high)}]`]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      }
+      t.appendChild(tr);
+    }
+    box.append(h, t);
+    const diffs = rows.filter((r) => r.difference !== null);
+    if (diffs.length === 0) continue;
+    const w = 700, left = 160, right = 30, row = 26, height = 34 + row * diffs.length;
+    const extent = Math.max(1e-9, ...diffs.map((r) => Math.max(Math.abs(r.difference_low), Math.abs(r.difference_high)))) * 1.1;
+    const x = (v) => left + ((w - left - right) * (v + extent)) / (2 * extent);
+    const plot = el("svg", { width: w, height, viewBox: `0 0 ${w} ${height}`, class: "forest" });
+    plot.appendChild(el("line", { x1: x(0), y1: 4, x2: x(0), y2: height - 16, stroke: "#999", "stroke-dasharray": "3 3" }));
+    diffs.forEach((r, i) => {
+      const y = 16 + row * i;
+      const label = el("text", { x: left - 10, y: y + 4, "text-anchor": "end", "font-size": 12 });
+      label.textContent = r.arm;
+      plot.append(
+        label,
+        el("line", { x1: x(r.difference_low), y1: y, x2: x(r.difference_high), y2: y, stroke: "#4e79a7", "stroke-width": 2 }),
+        el("circle", { cx: x(r.difference), cy: y, r: 4, fill: "#4e79a7", class: "estimate" }),
+      );
+    });
+    const zero = el("text", { x: x(0), y: height - 4, "text-anchor": "middle", "font-size": 11, fill: "#555" });
+    zero.textContent = "0 (no difference)";
+    plot.appendChild(zero);
+    box.appendChild(plot);
+  }
+  document.body.dataset.ready = "true";
+}
+
 async function main() {
   const res = await fetch("data.json");
   const data = await res.json();
+  document.getElementById("title").textContent = data.title;
+  document.getElementById("subtitle").textContent = data.subtitle;
+  if (data.kind === "compare") return showComparison(data);
   const map = document.getElementById("map");
   const slider = document.getElementById("slider");
   const dateLabel = document.getElementById("date");
   const actorSelect = document.getElementById("actor");
   const legend = document.getElementById("legend");
   const info = document.getElementById("info");
-  document.getElementById("title").textContent = data.title;
-  document.getElementById("subtitle").textContent = data.subtitle;
   map.setAttribute("width", data.width);
   map.setAttribute("height", data.height);
   map.setAttribute("viewBox", `0 0 ${data.width} ${data.height}`);

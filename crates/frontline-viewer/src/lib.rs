@@ -3,7 +3,8 @@
 //! The local interactive viewer behind `frontline serve DIR`: a map of the
 //! scenario's regions with a timeline slider, for a run (who holds each
 //! region on each date, contested regions hatched) or an ensemble (the
-//! probability that a chosen actor holds each region on each date).
+//! probability that a chosen actor holds each region on each date), and a
+//! comparison's outcomes per arm with the paired differences.
 //!
 //! The data come from the output directory itself: its `manifest.json` names
 //! the scenario, variants, `--set`s and seed. A run is re-simulated (a run is
@@ -124,7 +125,7 @@ fn reload(manifest: &Value, file: &Path) -> Result<Loaded, String> {
     Ok(l)
 }
 
-/// The dataset of an output directory of `frontline run` or `frontline ensemble`.
+/// The dataset of an output directory of `frontline run`, `ensemble` or `compare`.
 pub fn load_dir(dir: &Path) -> Result<Value, String> {
     let file = dir.join("manifest.json");
     let text = std::fs::read_to_string(&file).map_err(|e| {
@@ -148,8 +149,23 @@ pub fn load_dir(dir: &Path) -> Result<Value, String> {
             let agg = ensemble::aggregate(&l.model, runs, seed, dir).map_err(|e| e.to_string())?;
             Ok(ensemble_dataset(&l.model, &agg))
         }
+        "compare" => {
+            let results = field(&manifest, "results", &file)?.clone();
+            let runs = field(&manifest, "runs", &file)?.as_u64().unwrap_or(0);
+            let name = manifest["scenario_name"].as_str().or(manifest["scenario"].as_str()).unwrap_or("comparison");
+            let arms = results.as_array().map_or(0, |r| {
+                let mut a: Vec<&str> = r.iter().filter_map(|x| x["arm"].as_str()).collect();
+                a.sort_unstable();
+                a.dedup();
+                a.len()
+            });
+            Ok(
+                json!({"kind": "compare", "title": name, "subtitle": format!("{arms} arms × {runs} runs, common random numbers"),
+                "results": results}),
+            )
+        }
         other => Err(format!(
-            "{} is the output of `frontline {other}`; the viewer shows runs and ensembles (a comparison's report.html shows its results)",
+            "{} is the output of `frontline {other}`; the viewer shows runs, ensembles and comparisons",
             dir.display()
         )),
     }
