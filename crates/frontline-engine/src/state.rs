@@ -387,6 +387,12 @@ impl World for View<'_> {
                 let f = s.friendly_eff[actor * nr + region];
                 if h <= 0.0 { 1000.0 } else { (f / h).min(1000.0) }
             }
+            Query::AttackOdds { actor, region } => {
+                let h = s.hostile_eff[actor * nr + region];
+                let f = s.friendly_eff[actor * nr + region]
+                    + m.regions[region].neighbours.iter().map(|&n| s.friendly_eff[actor * nr + n]).sum::<f64>();
+                if h <= 0.0 { 1000.0 } else { (f / h).min(1000.0) }
+            }
             Query::Money { actor } => s.money[actor],
             Query::Weapons { actor } => s.weapons[actor],
             Query::Equipment { force } => s.equipment[force],
@@ -417,6 +423,25 @@ impl World for View<'_> {
 #[cfg(test)]
 mod tests {
     use super::sum;
+
+    #[test]
+    fn attack_odds_count_the_side_around_the_target() {
+        use super::{State, View};
+        use frontline_scenario::expr::{Query, World};
+        let m = crate::testkit::line("");
+        let s = State::new(&m, 1);
+        let (nr, gov, valley) = (m.regions.len(), m.actor_index("gov").unwrap(), m.region_index("valley").unwrap());
+        let v = View { model: &m, state: &s };
+        let around: f64 = std::iter::once(valley)
+            .chain(m.regions[valley].neighbours.iter().copied())
+            .map(|r| s.friendly_eff[gov * nr + r])
+            .sum();
+        let odds = v.query(&Query::AttackOdds { actor: gov, region: valley });
+        assert!((odds - around / s.hostile_eff[gov * nr + valley]).abs() < 1e-9);
+        assert!(odds > v.query(&Query::Ratio { actor: gov, region: valley }), "the city's army counts too");
+        let capital = m.region_index("capital").unwrap();
+        assert_eq!(v.query(&Query::AttackOdds { actor: gov, region: capital }), 1000.0, "no enemy there");
+    }
 
     #[test]
     fn interleaved_sum_agrees_with_a_fold() {

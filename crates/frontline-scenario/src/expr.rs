@@ -64,6 +64,10 @@ pub enum Query {
     ActorStrength { actor: usize, region: Option<usize> },
     /// Effective strength of the actor and its allies over that of their enemies, in a region.
     Ratio { actor: usize, region: usize },
+    /// Effective strength of the actor and its allies in a region and its
+    /// neighbours over that of their enemies in the region: the odds of an
+    /// attack on it from where the side stands.
+    AttackOdds { actor: usize, region: usize },
     /// Money of an actor.
     Money { actor: usize },
     /// Weapons stock of an actor.
@@ -431,6 +435,11 @@ pub const FUNCTIONS: &[(&str, &str, &str)] = &[
         "ratio(actor, region)",
         "effective strength of the actor's side over its enemies' in the region (large if no enemy)",
     ),
+    (
+        "attack_odds",
+        "attack_odds(actor, region)",
+        "effective strength of the actor's side in the region and next to it over its enemies' in the region (large if no enemy)",
+    ),
     ("money", "money(actor)", "the actor's money"),
     ("weapons", "weapons(actor)", "the actor's weapons stock"),
     ("equipment", "equipment(force)", "weapon sets held by a force group"),
@@ -695,7 +704,7 @@ impl<'a> Parser<'a> {
             "contested" => &[&[Region]],
             "strength" => &[&[Force], &[Force, Region]],
             "actor_strength" => &[&[Actor], &[Actor, Region]],
-            "ratio" => &[&[Actor, Region]],
+            "ratio" | "attack_odds" => &[&[Actor, Region]],
             "money" | "weapons" | "regions_held" | "population_held" => &[&[Actor]],
             "equipment" | "morale" | "quality" | "active" => &[&[Force]],
             "grievance" => &[&[Identity, Region]],
@@ -788,6 +797,7 @@ impl<'a> Parser<'a> {
             "strength" => q(Query::Strength { force: ids[0], region: opt(1) }),
             "actor_strength" => q(Query::ActorStrength { actor: ids[0], region: opt(1) }),
             "ratio" => q(Query::Ratio { actor: ids[0], region: ids[1] }),
+            "attack_odds" => q(Query::AttackOdds { actor: ids[0], region: ids[1] }),
             "money" => q(Query::Money { actor: ids[0] }),
             "weapons" => q(Query::Weapons { actor: ids[0] }),
             "regions_held" => q(Query::RegionsHeld { actor: ids[0] }),
@@ -924,6 +934,7 @@ mod tests {
         assert_eq!(run("controls(isis, ramadi) and not controls(gov, ramadi)", Type::Bool).unwrap(), 1.0);
         assert_eq!(run("date - 2014-09-01 == 30", Type::Bool).unwrap(), 1.0);
         assert_eq!(run("tick < 2 or threat(gov) < 0.1", Type::Bool).unwrap(), 0.0);
+        assert_eq!(run("attack_odds(gov, ramadi) >= 3", Type::Bool).unwrap(), 1.0);
     }
 
     #[test]
