@@ -160,6 +160,44 @@ pub fn default_until(m: &Model, history: &[Change]) -> i32 {
 /// Scores an ensemble against a history for one actor, on the month ends
 /// from the scenario's start to `until`.
 pub fn score(m: &Model, agg: &Aggregate, history: &[Change], actor: usize, until: i32) -> Backtest {
+    score_with(m, &|k| agg.control_probability(m, k), history, actor, until)
+}
+
+/// Runs in which each region had each controller, per snapshot, over runs
+/// `0..runs` (run i uses splitmix64(seed, i)), laid out as
+/// [`Aggregate::control_counts`]. Runs one after another: callers
+/// parallelise over design points.
+pub fn control_counts(m: &Model, runs: u64, seed: u64) -> Vec<u32> {
+    let (nr, na, snaps) = (m.regions.len(), m.actors.len(), m.ticks as usize + 1);
+    let mut counts = vec![0u32; snaps * nr * (na + 1)];
+    for i in 0..runs {
+        frontline_engine::run::run_observed(m, crate::stats::run_seed(seed, i), |m, s| {
+            let k = s.tick as usize;
+            for r in 0..nr {
+                let slot = s.control[r].map_or(0, |a| a + 1);
+                counts[(k * nr + r) * (m.actors.len() + 1) + slot] += 1;
+            }
+        });
+    }
+    counts
+}
+
+/// `p[a][r]` at snapshot `k` from counts laid out as [`control_counts`].
+pub fn probability_from_counts(m: &Model, counts: &[u32], runs: u64, k: usize) -> Vec<Vec<f64>> {
+    let (nr, na) = (m.regions.len(), m.actors.len());
+    (0..na)
+        .map(|a| (0..nr).map(|r| f64::from(counts[(k * nr + r) * (na + 1) + 1 + a]) / runs.max(1) as f64).collect())
+        .collect()
+}
+
+/// [`score`] with the probabilities of control given per snapshot by `p_at`.
+pub fn score_with(
+    m: &Model,
+    p_at: &dyn Fn(usize) -> Vec<Vec<f64>>,
+    history: &[Change],
+    actor: usize,
+    until: i32,
+) -> Backtest {
     let start = m.day_of_tick(0);
     let until = until.min(m.day_of_tick(m.ticks));
     let mut regions: Vec<usize> = history.iter().map(|c| c.region).collect();
@@ -168,7 +206,7 @@ pub fn score(m: &Model, agg: &Aggregate, history: &[Change], actor: usize, until
     let mut scores = Vec::new();
     for day in month_ends(start, until) {
         let snapshot = (0..=m.ticks).rev().find(|&t| m.day_of_tick(t) <= day).unwrap_or(0) as usize;
-        let p = agg.control_probability(m, snapshot);
+        let p = p_at(snapshot);
         for &r in &regions {
             let holder =
                 history.iter().rfind(|c| c.region == r && c.day <= day).map_or(m.regions[r].control, |c| c.controller);
@@ -309,6 +347,23 @@ hostile = ["red"]
         // A forecast that never expected it has no skill.
         let blind = score(&m, &aggregate(&m, 0), &history, red, until);
         assert!((blind.skill - 0.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn counts_from_runs_match_the_ensemble() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vicious-circle.toml");
+        let Ok(l) = frontline_scenario::load(std::path::Path::new(path), &Default::default()) else {
+            panic!("the example loads")
+        };
+        let m = &l.model;
+        let dir = std::env::temp_dir().join(format!("frontline-bt-counts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let job = crate::ensemble::job_id("t", &[], &[], 5, 20);
+        crate::ensemble::run_batches(m, &job, 20, 5, &dir, false, &|_| {}).unwrap();
+        let agg = crate::ensemble::aggregate(m, 20, 5, &dir).unwrap();
+        assert_eq!(control_counts(m, 20, 5), agg.control_counts);
+        assert_eq!(probability_from_counts(m, &agg.control_counts, 20, 7), agg.control_probability(m, 7));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -513,6 +513,245 @@ pub fn design_cmd(
     ExitCode::SUCCESS
 }
 
+/// What a backtest or a calibration scores against: the history's changes,
+/// the last day scored and the actors whose control is forecast.
+fn history_setup(
+    m: &frontline_scenario::Model,
+    history: &Path,
+    actors: &[String],
+    until: Option<&str>,
+) -> Result<(Vec<frontline_analysis::backtest::Change>, i32, Vec<usize>), ExitCode> {
+    use frontline_analysis::backtest;
+    let text =
+        std::fs::read_to_string(history).map_err(|e| fail(format!("cannot read `{}`: {e}", history.display()), 2))?;
+    let changes = backtest::parse_history(&text, m, &history.display().to_string()).map_err(|e| fail(e, 2))?;
+    let until = match until {
+        None => backtest::default_until(m, &changes),
+        Some(d) => match frontline_scenario::date::parse_day(d) {
+            Some(day) if day > m.day_of_tick(0) => day,
+            _ => {
+                return Err(fail(
+                    format!(
+                        "--until `{d}` must be a date (YYYY-MM-DD) after the scenario's start, {}",
+                        format_day(m.day_of_tick(0))
+                    ),
+                    2,
+                ));
+            }
+        },
+    };
+    let mut who: Vec<usize> = Vec::new();
+    for id in actors {
+        match m.actor_index(id) {
+            Some(a) => who.push(a),
+            None => {
+                let ids: Vec<&str> = m.actors.iter().map(|a| a.id.as_str()).collect();
+                return Err(fail(format!("unknown actor `{id}` (the scenario's actors: {})", ids.join(", ")), 2));
+            }
+        }
+    }
+    if who.is_empty() {
+        who = (0..m.actors.len()).filter(|&a| changes.iter().any(|c| c.controller == Some(a))).collect();
+    }
+    Ok((changes, until, who))
+}
+
+/// `frontline calibrate`: backtests over a sample of the uncertain parameters.
+#[allow(clippy::too_many_arguments)]
+pub fn calibrate_cmd(
+    args: &ScenarioArgs,
+    history: &Path,
+    actors: &[String],
+    until: Option<&str>,
+    method: &str,
+    samples: usize,
+    runs_per_point: u64,
+    job: crate::JobArgs,
+) -> ExitCode {
+    use frontline_analysis::backtest::{control_counts, probability_from_counts, score_with};
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let format: Format = format.parse().expect("clap restricts the values");
+    if samples == 0 || runs_per_point == 0 {
+        return fail("--samples and --runs-per-point must be at least 1", 2);
+    }
+    let l = match load_args(args, None) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let m = &l.model;
+    let (changes, until, who) = match history_setup(m, history, actors, until) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let params = sampling::uncertain(m);
+    if params.is_empty() {
+        return fail("the scenario declares no uncertain parameters (a [parameters.<id>] with min < max)", 2);
+    }
+    let pool = match thread_pool(threads) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let seed = seed.unwrap_or(m.seed);
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "calibrate"));
+    let points = sensitivity::sweep_points(params.len(), samples, method, seed);
+    let history_json: Vec<serde_json::Value> =
+        changes.iter().map(|c| serde_json::json!([c.day, c.region, c.controller])).collect();
+    let job = checkpoint::JobId {
+        json: serde_json::json!({
+            "command": "calibrate", "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets,
+            "history": history_json, "until": until, "actors": who, "method": method, "samples": samples,
+            "runs_per_point": runs_per_point, "base_seed": seed, "batch": sensitivity::POINTS_PER_BATCH,
+            "version": env!("CARGO_PKG_VERSION"),
+        }),
+    };
+    let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
+        Ok(jd) => jd,
+        Err(e) => {
+            let code = e.exit_code();
+            return fail(e, code);
+        }
+    };
+    // Brier and skill per actor of a model, from its runs 0..runs_per_point.
+    let scores = |model: &frontline_scenario::Model| -> Vec<f64> {
+        let counts = control_counts(model, runs_per_point, seed);
+        let p = |k: usize| probability_from_counts(model, &counts, runs_per_point, k);
+        who.iter()
+            .flat_map(|&a| {
+                let b = score_with(model, &p, &changes, a, until);
+                [b.brier, b.skill]
+            })
+            .collect()
+    };
+    let bar = progress_bar(points.len() as u64 + 1, "points");
+    let tick = |n: u64| bar.inc(n);
+    let rows = pool.install(|| {
+        checkpoint::evaluate(Some(&jd), points.len() as u64, 2 * who.len(), sensitivity::POINTS_PER_BATCH, &tick, |i| {
+            let values: Vec<(String, f64)> = params
+                .iter()
+                .zip(&points[i as usize])
+                .map(|(p, &u)| (p.id.clone(), sampling::to_value(p, u)))
+                .collect();
+            Ok(scores(&sampling::with_parameters(&l, &values)?))
+        })
+    });
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => {
+            bar.abandon();
+            let code = e.exit_code();
+            return fail(e, code);
+        }
+    };
+    let reference = scores(m);
+    bar.inc(1);
+    bar.finish_and_clear();
+    let mut table = frontline_output::Table::new("calibration")
+        .with("point", frontline_output::Column::I64((0..points.len() as i64).collect()));
+    for (j, p) in params.iter().enumerate() {
+        table = table.with(
+            p.id.clone(),
+            frontline_output::Column::F64(points.iter().map(|u| sampling::to_value(p, u[j])).collect()),
+        );
+    }
+    for (n, &a) in who.iter().enumerate() {
+        let id = &m.actors[a].id;
+        table = table
+            .with(format!("brier_{id}"), frontline_output::Column::F64(rows.iter().map(|r| r[2 * n]).collect()))
+            .with(format!("skill_{id}"), frontline_output::Column::F64(rows.iter().map(|r| r[2 * n + 1]).collect()));
+    }
+    let names = match write_tables(&dir, &[table], format) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    // Best points by the mean Brier score over the actors scored.
+    let mean_brier = |r: &[f64]| (0..who.len()).map(|n| r[2 * n]).sum::<f64>() / who.len().max(1) as f64;
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| mean_brier(&rows[x]).total_cmp(&mean_brier(&rows[y])).then(x.cmp(&y)));
+    let best: Vec<serde_json::Value> = order
+        .iter()
+        .take(5)
+        .map(|&i| {
+            let values: serde_json::Map<String, serde_json::Value> = params
+                .iter()
+                .enumerate()
+                .map(|(j, p)| (p.id.clone(), serde_json::json!(sampling::to_value(p, points[i][j]))))
+                .collect();
+            serde_json::json!({"point": i, "mean_brier": mean_brier(&rows[i]), "parameters": values})
+        })
+        .collect();
+    let man = manifest(
+        "calibrate",
+        &l,
+        args,
+        seed,
+        serde_json::json!({"history": history.display().to_string(), "method": method, "samples": points.len(),
+            "runs_per_point": runs_per_point, "scenario_values_mean_brier": mean_brier(&reference), "best": best,
+            "tables": names}),
+    );
+    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+        return fail(e, 1);
+    }
+    if let Err(e) = jd.remove() {
+        return fail(e, 1);
+    }
+    if !quiet {
+        let actors: Vec<&str> = who.iter().map(|&a| m.actors[a].id.as_str()).collect();
+        println!(
+            "{} — calibration against {}: {} {method} points over {} parameters × {runs_per_point} runs each (same seeds)\n",
+            m.name,
+            history.display(),
+            points.len(),
+            params.len()
+        );
+        let scored: Vec<String> = actors.iter().map(|a| format!("P({a} holds)")).collect();
+        println!("Scenario's own values: mean Brier {:.3} ({})", mean_brier(&reference), scored.join(", "));
+        // Which parameters go with a better fit across the sample.
+        let briers: Vec<f64> = rows.iter().map(|r| mean_brier(r)).collect();
+        let mut assoc: Vec<(f64, usize)> = (0..params.len())
+            .map(|j| {
+                let v: Vec<f64> = points.iter().map(|u| u[j]).collect();
+                (frontline_analysis::stats::spearman(&v, &briers), j)
+            })
+            .filter(|(r, _)| r.is_finite())
+            .collect();
+        assoc.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()).then(x.1.cmp(&y.1)));
+        println!("Best points (lowest mean Brier; every value is in the table):");
+        for &i in order.iter().take(5) {
+            println!("  point {i:<4} Brier {:.3}", mean_brier(&rows[i]));
+        }
+        println!(
+            "\nParameters most associated with the fit (Spearman ρ of value vs Brier over the {} points;\nρ < 0: higher values fit better), with the best point's value:",
+            points.len()
+        );
+        for &(rho, j) in assoc.iter().take(6) {
+            let best_value = sampling::to_value(&params[j], points[order[0]][j]);
+            println!(
+                "  {:<28} ρ {rho:+.2}   best {}   (scenario {}, range {}–{})",
+                params[j].id,
+                short(best_value),
+                short(params[j].value),
+                short(params[j].min),
+                short(params[j].max)
+            );
+        }
+        println!(
+            "\nWith {runs_per_point} runs per point, differences of a few thousandths are noise: check the best points with\n`frontline backtest --set parameters.<id>.value=…` and more runs. A best fit to one history is not a forecast.\nWrote {} to {}",
+            names.join(", "),
+            dir.display()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// A parameter value for a listing: whole numbers from 100 up, else at most 4 decimals.
+fn short(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        return format!("{x:.0}");
+    }
+    let s = format!("{x:.4}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
 /// `frontline backtest`.
 pub fn backtest_cmd(
     args: &ScenarioArgs,
@@ -533,42 +772,10 @@ pub fn backtest_cmd(
         Err(c) => return c,
     };
     let m = &l.model;
-    let text = match std::fs::read_to_string(history) {
-        Ok(t) => t,
-        Err(e) => return fail(format!("cannot read `{}`: {e}", history.display()), 2),
+    let (changes, until, who) = match history_setup(m, history, actors, until) {
+        Ok(x) => x,
+        Err(c) => return c,
     };
-    let changes = match backtest::parse_history(&text, m, &history.display().to_string()) {
-        Ok(c) => c,
-        Err(e) => return fail(e, 2),
-    };
-    let until = match until {
-        None => backtest::default_until(m, &changes),
-        Some(d) => match frontline_scenario::date::parse_day(d) {
-            Some(day) if day > m.day_of_tick(0) => day,
-            _ => {
-                return fail(
-                    format!(
-                        "--until `{d}` must be a date (YYYY-MM-DD) after the scenario's start, {}",
-                        format_day(m.day_of_tick(0))
-                    ),
-                    2,
-                );
-            }
-        },
-    };
-    let mut who: Vec<usize> = Vec::new();
-    for id in actors {
-        match m.actor_index(id) {
-            Some(a) => who.push(a),
-            None => {
-                let ids: Vec<&str> = m.actors.iter().map(|a| a.id.as_str()).collect();
-                return fail(format!("unknown actor `{id}` (the scenario's actors: {})", ids.join(", ")), 2);
-            }
-        }
-    }
-    if who.is_empty() {
-        who = (0..m.actors.len()).filter(|&a| changes.iter().any(|c| c.controller == Some(a))).collect();
-    }
     let pool = match thread_pool(threads) {
         Ok(p) => p,
         Err(c) => return c,

@@ -216,6 +216,34 @@ enum Command {
         #[command(flatten)]
         job: JobArgs,
     },
+    /// Fit the uncertain parameters to a history: backtest a sample of their values.
+    #[command(
+        after_help = "Samples the declared uncertain parameters (Latin hypercube or grid, as `sweep`),\nruns --runs-per-point runs at each point (the same seeds everywhere) and scores them\nagainst the history as `backtest` does (monthly Brier score of P(actor holds region)).\nWrites `calibration` (one row per point: parameter values, Brier and skill per actor)\nand lists the best points. Resumable with --resume.\n\nExample:\n  frontline calibrate scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv \\\n      --actor isis --samples 32 --runs-per-point 20"
+    )]
+    Calibrate {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// History of control changes: a CSV file with date,region,controller.
+        #[arg(long, value_name = "FILE")]
+        history: PathBuf,
+        /// Actor whose control is forecast (repeatable; default: every actor the history names).
+        #[arg(long)]
+        actor: Vec<String>,
+        /// Last day scored (default: the end of the month of the history's last row).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        /// Number of points (grid: rounded down to levels^k).
+        #[arg(long, default_value_t = 32)]
+        samples: usize,
+        /// Design.
+        #[arg(long, default_value = "lhs", value_parser = ["lhs", "grid"])]
+        method: String,
+        /// Runs per point.
+        #[arg(long, default_value_t = 20)]
+        runs_per_point: u64,
+        #[command(flatten)]
+        job: JobArgs,
+    },
     /// Open a run's, an ensemble's or a comparison's results in the browser.
     #[command(
         after_help = "DIR is the --out directory of `frontline run`, `ensemble` or `compare`. The viewer\nreloads the scenario its manifest names (run it from the directory the results were\nmade in), checks that the scenario has not changed, and serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover; for a\ncomparison, each outcome per arm and a forest plot of the paired differences.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
@@ -301,6 +329,18 @@ fn main() -> ExitCode {
         }
         Command::Backtest { scenario, history, actor, until, runs, job } => {
             analyses::backtest_cmd(&scenario, &history, &actor, until.as_deref(), runs, job)
+        }
+        Command::Calibrate { scenario, history, actor, until, samples, method, runs_per_point, job } => {
+            analyses::calibrate_cmd(
+                &scenario,
+                &history,
+                &actor,
+                until.as_deref(),
+                &method,
+                samples,
+                runs_per_point,
+                job,
+            )
         }
         Command::Serve { dir, port, host } => {
             let data = match frontline_viewer::load_dir(&dir) {

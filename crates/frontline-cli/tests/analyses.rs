@@ -136,6 +136,47 @@ fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
 }
 
 #[test]
+fn calibrate_backtests_a_sample_of_the_uncertain_parameters() {
+    let dir = tmp("calibrate");
+    std::fs::create_dir_all(&dir).unwrap();
+    let history = dir.join("history.csv");
+    std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n2014-06-01,capital,gov\n").unwrap();
+    let out = dir.join("out");
+    let o = run(&[
+        "calibrate",
+        &example(),
+        "--history",
+        history.to_str().unwrap(),
+        "--actor",
+        "isis",
+        "--samples",
+        "8",
+        "--runs-per-point",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout.contains("Best points") && stdout.contains("Spearman"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("calibration.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("point,") && header.contains("distrust") && header.ends_with("brier_isis,skill_isis"),
+        "{header}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 8);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let best = manifest["best"][0]["mean_brier"].as_f64().unwrap();
+    let all: Vec<f64> = csv.lines().skip(1).map(|l| l.split(',').nth_back(1).unwrap().parse().unwrap()).collect();
+    assert_eq!(best, all.iter().copied().fold(f64::INFINITY, f64::min), "the best point has the lowest Brier");
+    assert!(!out.join(".runs").exists(), "checkpoints removed once the table is written");
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);
