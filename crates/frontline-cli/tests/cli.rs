@@ -507,6 +507,21 @@ fn bad_input_18_serve_needs_the_output_of_a_run_an_ensemble_or_a_comparison() {
 }
 
 #[test]
+fn bad_input_19_unknown_move_source() {
+    assert_error(
+        "bad-from",
+        broken(
+            "bad-from",
+            "tactic = \"deploy\", force = \"army\", to = \"city\", fraction = 0.05",
+            "tactic = \"deploy\", force = \"army\", to = \"city\", fraction = 0.05, from = \"capitol\"",
+        ),
+        "from = \"capitol\"",
+        "unknown `from` value `capitol`",
+        Some("did you mean `capital`?"),
+    );
+}
+
+#[test]
 fn many_errors_are_reported_together() {
     let src = std::fs::read_to_string(example())
         .unwrap()

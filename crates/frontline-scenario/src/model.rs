@@ -84,6 +84,8 @@ pub enum Tactic {
         fraction: Expr,
         /// Movers come from every region (true) or only regions adjacent to the target.
         from_all: bool,
+        /// Movers come from this region only (`from = "<region id>"`), by the shortest path.
+        from_region: Option<usize>,
     },
     /// allocate_weapons (weapons = true) or allocate_money.
     Allocate {
@@ -545,20 +547,34 @@ impl Builder<'_> {
                             .hint("to hold ground everywhere, give each key region its own defend rule"),
                     );
                 }
-                let from_all = match &t.from {
-                    None => false,
-                    Some(f) if f.value == "adjacent" => false,
-                    Some(f) if f.value == "all" => true,
-                    Some(f) => {
-                        self.d.push(
-                            Diagnostic::at(&f.loc, format!("unknown `from` value `{}`", f.value))
-                                .expected("\"adjacent\" or \"all\""),
-                        );
-                        false
-                    }
+                let (from_all, from_region) = match &t.from {
+                    None => (false, None),
+                    Some(f) if f.value == "adjacent" => (false, None),
+                    Some(f) if f.value == "all" => (true, None),
+                    Some(f) => match self.regions.iter().position(|r| *r == f.value) {
+                        Some(r) => (false, Some(r)),
+                        None => {
+                            let mut cands: Vec<&str> = vec!["adjacent", "all"];
+                            cands.extend(self.regions.iter().map(String::as_str));
+                            let hint = choice_hint(&f.value, &cands);
+                            self.d.push(
+                                Diagnostic::at(&f.loc, format!("unknown `from` value `{}`", f.value))
+                                    .expected("\"adjacent\", \"all\" or a region id")
+                                    .hint(hint),
+                            );
+                            (false, None)
+                        }
+                    },
                 };
+                if from_region.is_some() && to == Some(Target::BroadFront) {
+                    let loc = t.from.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                    self.d.push(
+                        Diagnostic::at(&loc, "`broad_front` moves every detachment from where it stands")
+                            .hint("drop `from`, or name a target region in `to`"),
+                    );
+                }
                 let fraction = frac(self, 0.5)?;
-                Some(Tactic::Move { kind: t.tactic.value, force: force?, to: to?, fraction, from_all })
+                Some(Tactic::Move { kind: t.tactic.value, force: force?, to: to?, fraction, from_all, from_region })
             }
             AllocateWeapons | AllocateMoney => {
                 let shares_spec = self.need(&t.shares, "shares", t)?;

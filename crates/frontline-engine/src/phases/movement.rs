@@ -3,7 +3,8 @@
 //!
 //! For a move order (force f, target t, fraction φ): from every region s ≠ t
 //! holding f — only those adjacent to t unless `from = "all"`, and only the
-//! order's own source region for a `broad_front` detachment — φ of the
+//! order's own source region for `from = "<region>"` or a `broad_front`
+//! detachment — φ of the
 //! personnel present at the start of the phase moves to the next region on
 //! the path to t. Orders are applied against that start-of-phase snapshot,
 //! so troops move at most one hop per tick and the order of orders does not
@@ -171,7 +172,9 @@ pub fn run(m: &Model, s: &mut State) {
             continue;
         }
         if let Some(src) = o.from {
-            if m.hops[src * nr + o.to] == 1 {
+            // A named source (or a broad_front detachment): that region only,
+            // one step along the path however far the target is.
+            if m.hops[src * nr + o.to] != u32::MAX {
                 move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
             }
         } else if o.from_all {
@@ -266,6 +269,32 @@ personnel = { a = 100 }
         assert_eq!(m.next_hop[a * 4 + d], b, "the static path takes the lower index");
         assert_eq!(next_step(&m, &s, blue, a, d), c, "blue goes round red-held b");
         assert_eq!(next_step(&m, &s, red, a, d), b, "red has no reason to avoid b");
+    }
+
+    #[test]
+    fn a_named_source_marches_step_by_step_from_afar() {
+        // From the capital to the valley is three hops: the capital's men
+        // reach the suburbs only; the city's men (also able to reach the
+        // valley) stay, since the order names the capital.
+        let m = line("");
+        let mut s = State::new(&m, 1);
+        let nr = m.regions.len();
+        let army = m.force_index("army").unwrap();
+        let [capital, suburbs, city, valley] =
+            ["capital", "suburbs", "city", "valley"].map(|x| m.region_index(x).unwrap());
+        let before = s.personnel.clone();
+        s.orders.moves.push(MoveOrder {
+            kind: TacticKind::Deploy,
+            force: army,
+            to: valley,
+            fraction: 1.0,
+            from_all: false,
+            from: Some(capital),
+        });
+        run(&m, &mut s);
+        assert_eq!(s.personnel[army * nr + capital], 0.0);
+        assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs] + before[army * nr + capital]);
+        assert_eq!(s.personnel[army * nr + city], before[army * nr + city]);
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
     let nr = m.regions.len();
     let ni = m.identities.len();
     match t {
-        Tactic::Move { kind, force, to, fraction, from_all } => {
+        Tactic::Move { kind, force, to, fraction, from_all, from_region } => {
             if !s.active[*force] {
                 return;
             }
@@ -143,7 +143,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                     to,
                     fraction,
                     from_all: *from_all,
-                    from: None,
+                    from: *from_region,
                 });
             }
         }
@@ -281,6 +281,18 @@ mod tests {
         run(&m, &mut s);
         assert_eq!(s.orders.moves.len(), 1);
         assert_eq!(s.orders.moves[0].from, None);
+    }
+
+    #[test]
+    fn a_named_source_reaches_the_move_order() {
+        let m = line(
+            "[actors.gov.rules.send]\nthen = { tactic = \"deploy\", force = \"army\", to = \"valley\", from = \"capital\", fraction = 0.2 }\n",
+        );
+        let mut s = State::new(&m, 1);
+        run(&m, &mut s);
+        assert_eq!(s.orders.moves.len(), 1);
+        assert_eq!(s.orders.moves[0].from, m.region_index("capital"));
+        assert_eq!(s.orders.moves[0].to, m.region_index("valley").unwrap());
     }
 
     #[test]
