@@ -77,6 +77,39 @@ proptest! {
         check_bounds(&t)?;
     }
 
+    /// Every optional term on at once (occupation, panic and contagion,
+    /// detours, broad fronts, named sources, transfers): the invariants hold.
+    #[test]
+    fn optional_mechanisms_keep_conservation_bounds_and_determinism(
+        seed in any::<u64>(),
+        occupation in 0.0..1.0f64,
+        panic in 0.0..0.6f64,
+        contagion in 0.0..2.0f64,
+        detour in 0u32..4,
+        share in 0.0..1.0f64,
+    ) {
+        let extra = format!(
+            "[constants.attitudes]\noccupation_rate = {occupation}\noccupation_support = {occupation}\n\
+             [constants.rout]\npanic_morale = {panic}\ncontagion = {contagion}\n\
+             [constants.movement]\nmax_detour = {detour}\n\
+             [actors.isis.rules.strike.then]\nto = \"broad_front\"\n\
+             [forces.gov_reserve]\nactor = \"gov\"\nkind = \"army\"\nidentity = \"majority\"\npersonnel = {{ capital = 800 }}\nequipment = 600\n\
+             [actors.gov.rules.reinforce]\nthen = {{ tactic = \"transfer\", force = \"gov_reserve\", into = \"army\", fraction = {share} }}\n\
+             [actors.gov.rules.send_reserve]\nthen = {{ tactic = \"deploy\", force = \"gov_reserve\", to = \"valley\", from = \"capital\", fraction = 0.3 }}\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        prop_assert_eq!(&t, &simulate(&m, seed));
+        // The terms did act: the reserve was transferred and sent away.
+        let (nr, nf) = (m.regions.len(), m.forces.len());
+        let reserve = m.force_index("gov_reserve").unwrap();
+        let capital = m.region_index("capital").unwrap();
+        let at = |k: usize| t.personnel[(k * nf + reserve) * nr + capital];
+        prop_assert!(at(t.snapshots() - 1) < at(0), "the reserve left the capital");
+    }
+
     #[test]
     fn line_conserves_and_stays_in_bounds(seed in any::<u64>(), lethality in 0.0..0.05f64) {
         let m = testkit::line(&format!("[constants.combat]\nlethality = {lethality}\n"));
