@@ -459,17 +459,13 @@ pub fn compare_report(m: &Model, runs: u64, lines: &[ComparisonLine], p: &Proven
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frontline_scenario::diag::{Diagnostics, Sources};
-    use frontline_scenario::load::build_from_tree;
-    use frontline_scenario::value::parse_toml;
 
     fn example() -> Model {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vicious-circle.toml");
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut sources = Sources::new();
-        let f = sources.add(path.into(), text.clone(), None);
-        let tree = parse_toml(&text, f, &mut Diagnostics::default()).unwrap();
-        build_from_tree(&tree, &sources).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)))
+        let Ok(l) = frontline_scenario::load(std::path::Path::new(path), &Default::default()) else {
+            panic!("the example loads")
+        };
+        l.model
     }
 
     /// Crude well-formedness: every opened element of these kinds is closed.

@@ -201,17 +201,13 @@ pub fn serve(data: &Value, addr: &str, ready: impl FnOnce(&str)) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frontline_scenario::diag::{Diagnostics, Sources};
-    use frontline_scenario::load::build_from_tree;
-    use frontline_scenario::value::parse_toml;
 
     fn example() -> Model {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vicious-circle.toml");
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut sources = Sources::new();
-        let f = sources.add(path.into(), text.clone(), None);
-        let tree = parse_toml(&text, f, &mut Diagnostics::default()).unwrap();
-        build_from_tree(&tree, &sources).unwrap()
+        let Ok(l) = frontline_scenario::load(std::path::Path::new(path), &Default::default()) else {
+            panic!("the example loads")
+        };
+        l.model
     }
 
     #[test]
