@@ -306,6 +306,20 @@ fn main() -> ExitCode {
         Command::Ensemble { scenario, runs, job, maps, no_report } => {
             analyses::ensemble_cmd(&scenario, runs, job, &maps, !no_report)
         }
+        Command::Compare { scenario, .. }
+        | Command::Sensitivity { scenario, .. }
+        | Command::Backtest { scenario, .. }
+        | Command::Calibrate { scenario, .. }
+            if civil::is_civil(&scenario.scenario) =>
+        {
+            analyses::fail(
+                format!(
+                    "{} is a civil-violence model; it supports run, validate, ensemble and sweep --range (compare, sensitivity, backtest and calibrate work on theatre scenarios)",
+                    scenario.scenario.display()
+                ),
+                2,
+            )
+        }
         Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
             analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job, !no_report)
         }

@@ -130,7 +130,7 @@ pub fn load_dir(dir: &Path) -> Result<Value, String> {
     let file = dir.join("manifest.json");
     let text = std::fs::read_to_string(&file).map_err(|e| {
         format!(
-            "cannot read {}: {e}; point `frontline serve` at the --out directory of a run or an ensemble",
+            "cannot read {}: {e}; point `frontline serve` at the --out directory of a run, an ensemble or a comparison",
             file.display()
         )
     })?;
