@@ -540,6 +540,17 @@ fn history_setup(
             }
         },
     };
+    let start = m.day_of_tick(0);
+    if backtest::month_ends(start, until.min(m.day_of_tick(m.ticks))).is_empty() {
+        return Err(fail(
+            format!(
+                "nothing to score: the first month end after the scenario's start ({}) is after {}, the last day scored; give a later --until or a history that reaches into the scenario",
+                format_day(start),
+                format_day(until)
+            ),
+            2,
+        ));
+    }
     let mut who: Vec<usize> = Vec::new();
     for id in actors {
         match m.actor_index(id) {

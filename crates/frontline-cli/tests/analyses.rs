@@ -133,6 +133,18 @@ fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("history.csv:2: unknown region `cty` (did you mean `city`?)"), "{}", stderr(&o));
     assert!(!dir.join("bad").exists(), "nothing written for a bad history");
+
+    std::fs::write(&history, "date,region,controller\n2010-01-01,city,isis\n").unwrap();
+    let o = run(&[
+        "backtest",
+        &example(),
+        "--history",
+        history.to_str().unwrap(),
+        "--out",
+        dir.join("old").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to score"), "{}", stderr(&o));
 }
 
 #[test]
