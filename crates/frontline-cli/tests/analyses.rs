@@ -189,6 +189,43 @@ fn calibrate_backtests_a_sample_of_the_uncertain_parameters() {
 }
 
 #[test]
+fn compare_sweep_and_backtest_are_byte_identical_for_one_and_two_threads() {
+    let dir = tmp("threads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let history = dir.join("history.csv");
+    std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n").unwrap();
+    let jobs: Vec<(Vec<String>, &str)> = vec![
+        (
+            ["compare", &example(), "--arm", &variant("arm-tribes.toml"), "--runs", "150", "--no-report"]
+                .map(String::from)
+                .to_vec(),
+            "compare.parquet",
+        ),
+        (["sweep", &example(), "--samples", "20", "--runs-per-point", "4"].map(String::from).to_vec(), "sweep.parquet"),
+        (
+            ["backtest", &example(), "--history", history.to_str().unwrap(), "--runs", "150"]
+                .map(String::from)
+                .to_vec(),
+            "backtest.parquet",
+        ),
+    ];
+    for (i, (args, table)) in jobs.iter().enumerate() {
+        let bytes: Vec<Vec<u8>> = ["1", "2"]
+            .iter()
+            .map(|threads| {
+                let out = dir.join(format!("{i}-{threads}"));
+                let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+                a.extend(["--threads", threads, "--out", out.to_str().unwrap(), "-q"]);
+                let o = run(&a);
+                assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+                std::fs::read(out.join(table)).unwrap()
+            })
+            .collect();
+        assert_eq!(bytes[0], bytes[1], "{table}");
+    }
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);
