@@ -119,31 +119,40 @@ pub fn morris(
     progress: crate::ensemble::Progress,
 ) -> Result<Vec<Index>, JobError> {
     let params = uncertain(&d.loaded.model);
-    let k = params.len();
-    let (points, orders) = sampling::morris(trajectories, k, levels, d.seed);
-    let y = evaluate_points(d, &params, &points, progress)?;
+    let (points, orders) = sampling::morris(trajectories, params.len(), levels, d.seed);
+    let y: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
+    let names: Vec<String> = params.iter().map(|p| p.id.clone()).collect();
+    Ok(morris_indices(&names, &orders, levels, &y, d.seed))
+}
+
+/// Morris indices from the outcome `y` at the points of
+/// [`sampling::morris`]`(trajectories, names.len(), levels, _)`, whose
+/// `orders` say which parameter each step moved: μ* (mean absolute
+/// elementary effect, with a bootstrap interval) and σ, sorted by μ*.
+pub fn morris_indices(names: &[String], orders: &[Vec<usize>], levels: usize, y: &[f64], seed: u64) -> Vec<Index> {
+    let k = names.len();
     let delta = sampling::morris_delta(levels);
     // effects[param][trajectory]
-    let mut effects = vec![Vec::with_capacity(trajectories); k];
+    let mut effects = vec![Vec::with_capacity(orders.len()); k];
     for (t, order) in orders.iter().enumerate() {
         for (j, &dim) in order.iter().enumerate() {
-            let a = y[t * (k + 1) + j][o];
-            let b = y[t * (k + 1) + j + 1][o];
+            let a = y[t * (k + 1) + j];
+            let b = y[t * (k + 1) + j + 1];
             effects[dim].push((b - a) / delta);
         }
     }
-    let mut out: Vec<Index> = params
+    let mut out: Vec<Index> = names
         .iter()
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, name)| {
             let e = &effects[i];
             let mu_star = mean(&e.iter().map(|x| x.abs()).collect::<Vec<_>>());
             let sigma = crate::stats::sd(e);
-            let ci = bootstrap(e.len(), 1000, d.seed ^ i as u64, |idx| {
+            let ci = bootstrap(e.len(), 1000, seed ^ i as u64, |idx| {
                 mean(&idx.iter().map(|&j| e[j].abs()).collect::<Vec<_>>())
             });
             Index {
-                parameter: p.id.clone(),
+                parameter: name.clone(),
                 main: mu_star,
                 main_ci: ci,
                 second: sigma,
@@ -152,15 +161,22 @@ pub fn morris(
         })
         .collect();
     out.sort_by(|a, b| b.main.total_cmp(&a.main).then(a.parameter.cmp(&b.parameter)));
-    Ok(out)
+    out
 }
 
 /// Sobol indices for outcome `o` from `n` base samples: sorted by ST.
 pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, JobError> {
     let params = uncertain(&d.loaded.model);
-    let k = params.len();
-    let points = sampling::saltelli(n, k, d.seed);
+    let points = sampling::saltelli(n, params.len(), d.seed);
     let raw: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
+    let names: Vec<String> = params.iter().map(|p| p.id.clone()).collect();
+    Ok(sobol_indices(&names, n, &raw, d.seed))
+}
+
+/// Sobol indices from the outcome `raw` at the points of
+/// [`sampling::saltelli`]`(n, names.len(), _)`: S1 (Saltelli 2010) and ST
+/// (Jansen 1999) with bootstrap intervals, sorted by ST.
+pub fn sobol_indices(names: &[String], n: usize, raw: &[f64], seed: u64) -> Vec<Index> {
     // Centring on the mean of f(A) and f(B) leaves the indices unchanged in
     // expectation and cuts the estimators' variance when |mean| ≫ sd.
     let centre = mean(&raw[..2 * n]);
@@ -184,22 +200,22 @@ pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress
         0.5 * mean(&idx.iter().map(|&j| (fa[j] - fab[j]).powi(2)).collect::<Vec<_>>()) / var
     };
     let all: Vec<usize> = (0..n).collect();
-    let mut out: Vec<Index> = params
+    let mut out: Vec<Index> = names
         .iter()
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, name)| {
             let fab = &y[(2 + i) * n..(3 + i) * n];
             Index {
-                parameter: p.id.clone(),
+                parameter: name.clone(),
                 main: s1(&all, fab),
-                main_ci: bootstrap(n, 1000, d.seed ^ (2 * i) as u64, |idx| s1(idx, fab)),
+                main_ci: bootstrap(n, 1000, seed ^ (2 * i) as u64, |idx| s1(idx, fab)),
                 second: st(&all, fab),
-                second_ci: bootstrap(n, 1000, d.seed ^ (2 * i + 1) as u64, |idx| st(idx, fab)),
+                second_ci: bootstrap(n, 1000, seed ^ (2 * i + 1) as u64, |idx| st(idx, fab)),
             }
         })
         .collect();
     out.sort_by(|a, b| b.second.total_cmp(&a.second).then(a.parameter.cmp(&b.parameter)));
-    Ok(out)
+    out
 }
 
 /// Sensitivity indices as a table.

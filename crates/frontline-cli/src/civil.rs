@@ -275,9 +275,7 @@ pub fn sweep(
         );
     }
     let format: Format = format.parse().expect("clap restricts the values");
-    use frontline_analysis::stats::run_seed;
     use frontline_output::{Column, Table};
-    use rayon::prelude::*;
     let fail = |m: String| crate::analyses::fail(m, 2);
     if ranges.is_empty() {
         return fail(
@@ -287,32 +285,9 @@ pub fn sweep(
     if samples == 0 || runs_per_point == 0 {
         return fail("--samples and --runs-per-point must be at least 1".into());
     }
-    // (name, low, high, integer): a range written with integers (30:1000)
-    // sweeps integer values, as for max_jail_term.
-    let mut parsed: Vec<(String, f64, f64, bool)> = Vec::new();
-    for r in ranges {
-        let parts = r
-            .split_once('=')
-            .and_then(|(n, v)| v.split_once(':').map(|(a, b)| (n.trim().to_string(), a.trim(), b.trim())));
-        match parts {
-            Some((n, a, b)) => match (a.parse::<f64>(), b.parse::<f64>()) {
-                (Ok(x), Ok(y)) if x <= y => {
-                    parsed.push((n, x, y, a.parse::<i64>().is_ok() && b.parse::<i64>().is_ok()))
-                }
-                _ => {
-                    return fail(format!(
-                        "`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9"
-                    ));
-                }
-            },
-            None => {
-                return fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9"));
-            }
-        }
-    }
-    let value = |(_, a, b, int): &(String, f64, f64, bool), u: f64| -> f64 {
-        let x = a + u * (b - a);
-        if *int { x.round() } else { x }
+    let parsed = match parse_ranges(ranges) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let loaded = match load(args, &args.sets) {
         Ok(l) => l,
@@ -320,47 +295,15 @@ pub fn sweep(
     };
     let base_seed = seed.unwrap_or(loaded.scenario.seed);
     let points = frontline_analysis::sensitivity::sweep_points(parsed.len(), samples, method, base_seed);
-    // Validate every point's parameters before running anything.
-    let mut scenarios = Vec::with_capacity(points.len());
-    for u in &points {
-        let mut sets = args.sets.clone();
-        // A rounded value prints without a decimal point, so integer
-        // parameters (max_jail_term) receive an integer.
-        sets.extend(parsed.iter().zip(u).map(|(p, &x)| format!("parameters.{}={}", p.0, value(p, x))));
-        match load(args, &sets) {
-            Ok(l) => scenarios.push(l.scenario),
-            Err(code) => return code,
-        }
-    }
-    let pool = match crate::analyses::thread_pool(threads) {
-        Ok(p) => p,
+    let results = match evaluate_points(args, &parsed, &points, runs_per_point, base_seed, threads) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let bar = crate::analyses::progress_bar(points.len() as u64, "points");
-    let results: Vec<[f64; 4]> = pool.install(|| {
-        scenarios
-            .par_iter()
-            .map(|sc| {
-                let mut acc = [0.0; 4];
-                for i in 0..runs_per_point {
-                    let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
-                    for (a, x) in acc.iter_mut().zip(run_stats(&t.counts, t.citizens)) {
-                        *a += x;
-                    }
-                }
-                bar.inc(1);
-                acc.map(|x| x / runs_per_point as f64)
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
     let mut table = Table::new("sweep").with("point", Column::I64((0..points.len() as i64).collect()));
     for (j, p) in parsed.iter().enumerate() {
-        table = table.with(p.0.clone(), Column::F64(points.iter().map(|u| value(p, u[j])).collect()));
+        table = table.with(p.name.clone(), Column::F64(points.iter().map(|u| p.value(u[j])).collect()));
     }
-    for (k, name) in
-        ["mean_active_after_50", "mean_jailed_after_50", "peak_active", "arrests_per_citizen"].iter().enumerate()
-    {
+    for (k, name) in STATISTICS.iter().enumerate() {
         table = table.with(*name, Column::F64(results.iter().map(|r| r[k]).collect()));
     }
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sweep"));
@@ -381,9 +324,197 @@ pub fn sweep(
         println!(
             "civil violence — {method} sweep of {} points × {runs_per_point} runs over {}",
             points.len(),
-            parsed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
+            parsed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
         );
         println!("Wrote {} to {}", written.join(", "), dir.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// A `--range NAME=LOW:HIGH` of a civil-violence parameter; written with
+/// integers (30:1000) it takes integer values, as max_jail_term needs.
+struct Range {
+    name: String,
+    low: f64,
+    high: f64,
+    integer: bool,
+}
+
+impl Range {
+    /// The value at position `u` in [0, 1] of the range.
+    fn value(&self, u: f64) -> f64 {
+        let x = self.low + u * (self.high - self.low);
+        if self.integer { x.round() } else { x }
+    }
+}
+
+fn parse_ranges(ranges: &[String]) -> Result<Vec<Range>, ExitCode> {
+    let fail = |m: String| crate::analyses::fail(m, 2);
+    if ranges.is_empty() {
+        return Err(fail(
+            "a civil-violence sweep or sensitivity needs at least one --range NAME=LOW:HIGH, e.g. --range legitimacy=0.6:0.9"
+                .into(),
+        ));
+    }
+    ranges
+        .iter()
+        .map(|r| {
+            let parts = r
+                .split_once('=')
+                .and_then(|(n, v)| v.split_once(':').map(|(a, b)| (n.trim().to_string(), a.trim(), b.trim())));
+            match parts {
+                Some((name, a, b)) => match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(low), Ok(high)) if low <= high => {
+                        Ok(Range { name, low, high, integer: a.parse::<i64>().is_ok() && b.parse::<i64>().is_ok() })
+                    }
+                    _ => Err(fail(format!(
+                        "`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9"
+                    ))),
+                },
+                None => {
+                    Err(fail(format!("`--range {r}`: expected NAME=LOW:HIGH with LOW ≤ HIGH, e.g. legitimacy=0.6:0.9")))
+                }
+            }
+        })
+        .collect()
+}
+
+/// The four parity statistics (see [`run_stats`]), averaged over runs
+/// `0..runs_per_point` at each point of the unit cube; every point's
+/// parameters are validated before anything runs.
+fn evaluate_points(
+    args: &ScenarioArgs,
+    parsed: &[Range],
+    points: &[Vec<f64>],
+    runs_per_point: u64,
+    base_seed: u64,
+    threads: Option<usize>,
+) -> Result<Vec<[f64; 4]>, ExitCode> {
+    use frontline_analysis::stats::run_seed;
+    use rayon::prelude::*;
+    let mut scenarios = Vec::with_capacity(points.len());
+    for u in points {
+        let mut sets = args.sets.clone();
+        // A rounded value prints without a decimal point, so integer
+        // parameters (max_jail_term) receive an integer.
+        sets.extend(parsed.iter().zip(u).map(|(p, &x)| format!("parameters.{}={}", p.name, p.value(x))));
+        scenarios.push(load(args, &sets)?.scenario);
+    }
+    let pool = crate::analyses::thread_pool(threads)?;
+    let bar = crate::analyses::progress_bar(points.len() as u64, "points");
+    let results = pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|sc| {
+                let mut acc = [0.0; 4];
+                for i in 0..runs_per_point {
+                    let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
+                    for (a, x) in acc.iter_mut().zip(run_stats(&t.counts, t.citizens)) {
+                        *a += x;
+                    }
+                }
+                bar.inc(1);
+                acc.map(|x| x / runs_per_point as f64)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    Ok(results)
+}
+
+/// The statistics a civil-violence sweep or sensitivity reports, in [`run_stats`] order.
+const STATISTICS: [&str; 4] = ["mean_active_after_50", "mean_jailed_after_50", "peak_active", "arrests_per_citizen"];
+
+/// `frontline sensitivity` for the civil-violence model: Morris or Sobol
+/// indices of one statistic over `--range` parameters.
+#[allow(clippy::too_many_arguments)]
+pub fn sensitivity(
+    args: &ScenarioArgs,
+    method: &str,
+    samples: usize,
+    ranges: &[String],
+    outcome: Option<&str>,
+    runs_per_point: u64,
+    job: crate::JobArgs,
+) -> ExitCode {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    if resume {
+        return crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        );
+    }
+    let format: Format = format.parse().expect("clap restricts the values");
+    let outcome = outcome.unwrap_or(STATISTICS[0]);
+    let Some(o) = STATISTICS.iter().position(|s| *s == outcome) else {
+        return crate::analyses::fail(
+            format!("unknown civil-violence outcome `{outcome}`; use one of {}", STATISTICS.join(", ")),
+            2,
+        );
+    };
+    if samples == 0 || runs_per_point == 0 {
+        return crate::analyses::fail("--samples and --runs-per-point must be at least 1", 2);
+    }
+    let parsed = match parse_ranges(ranges) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let loaded = match load(args, &args.sets) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let base_seed = seed.unwrap_or(loaded.scenario.seed);
+    use frontline_analysis::{sampling, sensitivity as sa};
+    let k = parsed.len();
+    let names: Vec<String> = parsed.iter().map(|p| p.name.clone()).collect();
+    let (points, orders) = if method == "sobol" {
+        (sampling::saltelli(samples, k, base_seed), Vec::new())
+    } else {
+        sampling::morris(samples, k, 4, base_seed)
+    };
+    let y: Vec<f64> = match evaluate_points(args, &parsed, &points, runs_per_point, base_seed, threads) {
+        Ok(r) => r.iter().map(|x| x[o]).collect(),
+        Err(code) => return code,
+    };
+    let idx = if method == "sobol" {
+        sa::sobol_indices(&names, samples, &y, base_seed)
+    } else {
+        sa::morris_indices(&names, &orders, 4, &y, base_seed)
+    };
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sensitivity"));
+    let extra = serde_json::json!({
+        "ranges": ranges, "method": method, "samples": samples, "outcome": outcome, "points": points.len(),
+        "runs_per_point": runs_per_point, "base_seed": base_seed,
+        "seed_rule": "run i of every point uses splitmix64(base_seed, i)", "format": format.extension(),
+    });
+    let written = match write_all(
+        &dir,
+        &[sa::table(method, outcome, &idx)],
+        format,
+        manifest("sensitivity", &loaded, args, extra),
+    ) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    if !quiet {
+        let (a, b) = if method == "sobol" { ("S1", "ST") } else { ("μ*", "σ") };
+        println!(
+            "civil violence — {method} sensitivity of `{outcome}` ({} points × {runs_per_point} runs)\n",
+            points.len()
+        );
+        println!("  {:<4} {:<24} {:>10} {:>22} {:>10}", "rank", "parameter", a, "95 % interval", b);
+        for (i, x) in idx.iter().enumerate() {
+            println!(
+                "  {:<4} {:<24} {:>10.4} [{:>9.4}, {:>9.4}] {:>10.4}",
+                i + 1,
+                x.parameter,
+                x.main,
+                x.main_ci.0,
+                x.main_ci.1,
+                x.second
+            );
+        }
+        println!("\nWrote {} to {}", written.join(", "), dir.display());
     }
     ExitCode::SUCCESS
 }

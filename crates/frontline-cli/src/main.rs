@@ -185,12 +185,16 @@ enum Command {
         /// Morris trajectories, or Sobol base samples.
         #[arg(long, default_value_t = 20)]
         samples: usize,
-        /// The outcome to explain (default: the first watched condition by the end).
+        /// The outcome to explain (default: the first watched condition by the end; civil
+        /// violence: mean_active_after_50, mean_jailed_after_50, peak_active or arrests_per_citizen).
         #[arg(long, value_name = "EXPR on|by DATE")]
         outcome: Option<String>,
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
+        /// Civil-violence models only: a parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable).
+        #[arg(long = "range", value_name = "NAME=LOW:HIGH")]
+        ranges: Vec<String>,
         #[command(flatten)]
         job: JobArgs,
     },
@@ -306,15 +310,23 @@ fn main() -> ExitCode {
         Command::Ensemble { scenario, runs, job, maps, no_report } => {
             analyses::ensemble_cmd(&scenario, runs, job, &maps, !no_report)
         }
+        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, ranges, job }
+            if civil::is_civil(&scenario.scenario) =>
+        {
+            civil::sensitivity(&scenario, &method, samples, &ranges, outcome.as_deref(), runs_per_point, job)
+        }
+        Command::Sensitivity { ranges, .. } if !ranges.is_empty() => analyses::fail(
+            "--range is for civil-violence models; theatre scenarios vary their declared [parameters.<id>] ranges",
+            2,
+        ),
         Command::Compare { scenario, .. }
-        | Command::Sensitivity { scenario, .. }
         | Command::Backtest { scenario, .. }
         | Command::Calibrate { scenario, .. }
             if civil::is_civil(&scenario.scenario) =>
         {
             analyses::fail(
                 format!(
-                    "{} is a civil-violence model; it supports run, validate, ensemble and sweep --range (compare, sensitivity, backtest and calibrate work on theatre scenarios)",
+                    "{} is a civil-violence model; it supports run, validate, ensemble, sweep --range and sensitivity --range (compare, backtest and calibrate work on theatre scenarios)",
                     scenario.scenario.display()
                 ),
                 2,
@@ -337,7 +349,7 @@ fn main() -> ExitCode {
         Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => {
             analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job)
         }
-        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job } => {
+        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job, .. } => {
             let outcomes: Vec<String> = outcome.into_iter().collect();
             analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job)
         }

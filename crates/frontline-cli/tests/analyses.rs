@@ -226,6 +226,42 @@ fn compare_sweep_and_backtest_are_byte_identical_for_one_and_two_threads() {
 }
 
 #[test]
+fn civil_violence_sensitivity_ranks_the_ranged_parameters() {
+    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/civil-violence.toml").display().to_string();
+    let dir = tmp("civil-sens");
+    let o = run(&[
+        "sensitivity",
+        &ex,
+        "--range",
+        "legitimacy=0.6:0.95",
+        "--range",
+        "max_jail_term=15:30",
+        "--samples",
+        "4",
+        "--runs-per-point",
+        "1",
+        "--set",
+        "steps=60",
+        "--format",
+        "csv",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.join("sensitivity.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2, "{csv}");
+    assert!(csv.contains("legitimacy") && csv.contains("max_jail_term"));
+    let o = run(&["sensitivity", &ex, "--range", "legitimacy=0.6:0.9", "--outcome", "riots"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown civil-violence outcome `riots`; use one of mean_active_after_50"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);

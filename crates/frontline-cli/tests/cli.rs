@@ -526,13 +526,12 @@ fn bad_input_20_theatre_only_commands_refuse_civil_violence_models_clearly() {
     let ex = root().join("examples/civil-violence.toml");
     for cmd in [
         vec!["compare", ex.to_str().unwrap(), "--arm", ex.to_str().unwrap()],
-        vec!["sensitivity", ex.to_str().unwrap()],
         vec!["backtest", ex.to_str().unwrap(), "--history", "h.csv"],
     ] {
         let o = run(&cmd);
         assert_eq!(o.status.code(), Some(2), "{cmd:?}");
         assert!(
-            text(&o).1.contains("is a civil-violence model; it supports run, validate, ensemble and sweep"),
+            text(&o).1.contains("is a civil-violence model; it supports run, validate, ensemble, sweep --range"),
             "{}",
             text(&o).1
         );
