@@ -297,18 +297,9 @@ pub fn compare_cmd(
         Err(c) => return c,
     };
     if report {
-        let lines: Vec<frontline_report::ComparisonLine> = rows
-            .iter()
-            .map(|r| frontline_report::ComparisonLine {
-                outcome: r.outcome.clone(),
-                arm: r.arm.clone(),
-                estimate: r.estimate,
-                interval: r.interval,
-                difference: r.difference,
-            })
-            .collect();
+        let lines = report_lines(&rows);
         let prov = crate::report_provenance("compare", &base, args, seed);
-        let html = frontline_report::compare_report(&base.model, runs, &lines, &prov);
+        let html = frontline_report::compare_report(&base.model.name, runs, &lines, &prov);
         if let Err(c) = crate::maps::write_text(&dir, "report.html", &html) {
             return c;
         }
@@ -351,9 +342,22 @@ pub fn compare_cmd(
     ExitCode::SUCCESS
 }
 
+/// A comparison's rows as the report shows them.
+pub(crate) fn report_lines(rows: &[compare::Row]) -> Vec<frontline_report::ComparisonLine> {
+    rows.iter()
+        .map(|r| frontline_report::ComparisonLine {
+            outcome: r.outcome.clone(),
+            arm: r.arm.clone(),
+            estimate: r.estimate,
+            interval: r.interval,
+            difference: r.difference,
+        })
+        .collect()
+}
+
 /// A comparison's rows for its manifest (read by `frontline serve`): per
 /// outcome and arm, the estimate and the paired difference with intervals.
-fn compare_results(rows: &[compare::Row]) -> serde_json::Value {
+pub(crate) fn compare_results(rows: &[compare::Row]) -> serde_json::Value {
     serde_json::Value::Array(
         rows.iter()
             .map(|r| {

@@ -331,6 +331,127 @@ pub fn sweep(
     ExitCode::SUCCESS
 }
 
+/// `frontline compare` for the civil-violence model: the baseline and each
+/// `--arm` overlay run the same seeds; each per-run statistic is reported per
+/// arm (mean with a 95 % interval) and as a paired difference from the
+/// baseline, as for theatre scenarios.
+pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::JobArgs, report: bool) -> ExitCode {
+    use frontline_analysis::compare::{Row, table};
+    use frontline_analysis::stats::{mean_interval, paired_difference, run_seed};
+    use rayon::prelude::*;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    if resume {
+        return crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        );
+    }
+    let format: Format = format.parse().expect("clap restricts the values");
+    if runs < 2 {
+        return crate::analyses::fail("--runs must be at least 2 to give intervals", 2);
+    }
+    let base = match load(args, &args.sets) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let base_seed = seed.unwrap_or(base.scenario.seed);
+    let mut arm_list = vec![("baseline".to_string(), base.scenario.clone())];
+    let mut arm_hashes = Vec::new();
+    for file in arms {
+        let mut with_arm =
+            ScenarioArgs { scenario: args.scenario.clone(), variants: args.variants.clone(), sets: args.sets.clone() };
+        with_arm.variants.push(file.clone());
+        let l = match load(&with_arm, &args.sets) {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        let name = file.file_stem().map_or("arm".into(), |s| s.to_string_lossy().into_owned());
+        arm_hashes.push(serde_json::json!({"arm": name, "variants": l.variants}));
+        arm_list.push((name, l.scenario));
+    }
+    let pool = match crate::analyses::thread_pool(threads) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let bar = crate::analyses::progress_bar(runs * arm_list.len() as u64, "runs");
+    // stats[arm][run] = the four per-run statistics.
+    let stats: Vec<Vec<[f64; 4]>> = pool.install(|| {
+        arm_list
+            .iter()
+            .map(|(_, sc)| {
+                (0..runs)
+                    .into_par_iter()
+                    .map(|i| {
+                        let t = frontline_civil::simulate(&sc.params, run_seed(base_seed, i), sc.steps, 0);
+                        bar.inc(1);
+                        run_stats(&t.counts, t.citizens)
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut rows = Vec::new();
+    for (k, statistic) in STATISTICS.iter().enumerate() {
+        let of = |a: usize| stats[a].iter().map(|s| s[k]).collect::<Vec<f64>>();
+        let baseline = of(0);
+        for (a, (name, _)) in arm_list.iter().enumerate() {
+            let v = of(a);
+            let (m, lo, hi) = mean_interval(&v);
+            rows.push(Row {
+                outcome: statistic.to_string(),
+                arm: name.clone(),
+                estimate: m,
+                interval: (lo, hi),
+                difference: (a > 0).then(|| paired_difference(&baseline, &v)),
+            });
+        }
+    }
+    let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "compare"));
+    let extra = serde_json::json!({
+        "runs": runs, "arms": arm_hashes, "base_seed": base_seed,
+        "seed_rule": "run i of every arm uses splitmix64(base_seed, i)", "format": format.extension(),
+        "results": crate::analyses::compare_results(&rows),
+    });
+    let mut written = match write_all(&dir, &[table(&rows)], format, manifest("compare", &base, args, extra)) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    if report {
+        let prov = frontline_report::Provenance {
+            command: "compare".into(),
+            scenario: args.scenario.display().to_string(),
+            scenario_hash: base.scenario_hash.clone(),
+            variants: base.variants.clone(),
+            sets: args.sets.clone(),
+            seed: base_seed,
+        };
+        let html =
+            frontline_report::compare_report("Civil violence", runs, &crate::analyses::report_lines(&rows), &prov);
+        if let Err(code) = crate::maps::write_text(&dir, "report.html", &html) {
+            return code;
+        }
+        written.push("report.html".into());
+    }
+    if !quiet {
+        println!(
+            "civil violence — {} arms × {runs} runs, common random numbers (base seed {base_seed})\n",
+            arm_list.len()
+        );
+        for s in STATISTICS {
+            println!("{s}");
+            for r in rows.iter().filter(|r| r.outcome == s) {
+                let diff = r
+                    .difference
+                    .map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.4} [{lo:+.4}, {hi:+.4}]"));
+                println!("  {:<16} {:>8.4} [{:.4}, {:.4}]{}", r.arm, r.estimate, r.interval.0, r.interval.1, diff);
+            }
+        }
+        println!("\nWrote {} to {}", written.join(", "), dir.display());
+    }
+    ExitCode::SUCCESS
+}
+
 /// A `--range NAME=LOW:HIGH` of a civil-violence parameter; written with
 /// integers (30:1000) it takes integer values, as max_jail_term needs.
 struct Range {

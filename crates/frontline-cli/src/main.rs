@@ -319,14 +319,18 @@ fn main() -> ExitCode {
             "--range is for civil-violence models; theatre scenarios vary their declared [parameters.<id>] ranges",
             2,
         ),
-        Command::Compare { scenario, .. }
-        | Command::Backtest { scenario, .. }
-        | Command::Calibrate { scenario, .. }
+        Command::Compare { scenario, arms, outcomes, runs, job, no_report } if civil::is_civil(&scenario.scenario) => {
+            if !outcomes.is_empty() {
+                return analyses::fail("a civil-violence comparison reports its per-run statistics; drop --outcome", 2);
+            }
+            civil::compare(&scenario, &arms, runs, job, !no_report)
+        }
+        Command::Backtest { scenario, .. } | Command::Calibrate { scenario, .. }
             if civil::is_civil(&scenario.scenario) =>
         {
             analyses::fail(
                 format!(
-                    "{} is a civil-violence model; it supports run, validate, ensemble, sweep --range and sensitivity --range (compare, backtest and calibrate work on theatre scenarios)",
+                    "{} is a civil-violence model; it supports run, validate, ensemble, compare, sweep --range and sensitivity --range (backtest and calibrate work on theatre scenarios)",
                     scenario.scenario.display()
                 ),
                 2,

@@ -262,6 +262,39 @@ fn civil_violence_sensitivity_ranks_the_ranged_parameters() {
 }
 
 #[test]
+fn civil_violence_compare_reports_paired_differences_of_its_statistics() {
+    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/civil-violence.toml").display().to_string();
+    let dir = tmp("civil-compare");
+    std::fs::create_dir_all(&dir).unwrap();
+    let arm = dir.join("illegitimate.toml");
+    std::fs::write(&arm, "[parameters]\nlegitimacy = 0.6\n").unwrap();
+    let out = dir.join("out");
+    let o = run(&[
+        "compare",
+        &ex,
+        "--arm",
+        arm.to_str().unwrap(),
+        "--runs",
+        "12",
+        "--set",
+        "steps=80",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4 * 2, "four statistics × two arms\n{csv}");
+    // Less legitimacy, more arrests (Epstein 2002): the paired difference is above 0.
+    let line = csv.lines().find(|l| l.starts_with("arrests_per_citizen,illegitimate")).unwrap();
+    let low: f64 = line.split(',').nth_back(1).unwrap().parse().unwrap();
+    assert!(low > 0.0, "{line}");
+    assert!(out.join("report.html").is_file());
+}
+
+#[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
     let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);

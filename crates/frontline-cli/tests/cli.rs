@@ -525,13 +525,13 @@ fn bad_input_19_unknown_move_source() {
 fn bad_input_20_theatre_only_commands_refuse_civil_violence_models_clearly() {
     let ex = root().join("examples/civil-violence.toml");
     for cmd in [
-        vec!["compare", ex.to_str().unwrap(), "--arm", ex.to_str().unwrap()],
         vec!["backtest", ex.to_str().unwrap(), "--history", "h.csv"],
+        vec!["calibrate", ex.to_str().unwrap(), "--history", "h.csv"],
     ] {
         let o = run(&cmd);
         assert_eq!(o.status.code(), Some(2), "{cmd:?}");
         assert!(
-            text(&o).1.contains("is a civil-violence model; it supports run, validate, ensemble, sweep --range"),
+            text(&o).1.contains("is a civil-violence model; it supports run, validate, ensemble, compare"),
             "{}",
             text(&o).1
         );
