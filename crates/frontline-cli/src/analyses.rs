@@ -160,6 +160,12 @@ pub fn ensemble_cmd(
             return c;
         }
         names.push("report.html".into());
+        for (name, svg) in frontline_report::ensemble_charts(m, &agg) {
+            if let Err(c) = crate::maps::write_text(&dir.join("plots"), &format!("{name}.svg"), &svg) {
+                return c;
+            }
+            names.push(format!("plots/{name}.svg"));
+        }
     }
     names.push(".runs/ (per-run batches)".into());
     let man = manifest(

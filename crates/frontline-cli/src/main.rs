@@ -95,7 +95,7 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         maps: maps::MapArgs,
-        /// Write no report.html.
+        /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
     },
@@ -121,7 +121,7 @@ enum Command {
         job: JobArgs,
         #[command(flatten)]
         maps: maps::MapArgs,
-        /// Write no report.html.
+        /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
     },
@@ -455,6 +455,12 @@ fn main() -> ExitCode {
                     return e;
                 }
                 written.push("report.html".into());
+                for (name, svg) in frontline_report::run_charts(&loaded.model, &traj) {
+                    if let Err(e) = maps::write_text(&dir.join("plots"), &format!("{name}.svg"), &svg) {
+                        return e;
+                    }
+                    written.push(format!("plots/{name}.svg"));
+                }
             }
             let manifest = frontline_analysis::run_tables::manifest(
                 &loaded,
@@ -471,7 +477,7 @@ fn main() -> ExitCode {
                 print!("{}", summary::render(&loaded.model, &traj));
                 let n_maps = written.iter().filter(|w| w.starts_with("maps/")).count();
                 let maps_note = if n_maps > 0 { format!(", {n_maps} map files in maps/") } else { String::new() };
-                let report_note = if no_report { "" } else { ", report.html" };
+                let report_note = if no_report { "" } else { ", report.html, plots/" };
                 println!("\nWrote {n_tables} tables{maps_note}{report_note} and manifest.json to {}", dir.display());
             }
             ExitCode::SUCCESS

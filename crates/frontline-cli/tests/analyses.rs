@@ -77,6 +77,7 @@ fn ensemble_draws_probability_maps_for_actors_that_hold_ground() {
     assert!(!maps.join("probability-us-2014-12-28.svg").exists(), "the US holds no region: no map");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("insurgents_take_city") && html.contains("Regions held (mean, 5–95 % band)"));
+    assert!(dir.join("plots/regions_held.svg").is_file() && dir.join("plots/fighters.svg").is_file());
     let geo: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(maps.join("probability-2014-12-28.geojson")).unwrap()).unwrap();
     for f in geo["features"].as_array().unwrap() {

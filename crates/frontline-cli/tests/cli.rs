@@ -85,6 +85,10 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Control changes"));
     assert!(manifest.to_string().contains("report.html"));
+    for plot in ["regions_held", "fighters", "threat", "grievance"] {
+        let svg = std::fs::read_to_string(out.join(format!("plots/{plot}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<path"), "{plot}");
+    }
 
     // A chosen date maps the last tick on or before it; --no-maps draws none.
     let out = tmp("maps-date");
@@ -97,7 +101,7 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
     let o =
         run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-maps", "--no-report", "-q"]);
     assert!(o.status.success());
-    assert!(!out.join("maps").exists() && !out.join("report.html").exists());
+    assert!(!out.join("maps").exists() && !out.join("report.html").exists() && !out.join("plots").exists());
 }
 
 #[test]

@@ -88,9 +88,70 @@ fn swatch(colour: &str) -> String {
     format!("<span class=\"swatch\" style=\"background:{colour}\"></span>")
 }
 
+/// The charts of a run, as (file stem, standalone SVG): regions held,
+/// fighters and threat per actor, and grievance per identity over time.
+pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
+    let (nr, nf, ni, na) = (m.regions.len(), m.forces.len(), m.identities.len(), m.actors.len());
+    let last = t.snapshots() - 1;
+    let actor_series = |values: &dyn Fn(usize, usize) -> f64| -> Vec<Series> {
+        (0..na)
+            .map(|a| Series {
+                label: m.actors[a].name.clone(),
+                colour: actor_colour(a).to_string(),
+                values: (0..=last).map(|k| values(a, k)).collect(),
+                band: None,
+            })
+            .filter(|s| s.values.iter().any(|&v| v > 0.0))
+            .collect()
+    };
+    let held = |a: usize, k: usize| (0..nr).filter(|&r| t.control[k * nr + r] == a as i32).count() as f64;
+    let fighters = |a: usize, k: usize| -> f64 {
+        (0..nf)
+            .filter(|&f| m.forces[f].actor == a && m.forces[f].kind != frontline_scenario::spec::ForceKind::Air)
+            .map(|f| t.personnel[(k * nf + f) * nr..(k * nf + f + 1) * nr].iter().sum::<f64>())
+            .sum()
+    };
+    let threat = |a: usize, k: usize| t.threat[k * na + a];
+    let mut out = Vec::new();
+    for (name, title, series, unit) in [
+        ("regions_held", "Regions held", actor_series(&held), false),
+        ("fighters", "Fighters (ground forces)", actor_series(&fighters), false),
+        ("threat", "Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true),
+    ] {
+        out.push((name, LineChart { title: title.into(), days: t.days.clone(), series, unit_interval: unit }.svg()));
+    }
+    // Population-weighted mean grievance per identity.
+    let grievance: Vec<Series> = (0..ni)
+        .map(|i| Series {
+            label: m.identities[i].name.clone(),
+            colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
+            values: (0..=last)
+                .map(|k| {
+                    let (mut w, mut g) = (0.0, 0.0);
+                    for r in 0..nr {
+                        let idx = (k * nr + r) * ni + i;
+                        w += t.population[idx];
+                        g += t.population[idx] * t.grievance[idx];
+                    }
+                    if w > 0.0 { g / w } else { 0.0 }
+                })
+                .collect(),
+            band: None,
+        })
+        .collect();
+    let c = LineChart {
+        title: "Grievance (population-weighted mean)".into(),
+        days: t.days.clone(),
+        series: grievance,
+        unit_interval: true,
+    };
+    out.push(("grievance", c.svg()));
+    out
+}
+
 /// The report of one run.
 pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
-    let (nr, nf, ni, na) = (m.regions.len(), m.forces.len(), m.identities.len(), m.actors.len());
+    let nr = m.regions.len();
     let last = t.snapshots() - 1;
     let name = |a: Option<usize>| a.map_or("nobody".to_string(), |a| m.actors[a].name.clone());
     let mut b = String::new();
@@ -137,59 +198,9 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
 
     // Charts.
     b.push_str("<h2>Over time</h2>\n");
-    let actor_series = |values: &dyn Fn(usize, usize) -> f64| -> Vec<Series> {
-        (0..na)
-            .map(|a| Series {
-                label: m.actors[a].name.clone(),
-                colour: actor_colour(a).to_string(),
-                values: (0..=last).map(|k| values(a, k)).collect(),
-                band: None,
-            })
-            .filter(|s| s.values.iter().any(|&v| v > 0.0))
-            .collect()
-    };
-    let held = |a: usize, k: usize| (0..nr).filter(|&r| t.control[k * nr + r] == a as i32).count() as f64;
-    let fighters = |a: usize, k: usize| -> f64 {
-        (0..nf)
-            .filter(|&f| m.forces[f].actor == a && m.forces[f].kind != frontline_scenario::spec::ForceKind::Air)
-            .map(|f| t.personnel[(k * nf + f) * nr..(k * nf + f + 1) * nr].iter().sum::<f64>())
-            .sum()
-    };
-    let threat = |a: usize, k: usize| t.threat[k * na + a];
-    for (title, series, unit) in [
-        ("Regions held", actor_series(&held), false),
-        ("Fighters (ground forces)", actor_series(&fighters), false),
-        ("Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true),
-    ] {
-        let c = LineChart { title: title.into(), days: t.days.clone(), series, unit_interval: unit };
-        let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+    for (_, svg) in run_charts(m, t) {
+        let _ = writeln!(b, "<figure>{svg}</figure>");
     }
-    // Population-weighted mean grievance per identity.
-    let grievance: Vec<Series> = (0..ni)
-        .map(|i| Series {
-            label: m.identities[i].name.clone(),
-            colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
-            values: (0..=last)
-                .map(|k| {
-                    let (mut w, mut g) = (0.0, 0.0);
-                    for r in 0..nr {
-                        let idx = (k * nr + r) * ni + i;
-                        w += t.population[idx];
-                        g += t.population[idx] * t.grievance[idx];
-                    }
-                    if w > 0.0 { g / w } else { 0.0 }
-                })
-                .collect(),
-            band: None,
-        })
-        .collect();
-    let c = LineChart {
-        title: "Grievance (population-weighted mean)".into(),
-        days: t.days.clone(),
-        series: grievance,
-        unit_interval: true,
-    };
-    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
 
     // Events.
     let changes: Vec<_> = t.events.iter().filter(|e| e.kind == "control_change").collect();
@@ -235,11 +246,65 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
     page(&format!("{} — run, seed {}", m.name, t.seed), &b)
 }
 
+/// The charts of an ensemble, as (file stem, standalone SVG): regions held
+/// per actor and fighters per force group, mean with a 5–95 % band.
+pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)> {
+    let na = m.actors.len();
+    let days: Vec<i32> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
+    let bands = |metric: &dyn Fn(usize) -> String,
+                 pick: &dyn Fn(usize) -> bool,
+                 label: &dyn Fn(usize) -> String,
+                 colour: &dyn Fn(usize) -> String,
+                 count: usize|
+     -> Vec<Series> {
+        (0..count)
+            .filter(|&i| pick(i))
+            .filter_map(|i| agg.band(&metric(i)).map(|band| (i, band)))
+            .filter(|(_, band)| band.q95.iter().any(|&v| v > 0.0))
+            .map(|(i, band)| Series {
+                label: label(i),
+                colour: colour(i),
+                values: band.mean,
+                band: Some((band.q05, band.q95)),
+            })
+            .collect()
+    };
+    let held = bands(
+        &|a| format!("regions_held:{}", m.actors[a].id),
+        &|_| true,
+        &|a| m.actors[a].name.clone(),
+        &|a| actor_colour(a).to_string(),
+        na,
+    );
+    let c = LineChart {
+        title: "Regions held (mean, 5–95 % band)".into(),
+        days: days.clone(),
+        series: held,
+        unit_interval: false,
+    };
+    let mut out = vec![("regions_held", c.svg())];
+    let fighters = bands(
+        &|f| format!("personnel:{}", m.forces[f].id),
+        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air,
+        &|f| m.forces[f].id.clone(),
+        // One colour per group (several groups may share an actor).
+        &|f| frontline_maps::PALETTE[f % frontline_maps::PALETTE.len()].to_string(),
+        m.forces.len(),
+    );
+    let c = LineChart {
+        title: "Fighters per force group (mean, 5–95 % band)".into(),
+        days,
+        series: fighters,
+        unit_interval: false,
+    };
+    out.push(("fighters", c.svg()));
+    out
+}
+
 /// The report of an ensemble: watched conditions with intervals, maps of
 /// the probability of control at the end, and bands (5–95 % of runs) of
 /// regions held and fighters over time.
 pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
-    let na = m.actors.len();
     let n = agg.runs as f64;
     let days: Vec<i32> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
     let mut b = String::new();
@@ -281,53 +346,9 @@ pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
         let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
     }
     b.push_str("<h2>Over time</h2>\n");
-    let bands = |metric: &dyn Fn(usize) -> String,
-                 pick: &dyn Fn(usize) -> bool,
-                 label: &dyn Fn(usize) -> String,
-                 colour: &dyn Fn(usize) -> String,
-                 count: usize|
-     -> Vec<Series> {
-        (0..count)
-            .filter(|&i| pick(i))
-            .filter_map(|i| agg.band(&metric(i)).map(|band| (i, band)))
-            .filter(|(_, band)| band.q95.iter().any(|&v| v > 0.0))
-            .map(|(i, band)| Series {
-                label: label(i),
-                colour: colour(i),
-                values: band.mean,
-                band: Some((band.q05, band.q95)),
-            })
-            .collect()
-    };
-    let held = bands(
-        &|a| format!("regions_held:{}", m.actors[a].id),
-        &|_| true,
-        &|a| m.actors[a].name.clone(),
-        &|a| actor_colour(a).to_string(),
-        na,
-    );
-    let c = LineChart {
-        title: "Regions held (mean, 5–95 % band)".into(),
-        days: days.clone(),
-        series: held,
-        unit_interval: false,
-    };
-    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
-    let fighters = bands(
-        &|f| format!("personnel:{}", m.forces[f].id),
-        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air,
-        &|f| m.forces[f].id.clone(),
-        // One colour per group (several groups may share an actor).
-        &|f| frontline_maps::PALETTE[f % frontline_maps::PALETTE.len()].to_string(),
-        m.forces.len(),
-    );
-    let c = LineChart {
-        title: "Fighters per force group (mean, 5–95 % band)".into(),
-        days,
-        series: fighters,
-        unit_interval: false,
-    };
-    let _ = writeln!(b, "<figure>{}</figure>", c.svg());
+    for (_, svg) in ensemble_charts(m, agg) {
+        let _ = writeln!(b, "<figure>{svg}</figure>");
+    }
     b.push_str("<h2>Force groups at the end</h2>\n<table><tr><th>group</th><th class=\"n\">median</th><th class=\"n\">5 %</th><th class=\"n\">95 %</th></tr>\n");
     for (id, v) in &agg.final_forces {
         let _ = writeln!(
