@@ -165,7 +165,7 @@ record! {
         into: Option<At<String>>,
         /// Share of the force (deploy, attack, defend, air_strike, transfer) in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1).
         fraction: Option<At<Quantity>>,
-        /// Where movers come from: "adjacent" (default; only regions next to the target), "all" (every region, one step per tick) or a region id (only the detachment there, one step per tick along the shortest path).
+        /// Where movers come from: "adjacent" (default; only regions next to the target), "all" (every region, one step per tick) or a region id (only the detachment there moves one step along the shortest path each time; men who have left it are not carried on).
         from: Option<At<String>>,
         /// Amount: money per week (fund, train), or recruitment multiplier (recruit). An expression.
         amount: Option<At<Quantity>>,

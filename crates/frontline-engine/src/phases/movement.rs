@@ -3,8 +3,8 @@
 //!
 //! For a move order (force f, target t, fraction φ): from every region s ≠ t
 //! holding f — only those adjacent to t unless `from = "all"`, and only the
-//! order's own source region for `from = "<region>"` or a `broad_front`
-//! detachment — φ of the
+//! named region for `from = "<region>"` or a `broad_front` detachment (one
+//! step from there each time the order is given) — φ of the
 //! personnel present at the start of the phase moves to the next region on
 //! the path to t. Orders are applied against that start-of-phase snapshot,
 //! so troops move at most one hop per tick and the order of orders does not
@@ -173,7 +173,10 @@ pub fn run(m: &Model, s: &mut State) {
         }
         if let Some(src) = o.from {
             // A named source (or a broad_front detachment): that region only,
-            // one step along the path however far the target is.
+            // one step along the path however far the target is. Men who have
+            // left it are not carried on by this order: the order names a
+            // place, not a column (a march over several hops needs an order
+            // per hop, or `from = "all"`).
             if m.hops[src * nr + o.to] != u32::MAX {
                 move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
             }
