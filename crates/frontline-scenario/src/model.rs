@@ -207,6 +207,8 @@ pub struct Force {
     pub quality: f64,
     /// Morale in [0, 1].
     pub morale: f64,
+    /// Panic threshold of this group (None: `constants.rout.panic_morale`).
+    pub panic_morale: Option<f64>,
     /// Money per person per week.
     pub upkeep: f64,
     /// Share of willing inhabitants recruited per week.
@@ -1069,6 +1071,8 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         let equipment = f.equipment.as_ref().map(|q| b.qty(q, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
         let quality = q01(&mut b, &f.quality, &format!("quality of `{}`", k.name), 0.5);
         let morale = q01(&mut b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
+        let panic_morale =
+            f.panic_morale.as_ref().map(|q| b.qty(q, &format!("panic_morale of `{}`", k.name), 0.0, 1.0));
         let recruit_rate = q01(&mut b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
         let upkeep = f.upkeep.as_ref().map(|q| b.qty(q, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
         if recruit_rate > 0.0 && f.kind == ForceKind::Air {
@@ -1094,6 +1098,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
             equipment,
             quality,
             morale,
+            panic_morale,
             upkeep,
             recruit_rate,
             active: f.active.unwrap_or(true),

@@ -241,6 +241,8 @@ record! {
         quality: Option<Quantity>,
         /// Morale in [0, 1] (default 0.5).
         morale: Option<Quantity>,
+        /// Morale below which this group breaks on contact whatever the odds (default: `constants.rout.panic_morale`).
+        panic_morale: Option<Quantity>,
         /// Money per person per week.
         upkeep: Option<Quantity>,
         /// Share of willing inhabitants recruited per week (default 0).

@@ -38,8 +38,9 @@
 //! The group's morale takes a shock in proportion to the share that routed.
 //! Two optional terms (both off by default) let a numerically superior force
 //! collapse, as garrisons did at Mosul (June 2014) and Ramadi (May 2015):
-//! *panic* — a group whose morale is below `rout.panic_morale` routs on
-//! contact whatever the odds — and *contagion* — every other group of the
+//! *panic* — a group whose morale is below its `panic_morale` (the force
+//! group's own, else `rout.panic_morale`) routs on contact whatever the
+//! odds — and *contagion* — every other group of the
 //! routing side in the region loses `rout.contagion` × (routed / side's
 //! personnel there) morale before its own check.
 //!
@@ -323,7 +324,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
         let local = s.morale[f] - rc.loss_weight * loss_share - odds_term;
         // Panic: a group whose morale is below panic_morale breaks on
         // contact, whatever the odds (off at the default 0).
-        let panics = s.morale[f] < rc.panic_morale;
+        let panics = s.morale[f] < m.forces[f].panic_morale.unwrap_or(rc.panic_morale);
         if local >= rc.threshold && !panics {
             continue;
         }
@@ -418,6 +419,13 @@ mod tests {
             city_routs("[constants.rout]\npanic_morale = 0.5\ncontagion = 1.0\n"),
             (true, true),
             "the army's flight breaks the tribes too"
+        );
+        // A group's own threshold overrides the constant: only the army panics.
+        assert_eq!(city_routs("[forces.army]\npanic_morale = 0.5\n"), (true, false), "the army's own threshold");
+        assert_eq!(
+            city_routs("[constants.rout]\npanic_morale = 0.5\n[forces.army]\npanic_morale = 0.0\n"),
+            (false, false),
+            "a group can opt out of a scenario-wide threshold"
         );
     }
 
