@@ -26,6 +26,8 @@ Examples:
   frontline ensemble examples/vicious-circle.toml --runs 1000
   frontline compare examples/vicious-circle.toml --arm examples/variants/arm-tribes.toml --runs 500
   frontline sensitivity examples/vicious-circle.toml --method morris --samples 20
+  frontline backtest scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv
+  frontline serve out/vc                       # the run above, on a map in the browser
   frontline schema > frontline.schema.json";
 
 /// Frontline: a conflict simulation engine for \"what if\" questions.
@@ -76,7 +78,7 @@ pub(crate) struct JobArgs {
 enum Command {
     /// Run one trajectory: print a summary and write tables to --out.
     #[command(
-        after_help = "Tables written: control, forces, attitudes, actors, events (+ manifest.json).\n\nExample:\n  frontline run examples/vicious-circle.toml --seed 3 --out out/run3"
+        after_help = "Tables written: control, forces, attitudes, actors, events (+ manifest.json), maps in\nmaps/ (SVG and GeoJSON), report.html and plots/ (SVG charts).\n\nExample:\n  frontline run examples/vicious-circle.toml --seed 3 --out out/run3"
     )]
     Run {
         #[command(flatten)]
