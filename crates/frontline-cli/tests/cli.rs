@@ -543,6 +543,32 @@ fn bad_input_20_theatre_only_commands_refuse_civil_violence_models_clearly() {
 }
 
 #[test]
+fn bad_input_21_march_needs_a_source_and_a_region() {
+    assert_error(
+        "march-no-from",
+        broken(
+            "march-no-from",
+            "tactic = \"deploy\", force = \"army\", to = \"city\", fraction = 0.05",
+            "tactic = \"march\", force = \"army\", to = \"city\", fraction = 0.05",
+        ),
+        "tactic = \"march\"",
+        "tactic `march` needs `from`",
+        Some("add `from = …` next to `tactic`"),
+    );
+    assert_error(
+        "march-bad-to",
+        broken(
+            "march-bad-to",
+            "tactic = \"deploy\", force = \"army\", to = \"city\", fraction = 0.05",
+            "tactic = \"march\", force = \"army\", from = \"capital\", to = \"ctiy\", fraction = 0.05",
+        ),
+        "to = \"ctiy\"",
+        "unknown region `ctiy`",
+        Some("did you mean `city`?"),
+    );
+}
+
+#[test]
 fn many_errors_are_reported_together() {
     let src = std::fs::read_to_string(example())
         .unwrap()

@@ -28,6 +28,20 @@ pub struct MoveOrder {
     pub from: Option<usize>,
 }
 
+/// A column on the march: men of one force group travelling to a region,
+/// carried one region per tick by the movement phase until they arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Force group.
+    pub force: usize,
+    /// Region the column is in.
+    pub at: usize,
+    /// Region it marches to.
+    pub to: usize,
+    /// Its men (at most the group's personnel in `at` when it moves on).
+    pub people: f64,
+}
+
 /// Orders issued by the strategy phase (and events) for the current tick.
 #[derive(Debug, Clone, Default)]
 pub struct Orders {
@@ -39,6 +53,8 @@ pub struct Orders {
     pub funds: Vec<(usize, usize, f64)>,
     /// (giving force group, receiving force group, share moved this tick).
     pub transfers: Vec<(usize, usize, f64)>,
+    /// Columns to form this tick: (force group, from region, to region, share of the detachment).
+    pub marches: Vec<(usize, usize, usize, f64)>,
     /// Recruitment drive multiplier per force group (1 = normal).
     pub recruit_drive: Vec<f64>,
     /// Training intensity per force group (0 = none).
@@ -235,6 +251,8 @@ pub struct State {
     pub casualties: Vec<f64>,
     /// Orders for this tick.
     pub orders: Orders,
+    /// Columns on the march (formed by `march` orders, carried by the movement phase).
+    pub columns: Vec<Column>,
     /// Index of the next scheduled event.
     pub next_event: usize,
     /// Cumulative accounting.
@@ -281,6 +299,7 @@ impl State {
             threat_ready: false,
             casualties: vec![0.0; nr],
             orders: Orders::default(),
+            columns: Vec::new(),
             next_event: 0,
             ledger: Ledger::default(),
             log: Vec::new(),
@@ -330,6 +349,7 @@ impl Orders {
         self.air.clear();
         self.funds.clear();
         self.transfers.clear();
+        self.marches.clear();
         self.recruit_drive.clear();
         self.recruit_drive.resize(nf, 1.0);
         self.training.clear();

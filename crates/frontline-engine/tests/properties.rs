@@ -78,7 +78,8 @@ proptest! {
     }
 
     /// Every optional term on at once (occupation, panic and contagion,
-    /// detours, broad fronts, named sources, transfers): the invariants hold.
+    /// detours, broad fronts, named sources, transfers, marching columns):
+    /// the invariants hold.
     #[test]
     fn optional_mechanisms_keep_conservation_bounds_and_determinism(
         seed in any::<u64>(),
@@ -95,7 +96,8 @@ proptest! {
              [actors.isis.rules.strike.then]\nto = \"broad_front\"\n\
              [forces.gov_reserve]\nactor = \"gov\"\nkind = \"army\"\nidentity = \"majority\"\npersonnel = {{ capital = 800 }}\nequipment = 600\n\
              [actors.gov.rules.reinforce]\nthen = {{ tactic = \"transfer\", force = \"gov_reserve\", into = \"army\", fraction = {share} }}\n\
-             [actors.gov.rules.send_reserve]\nthen = {{ tactic = \"deploy\", force = \"gov_reserve\", to = \"valley\", from = \"capital\", fraction = 0.3 }}\n"
+             [actors.gov.rules.send_reserve]\nthen = {{ tactic = \"deploy\", force = \"gov_reserve\", to = \"valley\", from = \"capital\", fraction = 0.3 }}\n\
+             [actors.gov.rules.column]\nthen = {{ tactic = \"march\", force = \"army\", from = \"capital\", to = \"valley\", fraction = 0.1 }}\n"
         );
         let m = example_with(&extra);
         let t = simulate(&m, seed);

@@ -108,6 +108,17 @@ pub enum Tactic {
         /// Multiplier.
         amount: Expr,
     },
+    /// Send a column from one region to another, carried one region per tick until it arrives.
+    March {
+        /// Force group.
+        force: usize,
+        /// Region the column leaves.
+        from: usize,
+        /// Region it marches to.
+        to: usize,
+        /// Share of the detachment in `from` that sets out.
+        fraction: Expr,
+    },
     /// Move a share of one ground group's fighters (and weapons) into another of the same actor.
     Transfer {
         /// Group giving fighters.
@@ -609,6 +620,16 @@ impl Builder<'_> {
                 } else {
                     Tactic::Train { force: force?, amount }
                 })
+            }
+            March => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let from = self.need(&t.from, "from", t)?;
+                let from = self.resolve(from, "region");
+                let to = self.need(&t.to, "to", t)?;
+                let to = self.resolve(to, "region");
+                let fraction = frac(self, 0.5)?;
+                Some(Tactic::March { force: force?, from: from?, to: to?, fraction })
             }
             Transfer => {
                 let f = self.need(&t.force, "force", t)?;

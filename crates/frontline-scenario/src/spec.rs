@@ -52,6 +52,8 @@ keyword! {
         AirStrike = "air_strike",
         /// Move `fraction` of `force`'s fighters, with their share of its weapons, into the group `into` of the same actor, where they stand.
         Transfer = "transfer",
+        /// Send `fraction` of `force`'s detachment in region `from` as a column to region `to`; the engine carries it one region per tick until it arrives.
+        March = "march",
         /// Include `identity` politically (lowers its grievance baseline).
         Include = "include",
         /// Exclude `identity` politically (raises its grievance).

@@ -141,10 +141,51 @@ fn move_from(
     s.personnel[f * nr + next] += n;
 }
 
+/// Forms this tick's columns (a share of the start-of-phase detachment in
+/// the `from` region) and moves every column one step towards its
+/// destination; a column that arrives joins the group there and is gone.
+/// A column carries at most what its group still has free to move where it
+/// stands (combat and routs may have thinned it).
+fn march_columns(m: &Model, s: &mut State, snapshot: &[f64], movable: &mut [f64], paths: &mut SafePaths) {
+    let nr = m.regions.len();
+    let marches = std::mem::take(&mut s.orders.marches);
+    for &(force, from, to, share) in &marches {
+        let people = share * snapshot[force * nr + from];
+        if people > 0.0 && m.hops[from * nr + to] != u32::MAX {
+            s.columns.push(crate::state::Column { force, at: from, to, people });
+        }
+    }
+    s.orders.marches = marches;
+    let mut columns = std::mem::take(&mut s.columns);
+    for c in &mut columns {
+        let f = c.force;
+        if !s.active[f] {
+            c.people = 0.0;
+            continue;
+        }
+        let n = c.people.min(movable[f * nr + c.at]);
+        if n <= 0.0 {
+            c.people = 0.0;
+            continue;
+        }
+        let actor = m.forces[f].actor;
+        let max_detour = m.constants.movement.max_detour;
+        let detour = if max_detour > 0.0 { detour_step(m, s, paths, actor, c.at, c.to, max_detour) } else { None };
+        let next = detour.unwrap_or_else(|| next_step(m, s, actor, c.at, c.to));
+        movable[f * nr + c.at] -= n;
+        s.personnel[f * nr + c.at] -= n;
+        s.personnel[f * nr + next] += n;
+        c.at = next;
+        c.people = n;
+    }
+    columns.retain(|c| c.people > 0.0 && c.at != c.to);
+    s.columns = columns;
+}
+
 /// Runs the phase.
 pub fn run(m: &Model, s: &mut State) {
     let nr = m.regions.len();
-    if s.orders.moves.is_empty() {
+    if s.orders.moves.is_empty() && s.orders.marches.is_empty() && s.columns.is_empty() {
         return;
     }
     // Start-of-phase personnel and what is still free to move, copied only
@@ -158,8 +199,13 @@ pub fn run(m: &Model, s: &mut State) {
     copied.resize(m.forces.len(), false);
     let moves = std::mem::take(&mut s.orders.moves);
     let mut paths = SafePaths::default();
-    for o in &moves {
-        let f = o.force;
+    let forces_with_orders = moves
+        .iter()
+        .map(|o| o.force)
+        .chain(s.orders.marches.iter().map(|x| x.0))
+        .chain(s.columns.iter().map(|c| c.force))
+        .collect::<Vec<_>>();
+    for f in forces_with_orders {
         if !copied[f] {
             let row = f * nr..(f + 1) * nr;
             snapshot[row.clone()].copy_from_slice(&s.personnel[row.clone()]);
@@ -167,6 +213,7 @@ pub fn run(m: &Model, s: &mut State) {
             copied[f] = true;
         }
     }
+    march_columns(m, s, &snapshot, &mut movable, &mut paths);
     for o in &moves {
         if !s.active[o.force] {
             continue;
@@ -297,6 +344,32 @@ personnel = { a = 100 }
         run(&m, &mut s);
         assert_eq!(s.personnel[army * nr + capital], 0.0);
         assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs] + before[army * nr + capital]);
+        assert_eq!(s.personnel[army * nr + city], before[army * nr + city]);
+    }
+
+    #[test]
+    fn a_march_carries_its_column_to_the_destination_and_leaves_the_rest() {
+        let m = line("");
+        let mut s = State::new(&m, 1);
+        let nr = m.regions.len();
+        let army = m.force_index("army").unwrap();
+        let [capital, suburbs, city, valley] =
+            ["capital", "suburbs", "city", "valley"].map(|x| m.region_index(x).unwrap());
+        let before = s.personnel.clone();
+        s.orders.marches.push((army, capital, valley, 0.5));
+        run(&m, &mut s);
+        assert_eq!(s.columns.len(), 1);
+        let half = 0.5 * before[army * nr + capital];
+        assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs] + half);
+        // No new orders: the engine carries the column on, tick after tick.
+        for _ in 0..2 {
+            s.orders.reset(m.forces.len(), m.actors.len() * nr);
+            run(&m, &mut s);
+        }
+        assert!(s.columns.is_empty(), "arrived");
+        assert_eq!(s.personnel[army * nr + valley], half);
+        assert_eq!(s.personnel[army * nr + capital], before[army * nr + capital] - half);
+        assert_eq!(s.personnel[army * nr + suburbs], before[army * nr + suburbs], "the garrisons on the way stay");
         assert_eq!(s.personnel[army * nr + city], before[army * nr + city]);
     }
 

@@ -162,6 +162,12 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
         Tactic::Recruit { force, amount } => {
             s.orders.recruit_drive[*force] *= eval(m, s, amount).max(0.0);
         }
+        Tactic::March { force, from, to, fraction } => {
+            if s.active[*force] && from != to {
+                let share = eval(m, s, fraction).clamp(0.0, 1.0);
+                s.orders.marches.push((*force, *from, *to, share));
+            }
+        }
         Tactic::Transfer { force, into, fraction } => {
             if s.active[*force] && s.active[*into] {
                 let share = eval(m, s, fraction).clamp(0.0, 1.0);
@@ -293,6 +299,17 @@ mod tests {
         assert_eq!(s.orders.moves.len(), 1);
         assert_eq!(s.orders.moves[0].from, m.region_index("capital"));
         assert_eq!(s.orders.moves[0].to, m.region_index("valley").unwrap());
+    }
+
+    #[test]
+    fn a_march_rule_orders_a_column() {
+        let m = line(
+            "[actors.gov.rules.reinforce]\nthen = { tactic = \"march\", force = \"army\", from = \"capital\", to = \"valley\", fraction = 0.25 }\n",
+        );
+        let mut s = State::new(&m, 1);
+        run(&m, &mut s);
+        let r = |id: &str| m.region_index(id).unwrap();
+        assert_eq!(s.orders.marches, vec![(m.force_index("army").unwrap(), r("capital"), r("valley"), 0.25)]);
     }
 
     #[test]
