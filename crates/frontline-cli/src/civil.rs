@@ -41,6 +41,18 @@ fn load(args: &ScenarioArgs, sets: &[String]) -> Result<frontline_civil::Loaded,
     })
 }
 
+/// Civil-violence jobs keep no checkpoints (they run in seconds), so
+/// `--resume` is refused rather than silently ignored.
+fn refuse_resume(resume: bool) -> Result<(), ExitCode> {
+    if resume {
+        return Err(crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        ));
+    }
+    Ok(())
+}
+
 /// The fields every civil-violence manifest carries, plus `extra`.
 fn manifest(
     command: &str,
@@ -148,11 +160,8 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
 /// (four counters per step), so this command has no --resume.
 pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if resume {
-        return crate::analyses::fail(
-            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
-            2,
-        );
+    if let Err(code) = refuse_resume(resume) {
+        return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
     use frontline_analysis::stats::{mean, quantile_sorted, run_seed};
@@ -268,11 +277,8 @@ pub fn sweep(
     job: crate::JobArgs,
 ) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if resume {
-        return crate::analyses::fail(
-            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
-            2,
-        );
+    if let Err(code) = refuse_resume(resume) {
+        return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
     use frontline_output::{Column, Table};
@@ -340,11 +346,8 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
     use frontline_analysis::stats::{mean_interval, paired_difference, run_seed};
     use rayon::prelude::*;
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if resume {
-        return crate::analyses::fail(
-            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
-            2,
-        );
+    if let Err(code) = refuse_resume(resume) {
+        return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
     if runs < 2 {
@@ -559,11 +562,8 @@ pub fn sensitivity(
     job: crate::JobArgs,
 ) -> ExitCode {
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if resume {
-        return crate::analyses::fail(
-            "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
-            2,
-        );
+    if let Err(code) = refuse_resume(resume) {
+        return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
     let outcome = outcome.unwrap_or(STATISTICS[0]);
