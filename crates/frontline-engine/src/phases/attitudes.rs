@@ -115,7 +115,7 @@ pub fn run(m: &Model, s: &mut State) {
                 if abusers[a] {
                     target -= c.abuse_support * abuse;
                 }
-                if holder.is_some_and(|h| m.actors[h].allied[a]) {
+                if c.occupation_support > 0.0 && holder.is_some_and(|h| m.actors[h].allied[a]) {
                     target -= c.occupation_support * occupation;
                 }
                 current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);

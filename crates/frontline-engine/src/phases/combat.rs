@@ -313,7 +313,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
     let odds = (e_enemy / e_own.max(1e-9)).max(1e-9);
     let odds_term = rc.odds_weight * odds.ln();
     // The side's personnel here before anyone routs, for contagion.
-    let side_people: f64 = own.iter().map(|&g| s.personnel[g * nr + r]).sum();
+    let side_people: f64 = if rc.contagion > 0.0 { own.iter().map(|&g| s.personnel[g * nr + r]).sum() } else { 0.0 };
     for &f in own {
         let n = s.personnel[f * nr + r];
         if n <= 0.0 {

@@ -203,8 +203,7 @@ pub fn run(m: &Model, s: &mut State) {
         .iter()
         .map(|o| o.force)
         .chain(s.orders.marches.iter().map(|x| x.0))
-        .chain(s.columns.iter().map(|c| c.force))
-        .collect::<Vec<_>>();
+        .chain(s.columns.iter().map(|c| c.force));
     for f in forces_with_orders {
         if !copied[f] {
             let row = f * nr..(f + 1) * nr;
