@@ -27,6 +27,7 @@
 //! from the ensemble ([`crate::ensemble::Aggregate`]).
 
 use crate::ensemble::Aggregate;
+pub use crate::ensemble::probability_from_counts;
 use crate::stats::quantile_sorted;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
@@ -180,14 +181,6 @@ pub fn control_counts(m: &Model, runs: u64, seed: u64) -> Vec<u32> {
         });
     }
     counts
-}
-
-/// `p[a][r]` at snapshot `k` from counts laid out as [`control_counts`].
-pub fn probability_from_counts(m: &Model, counts: &[u32], runs: u64, k: usize) -> Vec<Vec<f64>> {
-    let (nr, na) = (m.regions.len(), m.actors.len());
-    (0..na)
-        .map(|a| (0..nr).map(|r| f64::from(counts[(k * nr + r) * (na + 1) + 1 + a]) / runs.max(1) as f64).collect())
-        .collect()
 }
 
 /// [`score`] with the probabilities of control given per snapshot by `p_at`.

@@ -233,15 +233,17 @@ impl Aggregate {
 
     /// `p[a][r]`: the share of runs in which actor a held region r at `snapshot`.
     pub fn control_probability(&self, m: &Model, snapshot: usize) -> Vec<Vec<f64>> {
-        let (nr, na) = (m.regions.len(), m.actors.len());
-        (0..na)
-            .map(|a| {
-                (0..nr)
-                    .map(|r| f64::from(self.control_counts[(snapshot * nr + r) * (na + 1) + 1 + a]) / self.runs as f64)
-                    .collect()
-            })
-            .collect()
+        probability_from_counts(m, &self.control_counts, self.runs, snapshot)
     }
+}
+
+/// `p[a][r]` at snapshot `k` from counts laid out as
+/// [`Aggregate::control_counts`] over `runs` runs.
+pub fn probability_from_counts(m: &Model, counts: &[u32], runs: u64, k: usize) -> Vec<Vec<f64>> {
+    let (nr, na) = (m.regions.len(), m.actors.len());
+    (0..na)
+        .map(|a| (0..nr).map(|r| f64::from(counts[(k * nr + r) * (na + 1) + 1 + a]) / runs.max(1) as f64).collect())
+        .collect()
 }
 
 fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, JobError> {

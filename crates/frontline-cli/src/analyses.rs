@@ -527,11 +527,10 @@ pub fn design_cmd(
 /// the last day scored and the actors whose control is forecast.
 fn history_setup(
     m: &frontline_scenario::Model,
-    history: &Path,
-    actors: &[String],
-    until: Option<&str>,
+    h: &crate::HistoryArgs,
 ) -> Result<(Vec<frontline_analysis::backtest::Change>, i32, Vec<usize>), ExitCode> {
     use frontline_analysis::backtest;
+    let (history, actors, until) = (h.file.as_path(), &h.actors, h.until.as_deref());
     let text =
         std::fs::read_to_string(history).map_err(|e| fail(format!("cannot read `{}`: {e}", history.display()), 2))?;
     let changes = backtest::parse_history(&text, m, &history.display().to_string()).map_err(|e| fail(e, 2))?;
@@ -578,12 +577,9 @@ fn history_setup(
 }
 
 /// `frontline calibrate`: backtests over a sample of the uncertain parameters.
-#[allow(clippy::too_many_arguments)]
 pub fn calibrate_cmd(
     args: &ScenarioArgs,
-    history: &Path,
-    actors: &[String],
-    until: Option<&str>,
+    hist: &crate::HistoryArgs,
     method: &str,
     samples: usize,
     runs_per_point: u64,
@@ -600,7 +596,7 @@ pub fn calibrate_cmd(
         Err(c) => return c,
     };
     let m = &l.model;
-    let (changes, until, who) = match history_setup(m, history, actors, until) {
+    let (changes, until, who) = match history_setup(m, hist) {
         Ok(x) => x,
         Err(c) => return c,
     };
@@ -705,7 +701,7 @@ pub fn calibrate_cmd(
         &l,
         args,
         seed,
-        serde_json::json!({"history": history.display().to_string(), "method": method, "samples": points.len(),
+        serde_json::json!({"history": hist.file.display().to_string(), "method": method, "samples": points.len(),
             "runs_per_point": runs_per_point, "scenario_values_mean_brier": mean_brier(&reference), "best": best,
             "tables": names}),
     );
@@ -720,7 +716,7 @@ pub fn calibrate_cmd(
         println!(
             "{} — calibration against {}: {} {method} points over {} parameters × {runs_per_point} runs each (same seeds)\n",
             m.name,
-            history.display(),
+            hist.file.display(),
             points.len(),
             params.len()
         );
@@ -774,14 +770,7 @@ fn short(x: f64) -> String {
 }
 
 /// `frontline backtest`.
-pub fn backtest_cmd(
-    args: &ScenarioArgs,
-    history: &Path,
-    actors: &[String],
-    until: Option<&str>,
-    runs: u64,
-    job: crate::JobArgs,
-) -> ExitCode {
+pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
     use frontline_analysis::backtest;
     let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
     let format: Format = format.parse().expect("clap restricts the values");
@@ -793,7 +782,7 @@ pub fn backtest_cmd(
         Err(c) => return c,
     };
     let m = &l.model;
-    let (changes, until, who) = match history_setup(m, history, actors, until) {
+    let (changes, until, who) = match history_setup(m, hist) {
         Ok(x) => x,
         Err(c) => return c,
     };
@@ -830,7 +819,7 @@ pub fn backtest_cmd(
         &l,
         args,
         seed,
-        serde_json::json!({"runs": runs, "history": history.display().to_string(), "scores": summary, "tables": names}),
+        serde_json::json!({"runs": runs, "history": hist.file.display().to_string(), "scores": summary, "tables": names}),
     );
     if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
         return fail(e, 1);
@@ -842,7 +831,7 @@ pub fn backtest_cmd(
         println!(
             "{} — backtest of {runs} runs against {} ({} regions × {} month ends, {} to {})\n",
             m.name,
-            history.display(),
+            hist.file.display(),
             regions,
             months.len(),
             months.first().map_or("—".into(), |&d| format_day(d)),

@@ -51,6 +51,20 @@ pub(crate) struct ScenarioArgs {
     pub(crate) sets: Vec<String>,
 }
 
+/// The history a backtest or a calibration scores against.
+#[derive(clap::Args)]
+pub(crate) struct HistoryArgs {
+    /// History of control changes: a CSV file with date,region,controller.
+    #[arg(long = "history", value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Actor whose control is forecast (repeatable; default: every actor the history names).
+    #[arg(long = "actor", value_name = "ACTOR")]
+    pub(crate) actors: Vec<String>,
+    /// Last day scored (default: the end of the month of the history's last row).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) until: Option<String>,
+}
+
 /// Options shared by the commands that run many trajectories.
 #[derive(clap::Args)]
 pub(crate) struct JobArgs {
@@ -202,20 +216,13 @@ enum Command {
     },
     /// Score an ensemble against a history of dated control changes (Brier score, skill).
     #[command(
-        after_help = "The history is a CSV file with the columns date,region,controller: from that date\nthe region is held by that actor (empty: nobody). Each month end from the start to\nthe end of the month of its last row (or --until), for each region the history names, the forecast P(actor\nholds it) is scored against the history (Brier score), and compared with the naive\nforecast that nothing changes since the start: skill = 1 − Brier / naive Brier\n(> 0: better than persistence), with a 95 % bootstrap interval over regions.\n\nCompleted runs are kept in DIR/.runs/: --resume finishes an interrupted job, or\nrescores its runs against another history.\n\nTables: backtest (+ manifest.json).\n\nExample:\n  frontline backtest scenarios/iraq/scenario.toml \\\n      --history scenarios/iraq/data/history-control.csv --actor isis --runs 500"
+        after_help = "The history is a CSV file with the columns date,region,controller: from that date\nthe region is held by that actor (empty: nobody). Each month end from the start to\nthe end of the month of its last row (or --until), for each region the history\nnames, the forecast P(actor holds it) is scored against the history (Brier score),\nand compared with the naive forecast that nothing changes since the start:\nskill = 1 − Brier / naive Brier (> 0: better than persistence), with a 95 %\nbootstrap interval over regions.\n\nCompleted runs are kept in DIR/.runs/: --resume finishes an interrupted job, or\nrescores its runs against another history.\n\nTables: backtest (+ manifest.json).\n\nExample:\n  frontline backtest scenarios/iraq/scenario.toml \\\n      --history scenarios/iraq/data/history-control.csv --actor isis --runs 500"
     )]
     Backtest {
         #[command(flatten)]
         scenario: ScenarioArgs,
-        /// History of control changes: a CSV file with date,region,controller.
-        #[arg(long, value_name = "FILE")]
-        history: PathBuf,
-        /// Actor whose control is forecast (repeatable; default: every actor the history names).
-        #[arg(long)]
-        actor: Vec<String>,
-        /// Last day scored (default: the end of the month of the history's last row).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        until: Option<String>,
+        #[command(flatten)]
+        history: HistoryArgs,
         /// Number of runs.
         #[arg(long, default_value_t = 500)]
         runs: u64,
@@ -229,15 +236,8 @@ enum Command {
     Calibrate {
         #[command(flatten)]
         scenario: ScenarioArgs,
-        /// History of control changes: a CSV file with date,region,controller.
-        #[arg(long, value_name = "FILE")]
-        history: PathBuf,
-        /// Actor whose control is forecast (repeatable; default: every actor the history names).
-        #[arg(long)]
-        actor: Vec<String>,
-        /// Last day scored (default: the end of the month of the history's last row).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        until: Option<String>,
+        #[command(flatten)]
+        history: HistoryArgs,
         /// Number of points (grid: rounded down to levels^k).
         #[arg(long, default_value_t = 32)]
         samples: usize,
@@ -359,20 +359,9 @@ fn main() -> ExitCode {
             let outcomes: Vec<String> = outcome.into_iter().collect();
             analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job)
         }
-        Command::Backtest { scenario, history, actor, until, runs, job } => {
-            analyses::backtest_cmd(&scenario, &history, &actor, until.as_deref(), runs, job)
-        }
-        Command::Calibrate { scenario, history, actor, until, samples, method, runs_per_point, job } => {
-            analyses::calibrate_cmd(
-                &scenario,
-                &history,
-                &actor,
-                until.as_deref(),
-                &method,
-                samples,
-                runs_per_point,
-                job,
-            )
+        Command::Backtest { scenario, history, runs, job } => analyses::backtest_cmd(&scenario, &history, runs, job),
+        Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
+            analyses::calibrate_cmd(&scenario, &history, &method, samples, runs_per_point, job)
         }
         Command::Serve { dir, port, host } => {
             let data = match frontline_viewer::load_dir(&dir) {
