@@ -57,6 +57,28 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, E
     b.build().map_err(|e| fail(format!("cannot start threads: {e}"), 1))
 }
 
+/// Writes a text file atomically into `dir`.
+pub(crate) fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), ExitCode> {
+    let path = dir.join(name);
+    frontline_output::write_atomic(&path, |f| {
+        use std::io::Write;
+        f.write_all(text.as_bytes()).map_err(|e| frontline_output::OutputError::Io { path: path.clone(), source: e })
+    })
+    .map_err(|e| fail(e, 1))
+}
+
+/// Writes `report.html` and each chart as `plots/<name>.svg` into `dir`;
+/// returns their names relative to `dir`.
+pub(crate) fn write_report(dir: &Path, html: &str, charts: &[(&str, String)]) -> Result<Vec<String>, ExitCode> {
+    write_text(dir, "report.html", html)?;
+    let mut names = vec!["report.html".to_string()];
+    for (name, svg) in charts {
+        write_text(&dir.join("plots"), &format!("{name}.svg"), svg)?;
+        names.push(format!("plots/{name}.svg"));
+    }
+    Ok(names)
+}
+
 /// Writes tables atomically into `dir`; returns their file names.
 pub(crate) fn write_tables(dir: &Path, tables: &[Table], format: Format) -> Result<Vec<String>, ExitCode> {
     tables
@@ -155,16 +177,10 @@ pub fn ensemble_cmd(
     }
     if report {
         let prov = crate::report_provenance("ensemble", &l, args, seed);
-        if let Err(c) = crate::maps::write_text(&dir, "report.html", &frontline_report::ensemble_report(m, &agg, &prov))
-        {
-            return c;
-        }
-        names.push("report.html".into());
-        for (name, svg) in frontline_report::ensemble_charts(m, &agg) {
-            if let Err(c) = crate::maps::write_text(&dir.join("plots"), &format!("{name}.svg"), &svg) {
-                return c;
-            }
-            names.push(format!("plots/{name}.svg"));
+        let html = frontline_report::ensemble_report(m, &agg, &prov);
+        match write_report(&dir, &html, &frontline_report::ensemble_charts(m, &agg)) {
+            Ok(files) => names.extend(files),
+            Err(c) => return c,
         }
     }
     names.push(".runs/ (per-run batches)".into());
@@ -306,10 +322,10 @@ pub fn compare_cmd(
         let lines = report_lines(&rows);
         let prov = crate::report_provenance("compare", &base, args, seed);
         let html = frontline_report::compare_report(&base.model.name, runs, &lines, &prov);
-        if let Err(c) = crate::maps::write_text(&dir, "report.html", &html) {
-            return c;
+        match write_report(&dir, &html, &[]) {
+            Ok(files) => names.extend(files),
+            Err(c) => return c,
         }
-        names.push("report.html".into());
     }
     let man = manifest(
         "compare",

@@ -431,10 +431,10 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
         };
         let html =
             frontline_report::compare_report("Civil violence", runs, &crate::analyses::report_lines(&rows), &prov);
-        if let Err(code) = crate::maps::write_text(&dir, "report.html", &html) {
-            return code;
+        match crate::analyses::write_report(&dir, &html, &[]) {
+            Ok(files) => written.extend(files),
+            Err(code) => return code,
         }
-        written.push("report.html".into());
     }
     if !quiet {
         println!(

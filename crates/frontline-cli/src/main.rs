@@ -442,15 +442,9 @@ fn main() -> ExitCode {
                     &traj,
                     &report_provenance("run", &loaded, &scenario, seed),
                 );
-                if let Err(e) = maps::write_text(&dir, "report.html", &html) {
-                    return e;
-                }
-                written.push("report.html".into());
-                for (name, svg) in frontline_report::run_charts(&loaded.model, &traj) {
-                    if let Err(e) = maps::write_text(&dir.join("plots"), &format!("{name}.svg"), &svg) {
-                        return e;
-                    }
-                    written.push(format!("plots/{name}.svg"));
+                match analyses::write_report(&dir, &html, &frontline_report::run_charts(&loaded.model, &traj)) {
+                    Ok(files) => written.extend(files),
+                    Err(e) => return e,
                 }
             }
             let manifest = frontline_analysis::run_tables::manifest(

@@ -57,19 +57,9 @@ pub(crate) fn snapshots(m: &Model, args: &MapArgs) -> Result<Vec<(usize, String)
     Ok(out)
 }
 
-/// Writes a text file atomically into `dir`.
-pub(crate) fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), ExitCode> {
-    let path = dir.join(name);
-    frontline_output::write_atomic(&path, |f| {
-        use std::io::Write;
-        f.write_all(text.as_bytes()).map_err(|e| frontline_output::OutputError::Io { path: path.clone(), source: e })
-    })
-    .map_err(|e| fail(e, 1))
-}
-
 /// Writes `OUT/maps/<name>`; returns the name relative to OUT.
 fn write_map(out: &Path, name: &str, text: &str) -> Result<String, ExitCode> {
-    write_text(&out.join("maps"), name, text)?;
+    crate::analyses::write_text(&out.join("maps"), name, text)?;
     Ok(format!("maps/{name}"))
 }
 
