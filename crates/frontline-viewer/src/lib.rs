@@ -25,7 +25,14 @@ use frontline_maps::{Shape, actor_colour};
 use frontline_scenario::date::format_day;
 use frontline_scenario::{Loaded, Model, Overrides, load};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub mod http;
+pub use http::Limits;
 
 const INDEX: &str = include_str!("../assets/index.html");
 const SCRIPT: &str = include_str!("../assets/viewer.js");
@@ -125,33 +132,123 @@ fn reload(manifest: &Value, file: &Path) -> Result<Loaded, String> {
     Ok(l)
 }
 
+/// The largest `manifest.json` the viewer reads (a real one is a few KiB).
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// Reads `file`, which must be a regular file of at most
+/// [`MAX_MANIFEST_BYTES`] (a FIFO or a device would block or never end).
+fn read_manifest(file: &Path) -> Result<String, String> {
+    let not_output = "point `frontline serve` at the --out directory of a run, an ensemble or a comparison";
+    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read {}: {e}; {not_output}", file.display()))?;
+    if !meta.is_file() {
+        return Err(format!("cannot read {}: not a regular file; {not_output}", file.display()));
+    }
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Err(format!(
+            "{}: {} bytes, more than the {} MiB a manifest can have; {not_output}",
+            file.display(),
+            meta.len(),
+            MAX_MANIFEST_BYTES >> 20
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_MANIFEST_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| format!("cannot read {}: {e}; {not_output}", file.display()))?;
+    if text.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(format!("{}: grew past {} MiB while being read", file.display(), MAX_MANIFEST_BYTES >> 20));
+    }
+    Ok(text)
+}
+
+/// A field of the manifest that must be a non-negative integer.
+fn count_field(manifest: &Value, key: &str, file: &Path) -> Result<u64, String> {
+    field(manifest, key, file)?.as_u64().ok_or_else(|| {
+        format!(
+            "{}: `{key}` is {}, not a non-negative integer; rerun the job that wrote it",
+            file.display(),
+            manifest[key]
+        )
+    })
+}
+
+/// Checks that the per-run batches of an ensemble are on disk, as many and
+/// as large as `runs` needs, before anything is allocated for them: the
+/// aggregate's memory grows with `runs`, so a manifest claiming more runs
+/// than its `.runs/` holds must be refused, not trusted.
+fn check_batches(m: &Model, runs: u64, dir: &Path, file: &Path) -> Result<(), String> {
+    let runs_dir = dir.join(".runs");
+    let rerun = "rerun the ensemble (or finish it with --resume) with this --out";
+    if runs == 0 {
+        return Err(format!("{}: `runs` is 0; an ensemble has at least one run; {rerun}", file.display()));
+    }
+    let entries = std::fs::read_dir(&runs_dir).map_err(|e| {
+        format!(
+            "cannot read {}: {e}; the viewer re-aggregates an ensemble from its per-run batches; {rerun}",
+            runs_dir.display()
+        )
+    })?;
+    let is_batch = |name: &str| {
+        name.strip_prefix("batch-")
+            .and_then(|n| n.strip_suffix(".bin"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let on_disk = entries.filter_map(Result::ok).filter(|e| is_batch(&e.file_name().to_string_lossy())).count() as u64;
+    let batches = runs.div_ceil(ensemble::BATCH);
+    if on_disk != batches {
+        return Err(format!(
+            "{} claims {runs} runs, which are {batches} batch file(s) of up to {} runs, but {} holds {on_disk}; the manifest and the batches do not belong together; {rerun}",
+            file.display(),
+            ensemble::BATCH,
+            runs_dir.display()
+        ));
+    }
+    // The least a batch of n runs holds (ensemble.rs `Layout`): each run's
+    // controller per region and date (1 byte), its metrics per date (4 bytes
+    // each: one per force, two per actor) and its watches (4 bytes each).
+    let snapshots = u128::from(m.ticks) + 1;
+    let per_run = snapshots * (m.regions.len() as u128 + 4 * (m.forces.len() + 2 * m.actors.len()) as u128)
+        + 4 * m.watches.len() as u128;
+    for b in 0..batches {
+        let n = (runs - b * ensemble::BATCH).min(ensemble::BATCH);
+        let path = runs_dir.join(format!("batch-{b:06}.bin"));
+        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}; {rerun}", path.display()))?;
+        let least = per_run * u128::from(n);
+        if !meta.is_file() || u128::from(meta.len()) < least {
+            return Err(format!(
+                "{} is {} bytes, too small for the {n} runs of {}; {rerun}",
+                path.display(),
+                meta.len(),
+                file.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The dataset of an output directory of `frontline run`, `ensemble` or `compare`.
 pub fn load_dir(dir: &Path) -> Result<Value, String> {
     let file = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        format!(
-            "cannot read {}: {e}; point `frontline serve` at the --out directory of a run, an ensemble or a comparison",
-            file.display()
-        )
-    })?;
+    let text = read_manifest(&file)?;
     let manifest: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let command = field(&manifest, "command", &file)?.as_str().unwrap_or_default();
     match command {
         "run" => {
             let l = reload(&manifest, &file)?;
-            let seed = field(&manifest, "seed", &file)?.as_u64().unwrap_or(l.model.seed);
+            let seed = count_field(&manifest, "seed", &file)?;
             Ok(run_dataset(&l.model, &frontline_engine::simulate(&l.model, seed)))
         }
         "ensemble" => {
             let l = reload(&manifest, &file)?;
-            let runs = field(&manifest, "runs", &file)?.as_u64().unwrap_or(0);
-            let seed = field(&manifest, "base_seed", &file)?.as_u64().unwrap_or(l.model.seed);
+            let runs = count_field(&manifest, "runs", &file)?;
+            let seed = count_field(&manifest, "base_seed", &file)?;
+            check_batches(&l.model, runs, dir, &file)?;
             let agg = ensemble::aggregate(&l.model, runs, seed, dir).map_err(|e| e.to_string())?;
             Ok(ensemble_dataset(&l.model, &agg))
         }
         "compare" => {
             let results = field(&manifest, "results", &file)?.clone();
-            let runs = field(&manifest, "runs", &file)?.as_u64().unwrap_or(0);
+            let runs = count_field(&manifest, "runs", &file)?;
             let name = manifest["scenario_name"].as_str().or(manifest["scenario"].as_str()).unwrap_or("comparison");
             let arms = results.as_array().map_or(0, |r| {
                 let mut a: Vec<&str> = r.iter().filter_map(|x| x["arm"].as_str()).collect();
@@ -172,29 +269,27 @@ pub fn load_dir(dir: &Path) -> Result<Value, String> {
 }
 
 /// Serves the viewer for `data` on `addr` (e.g. `127.0.0.1:8765`; port 0
-/// picks a free one) until the process ends. `ready` receives the URL once
-/// the server listens.
+/// picks a free one) until the process ends, with the default [`Limits`].
+/// `ready` receives the URL once the server listens.
 pub fn serve(data: &Value, addr: &str, ready: impl FnOnce(&str)) -> Result<(), String> {
-    let server = tiny_http::Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let url = match server.server_addr().to_ip() {
-        Some(a) => format!("http://{a}/"),
-        None => format!("http://{addr}/"),
-    };
-    ready(&url);
-    let body = data.to_string();
-    for request in server.incoming_requests() {
-        let path = request.url().split('?').next().unwrap_or("/").to_string();
-        let (content, kind, status) = match path.as_str() {
-            "/" | "/index.html" => (INDEX.as_bytes(), "text/html; charset=utf-8", 200),
-            "/viewer.js" => (SCRIPT.as_bytes(), "text/javascript; charset=utf-8", 200),
-            "/data.json" => (body.as_bytes(), "application/json", 200),
-            _ => (&b"not found"[..], "text/plain; charset=utf-8", 404),
-        };
-        let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).expect("valid header");
-        let response = tiny_http::Response::from_data(content.to_vec()).with_header(header).with_status_code(status);
-        // A browser that went away is not an error of the viewer.
-        let _ = request.respond(response);
-    }
+    serve_with(data, addr, Limits::default(), ready)
+}
+
+/// [`serve`] with the given limits on clients (see the [`http`] module for
+/// the policy). Returns only if it cannot listen on `addr`.
+pub fn serve_with(data: &Value, addr: &str, limits: Limits, ready: impl FnOnce(&str)) -> Result<(), String> {
+    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let resource = |content_type, body: &[u8]| http::Resource { content_type, body: Arc::from(body) };
+    let page = resource("text/html; charset=utf-8", INDEX.as_bytes());
+    let resources = HashMap::from([
+        ("/", page.clone()),
+        ("/index.html", page),
+        ("/viewer.js", resource("text/javascript; charset=utf-8", SCRIPT.as_bytes())),
+        ("/data.json", resource("application/json", data.to_string().as_bytes())),
+    ]);
+    ready(&format!("http://{bound}/"));
+    http::run(listener, bound, resources, limits);
     Ok(())
 }
 
