@@ -132,7 +132,7 @@ impl HostPolicy {
             HostPolicy::Any => true,
             HostPolicy::Only(names) => {
                 let host = host.to_ascii_lowercase();
-                names.iter().any(|n| *n == host)
+                names.contains(&host)
             }
         }
     }
@@ -467,14 +467,14 @@ fn reason(status: u16) -> &'static str {
 /// stay open after it.
 fn answer<'a>(request: &Request, site: &'a Site) -> (Answer<'a>, bool) {
     let keep = request.keep_alive && !request.has_body;
-    if let Some(host) = &request.authority {
-        if !site.hosts.allows(host) {
-            let message = format!(
-                "this viewer answers only for {} (Host `{host}` refused, against DNS rebinding); open the address `frontline serve` printed",
-                site.hosts.expected()
-            );
-            return (Answer::text(421, message, ""), false);
-        }
+    if let Some(host) = &request.authority
+        && !site.hosts.allows(host)
+    {
+        let message = format!(
+            "this viewer answers only for {} (Host `{host}` refused, against DNS rebinding); open the address `frontline serve` printed",
+            site.hosts.expected()
+        );
+        return (Answer::text(421, message, ""), false);
     }
     if request.method != "GET" && request.method != "HEAD" {
         let message = format!("method {} not allowed; the viewer answers GET and HEAD", request.method);
