@@ -1,0 +1,152 @@
+//! `frontline serve` checks what it reads against what is on disk before it
+//! allocates for it (issue #10, item 5): a manifest claiming more runs than
+//! its `.runs/` holds, a truncated batch, a manifest that is not a regular
+//! file or not a number where one belongs are refused with exit 2, and a
+//! valid ensemble is still served.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longer than any refusal takes; a server that starts instead is killed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_frontline"))
+}
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/vicious-circle.toml")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("frontline-hardening-viewer-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// An ensemble of 130 runs (two batches) of the example in a fresh folder.
+fn ensemble(name: &str) -> PathBuf {
+    let out = tmp(name).join("ens");
+    let o = bin()
+        .args(["ensemble", example().to_str().unwrap(), "--runs", "130", "--seed", "3", "-q", "--no-report"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn edit_manifest(dir: &Path, key: &str, value: serde_json::Value) {
+    let file = dir.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    m[key] = value;
+    std::fs::write(&file, m.to_string()).unwrap();
+}
+
+/// Runs `frontline serve DIR --port 0`, which must exit within
+/// [`PATIENCE`]; returns its status and stderr.
+fn serve_must_refuse(dir: &Path) -> (ExitStatus, String) {
+    let mut child = bin()
+        .args(["serve", dir.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let began = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if began.elapsed() > PATIENCE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`frontline serve` did not refuse {} within {PATIENCE:?}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    (status, stderr)
+}
+
+#[test]
+fn regression_serve_of_a_manifest_claiming_10_12_runs_is_refused_before_allocating() {
+    let dir = ensemble("trillion");
+    edit_manifest(&dir, "runs", serde_json::json!(1_000_000_000_000u64));
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("claims 1000000000000 runs"), "{stderr}");
+    assert!(stderr.contains("holds 2"), "{stderr}");
+    assert!(stderr.contains("rerun the ensemble"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_an_ensemble_whose_batch_is_truncated() {
+    let dir = ensemble("truncated");
+    let batch = dir.join(".runs/batch-000001.bin");
+    std::fs::File::options().write(true).open(&batch).unwrap().set_len(1).unwrap();
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("batch-000001.bin is 1 bytes, too small for the 2 runs"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_runs_that_are_not_a_count() {
+    let dir = ensemble("not-a-count");
+    for bad in [serde_json::json!("many"), serde_json::json!(-1), serde_json::json!(0)] {
+        edit_manifest(&dir, "runs", bad.clone());
+        let (status, stderr) = serve_must_refuse(&dir);
+        assert_eq!(status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("`runs` is"), "{bad}: {stderr}");
+    }
+}
+
+#[test]
+fn serve_refuses_a_manifest_that_is_not_a_regular_file() {
+    let dir = tmp("fifo");
+    let made = Command::new("mkfifo").arg(dir.join("manifest.json")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        // No mkfifo here: a directory stands for any non-regular file.
+        std::fs::create_dir(dir.join("manifest.json")).unwrap();
+    }
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_valid_ensemble_is_still_served() {
+    let dir = ensemble("valid");
+    let mut server =
+        Server(bin().args(["serve", dir.to_str().unwrap(), "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap());
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the address is printed");
+    let authority = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(authority).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    s.write_all(format!("GET /data.json HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+    let data: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(data["kind"], "ensemble");
+    assert_eq!(data["subtitle"], "ensemble of 130 runs");
+}
