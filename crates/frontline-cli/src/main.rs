@@ -261,7 +261,8 @@ enum Command {
         /// Port (0: any free port).
         #[arg(long, default_value_t = 8765)]
         port: u16,
-        /// Address to listen on (default: this machine only).
+        /// Address to listen on (default: this machine only; a non-loopback
+        /// address exposes the viewer and accepts any Host header).
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
     },
