@@ -347,7 +347,7 @@ pub fn pair_matrix_bytes(regions: usize) -> u64 {
 /// Bytes that one `String` holding `len` bytes occupies in a table column:
 /// its 24-byte header plus the heap block a clone allocates (glibc malloc:
 /// at least 32 bytes, 8 bytes of overhead, 16-byte granularity).
-fn string_cell_bytes(len: usize) -> u64 {
+pub fn string_cell_bytes(len: usize) -> u64 {
     let heap = if len == 0 { 0 } else { ((len + 8 + 15) & !15).max(32) };
     (size_of::<String>() + heap) as u64
 }
