@@ -128,6 +128,29 @@ fn regression_a_2_gib_include_is_refused_by_its_size() {
 }
 
 #[test]
+fn includes_are_bounded_in_depth_and_in_files_read() {
+    // A chain of 40 files, each including the next.
+    let d = tmp("chain");
+    for i in 0..40 {
+        std::fs::write(d.join(format!("f{i}.toml")), format!("include = [\"f{}.toml\"]\n", i + 1)).unwrap();
+    }
+    std::fs::write(d.join("f40.toml"), "").unwrap();
+    let (code, err) = validate(&[s(&d.join("f0.toml"))]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("includes nest more than 32 deep").count(), 1, "{err}");
+    // A diamond: each of 12 levels includes the next twice (4096 reads).
+    let d = tmp("diamond");
+    for i in 0..12 {
+        let next = format!("\"g{}.toml\"", i + 1);
+        std::fs::write(d.join(format!("g{i}.toml")), format!("include = [{next}, {next}]\n")).unwrap();
+    }
+    std::fs::write(d.join("g12.toml"), "").unwrap();
+    let (code, err) = validate(&[s(&d.join("g0.toml"))]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("this scenario already read 256 files").count(), 1, "reported once: {err}");
+}
+
+#[test]
 fn regression_invalid_utf8_is_located_in_scenario_include_and_variant() {
     let d = tmp("utf8");
     let bad = b"[regions.city]\nname = \"Caf\xe9\"\n";

@@ -65,6 +65,9 @@ struct Reader {
     hasher: Sha256,
     /// Files read so far, for [`limits::MAX_SCENARIO_FILES`].
     files_read: usize,
+    /// Whether the file-count or include-depth limit was already reported
+    /// (once is enough: every further include past it is refused too).
+    limit_reported: bool,
 }
 
 /// Byte length of U+FFFD, which replaces the first invalid byte in the text
@@ -73,7 +76,13 @@ const REPLACEMENT_LEN: usize = '\u{FFFD}'.len_utf8();
 
 impl Reader {
     fn new() -> Self {
-        Reader { sources: Sources::new(), d: Diagnostics::default(), hasher: Sha256::new(), files_read: 0 }
+        Reader {
+            sources: Sources::new(),
+            d: Diagnostics::default(),
+            hasher: Sha256::new(),
+            files_read: 0,
+            limit_reported: false,
+        }
     }
 
     fn push_at(&mut self, from: Option<&Loc>, msg: String) -> &mut Diagnostic {
@@ -90,6 +99,9 @@ impl Reader {
     /// replaced, so that the error points at the first of them.
     fn read(&mut self, path: &Path, from: Option<&Loc>) -> Option<(FileId, String)> {
         if self.files_read >= limits::MAX_SCENARIO_FILES {
+            if std::mem::replace(&mut self.limit_reported, true) {
+                return None;
+            }
             let msg = format!(
                 "cannot read `{}`: this scenario already read {} files, the most one scenario may read",
                 path.display(),
@@ -150,6 +162,9 @@ impl Reader {
             return None;
         }
         if stack.len() >= limits::MAX_INCLUDE_DEPTH {
+            if std::mem::replace(&mut self.limit_reported, true) {
+                return None;
+            }
             let msg = format!("includes nest more than {} deep at `{}`", limits::MAX_INCLUDE_DEPTH, path.display());
             self.push_at(from, msg).hint =
                 Some("include the files from fewer levels (a file may include several)".into());
