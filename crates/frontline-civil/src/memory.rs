@@ -52,7 +52,8 @@ pub fn run_memory(s: &Scenario) -> RunMemory {
     let steps = u64::from(s.steps) + 1;
     // Counts per step, then the five i64 columns of the `counts` table.
     let counts = steps * (size_of::<Counts>() as u64 + 5 * 8);
-    let snapshots = if s.snapshot_every == 0 { 0 } else { u64::from(s.steps / s.snapshot_every) + 1 };
+    // None with snapshot_every = 0, else step 0 and every multiple.
+    let snapshots = s.steps.checked_div(s.snapshot_every).map_or(0, |k| u64::from(k) + 1);
     // A snapshot row: step, x, y (i64) and the state name (at most 6 bytes).
     let snapshot_row = 3 * 8 + string_cell_bytes("active".len());
     let per_snapshot = cells.saturating_add((citizens + cops).saturating_mul(snapshot_row));
