@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod memory;
 pub mod model;
 pub mod params;
 

@@ -151,9 +151,12 @@ pub fn text_selects_model(text: &str) -> bool {
     }
 }
 
-/// True if the file at `path` selects this model.
+/// True if the file at `path` selects this model. A file that cannot be
+/// read within the scenario limits (not a regular file, too large, not
+/// UTF-8) does not; the theatre loader then reports why it cannot be read.
 pub fn file_selects_model(path: &Path) -> bool {
-    std::fs::read_to_string(path).map(|t| text_selects_model(&t)).unwrap_or(false)
+    use frontline_scenario::limits::{MAX_SCENARIO_FILE_BYTES, read_text};
+    read_text(path, MAX_SCENARIO_FILE_BYTES).map(|t| text_selects_model(&t)).unwrap_or(false)
 }
 
 /// A loaded scenario and what it was made from.
@@ -410,5 +413,63 @@ pub fn decode(tree: &Value, d: &mut Diagnostics) -> Option<Scenario> {
     if d.len() == before && (p.width as u64) * (p.height as u64) > u32::MAX as u64 - 1 {
         d.push(Diagnostic::at(&tree.loc, "grid too large").expected("width * height below 2^32"));
     }
+    if d.len() == before {
+        check_memory(&s, tree, d);
+    }
     (d.len() == before).then_some(s)
+}
+
+/// Refuses a scenario whose run would need more memory than the budget
+/// (`frontline_scenario::limits::memory_budget`), at the setting that
+/// weighs most: the grid size, the steps or the snapshot interval.
+fn check_memory(s: &Scenario, tree: &Value, d: &mut Diagnostics) {
+    use frontline_scenario::limits::{MEMORY_LIMIT_ENV, format_bytes, memory_budget};
+    let budget = match memory_budget() {
+        Ok(b) => b,
+        Err(msg) => {
+            d.push(
+                Diagnostic::global(msg)
+                    .expected("a size such as 16G, 512M or 16GiB (powers of 1024), a byte count, or `unlimited`")
+                    .hint(format!("fix or unset {MEMORY_LIMIT_ENV}")),
+            );
+            return;
+        }
+    };
+    let need = crate::memory::run_memory(s);
+    if need.total() <= budget {
+        return;
+    }
+    let at = |table: Option<&str>, key: &str| {
+        let v = match table {
+            Some(t) => tree.get(t).and_then(|t| t.get(key)),
+            None => tree.get(key),
+        };
+        v.map_or_else(|| tree.loc.clone(), |v| v.loc.clone())
+    };
+    let (loc, fix) = if need.snapshots >= need.grid + need.agents && need.snapshots >= need.counts {
+        (at(Some("output"), "snapshot_every"), "take fewer snapshots (a larger `output.snapshot_every`, or 0 for none)")
+    } else if need.counts > need.grid + need.agents {
+        (at(None, "steps"), "run fewer `steps`")
+    } else {
+        (at(Some("parameters"), "width"), "use a smaller grid (`width` × `height`)")
+    };
+    let suggest = need.total().saturating_add(need.total() / 4).div_ceil(1 << 30).max(1);
+    d.push(
+        Diagnostic::at(
+            &loc,
+            format!(
+                "a run of {} steps on a {}×{} grid would need about {} of memory (grid {}, agents {}, counts {}, snapshots {}), over the memory budget of {}",
+                s.steps,
+                s.params.width,
+                s.params.height,
+                format_bytes(need.total()),
+                format_bytes(need.grid),
+                format_bytes(need.agents),
+                format_bytes(need.counts),
+                format_bytes(need.snapshots),
+                format_bytes(budget)
+            ),
+        )
+        .hint(format!("{fix}, or raise the budget if this machine has the memory: {MEMORY_LIMIT_ENV}={suggest}G")),
+    );
 }

@@ -185,12 +185,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Longest name (in bytes) for which [`did_you_mean`] looks for a typo:
+/// the edit distance costs the product of the two lengths, and no id is
+/// this long, so a longer name is not a typo of one.
+pub const MAX_SUGGESTION_NAME_BYTES: usize = 256;
+
 /// The closest candidate to `name`, if it is close enough to be a typo.
+///
+/// The work is bounded: names over [`MAX_SUGGESTION_NAME_BYTES`] get no
+/// suggestion, and a candidate whose length differs from the name's by more
+/// than the allowed distance is skipped without computing the distance (it
+/// is at least the difference in length).
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if name.len() > MAX_SUGGESTION_NAME_BYTES {
+        return None;
+    }
+    let name_chars = name.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .filter_map(|c| {
+            let allowed = 2.max(c.len() / 3);
+            if name_chars.abs_diff(c.chars().count()) > allowed {
+                return None;
+            }
+            let d = edit_distance(name, c);
+            (d <= allowed).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -220,6 +240,19 @@ mod tests {
     fn did_you_mean_finds_typos_only() {
         assert_eq!(did_you_mean("terain", ["terrain", "name"]), Some("terrain"));
         assert_eq!(did_you_mean("zzzzzz", ["terrain", "name"]), None);
+    }
+
+    #[test]
+    fn regression_a_4_mb_unknown_name_gets_no_suggestion_quickly() {
+        let huge = "x".repeat(4 << 20);
+        let candidates: Vec<String> = (0..200).map(|i| format!("candidate_{i}")).collect();
+        let start = std::time::Instant::now();
+        assert_eq!(did_you_mean(&huge, candidates.iter().map(String::as_str)), None);
+        assert!(choice_hint(&huge, &["urban", "rural"]).starts_with("valid: "));
+        // The old quadratic search took seconds; the bounded one is instant.
+        assert!(start.elapsed() < std::time::Duration::from_millis(500), "{:?}", start.elapsed());
+        // Typos within the length bound are still found.
+        assert_eq!(did_you_mean("candidate_1O", candidates.iter().map(String::as_str)), Some("candidate_1"));
     }
 
     #[test]

@@ -15,7 +15,10 @@
 //! # Conventions
 //!
 //! * Coordinates are GeoJSON positions `[lon, lat, ...]` in degrees (WGS 84 /
-//!   CRS84); any third or further ordinate (altitude) is ignored. The
+//!   CRS84): longitude within -180..180, latitude within -90..90 (anything
+//!   else, e.g. a projected file in metres, is a [`MapError::BadGeometry`]
+//!   naming the feature, ring and position); any third or further ordinate
+//!   (altitude) is ignored. The
 //!   antimeridian is not handled: a polygon crossing ±180° longitude gives a
 //!   meaningless area, centroid and bbox.
 //! * Supported geometry types are `Polygon` and `MultiPolygon`. Anything else
@@ -245,7 +248,7 @@ pub fn parse_map(geojson: &str, id_property: &str) -> Result<RegionMap, MapError
             return Err(MapError::DuplicateId { id });
         }
 
-        let polygons = read_geometry(fobj.get("geometry")).map_err(bad)?;
+        let polygons = read_geometry(fobj.get("geometry")).map_err(|m| bad(format!("region \"{id}\": {m}")))?;
         let geometry = region_geometry(&polygons);
 
         let region_idx = regions.len() as u32;
@@ -352,9 +355,18 @@ fn read_polygon(value: &Value, what: &str) -> Result<Polygon, String> {
                 let lat = pos.get(1).and_then(Value::as_f64);
                 match (lon, lat) {
                     (Some(lon), Some(lat)) if lon.is_finite() && lat.is_finite() => {
+                        // Out-of-range values would overflow the area and
+                        // centroid sums to inf and NaN (and NaN in maps).
+                        if !(-180.0..=180.0).contains(&lon) {
+                            return Err(format!(
+                                "{what}, position #{p}: longitude {lon:?} is outside -180..180 \
+                                 (is the file in a projected coordinate system, e.g. metres, \
+                                 rather than lon/lat degrees?)"
+                            ));
+                        }
                         if !(-90.0..=90.0).contains(&lat) {
                             return Err(format!(
-                                "{what}, position #{p}: latitude {lat} is outside -90..90 \
+                                "{what}, position #{p}: latitude {lat:?} is outside -90..90 \
                                  (are longitude and latitude swapped, or is the file not in \
                                  lon/lat degrees?)"
                             ));
@@ -649,6 +661,34 @@ mod tests {
         let bad_pos = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,"x"],[1,1],[0,0]]]}}]}"#;
         assert!(matches!(parse_map(bad_pos, "id"), Err(MapError::BadGeometry { feature_index: 0, .. })));
+    }
+
+    #[test]
+    fn regression_a_huge_geojson_coordinate_is_a_located_error_not_nan() {
+        for (lon, lat, what) in
+            [("1e308", "1", "longitude 1e308"), ("1", "-1e308", "latitude"), ("181", "0", "longitude 181.0")]
+        {
+            let text = format!(
+                r#"{{"type":"FeatureCollection","features":[
+                  {{"type":"Feature","properties":{{"id":"p"}},"geometry":{{"type":"Polygon",
+                    "coordinates":[[[0,0],[1,0],[{lon},{lat}],[0,1],[0,0]]]}}}}]}}"#
+            );
+            match parse_map(&text, "id").unwrap_err() {
+                MapError::BadGeometry { feature_index: 0, message } => {
+                    assert!(message.contains("region \"p\""), "{message}");
+                    assert!(message.contains("ring #0, position #2"), "{message}");
+                    assert!(message.contains(what), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // The extremes themselves are valid and give finite geometry.
+        let edge = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"id":"e"},"geometry":{"type":"Polygon",
+            "coordinates":[[[179,89],[180,89],[180,90],[179,90],[179,89]]]}}]}"#;
+        let g = parse_map(edge, "id").unwrap();
+        let e = g.get("e").unwrap();
+        assert!(e.area_km2.is_finite() && e.centroid.0.is_finite() && e.centroid.1.is_finite());
     }
 
     #[test]

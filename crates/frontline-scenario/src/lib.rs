@@ -5,7 +5,8 @@
 //! overlays and `--set` overrides ([`load`]), decoding with every error
 //! located at file:line:column ([`diag`], [`decode`], [`spec`]), the rule
 //! language ([`expr`]), model constants ([`constants`]), map geometry
-//! ([`geo`]) and the JSON Schema of the format ([`schema`]).
+//! ([`geo`]), resource limits on files and memory ([`limits`]) and the JSON
+//! Schema of the format ([`schema`]).
 //!
 //! This crate must not run anything: it has no notion of run state or time
 //! passing. The engine (`frontline-engine`) consumes a [`Model`].
@@ -18,6 +19,7 @@ pub mod decode;
 pub mod diag;
 pub mod expr;
 pub mod geo;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod spec;
