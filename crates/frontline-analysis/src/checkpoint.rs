@@ -135,8 +135,14 @@ impl JobDir {
     pub fn open(dir: &Path, job: &JobId, resume: bool) -> Result<JobDir, JobError> {
         let runs_dir = dir.join(".runs");
         let job_file = runs_dir.join("job.json");
-        if let Ok(text) = std::fs::read_to_string(&job_file) {
-            let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if let Ok(text) = std::fs::read(&job_file) {
+            let Ok(old) = serde_json::from_slice::<serde_json::Value>(&text) else {
+                return Err(JobError::Directory(format!(
+                    "`{}` is damaged (not the record of a job), so the runs beside it cannot be trusted; delete `{}` to start the job afresh, or use another --out",
+                    job_file.display(),
+                    runs_dir.display()
+                )));
+            };
             if old != job.json {
                 return Err(JobError::Directory(format!(
                     "`{}` holds the runs of a different job (other scenario, variants, --set, seed, sizes or outcomes); use another --out or delete that directory",
@@ -221,7 +227,7 @@ impl JobDir {
         }
         if meta.len() != (len + TRAILER_LEN) as u64 {
             return Ok(BatchState::Bad(format!(
-                "has {} bytes where its batch has {} (damaged, or from another job)",
+                "has {} bytes where its batch has {} (damaged, from another job or from an older Frontline)",
                 meta.len(),
                 len + TRAILER_LEN
             )));
@@ -276,7 +282,7 @@ impl JobDir {
         };
         let state = if bytes.len() != len + TRAILER_LEN {
             BatchState::Bad(format!(
-                "has {} bytes where its batch has {} (damaged, or from another job)",
+                "has {} bytes where its batch has {} (damaged, from another job or from an older Frontline)",
                 bytes.len(),
                 len + TRAILER_LEN
             ))
@@ -522,6 +528,16 @@ mod tests {
         let e = JobDir::open(&dir, &job(1), false).unwrap_err();
         assert!(e.to_string().contains("--resume"), "{e}");
         assert!(JobDir::open(&dir, &job(1), true).is_ok());
+    }
+
+    #[test]
+    fn regression_a_damaged_job_record_is_refused_with_a_clear_message() {
+        let dir = tmp("damaged-record");
+        JobDir::open(&dir, &job(1), false).unwrap();
+        std::fs::write(dir.join(".runs/job.json"), [0xffu8, 0x00, 0x13, 0x37]).unwrap();
+        let e = JobDir::open(&dir, &job(1), true).unwrap_err();
+        assert!(e.to_string().contains("job.json` is damaged") && e.to_string().contains("delete"), "{e}");
+        assert_eq!(e.exit_code(), 2);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! codes, and prints summaries. It holds no model logic.
 //!
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
-//! be written); 2 invalid input (bad arguments or an invalid scenario).
+//! be written); 2 invalid input (bad arguments or an invalid scenario) or a
+//! refused `--out` (in use by another job, holding another job's runs, or not
+//! a Frontline output).
 
 mod analyses;
 mod civil;
