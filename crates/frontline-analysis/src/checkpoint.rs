@@ -9,13 +9,27 @@
 //! one job. Batches have a fixed size independent of the thread count, so the
 //! results do not depend on how many threads computed them.
 //!
+//! Every batch file is sealed: its payload is followed by a trailer of
+//! [`TRAILER_LEN`] bytes, the magic `FLBATCH1` and the SHA-256 of the job's
+//! identity, the batch's name and index, and the payload. A batch that was
+//! damaged (a flipped byte, zeroed, truncated), swapped with another index or
+//! copied from another job fails the seal: a resuming job warns on stderr
+//! and recomputes it ([`JobDir::read_batch`], [`JobDir::has_batch`]); a
+//! reader that cannot recompute refuses it with [`JobError::Corrupt`]
+//! ([`JobDir::require_batch`]). A batch is never used unchecked.
+//!
 //! Owns the directory protocol and the generic batch store of
 //! [`evaluate`] (fixed-width rows of `f64`, one per task). It knows nothing of
 //! what a task is; the ensemble keeps its own richer batch encoding on top of
-//! [`JobDir`].
+//! [`JobDir`]. The caller owns the output folder while the job runs (holds
+//! its [`frontline_output::FolderLock`], e.g. through
+//! [`frontline_output::OutputDir`]), which also clears the temporary files a
+//! killed job left in `.runs/`.
 
-use frontline_output::OutputError;
+use frontline_output::{FolderError, OutputError};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A job's identity: a batch directory holds the runs of exactly one job.
@@ -25,15 +39,33 @@ pub struct JobId {
     pub json: serde_json::Value,
 }
 
+impl JobId {
+    /// SHA-256 of the identity's compact JSON: what binds a batch to its job.
+    fn digest(&self) -> [u8; 32] {
+        Sha256::digest(self.json.to_string().as_bytes()).into()
+    }
+}
+
+/// Marks a batch trailer (version 1 of the seal).
+const TRAILER_MAGIC: &[u8; 8] = b"FLBATCH1";
+
+/// Bytes a batch file holds after its payload: [`TRAILER_MAGIC`] and the
+/// 32-byte SHA-256 seal.
+pub const TRAILER_LEN: usize = TRAILER_MAGIC.len() + 32;
+
 /// Errors of a resumable job.
 #[derive(Debug)]
 pub enum JobError {
-    /// The output directory holds another job or an unfinished one.
+    /// The output directory holds another job or an unfinished one, is in
+    /// use by another job, or is not a Frontline output.
     Directory(String),
     /// Writing failed.
     Output(OutputError),
     /// Reading a batch failed.
     Io(PathBuf, std::io::Error),
+    /// A batch file that cannot be recomputed here is missing or fails its
+    /// seal: the file and what is wrong with it.
+    Corrupt(PathBuf, String),
     /// A task could not be carried out (e.g. a design point's parameter values do not build a model).
     Task(String),
 }
@@ -44,6 +76,11 @@ impl std::fmt::Display for JobError {
             JobError::Directory(s) | JobError::Task(s) => write!(f, "{s}"),
             JobError::Output(e) => write!(f, "{e}"),
             JobError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
+            JobError::Corrupt(p, why) => write!(
+                f,
+                "`{}` {why}; its runs cannot be used: rerun the job's command with --resume to recompute it",
+                p.display()
+            ),
         }
     }
 }
@@ -51,19 +88,44 @@ impl std::fmt::Display for JobError {
 impl std::error::Error for JobError {}
 
 impl JobError {
-    /// The process exit code: 2 for a refused directory or bad input, 1 for I/O.
+    /// The process exit code: 2 for a refused directory or bad input, 1 for
+    /// I/O and for damaged batches.
     pub fn exit_code(&self) -> u8 {
         match self {
             JobError::Directory(_) | JobError::Task(_) => 2,
-            JobError::Output(_) | JobError::Io(..) => 1,
+            JobError::Output(_) | JobError::Io(..) | JobError::Corrupt(..) => 1,
         }
     }
+}
+
+impl From<FolderError> for JobError {
+    /// A refused output folder (busy, not Frontline's, another job's runs)
+    /// is a [`JobError::Directory`] (exit code 2, like the other refusals of
+    /// `--out`); a filesystem failure is a [`JobError::Output`].
+    fn from(e: FolderError) -> JobError {
+        match e {
+            FolderError::Io(e) => JobError::Output(e),
+            refused => JobError::Directory(refused.to_string()),
+        }
+    }
+}
+
+/// What [`JobDir::check_batch`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchState {
+    /// The batch is there and its seal holds.
+    Sound,
+    /// There is no batch file.
+    Missing,
+    /// The file is there but cannot be used: why.
+    Bad(String),
 }
 
 /// The `.runs/` directory of a job, opened for writing batches.
 #[derive(Debug, Clone)]
 pub struct JobDir {
     runs_dir: PathBuf,
+    job_digest: [u8; 32],
 }
 
 impl JobDir {
@@ -73,8 +135,14 @@ impl JobDir {
     pub fn open(dir: &Path, job: &JobId, resume: bool) -> Result<JobDir, JobError> {
         let runs_dir = dir.join(".runs");
         let job_file = runs_dir.join("job.json");
-        if let Ok(text) = std::fs::read_to_string(&job_file) {
-            let old: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if let Ok(text) = std::fs::read(&job_file) {
+            let Ok(old) = serde_json::from_slice::<serde_json::Value>(&text) else {
+                return Err(JobError::Directory(format!(
+                    "`{}` is damaged (not the record of a job), so the runs beside it cannot be trusted; delete `{}` to start the job afresh, or use another --out",
+                    job_file.display(),
+                    runs_dir.display()
+                )));
+            };
             if old != job.json {
                 return Err(JobError::Directory(format!(
                     "`{}` holds the runs of a different job (other scenario, variants, --set, seed, sizes or outcomes); use another --out or delete that directory",
@@ -90,7 +158,25 @@ impl JobDir {
         }
         std::fs::create_dir_all(&runs_dir).map_err(|e| JobError::Io(runs_dir.clone(), e))?;
         frontline_output::write_json(&job_file, &job.json).map_err(JobError::Output)?;
-        Ok(JobDir { runs_dir })
+        Ok(JobDir { runs_dir, job_digest: job.digest() })
+    }
+
+    /// Opens the `.runs/` of a job already in `dir`, to read its batches
+    /// (e.g. to re-aggregate a finished ensemble): the job is the one its
+    /// `job.json` records.
+    pub fn existing(dir: &Path) -> Result<JobDir, JobError> {
+        let runs_dir = dir.join(".runs");
+        let job_file = runs_dir.join("job.json");
+        let text = match std::fs::read(&job_file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(JobError::Corrupt(job_file, "is missing (the job's runs are not there)".into()));
+            }
+            Err(e) => return Err(JobError::Io(job_file, e)),
+        };
+        let json: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|e| JobError::Corrupt(job_file.clone(), format!("is not the record of a job ({e})")))?;
+        Ok(JobDir { runs_dir, job_digest: JobId { json }.digest() })
     }
 
     /// Path of batch file `b` with a name prefix.
@@ -98,9 +184,124 @@ impl JobDir {
         self.runs_dir.join(format!("{prefix}-{b:06}.bin"))
     }
 
-    /// Whether batch file `path` exists with exactly `len` bytes (a complete batch).
-    pub fn has_batch(path: &Path, len: usize) -> bool {
-        std::fs::metadata(path).map(|md| md.is_file() && md.len() as usize == len).unwrap_or(false)
+    /// The seal of batch `b` of this job, primed with everything but the payload.
+    fn seal(&self, prefix: &str, b: u64) -> Sha256 {
+        let mut h = Sha256::new();
+        h.update(b"frontline batch\n");
+        h.update(self.job_digest);
+        h.update(prefix.as_bytes());
+        h.update(b"\n");
+        h.update(b.to_le_bytes());
+        h
+    }
+
+    /// Writes batch `b` (its `payload` and the seal) atomically.
+    pub fn write_batch(&self, prefix: &str, b: u64, payload: &[u8]) -> Result<(), JobError> {
+        let path = self.batch_path(prefix, b);
+        let mut seal = self.seal(prefix, b);
+        seal.update(payload);
+        let digest: [u8; 32] = seal.finalize().into();
+        frontline_output::write_atomic(&path, |f| {
+            use std::io::Write;
+            f.write_all(payload)
+                .and_then(|()| f.write_all(TRAILER_MAGIC))
+                .and_then(|()| f.write_all(&digest))
+                .map_err(|e| OutputError::Io { path: path.clone(), source: e })
+        })
+        .map_err(JobError::Output)
+    }
+
+    /// Checks batch file `b`, whose payload has `len` bytes, without keeping
+    /// it in memory (ensemble batches can be large).
+    pub fn check_batch(&self, prefix: &str, b: u64, len: usize) -> Result<BatchState, JobError> {
+        let path = self.batch_path(prefix, b);
+        let mut file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BatchState::Missing),
+            Err(e) => return Err(JobError::Io(path, e)),
+        };
+        let io = |e| JobError::Io(path.clone(), e);
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Ok(BatchState::Bad("is not a file".into()));
+        }
+        if meta.len() != (len + TRAILER_LEN) as u64 {
+            return Ok(BatchState::Bad(format!(
+                "has {} bytes where its batch has {} (damaged, from another job or from an older Frontline)",
+                meta.len(),
+                len + TRAILER_LEN
+            )));
+        }
+        let mut seal = self.seal(prefix, b);
+        let mut buf = vec![0u8; 1 << 16];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(buf.len());
+            file.read_exact(&mut buf[..n]).map_err(io)?;
+            seal.update(&buf[..n]);
+            left -= n;
+        }
+        let mut trailer = [0u8; TRAILER_LEN];
+        file.read_exact(&mut trailer).map_err(io)?;
+        Ok(sealed_state(seal, &trailer))
+    }
+
+    /// Whether batch `b` is there and sound. A file that is there but fails
+    /// its seal is reported on stderr (one line naming it) and counts as
+    /// missing: the caller recomputes it.
+    pub fn has_batch(&self, prefix: &str, b: u64, len: usize) -> Result<bool, JobError> {
+        match self.check_batch(prefix, b, len)? {
+            BatchState::Sound => Ok(true),
+            BatchState::Missing => Ok(false),
+            BatchState::Bad(why) => {
+                warn_recompute(&self.batch_path(prefix, b), &why);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Checks that batch `b` is there and sound, for a reader that cannot
+    /// recompute it: anything else is a [`JobError::Corrupt`].
+    pub fn require_batch(&self, prefix: &str, b: u64, len: usize) -> Result<(), JobError> {
+        match self.check_batch(prefix, b, len)? {
+            BatchState::Sound => Ok(()),
+            BatchState::Missing => Err(JobError::Corrupt(self.batch_path(prefix, b), "is missing".into())),
+            BatchState::Bad(why) => Err(JobError::Corrupt(self.batch_path(prefix, b), why)),
+        }
+    }
+
+    /// The payload of batch `b` (`len` bytes) if it is there and sound; a
+    /// file that fails its seal is reported on stderr and gives None, as a
+    /// missing one does: the caller recomputes it.
+    pub fn read_batch(&self, prefix: &str, b: u64, len: usize) -> Result<Option<Vec<u8>>, JobError> {
+        let path = self.batch_path(prefix, b);
+        let mut bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(JobError::Io(path, e)),
+        };
+        let state = if bytes.len() != len + TRAILER_LEN {
+            BatchState::Bad(format!(
+                "has {} bytes where its batch has {} (damaged, from another job or from an older Frontline)",
+                bytes.len(),
+                len + TRAILER_LEN
+            ))
+        } else {
+            let mut seal = self.seal(prefix, b);
+            seal.update(&bytes[..len]);
+            sealed_state(seal, &bytes[len..])
+        };
+        match state {
+            BatchState::Sound => {
+                bytes.truncate(len);
+                Ok(Some(bytes))
+            }
+            BatchState::Missing => Ok(None),
+            BatchState::Bad(why) => {
+                warn_recompute(&path, &why);
+                Ok(None)
+            }
+        }
     }
 
     /// Removes the job's `.runs/` directory (a finished job whose results
@@ -110,14 +311,32 @@ impl JobDir {
     }
 }
 
+/// Whether `trailer` is the seal that `seal` (fed with the payload) expects.
+fn sealed_state(seal: Sha256, trailer: &[u8]) -> BatchState {
+    let digest: [u8; 32] = seal.finalize().into();
+    let (magic, stored) = trailer.split_at(TRAILER_MAGIC.len());
+    if magic != TRAILER_MAGIC {
+        BatchState::Bad("is not a sealed batch file (damaged, or written by another program)".into())
+    } else if stored != digest {
+        BatchState::Bad("fails its checksum (damaged, swapped with another batch, or copied from another job)".into())
+    } else {
+        BatchState::Sound
+    }
+}
+
+/// The one line a resuming job prints for a batch it will not use.
+fn warn_recompute(path: &Path, why: &str) {
+    eprintln!("warning: `{}` {why}; recomputing its runs", path.display());
+}
+
 /// Progress callback: called with the number of tasks just completed.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
 /// Evaluates `tasks` independent tasks, each giving `width` numbers, in
 /// parallel, in batches of `batch` tasks. With a job directory every batch is
-/// written there as it completes and batches already there are read instead
-/// of recomputed; without one, nothing touches the disk. Returns one row per
-/// task, in task order.
+/// written there as it completes and sound batches already there are read
+/// instead of recomputed (unsound ones are recomputed, with a warning); without
+/// one, nothing touches the disk. Returns one row per task, in task order.
 pub fn evaluate(
     dir: Option<&JobDir>,
     tasks: u64,
@@ -142,10 +361,8 @@ pub fn evaluate(
     let mut rows = Vec::with_capacity(tasks as usize);
     for b in 0..tasks.div_ceil(batch) {
         let (lo, hi) = (b * batch, ((b + 1) * batch).min(tasks));
-        let path = dir.batch_path("rows", b);
         let len = 8 * width * (hi - lo) as usize;
-        if JobDir::has_batch(&path, len) {
-            let bytes = std::fs::read(&path).map_err(|e| JobError::Io(path.clone(), e))?;
+        if let Some(bytes) = dir.read_batch("rows", b, len)? {
             let values: Vec<f64> =
                 bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
             rows.extend(values.chunks_exact(width).map(<[f64]>::to_vec));
@@ -154,11 +371,7 @@ pub fn evaluate(
         }
         let done = run(lo, hi)?;
         let bytes: Vec<u8> = done.iter().flatten().flat_map(|x| x.to_le_bytes()).collect();
-        frontline_output::write_atomic(&path, |f| {
-            use std::io::Write;
-            f.write_all(&bytes).map_err(|e| OutputError::Io { path: path.clone(), source: e })
-        })
-        .map_err(JobError::Output)?;
+        dir.write_batch("rows", b, &bytes)?;
         rows.extend(done);
     }
     Ok(rows)
@@ -205,6 +418,96 @@ mod tests {
         assert!(!dir.join(".runs").exists());
     }
 
+    /// Damages `.runs/rows-000001.bin` of a finished job in each of the ways
+    /// the issue found (and a few more), resumes, and checks that the job
+    /// recomputes exactly that batch (4 tasks) and gives the same rows.
+    #[test]
+    fn regression_resume_recomputes_flipped_zeroed_swapped_copied_or_random_batches() {
+        let calls = AtomicU64::new(0);
+        let task = |i: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![i as f64 * 1.5, -(i as f64)])
+        };
+        let plain = evaluate(None, 12, 2, 4, &|_| {}, task).unwrap();
+        // Another job with the same geometry, to copy a batch from.
+        let other_dir = tmp("damage-other");
+        let other = JobDir::open(&other_dir, &job(99), false).unwrap();
+        evaluate(Some(&other), 12, 2, 4, &|_| {}, |i| Ok(vec![i as f64 * 1.5, -(i as f64)])).unwrap();
+        type Damage = fn(&JobDir, &JobDir, &Path);
+        let damages: [(&str, Damage); 7] = [
+            ("flipped byte", |_, _, p| {
+                let mut b = std::fs::read(p).unwrap();
+                b[5] ^= 0x01;
+                std::fs::write(p, b).unwrap();
+            }),
+            ("flipped seal byte", |_, _, p| {
+                let mut b = std::fs::read(p).unwrap();
+                let last = b.len() - 1;
+                b[last] ^= 0x80;
+                std::fs::write(p, b).unwrap();
+            }),
+            ("zeroed", |_, _, p| {
+                let n = std::fs::metadata(p).unwrap().len() as usize;
+                std::fs::write(p, vec![0u8; n]).unwrap();
+            }),
+            ("swapped with batch 0", |jd, _, p| {
+                let (a, b) = (std::fs::read(jd.batch_path("rows", 0)).unwrap(), std::fs::read(p).unwrap());
+                std::fs::write(jd.batch_path("rows", 0), b).unwrap();
+                std::fs::write(p, a).unwrap();
+            }),
+            ("copied from another job", |_, other, p| {
+                std::fs::copy(other.batch_path("rows", 1), p).unwrap();
+            }),
+            ("random bytes, same length", |_, _, p| {
+                let n = std::fs::metadata(p).unwrap().len() as usize;
+                std::fs::write(p, (0..n).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
+            }),
+            ("random bytes, other length", |_, _, p| {
+                std::fs::write(p, (0..1000).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>()).unwrap();
+            }),
+        ];
+        for (what, damage) in damages {
+            let dir = tmp("damage");
+            let jd = JobDir::open(&dir, &job(12), false).unwrap();
+            assert_eq!(evaluate(Some(&jd), 12, 2, 4, &|_| {}, task).unwrap(), plain);
+            let swapped = what.starts_with("swapped");
+            damage(&jd, &other, &jd.batch_path("rows", 1));
+            calls.store(0, Ordering::SeqCst);
+            let jd = JobDir::open(&dir, &job(12), true).unwrap();
+            assert_eq!(evaluate(Some(&jd), 12, 2, 4, &|_| {}, task).unwrap(), plain, "{what}");
+            let expected = if swapped { 8 } else { 4 };
+            assert_eq!(calls.load(Ordering::SeqCst), expected, "{what}: only the damaged batches run again");
+            // And the recomputed batches are sound again.
+            calls.store(0, Ordering::SeqCst);
+            assert_eq!(evaluate(Some(&jd), 12, 2, 4, &|_| {}, task).unwrap(), plain, "{what}");
+            assert_eq!(calls.load(Ordering::SeqCst), 0, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_reader_that_cannot_recompute_refuses_an_unsound_batch() {
+        let dir = tmp("require");
+        let jd = JobDir::open(&dir, &job(4), false).unwrap();
+        jd.write_batch("batch", 0, &[1, 2, 3, 4]).unwrap();
+        let reader = JobDir::existing(&dir).unwrap();
+        assert_eq!(reader.check_batch("batch", 0, 4).unwrap(), BatchState::Sound);
+        assert!(reader.require_batch("batch", 0, 4).is_ok());
+        assert_eq!(reader.check_batch("batch", 1, 4).unwrap(), BatchState::Missing);
+        let mut bytes = std::fs::read(jd.batch_path("batch", 0)).unwrap();
+        bytes[2] = 9;
+        std::fs::write(jd.batch_path("batch", 0), bytes).unwrap();
+        let e = reader.require_batch("batch", 0, 4).unwrap_err();
+        assert!(matches!(e, JobError::Corrupt(..)), "{e:?}");
+        assert!(e.to_string().contains("batch-000000.bin") && e.to_string().contains("--resume"), "{e}");
+        assert_eq!(e.exit_code(), 1);
+        // The seal binds the index: batch 0's bytes are not batch 1.
+        jd.write_batch("batch", 0, &[1, 2, 3, 4]).unwrap();
+        std::fs::copy(jd.batch_path("batch", 0), jd.batch_path("batch", 1)).unwrap();
+        assert!(matches!(reader.check_batch("batch", 1, 4).unwrap(), BatchState::Bad(_)));
+        std::fs::remove_dir_all(dir.join(".runs")).unwrap();
+        assert!(matches!(JobDir::existing(&dir), Err(JobError::Corrupt(..))));
+    }
+
     #[test]
     fn a_truncated_batch_is_recomputed() {
         let dir = tmp("truncated");
@@ -225,6 +528,16 @@ mod tests {
         let e = JobDir::open(&dir, &job(1), false).unwrap_err();
         assert!(e.to_string().contains("--resume"), "{e}");
         assert!(JobDir::open(&dir, &job(1), true).is_ok());
+    }
+
+    #[test]
+    fn regression_a_damaged_job_record_is_refused_with_a_clear_message() {
+        let dir = tmp("damaged-record");
+        JobDir::open(&dir, &job(1), false).unwrap();
+        std::fs::write(dir.join(".runs/job.json"), [0xffu8, 0x00, 0x13, 0x37]).unwrap();
+        let e = JobDir::open(&dir, &job(1), true).unwrap_err();
+        assert!(e.to_string().contains("job.json` is damaged") && e.to_string().contains("delete"), "{e}");
+        assert_eq!(e.exit_code(), 2);
     }
 
     #[test]

@@ -10,11 +10,11 @@
 use crate::checkpoint::JobDir;
 use crate::stats::{mean, quantile_sorted, run_seed};
 use frontline_engine::run::run_observed;
-use frontline_output::{Column, OutputError, Table};
+use frontline_output::{Column, Table};
 use frontline_scenario::Model;
 use rayon::prelude::*;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Runs per batch file.
 pub const BATCH: u64 = 128;
@@ -84,9 +84,8 @@ pub fn job_id(scenario_hash: &str, variants: &[(String, String)], sets: &[String
     }
 }
 
-fn batch_path(dir: &Path, b: u64) -> PathBuf {
-    dir.join(".runs").join(format!("batch-{b:06}.bin"))
-}
+/// Name prefix of the ensemble's batch files (`.runs/batch-000000.bin`, …).
+const BATCH_PREFIX: &str = "batch";
 
 /// Progress callback: called with the number of runs just completed.
 pub use crate::checkpoint::Progress;
@@ -144,8 +143,9 @@ impl Layout {
 }
 
 /// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
-/// completed batches of the same job are kept; without it, a directory
-/// holding another or an unfinished job is refused.
+/// completed batches of the same job are kept (a batch failing its seal is
+/// recomputed, with a warning); without it, a directory holding another or
+/// an unfinished job is refused.
 pub fn run_batches(
     m: &Model,
     job: &JobId,
@@ -155,13 +155,12 @@ pub fn run_batches(
     resume: bool,
     progress: Progress,
 ) -> Result<(), JobError> {
-    JobDir::open(dir, job, resume)?;
+    let jd = JobDir::open(dir, job, resume)?;
     let batches = runs.div_ceil(BATCH);
     for b in 0..batches {
         let lo = b * BATCH;
         let hi = ((b + 1) * BATCH).min(runs);
-        let path = batch_path(dir, b);
-        if JobDir::has_batch(&path, Layout::new(m, (hi - lo) as usize).size()) {
+        if jd.has_batch(BATCH_PREFIX, b, Layout::new(m, (hi - lo) as usize).size())? {
             progress(hi - lo);
             continue;
         }
@@ -173,12 +172,7 @@ pub fn run_batches(
                 s
             })
             .collect();
-        let bytes = encode(&summaries);
-        frontline_output::write_atomic(&path, |f| {
-            use std::io::Write;
-            f.write_all(&bytes).map_err(|e| OutputError::Io { path: path.clone(), source: e })
-        })
-        .map_err(JobError::Output)?;
+        jd.write_batch(BATCH_PREFIX, b, &encode(&summaries))?;
     }
     Ok(())
 }
@@ -254,24 +248,39 @@ fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, JobError> 
     Ok(buf)
 }
 
-/// Reads every batch, in run order, and builds the tables.
+/// Reads every batch, in run order, and builds the tables. Every batch is
+/// checked against its seal and the job recorded in `dir/.runs/job.json`
+/// first: a missing or unsound one is a [`JobError::Corrupt`] (nothing here
+/// can recompute it), never a silently wrong table.
 pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, JobError> {
     let (nr, na) = (m.regions.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
     let names = metric_names(m);
     let batches = runs.div_ceil(BATCH);
     let sizes: Vec<usize> = (0..batches).map(|b| (((b + 1) * BATCH).min(runs) - b * BATCH) as usize).collect();
+    let jd = JobDir::existing(dir)?;
+    for b in 0..batches {
+        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, sizes[b as usize]).size())?;
+    }
+    // Sound batches were written by this code for this job, but a value out
+    // of range must still give an error rather than an index out of bounds.
+    let corrupt = |path: &Path, what: &str| {
+        JobError::Corrupt(path.to_path_buf(), format!("holds {what} (it was not written for this scenario)"))
+    };
     // Control counts and watches, one pass.
     let mut counts = vec![0u32; snaps * nr * (na + 1)];
     let mut watch_first: Vec<Vec<i32>> = vec![Vec::with_capacity(runs as usize); m.watches.len()];
     let mut final_control: Vec<i8> = Vec::with_capacity(runs as usize * nr);
     for b in 0..batches {
         let l = Layout::new(m, sizes[b as usize]);
-        let path = batch_path(dir, b);
+        let path = jd.batch_path(BATCH_PREFIX, b);
         let control = read_at(&path, 0, l.metrics_offset())?;
         for run in control.chunks(l.control_len) {
             for (k, c) in run.iter().enumerate() {
                 let a = (*c as i8) as i32;
+                if a < -1 || a >= na as i32 {
+                    return Err(corrupt(&path, &format!("a controller {a} where there are {na} actors")));
+                }
                 counts[k * (na + 1) + (a + 1) as usize] += 1;
             }
             final_control.extend(run[(snaps - 1) * nr..].iter().map(|&c| c as i8));
@@ -279,6 +288,9 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         let w = read_at(&path, l.watch_offset(), 4 * l.watches * l.n)?;
         for (j, chunk) in w.chunks(4).enumerate() {
             let v = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            if v < -1 || v >= snaps as i32 {
+                return Err(corrupt(&path, &format!("a first snapshot {v} where there are {snaps}")));
+            }
             watch_first[j % l.watches.max(1)].push(v);
         }
     }
@@ -313,7 +325,8 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
         for b in 0..batches {
             let l = Layout::new(m, sizes[b as usize]);
-            let bytes = read_at(&batch_path(dir, b), l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
+            let bytes =
+                read_at(&jd.batch_path(BATCH_PREFIX, b), l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
             for (idx, chunk) in bytes.chunks(4).enumerate() {
                 values[idx / l.n].push(f64::from(f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])));
             }
@@ -416,4 +429,32 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         final_forces,
         final_regions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regression_random_bytes_in_an_ensemble_batch_are_refused_by_aggregate_and_recomputed_by_resume() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vicious-circle.toml");
+        let Ok(l) = frontline_scenario::load(Path::new(path), &Default::default()) else { panic!("the example loads") };
+        let m = &l.model;
+        let dir = std::env::temp_dir().join(format!("frontline-ens-damage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let job = job_id("t", &[], &[], 3, 20);
+        run_batches(m, &job, 20, 3, &dir, false, &|_| {}).unwrap();
+        // Debug text, not ==: the tables hold NaN.
+        let whole = format!("{:?}", aggregate(m, 20, 3, &dir).unwrap().tables);
+        // Random bytes of the right length: before the seal, an index out of
+        // bounds (a panic) or wrong tables.
+        let batch = dir.join(".runs").join("batch-000000.bin");
+        let n = std::fs::metadata(&batch).unwrap().len() as usize;
+        std::fs::write(&batch, (0..n).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
+        let e = aggregate(m, 20, 3, &dir).err().expect("a damaged batch is refused");
+        assert!(matches!(e, JobError::Corrupt(..)) && e.to_string().contains("batch-000000.bin"), "{e}");
+        run_batches(m, &job, 20, 3, &dir, true, &|_| {}).unwrap();
+        assert!(format!("{:?}", aggregate(m, 20, 3, &dir).unwrap().tables) == whole, "resumed tables differ");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

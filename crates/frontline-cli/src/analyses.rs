@@ -4,7 +4,7 @@
 
 use crate::ScenarioArgs;
 use frontline_analysis::{checkpoint, compare, ensemble, outcome::Outcome, sampling, sensitivity};
-use frontline_output::{Format, Table};
+use frontline_output::{Checkpoints, Format, OutputDir, Table};
 use frontline_scenario::date::format_day;
 use frontline_scenario::{Loaded, Overrides, load};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -55,6 +55,19 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, E
         b = b.num_threads(t);
     }
     b.build().map_err(|e| fail(format!("cannot start threads: {e}"), 1))
+}
+
+/// Opens the output folder `dir` for a job: locked against other jobs,
+/// refused if it is not Frontline's, with a staging folder that
+/// [`OutputDir::commit`] puts in place (see [`frontline_output::OutputDir`]).
+/// Prints why not, with [`checkpoint::JobError::exit_code`]'s code (2 for a
+/// refused folder, 1 for a filesystem failure).
+pub(crate) fn open_out(dir: &Path, checkpoints: Checkpoints) -> Result<OutputDir, ExitCode> {
+    OutputDir::open(dir, checkpoints).map_err(|e| {
+        let e = checkpoint::JobError::from(e);
+        let code = e.exit_code();
+        fail(e, code)
+    })
 }
 
 /// Writes a text file atomically into `dir`.
@@ -121,6 +134,7 @@ fn run_ensemble(
     dir: &Path,
     resume: bool,
 ) -> Result<ensemble::Aggregate, ExitCode> {
+    // `dir` is the (locked) output folder, where `.runs/` lives.
     let bar = progress_bar(runs, "runs");
     let tick = |n: u64| bar.inc(n);
     if let Err(e) = pool.install(|| ensemble::run_batches(m, job, runs, seed, dir, resume, &tick)) {
@@ -161,24 +175,29 @@ pub fn ensemble_cmd(
     let seed = seed.unwrap_or(m.seed);
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
     let job = ensemble::job_id(&l.scenario_hash, &l.variants, &l.sets, seed, runs);
+    let mut folder = match open_out(&dir, Checkpoints::Kept) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
     let started = std::time::Instant::now();
     let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
         Ok(a) => a,
         Err(c) => return c,
     };
     let elapsed = started.elapsed().as_secs_f64();
-    let mut names = match write_tables(&dir, &agg.tables, format) {
+    let stage = folder.staging().to_path_buf();
+    let mut names = match write_tables(&stage, &agg.tables, format) {
         Ok(n) => n,
         Err(c) => return c,
     };
-    match crate::maps::write_ensemble_maps(&dir, m, &agg, &map_snapshots) {
+    match crate::maps::write_ensemble_maps(&stage, m, &agg, &map_snapshots) {
         Ok(files) => names.extend(files),
         Err(c) => return c,
     }
     if report {
         let prov = crate::report_provenance("ensemble", &l, args, seed);
         let html = frontline_report::ensemble_report(m, &agg, &prov);
-        match write_report(&dir, &html, &frontline_report::ensemble_charts(m, &agg)) {
+        match write_report(&stage, &html, &frontline_report::ensemble_charts(m, &agg)) {
             Ok(files) => names.extend(files),
             Err(c) => return c,
         }
@@ -191,7 +210,7 @@ pub fn ensemble_cmd(
         seed,
         serde_json::json!({"runs": runs, "format": format.extension(), "tables": names}),
     );
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+    if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
     if !quiet {
@@ -300,6 +319,10 @@ pub fn compare_cmd(
             "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
         }),
     };
+    let mut folder = match open_out(&dir, Checkpoints::Kept) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
     let bar = progress_bar(runs * arms.len() as u64, "runs");
     let tick = |n: u64| bar.inc(n);
     let values = checkpoint::JobDir::open(&dir, &job, resume)
@@ -314,7 +337,7 @@ pub fn compare_cmd(
     };
     bar.finish_and_clear();
     let rows = compare::summarise(&arms, &values);
-    let mut names = match write_tables(&dir, &[compare::table(&rows)], format) {
+    let mut names = match write_tables(folder.staging(), &[compare::table(&rows)], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
@@ -322,7 +345,7 @@ pub fn compare_cmd(
         let lines = report_lines(&rows);
         let prov = crate::report_provenance("compare", &base, args, seed);
         let html = frontline_report::compare_report(&base.model.name, runs, &lines, &prov);
-        match write_report(&dir, &html, &[]) {
+        match write_report(folder.staging(), &html, &[]) {
             Ok(files) => names.extend(files),
             Err(c) => return c,
         }
@@ -335,7 +358,7 @@ pub fn compare_cmd(
         serde_json::json!({"runs": runs, "arms": hashes, "outcomes": outcome_texts, "tables": names,
             "results": compare_results(&rows)}),
     );
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+    if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
     // Every result is in the table now: the checkpoints have done their job.
@@ -434,6 +457,10 @@ pub fn design_cmd(
             "base_seed": seed, "batch": sensitivity::POINTS_PER_BATCH, "version": env!("CARGO_PKG_VERSION"),
         }),
     };
+    let mut folder = match open_out(&dir, Checkpoints::Kept) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
     let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
         Ok(jd) => jd,
         Err(e) => {
@@ -518,7 +545,7 @@ pub fn design_cmd(
             serde_json::json!({"method": method, "samples": samples, "outcome": outcome_texts[0]}),
         )
     };
-    let names = match write_tables(&dir, &[table], format) {
+    let names = match write_tables(folder.staging(), &[table], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
@@ -526,7 +553,7 @@ pub fn design_cmd(
     extra["tables"] = serde_json::json!(names);
     extra["runs_per_point"] = serde_json::json!(runs_per_point);
     let man = manifest(command, &l, args, seed, extra);
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+    if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
     // Every result is in the table now: the checkpoints have done their job.
@@ -637,6 +664,10 @@ pub fn calibrate_cmd(
             "version": env!("CARGO_PKG_VERSION"),
         }),
     };
+    let mut folder = match open_out(&dir, Checkpoints::Kept) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
     let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
         Ok(jd) => jd,
         Err(e) => {
@@ -692,7 +723,7 @@ pub fn calibrate_cmd(
             .with(format!("brier_{id}"), frontline_output::Column::F64(rows.iter().map(|r| r[2 * n]).collect()))
             .with(format!("skill_{id}"), frontline_output::Column::F64(rows.iter().map(|r| r[2 * n + 1]).collect()));
     }
-    let names = match write_tables(&dir, &[table], format) {
+    let names = match write_tables(folder.staging(), &[table], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
@@ -721,7 +752,7 @@ pub fn calibrate_cmd(
             "runs_per_point": runs_per_point, "scenario_values_mean_brier": mean_brier(&reference), "best": best,
             "tables": names}),
     );
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+    if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
     if let Err(e) = jd.remove() {
@@ -814,12 +845,16 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
             "base_seed": seed, "runs": runs, "batch": ensemble::BATCH, "version": env!("CARGO_PKG_VERSION"),
         }),
     };
+    let mut folder = match open_out(&dir, Checkpoints::Kept) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
     let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
         Ok(a) => a,
         Err(c) => return c,
     };
     let tests: Vec<backtest::Backtest> = who.iter().map(|&a| backtest::score(m, &agg, &changes, a, until)).collect();
-    let names = match write_tables(&dir, &[backtest::table(m, &tests)], format) {
+    let names = match write_tables(folder.staging(), &[backtest::table(m, &tests)], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
@@ -837,7 +872,7 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
         seed,
         serde_json::json!({"runs": runs, "history": hist.file.display().to_string(), "scores": summary, "tables": names}),
     );
-    if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &man) {
+    if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
     if !quiet {

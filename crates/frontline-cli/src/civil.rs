@@ -78,17 +78,24 @@ fn manifest(
     m
 }
 
-/// Writes the tables and the manifest; returns the table file names.
+/// Writes the tables, the report (if any) and the manifest into the output
+/// folder `dir` (locked, replacing what a previous job left there); returns
+/// the names of the files written.
 fn write_all(
     dir: &Path,
     tables: &[frontline_output::Table],
     format: Format,
     manifest: serde_json::Value,
+    report_html: Option<&str>,
 ) -> Result<Vec<String>, ExitCode> {
-    let written = crate::analyses::write_tables(dir, tables, format)?;
+    let mut folder = crate::analyses::open_out(dir, frontline_output::Checkpoints::None)?;
+    let mut written = crate::analyses::write_tables(folder.staging(), tables, format)?;
     let mut manifest = manifest;
     manifest["tables"] = serde_json::json!(written);
-    frontline_output::write_json(&dir.join("manifest.json"), &manifest).map_err(|e| crate::analyses::fail(e, 1))?;
+    if let Some(html) = report_html {
+        written.extend(crate::analyses::write_report(folder.staging(), html, &[])?);
+    }
+    folder.commit(&manifest).map_err(|e| crate::analyses::fail(e, 1))?;
     Ok(written)
 }
 
@@ -116,7 +123,7 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
         "citizens": traj.citizens,
         "format": format.extension(),
     });
-    let written = match write_all(&dir, &tables, format, manifest("run", &loaded, args, extra)) {
+    let written = match write_all(&dir, &tables, format, manifest("run", &loaded, args, extra), None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -243,7 +250,7 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode
         "runs": runs,
         "format": format.extension(),
     });
-    let written = match write_all(&dir, &[summary, per_run], format, manifest("ensemble", &loaded, args, extra)) {
+    let written = match write_all(&dir, &[summary, per_run], format, manifest("ensemble", &loaded, args, extra), None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -322,7 +329,7 @@ pub fn sweep(
         "seed_rule": "run i of every point uses splitmix64(base_seed, i)",
         "format": format.extension(),
     });
-    let written = match write_all(&dir, &[table], format, manifest("sweep", &loaded, args, extra)) {
+    let written = match write_all(&dir, &[table], format, manifest("sweep", &loaded, args, extra), None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -416,11 +423,7 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
         "seed_rule": "run i of every arm uses splitmix64(base_seed, i)", "format": format.extension(),
         "results": crate::analyses::compare_results(&rows),
     });
-    let mut written = match write_all(&dir, &[table(&rows)], format, manifest("compare", &base, args, extra)) {
-        Ok(w) => w,
-        Err(code) => return code,
-    };
-    if report {
+    let html = report.then(|| {
         let prov = frontline_report::Provenance {
             command: "compare".into(),
             scenario: args.scenario.display().to_string(),
@@ -429,13 +432,13 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
             sets: args.sets.clone(),
             seed: base_seed,
         };
-        let html =
-            frontline_report::compare_report("Civil violence", runs, &crate::analyses::report_lines(&rows), &prov);
-        match crate::analyses::write_report(&dir, &html, &[]) {
-            Ok(files) => written.extend(files),
-            Err(code) => return code,
-        }
-    }
+        frontline_report::compare_report("Civil violence", runs, &crate::analyses::report_lines(&rows), &prov)
+    });
+    let manifest = manifest("compare", &base, args, extra);
+    let written = match write_all(&dir, &[table(&rows)], format, manifest, html.as_deref()) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     if !quiet {
         println!(
             "civil violence — {} arms × {runs} runs, common random numbers (base seed {base_seed})\n",
@@ -613,6 +616,7 @@ pub fn sensitivity(
         &[sa::table(method, outcome, &idx)],
         format,
         manifest("sensitivity", &loaded, args, extra),
+        None,
     ) {
         Ok(w) => w,
         Err(code) => return code,

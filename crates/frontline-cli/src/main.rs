@@ -3,7 +3,9 @@
 //! codes, and prints summaries. It holds no model logic.
 //!
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
-//! be written); 2 invalid input (bad arguments or an invalid scenario).
+//! be written); 2 invalid input (bad arguments or an invalid scenario) or a
+//! refused `--out` (in use by another job, holding another job's runs, or not
+//! a Frontline output).
 
 mod analyses;
 mod civil;
@@ -422,9 +424,14 @@ fn main() -> ExitCode {
             let seed = seed.unwrap_or(loaded.model.seed);
             let traj = frontline_engine::simulate(&loaded.model, seed);
             let dir = out.unwrap_or_else(|| default_out(&scenario.scenario, "run"));
+            let mut folder = match analyses::open_out(&dir, frontline_output::Checkpoints::None) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
+            let stage = folder.staging().to_path_buf();
             let mut written = Vec::new();
             for table in frontline_analysis::run_tables::all(&loaded.model, &traj) {
-                match frontline_output::write_table(&dir, &table, format) {
+                match frontline_output::write_table(&stage, &table, format) {
                     Ok(p) => written.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                     Err(e) => {
                         eprintln!("error: {e}");
@@ -433,7 +440,7 @@ fn main() -> ExitCode {
                 }
             }
             let n_tables = written.len();
-            match maps::write_run_maps(&dir, &loaded.model, &traj, &map_snapshots) {
+            match maps::write_run_maps(&stage, &loaded.model, &traj, &map_snapshots) {
                 Ok(files) => written.extend(files),
                 Err(code) => return code,
             }
@@ -443,7 +450,7 @@ fn main() -> ExitCode {
                     &traj,
                     &report_provenance("run", &loaded, &scenario, seed),
                 );
-                match analyses::write_report(&dir, &html, &frontline_report::run_charts(&loaded.model, &traj)) {
+                match analyses::write_report(&stage, &html, &frontline_report::run_charts(&loaded.model, &traj)) {
                     Ok(files) => written.extend(files),
                     Err(e) => return e,
                 }
@@ -455,7 +462,7 @@ fn main() -> ExitCode {
                 format.extension(),
                 &written,
             );
-            if let Err(e) = frontline_output::write_json(&dir.join("manifest.json"), &manifest) {
+            if let Err(e) = folder.commit(&manifest) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }

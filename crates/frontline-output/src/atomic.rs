@@ -9,6 +9,43 @@ use crate::OutputError;
 /// Distinguishes temporary files of concurrent writes within one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// What separates a temporary file's target name from its pid and counter:
+/// `.<file name>.tmp-<pid>-<n>`.
+const TEMP_MARK: &str = ".tmp-";
+
+/// Whether `name` has the form of [`write_atomic`]'s temporary files,
+/// `.<file name>.tmp-<pid>-<n>` (pid and n in decimal).
+pub fn is_temp_name(name: &str) -> bool {
+    let Some((head, tail)) = name.rsplit_once(TEMP_MARK) else { return false };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    head.len() > 1 && head.starts_with('.') && tail.split_once('-').is_some_and(|(pid, n)| digits(pid) && digits(n))
+}
+
+/// Removes the temporary files of [`write_atomic`] (see [`is_temp_name`])
+/// directly in `dir`, e.g. those a killed job left half-written; returns the
+/// paths removed. Only regular files are removed, subdirectories are not
+/// searched, and a missing `dir` is not an error.
+///
+/// The caller must own `dir` (hold its [`crate::FolderLock`]): the temporary
+/// file of a write in progress in another process has the same form.
+pub fn remove_stale_temp_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut removed = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let is_temp = entry.file_name().to_str().is_some_and(is_temp_name);
+        if is_temp && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed.push(entry.path());
+        }
+    }
+    Ok(removed)
+}
+
 /// Removes the temporary file on drop unless disarmed (covers early returns
 /// and panics inside the caller's writer).
 struct TempGuard {
@@ -49,7 +86,7 @@ pub fn write_atomic(
 
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(file_name);
-    temp_name.push(format!(".tmp-{}-{}", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
+    temp_name.push(format!("{TEMP_MARK}{}-{}", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
     let temp_path = dir.join(temp_name);
 
     let mut file = OpenOptions::new()

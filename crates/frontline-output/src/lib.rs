@@ -8,6 +8,9 @@
 //! * the atomic-write protocol ([`write_atomic`]): every file is written to a
 //!   temporary sibling, fsynced, and renamed over its final name, so an
 //!   interrupted run never leaves a half-written file under the final name,
+//! * output folders ([`OutputDir`]): one job at a time ([`FolderLock`]), a
+//!   job's files staged and committed together, and nothing of the previous
+//!   job left beside them,
 //! * the conversion between day numbers and ISO dates ([`days_to_iso`],
 //!   [`iso_to_days`]) used for [`Column::Date`].
 //!
@@ -22,13 +25,17 @@
 mod atomic;
 mod csv_out;
 mod date;
+mod lock;
+mod outdir;
 mod parquet_out;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use atomic::write_atomic;
+pub use atomic::{is_temp_name, remove_stale_temp_files, write_atomic};
 pub use date::{days_to_iso, iso_to_days};
+pub use lock::{FolderLock, LOCK_FILE};
+pub use outdir::{Checkpoints, FolderError, OutputDir, STAGING_DIR};
 
 /// One column of a table. All columns of a table have the same length.
 #[derive(Clone, Debug, PartialEq)]

@@ -409,3 +409,131 @@ fn zero_column_table_writes_valid_files() {
     let csv = write_table(dir.path(), &table, Format::Csv).unwrap();
     assert_eq!(fs::read(csv).unwrap(), b"");
 }
+
+#[test]
+fn temp_names_are_recognised_exactly() {
+    assert!(is_temp_name(".control.parquet.tmp-123-0"));
+    assert!(is_temp_name(".batch-000001.bin.tmp-9-17"));
+    for name in ["control.parquet", ".tmp-1-2", ".x.tmp-1", ".x.tmp-a-2", "x.tmp-1-2", ".x.tmp-1-2 "] {
+        assert!(!is_temp_name(name), "{name}");
+    }
+}
+
+#[test]
+fn folder_lock_is_exclusive_and_leaves_nothing_when_released() {
+    let dir = TestDir::new("lock");
+    let lock = FolderLock::acquire(dir.path()).unwrap();
+    assert!(!lock.took_over());
+    let text = fs::read_to_string(dir.path().join(LOCK_FILE)).unwrap();
+    assert_eq!(text, format!("pid {}\n", std::process::id()));
+    match FolderLock::acquire(dir.path()) {
+        Err(e @ FolderError::Busy { holder: Some(pid), .. }) => {
+            assert_eq!(pid, std::process::id());
+            assert!(e.is_refusal());
+            assert!(e.to_string().contains("in use by another Frontline job"), "{e}");
+        }
+        other => panic!("a held lock must be refused, got {other:?}"),
+    }
+    drop(lock);
+    assert_eq!(dir.entries(), Vec::<String>::new(), "a released lock removes its file");
+    drop(FolderLock::acquire(dir.path()).unwrap());
+}
+
+#[test]
+fn a_lock_file_left_by_a_dead_job_is_taken_over() {
+    let dir = TestDir::new("stale-lock");
+    fs::create_dir_all(dir.path()).unwrap();
+    fs::write(dir.path().join(LOCK_FILE), "pid 4000000000\n").unwrap();
+    let lock = FolderLock::acquire(dir.path()).unwrap();
+    assert!(lock.took_over());
+    assert_eq!(fs::read_to_string(lock.path()).unwrap(), format!("pid {}\n", std::process::id()));
+}
+
+/// A folder as a previous job left it: a Frontline manifest, CSV tables,
+/// maps, plots and a report, plus a user's note.
+fn previous_output(dir: &Path) {
+    fs::create_dir_all(dir.join("maps")).unwrap();
+    fs::create_dir_all(dir.join("plots")).unwrap();
+    fs::write(dir.join("manifest.json"), "{\"frontline_version\": \"0.1.0\"}\n").unwrap();
+    for f in ["control.csv", "forces.csv", "report.html", "maps/control-2015.svg", "maps/control-2015.geojson"] {
+        fs::write(dir.join(f), "old").unwrap();
+    }
+    fs::write(dir.join("plots/forces.svg"), "old").unwrap();
+    fs::write(dir.join("notes.md"), "mine").unwrap();
+}
+
+#[test]
+fn commit_leaves_exactly_the_new_jobs_files_and_no_user_file_is_removed() {
+    let dir = TestDir::new("commit");
+    previous_output(dir.path());
+    let mut out = OutputDir::open(dir.path(), Checkpoints::None).unwrap();
+    write_table(out.staging(), &Table::new("control").with("x", Column::I64(vec![1])), Format::Parquet).unwrap();
+    write_json(&out.staging().join("plots").join("unused.json"), &serde_json::json!(1)).unwrap();
+    out.commit(&serde_json::json!({"frontline_version": "0.1.0", "new": true})).unwrap();
+    assert_eq!(dir.entries(), [LOCK_FILE, "control.parquet", "manifest.json", "notes.md", "plots"]);
+    assert_eq!(fs::read_dir(dir.path().join("plots")).unwrap().count(), 1, "only the new job's file in plots/");
+    drop(out);
+    assert_eq!(dir.entries(), ["control.parquet", "manifest.json", "notes.md", "plots"]);
+    assert_eq!(fs::read_to_string(dir.path().join("notes.md")).unwrap(), "mine");
+    let manifest = fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"new\": true"), "{manifest}");
+}
+
+#[test]
+fn a_job_that_does_not_commit_leaves_the_previous_output_as_it_was() {
+    let dir = TestDir::new("uncommitted");
+    previous_output(dir.path());
+    let before = dir.entries();
+    let out = OutputDir::open(dir.path(), Checkpoints::None).unwrap();
+    write_table(out.staging(), &Table::new("control").with("x", Column::I64(vec![1])), Format::Csv).unwrap();
+    drop(out);
+    assert_eq!(dir.entries(), before);
+    assert_eq!(fs::read_to_string(dir.path().join("control.csv")).unwrap(), "old");
+    // A folder the job created and wrote nothing to is removed again.
+    let fresh = TestDir::new("uncommitted-fresh");
+    drop(OutputDir::open(fresh.path(), Checkpoints::Kept).unwrap());
+    assert!(!fresh.path().exists());
+}
+
+#[test]
+fn a_folder_that_is_not_a_frontline_output_is_refused_untouched() {
+    let dir = TestDir::new("foreign");
+    fs::create_dir_all(dir.path()).unwrap();
+    fs::write(dir.path().join("thesis.csv"), "mine").unwrap();
+    fs::write(dir.path().join("manifest.json"), "{\"name\": \"someone else's\"}").unwrap();
+    let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
+    assert!(matches!(e, FolderError::NotAnOutput { .. }), "{e:?}");
+    assert!(e.is_refusal());
+    assert!(e.to_string().contains("not a Frontline output folder"), "{e}");
+    assert_eq!(dir.entries(), ["manifest.json", "thesis.csv"], "nothing added, nothing removed");
+}
+
+#[test]
+fn a_job_without_checkpoints_refuses_a_folder_holding_a_jobs_runs() {
+    let dir = TestDir::new("runs");
+    fs::create_dir_all(dir.path().join(".runs")).unwrap();
+    fs::write(dir.path().join(".runs/job.json"), "{}").unwrap();
+    let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
+    assert!(matches!(e, FolderError::Checkpoints { .. }), "{e:?}");
+    assert!(OutputDir::open(dir.path(), Checkpoints::Kept).is_ok());
+}
+
+#[test]
+fn opening_removes_what_a_killed_job_left() {
+    let dir = TestDir::new("debris");
+    previous_output(dir.path());
+    fs::create_dir_all(dir.path().join(".runs")).unwrap();
+    fs::create_dir_all(dir.path().join(STAGING_DIR).join("maps")).unwrap();
+    let debris = [".control.parquet.tmp-77-0", "maps/.a.svg.tmp-77-1", ".runs/.batch-000002.bin.tmp-77-2"];
+    for f in debris {
+        fs::write(dir.path().join(f), "partial").unwrap();
+    }
+    fs::write(dir.path().join(STAGING_DIR).join("maps/x.svg"), "partial").unwrap();
+    fs::write(dir.path().join(".runs/job.json"), "{}").unwrap();
+    let out = OutputDir::open(dir.path(), Checkpoints::Kept).unwrap();
+    for f in debris {
+        assert!(!dir.path().join(f).exists(), "{f} must be removed");
+    }
+    assert_eq!(fs::read_dir(out.staging()).unwrap().count(), 0, "a fresh staging folder");
+    assert!(dir.path().join(".runs/job.json").exists() && dir.path().join("notes.md").exists());
+}

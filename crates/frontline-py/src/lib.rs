@@ -126,6 +126,11 @@ fn ensemble_tables<'py>(
     let dir = PathBuf::from(workdir);
     let job = ensemble::job_id(&l.scenario_hash, &l.variants, &l.sets, seed, runs);
     let tables = py.detach(|| {
+        // One job at a time in a workdir, as in an output folder of the CLI;
+        // what a killed job left half-written in `.runs/` goes first.
+        let _lock = frontline_output::FolderLock::acquire(&dir).map_err(ensemble::JobError::from)?;
+        let runs_dir = dir.join(".runs");
+        frontline_output::remove_stale_temp_files(&runs_dir).map_err(|e| ensemble::JobError::Io(runs_dir, e))?;
         pool.install(|| ensemble::run_batches(&l.model, &job, runs, seed, &dir, resume, &|_| {}))?;
         ensemble::aggregate(&l.model, runs, seed, &dir).map(|a| a.tables)
     });
