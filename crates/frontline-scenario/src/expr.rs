@@ -20,6 +20,16 @@
 //! resolved to actor, region, force-group or identity indices once, when the
 //! scenario is loaded; evaluation never looks up a name or re-parses text.
 //!
+//! Expressions nest at most [`MAX_EXPR_DEPTH`] levels; the lexer accepts
+//! ASCII only and names any other character in its error.
+//!
+//! Adding a function: one entry in [`FUNCTIONS`] (name, signatures, result
+//! type, whether it reads run state), one arm in `call_expr` building its
+//! [`Expr`], a row in `docs/model.md` §6, and, for a new question about the
+//! state, a [`Query`] variant (with its ids in [`Query::for_each_name`]) that
+//! the engine's [`World`] answers. The tests compile every table entry and
+//! check the docs row.
+//!
 //! Owns parsing, type checking and evaluation. The state it reads is behind
 //! the [`World`] trait, which the engine implements; this module must not
 //! depend on the engine.
