@@ -20,6 +20,16 @@
 //! resolved to actor, region, force-group or identity indices once, when the
 //! scenario is loaded; evaluation never looks up a name or re-parses text.
 //!
+//! Expressions nest at most [`MAX_EXPR_DEPTH`] levels; the lexer accepts
+//! ASCII only and names any other character in its error.
+//!
+//! Adding a function: one entry in [`FUNCTIONS`] (name, signatures, result
+//! type, whether it reads run state), one arm in `call_expr` building its
+//! [`Expr`], a row in `docs/model.md` §6, and, for a new question about the
+//! state, a [`Query`] variant (with its ids in [`Query::for_each_name`]) that
+//! the engine's [`World`] answers. The tests compile every table entry and
+//! check the docs row.
+//!
 //! Owns parsing, type checking and evaluation. The state it reads is behind
 //! the [`World`] trait, which the engine implements; this module must not
 //! depend on the engine.
@@ -90,6 +100,68 @@ pub enum Query {
     Active { force: usize },
     /// 1 if the mechanism is switched on.
     Mechanism { mechanism: crate::spec::MechanismName },
+}
+
+/// The kinds of id an expression can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// An actor id.
+    Actor,
+    /// A region id.
+    Region,
+    /// A force group id.
+    Force,
+    /// An identity id.
+    Identity,
+    /// A parameter id.
+    Parameter,
+}
+
+impl Query {
+    /// Calls `f` with every id the query names.
+    pub fn for_each_name(&self, f: &mut dyn FnMut(NameKind, usize)) {
+        use NameKind::*;
+        let region = |r: &Option<usize>, f: &mut dyn FnMut(NameKind, usize)| {
+            if let Some(r) = r {
+                f(Region, *r);
+            }
+        };
+        match self {
+            Query::Threat { actor, region: r } | Query::ActorStrength { actor, region: r } => {
+                f(Actor, *actor);
+                region(r, f);
+            }
+            Query::Strength { force, region: r } => {
+                f(Force, *force);
+                region(r, f);
+            }
+            Query::Controls { actor, region }
+            | Query::Ratio { actor, region }
+            | Query::AttackOdds { actor, region } => {
+                f(Actor, *actor);
+                f(Region, *region);
+            }
+            Query::Contested { region } => f(Region, *region),
+            Query::Money { actor }
+            | Query::Weapons { actor }
+            | Query::RegionsHeld { actor }
+            | Query::PopulationHeld { actor } => f(Actor, *actor),
+            Query::Equipment { force }
+            | Query::Morale { force }
+            | Query::Quality { force }
+            | Query::Active { force } => f(Force, *force),
+            Query::Grievance { identity, region } => {
+                f(Identity, *identity);
+                f(Region, *region);
+            }
+            Query::Support { identity, actor, region } => {
+                f(Identity, *identity);
+                f(Actor, *actor);
+                f(Region, *region);
+            }
+            Query::Mechanism { .. } => {}
+        }
+    }
 }
 
 /// What an expression can read. The engine implements it over its state.
@@ -226,6 +298,28 @@ impl Expr {
         self.eval(w) != 0.0
     }
 
+    /// Calls `f` with every id the expression names (parameters read, and
+    /// the actors, regions, force groups and identities its queries ask
+    /// about). Iterative, so it cannot overflow the stack whatever the depth.
+    pub fn for_each_name(&self, f: &mut dyn FnMut(NameKind, usize)) {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Const(_) | Expr::Tick | Expr::Today => {}
+                Expr::Param(i) => f(NameKind::Parameter, *i),
+                Expr::Query(q) => q.for_each_name(f),
+                Expr::Neg(a) | Expr::Not(a) | Expr::Abs(a) => stack.push(a),
+                Expr::If(c, a, b) => stack.extend([&**c, &**a, &**b]),
+                Expr::Arith(_, a, b)
+                | Expr::Cmp(_, a, b)
+                | Expr::And(a, b)
+                | Expr::Or(a, b)
+                | Expr::Min(a, b)
+                | Expr::Max(a, b) => stack.extend([&**a, &**b]),
+            }
+        }
+    }
+
     /// True if the expression reads only constants and parameters.
     pub fn is_static(&self) -> bool {
         match self {
@@ -286,6 +380,14 @@ impl Origin {
     }
 }
 
+/// The deepest an expression may nest: parentheses, function calls, `not`,
+/// unary `-` and each binary operator in a chain (`a + b + c` is two levels)
+/// all count. Deeper expressions are refused with a located error, so that
+/// parsing, type checking, evaluation and dropping an expression (all
+/// recursive) cannot overflow the stack; 256 is far beyond what a
+/// hand-written rule needs.
+pub const MAX_EXPR_DEPTH: usize = 256;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(f64),
@@ -296,6 +398,45 @@ enum Tok {
     RParen,
     Comma,
     End,
+}
+
+/// The name of a character that is easy to type by accident and hard to see
+/// (pasted from a word processor or a web page), for error messages.
+fn char_name(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '\u{00A0}' => "no-break space",
+        '\u{2007}' => "figure space",
+        '\u{202F}' => "narrow no-break space",
+        '\u{2000}'..='\u{200A}' => "typographic space",
+        '\u{200B}' => "zero-width space",
+        '\u{200C}' => "zero-width non-joiner",
+        '\u{200D}' => "zero-width joiner",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{3000}' => "ideographic space",
+        '\u{FEFF}' => "byte order mark",
+        '\u{2212}' => "minus sign",
+        '\u{2013}' => "en dash",
+        '\u{2014}' => "em dash",
+        '\u{00D7}' => "multiplication sign",
+        '\u{00F7}' => "division sign",
+        '\u{2264}' => "less-than or equal to",
+        '\u{2265}' => "greater-than or equal to",
+        '\u{2260}' => "not equal to",
+        '\u{201C}' | '\u{201D}' => "curly double quote",
+        '\u{2018}' | '\u{2019}' => "curly single quote",
+        _ => return None,
+    })
+}
+
+/// `unexpected character U+00A0 (no-break space)`, or `` unexpected character `é` (U+00E9) ``.
+fn unexpected_char(ch: char) -> String {
+    let code = format!("U+{:04X}", u32::from(ch));
+    match char_name(ch) {
+        Some(name) => format!("unexpected character {code} ({name})"),
+        None if ch.is_control() || ch.is_whitespace() => format!("unexpected character {code}"),
+        None => format!("unexpected character `{ch}` ({code})"),
+    }
 }
 
 fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>, Diagnostic> {
@@ -354,8 +495,10 @@ fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>,
             out.push((Tok::Ident(src[start..i].to_string()), start..i));
             continue;
         }
-        let two = if i + 1 < b.len() { &src[i..i + 2] } else { "" };
-        let op2 = ["<=", ">=", "==", "!=", "&&", "||"].into_iter().find(|o| *o == two);
+        // Compare bytes, not `str` slices: the byte after a one-byte operator
+        // may be the first of a multi-byte character.
+        let two = b.get(i..i + 2).unwrap_or(&[]);
+        let op2 = ["<=", ">=", "==", "!=", "&&", "||"].into_iter().find(|o| o.as_bytes() == two);
         if let Some(op) = op2 {
             let op = match op {
                 "&&" => "and",
@@ -378,9 +521,12 @@ fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>,
             b'>' => Tok::Op(">"),
             b'!' => Tok::Op("not"),
             _ => {
-                let ch = src[i..].chars().next().unwrap_or('?');
-                return Err(Diagnostic::at(&origin.at(i..i + ch.len_utf8()), format!("unexpected character `{ch}`"))
-                    .expected("a number, a name, an operator (+ - * / < <= > >= == != and or not) or parentheses"));
+                // `i` is on a character boundary: every branch above advances
+                // over whole ASCII characters only.
+                let ch = src.get(i..).and_then(|s| s.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                return Err(Diagnostic::at(&origin.at(i..i + ch.len_utf8()), unexpected_char(ch))
+                    .expected("a number, a name, an operator (+ - * / < <= > >= == != and or not) or parentheses")
+                    .hint("retype this character: only ASCII spaces, letters, digits and operators are allowed"));
             }
         };
         i += 1;
@@ -390,7 +536,7 @@ fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>,
     Ok(out)
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum ArgKind {
     Actor,
     Region,
@@ -415,47 +561,118 @@ impl ArgKind {
     }
 }
 
-/// The functions of the language: name, signatures, result type, description.
-pub const FUNCTIONS: &[(&str, &str, &str)] = &[
-    (
-        "threat",
-        "threat(actor) | threat(actor, region)",
+/// A function of the rule language. Adding one takes an entry in
+/// [`FUNCTIONS`] and an arm in `call_expr` (plus, for a new state question,
+/// a [`Query`] variant that the engine's [`World`] answers); the tests check
+/// that the two agree and that `docs/model.md` lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Function {
+    /// Name as written in expressions.
+    pub name: &'static str,
+    /// Accepted signatures, as shown in error messages and docs.
+    pub signature: &'static str,
+    /// What it returns.
+    pub doc: &'static str,
+    /// Accepted argument lists; the kind of the n-th argument must be the
+    /// same in every list that has one.
+    args: &'static [&'static [ArgKind]],
+    /// Type of the result.
+    result: Type,
+    /// True if it reads the state of a run (refused in build-time quantities).
+    reads_state: bool,
+}
+
+macro_rules! function {
+    ($name:literal, $sig:literal, $doc:literal, [$([$($arg:ident),*]),+] -> $result:ident, state: $state:literal) => {
+        Function {
+            name: $name,
+            signature: $sig,
+            doc: $doc,
+            args: &[$(&[$(ArgKind::$arg),*]),+],
+            result: Type::$result,
+            reads_state: $state,
+        }
+    };
+}
+
+/// The functions of the language.
+pub const FUNCTIONS: &[Function] = &[
+    function!("threat", "threat(actor) | threat(actor, region)",
         "perceived threat in [0, 1] to the actor's most threatened key region, or to one region",
-    ),
-    ("controls", "controls(actor, region)", "true if the actor controls the region"),
-    ("contested", "contested(region)", "true if hostile forces contest the region"),
-    ("strength", "strength(force) | strength(force, region)", "personnel of a force group"),
-    (
-        "actor_strength",
-        "actor_strength(actor) | actor_strength(actor, region)",
+        [[Actor], [Actor, Region]] -> Num, state: true),
+    function!("controls", "controls(actor, region)", "true if the actor controls the region",
+        [[Actor, Region]] -> Bool, state: true),
+    function!("contested", "contested(region)", "true if hostile forces contest the region",
+        [[Region]] -> Bool, state: true),
+    function!("strength", "strength(force) | strength(force, region)", "personnel of a force group",
+        [[Force], [Force, Region]] -> Num, state: true),
+    function!("actor_strength", "actor_strength(actor) | actor_strength(actor, region)",
         "personnel of all the actor's active groups",
-    ),
-    (
-        "ratio",
-        "ratio(actor, region)",
+        [[Actor], [Actor, Region]] -> Num, state: true),
+    function!("ratio", "ratio(actor, region)",
         "effective strength of the actor's side over its enemies' in the region (large if no enemy)",
-    ),
-    (
-        "attack_odds",
-        "attack_odds(actor, region)",
+        [[Actor, Region]] -> Num, state: true),
+    function!("attack_odds", "attack_odds(actor, region)",
         "effective strength of the actor's side in the region and next to it over its enemies' in the region (large if no enemy)",
-    ),
-    ("money", "money(actor)", "the actor's money"),
-    ("weapons", "weapons(actor)", "the actor's weapons stock"),
-    ("equipment", "equipment(force)", "weapon sets held by a force group"),
-    ("morale", "morale(force)", "morale of a force group in [0, 1]"),
-    ("quality", "quality(force)", "training quality of a force group in [0, 1]"),
-    ("grievance", "grievance(identity, region)", "grievance in [0, 1]"),
-    ("support", "support(identity, actor, region)", "support in [-1, 1]"),
-    ("regions_held", "regions_held(actor)", "number of regions the actor controls"),
-    ("population_held", "population_held(actor)", "population of the regions the actor controls"),
-    ("active", "active(force)", "true if the force group is active"),
-    ("min", "min(x, y)", "smaller of two numbers"),
-    ("max", "max(x, y)", "larger of two numbers"),
-    ("abs", "abs(x)", "absolute value"),
-    ("if", "if(condition, x, y)", "x when the condition holds, else y"),
-    ("mechanism_on", "mechanism_on(mechanism)", "true if the mechanism (e.g. enemy_dependent_goals) is switched on"),
+        [[Actor, Region]] -> Num, state: true),
+    function!("money", "money(actor)", "the actor's money", [[Actor]] -> Num, state: true),
+    function!("weapons", "weapons(actor)", "the actor's weapons stock", [[Actor]] -> Num, state: true),
+    function!("equipment", "equipment(force)", "weapon sets held by a force group", [[Force]] -> Num, state: true),
+    function!("morale", "morale(force)", "morale of a force group in [0, 1]", [[Force]] -> Num, state: true),
+    function!("quality", "quality(force)", "training quality of a force group in [0, 1]", [[Force]] -> Num, state: true),
+    function!("grievance", "grievance(identity, region)", "grievance in [0, 1]",
+        [[Identity, Region]] -> Num, state: true),
+    function!("support", "support(identity, actor, region)", "support in [-1, 1]",
+        [[Identity, Actor, Region]] -> Num, state: true),
+    function!("regions_held", "regions_held(actor)", "number of regions the actor controls",
+        [[Actor]] -> Num, state: true),
+    function!("population_held", "population_held(actor)", "population of the regions the actor controls",
+        [[Actor]] -> Num, state: true),
+    function!("active", "active(force)", "true if the force group is active", [[Force]] -> Bool, state: true),
+    function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
+    function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
+    function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
+    function!("if", "if(condition, x, y)", "x when the condition holds, else y", [[Bool, Num, Num]] -> Num, state: false),
+    function!("mechanism_on", "mechanism_on(mechanism)",
+        "true if the mechanism (e.g. enemy_dependent_goals) is switched on",
+        [[Mechanism]] -> Bool, state: true),
 ];
+
+/// The expression for a call of `name` whose arguments have been checked
+/// against its [`Function::args`]: `ids` holds the resolved name arguments
+/// and `nums` the expression arguments, each in order.
+fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
+    let opt = |i: usize| ids.get(i).copied();
+    let mut arg = || Box::new(nums.remove(0));
+    Expr::Query(match name {
+        "threat" => Query::Threat { actor: ids[0], region: opt(1) },
+        "controls" => Query::Controls { actor: ids[0], region: ids[1] },
+        "contested" => Query::Contested { region: ids[0] },
+        "strength" => Query::Strength { force: ids[0], region: opt(1) },
+        "actor_strength" => Query::ActorStrength { actor: ids[0], region: opt(1) },
+        "ratio" => Query::Ratio { actor: ids[0], region: ids[1] },
+        "attack_odds" => Query::AttackOdds { actor: ids[0], region: ids[1] },
+        "money" => Query::Money { actor: ids[0] },
+        "weapons" => Query::Weapons { actor: ids[0] },
+        "regions_held" => Query::RegionsHeld { actor: ids[0] },
+        "population_held" => Query::PopulationHeld { actor: ids[0] },
+        "equipment" => Query::Equipment { force: ids[0] },
+        "morale" => Query::Morale { force: ids[0] },
+        "quality" => Query::Quality { force: ids[0] },
+        "active" => Query::Active { force: ids[0] },
+        "grievance" => Query::Grievance { identity: ids[0], region: ids[1] },
+        "support" => Query::Support { identity: ids[0], actor: ids[1], region: ids[2] },
+        "mechanism_on" => Query::Mechanism {
+            mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]])
+                .expect("ident_arg returns the index of a mechanism name"),
+        },
+        "abs" => return Expr::Abs(arg()),
+        "min" => return Expr::Min(arg(), arg()),
+        "max" => return Expr::Max(arg(), arg()),
+        "if" => return Expr::If(arg(), arg(), arg()),
+        _ => unreachable!("`{name}` is in FUNCTIONS but has no arm in call_expr"),
+    })
+}
 
 struct Parser<'a> {
     toks: Vec<(Tok, std::ops::Range<usize>)>,
@@ -463,9 +680,18 @@ struct Parser<'a> {
     names: &'a Names<'a>,
     origin: &'a Origin,
     static_only: bool,
+    /// How many nested parser calls (parentheses, calls, `not`, unary `-`)
+    /// are open: bounded by [`MAX_EXPR_DEPTH`] so parsing cannot overflow the stack.
+    nesting: usize,
 }
 
-type Typed = (Expr, Type);
+/// A parsed, type-checked subexpression.
+struct Typed {
+    expr: Expr,
+    ty: Type,
+    /// Depth of `expr` as a tree (a leaf is 1); bounded by [`MAX_EXPR_DEPTH`].
+    depth: usize,
+}
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> &Tok {
@@ -483,6 +709,41 @@ impl<'a> Parser<'a> {
     }
     fn err(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at(&self.origin.at(span), msg)
+    }
+    fn too_deep(&self, span: std::ops::Range<usize>) -> Diagnostic {
+        self.err(span, format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"))
+            .expected(format!(
+                "at most {MAX_EXPR_DEPTH} levels of parentheses, function calls, `not`, `-` and chained operators"
+            ))
+            .hint("simplify the expression, e.g. drop redundant parentheses or split a long chain over several rules")
+    }
+    /// Opens one level of parser recursion.
+    fn enter(&mut self, span: std::ops::Range<usize>) -> Result<(), Diagnostic> {
+        self.nesting += 1;
+        if self.nesting > MAX_EXPR_DEPTH { Err(self.too_deep(span)) } else { Ok(()) }
+    }
+    fn leave(&mut self) {
+        self.nesting -= 1;
+    }
+    /// A node over children of the given depths, refused past [`MAX_EXPR_DEPTH`].
+    fn node(
+        &self,
+        expr: Expr,
+        ty: Type,
+        children: &[usize],
+        span: std::ops::Range<usize>,
+    ) -> Result<Typed, Diagnostic> {
+        let depth = 1 + children.iter().copied().max().unwrap_or(0);
+        if depth > MAX_EXPR_DEPTH {
+            return Err(self.too_deep(span));
+        }
+        Ok(Typed { expr, ty, depth })
+    }
+    fn leaf(expr: Expr, ty: Type) -> Result<Typed, Diagnostic> {
+        Ok(Typed { expr, ty, depth: 1 })
+    }
+    fn end_of_last(&self) -> usize {
+        self.toks[self.pos.saturating_sub(1)].1.end
     }
     fn is_op(&self, op: &str) -> bool {
         matches!(self.peek(), Tok::Op(o) if *o == op)
@@ -504,10 +765,11 @@ impl<'a> Parser<'a> {
         while self.is_op("or") {
             self.next();
             let rhs = self.and()?;
-            let end = self.toks[self.pos.saturating_sub(1)].1.end;
-            self.expect_type(lhs.1, Type::Bool, s0..end, "`or`")?;
-            self.expect_type(rhs.1, Type::Bool, s0..end, "`or`")?;
-            lhs = (Expr::Or(Box::new(lhs.0), Box::new(rhs.0)), Type::Bool);
+            let end = self.end_of_last();
+            self.expect_type(lhs.ty, Type::Bool, s0..end, "`or`")?;
+            self.expect_type(rhs.ty, Type::Bool, s0..end, "`or`")?;
+            let expr = Expr::Or(Box::new(lhs.expr), Box::new(rhs.expr));
+            lhs = self.node(expr, Type::Bool, &[lhs.depth, rhs.depth], s0..end)?;
         }
         Ok(lhs)
     }
@@ -517,19 +779,22 @@ impl<'a> Parser<'a> {
         while self.is_op("and") {
             self.next();
             let rhs = self.not()?;
-            let end = self.toks[self.pos.saturating_sub(1)].1.end;
-            self.expect_type(lhs.1, Type::Bool, s0..end, "`and`")?;
-            self.expect_type(rhs.1, Type::Bool, s0..end, "`and`")?;
-            lhs = (Expr::And(Box::new(lhs.0), Box::new(rhs.0)), Type::Bool);
+            let end = self.end_of_last();
+            self.expect_type(lhs.ty, Type::Bool, s0..end, "`and`")?;
+            self.expect_type(rhs.ty, Type::Bool, s0..end, "`and`")?;
+            let expr = Expr::And(Box::new(lhs.expr), Box::new(rhs.expr));
+            lhs = self.node(expr, Type::Bool, &[lhs.depth, rhs.depth], s0..end)?;
         }
         Ok(lhs)
     }
     fn not(&mut self) -> Result<Typed, Diagnostic> {
         if self.is_op("not") {
             let sp = self.next().1;
-            let (e, t) = self.not()?;
-            self.expect_type(t, Type::Bool, sp, "`not`")?;
-            return Ok((Expr::Not(Box::new(e)), Type::Bool));
+            self.enter(sp.clone())?;
+            let inner = self.not()?;
+            self.leave();
+            self.expect_type(inner.ty, Type::Bool, sp.clone(), "`not`")?;
+            return self.node(Expr::Not(Box::new(inner.expr)), Type::Bool, &[inner.depth], sp);
         }
         self.cmp()
     }
@@ -547,13 +812,14 @@ impl<'a> Parser<'a> {
         };
         self.next();
         let rhs = self.sum()?;
-        let end = self.toks[self.pos.saturating_sub(1)].1.end;
-        if lhs.1 != rhs.1 || (lhs.1 == Type::Bool && !matches!(op, Cmp::Eq | Cmp::Ne)) {
+        let end = self.end_of_last();
+        if lhs.ty != rhs.ty || (lhs.ty == Type::Bool && !matches!(op, Cmp::Eq | Cmp::Ne)) {
             return Err(self
-                .err(s0..end, format!("type error: cannot compare a {} with a {}", lhs.1.name(), rhs.1.name()))
+                .err(s0..end, format!("type error: cannot compare a {} with a {}", lhs.ty.name(), rhs.ty.name()))
                 .expected("two numbers or two dates"));
         }
-        Ok((Expr::Cmp(op, Box::new(lhs.0), Box::new(rhs.0)), Type::Bool))
+        let expr = Expr::Cmp(op, Box::new(lhs.expr), Box::new(rhs.expr));
+        self.node(expr, Type::Bool, &[lhs.depth, rhs.depth], s0..end)
     }
     fn sum(&mut self) -> Result<Typed, Diagnostic> {
         let s0 = self.span().start;
@@ -566,8 +832,8 @@ impl<'a> Parser<'a> {
             };
             self.next();
             let rhs = self.product()?;
-            let end = self.toks[self.pos.saturating_sub(1)].1.end;
-            let ty = match (lhs.1, rhs.1, op) {
+            let end = self.end_of_last();
+            let ty = match (lhs.ty, rhs.ty, op) {
                 (Type::Num, Type::Num, _) => Type::Num,
                 (Type::Date, Type::Date, Arith::Sub) => Type::Num,
                 (Type::Date, Type::Num, _) => Type::Date,
@@ -578,14 +844,15 @@ impl<'a> Parser<'a> {
                             format!(
                                 "type error: cannot apply `{}` to a {} and a {}",
                                 if op == Arith::Add { "+" } else { "-" },
-                                lhs.1.name(),
-                                rhs.1.name()
+                                lhs.ty.name(),
+                                rhs.ty.name()
                             ),
                         )
                         .expected("numbers (or date ± days, or date − date)"));
                 }
             };
-            lhs = (Expr::Arith(op, Box::new(lhs.0), Box::new(rhs.0)), ty);
+            let expr = Expr::Arith(op, Box::new(lhs.expr), Box::new(rhs.expr));
+            lhs = self.node(expr, ty, &[lhs.depth, rhs.depth], s0..end)?;
         }
     }
     fn product(&mut self) -> Result<Typed, Diagnostic> {
@@ -599,28 +866,33 @@ impl<'a> Parser<'a> {
             };
             self.next();
             let rhs = self.unary()?;
-            let end = self.toks[self.pos.saturating_sub(1)].1.end;
-            self.expect_type(lhs.1, Type::Num, s0..end, "`*` and `/`")?;
-            self.expect_type(rhs.1, Type::Num, s0..end, "`*` and `/`")?;
-            lhs = (Expr::Arith(op, Box::new(lhs.0), Box::new(rhs.0)), Type::Num);
+            let end = self.end_of_last();
+            self.expect_type(lhs.ty, Type::Num, s0..end, "`*` and `/`")?;
+            self.expect_type(rhs.ty, Type::Num, s0..end, "`*` and `/`")?;
+            let expr = Expr::Arith(op, Box::new(lhs.expr), Box::new(rhs.expr));
+            lhs = self.node(expr, Type::Num, &[lhs.depth, rhs.depth], s0..end)?;
         }
     }
     fn unary(&mut self) -> Result<Typed, Diagnostic> {
         if matches!(self.peek(), Tok::Op("-")) {
             let sp = self.next().1;
-            let (e, t) = self.unary()?;
-            self.expect_type(t, Type::Num, sp, "unary `-`")?;
-            return Ok((Expr::Neg(Box::new(e)), Type::Num));
+            self.enter(sp.clone())?;
+            let inner = self.unary()?;
+            self.leave();
+            self.expect_type(inner.ty, Type::Num, sp.clone(), "unary `-`")?;
+            return self.node(Expr::Neg(Box::new(inner.expr)), Type::Num, &[inner.depth], sp);
         }
         self.atom()
     }
     fn atom(&mut self) -> Result<Typed, Diagnostic> {
         let (tok, span) = self.next();
         match tok {
-            Tok::Num(x) => Ok((Expr::Const(x), Type::Num)),
-            Tok::Date(d) => Ok((Expr::Const(d as f64), Type::Date)),
+            Tok::Num(x) => Self::leaf(Expr::Const(x), Type::Num),
+            Tok::Date(d) => Self::leaf(Expr::Const(d as f64), Type::Date),
             Tok::LParen => {
+                self.enter(span)?;
                 let e = self.or()?;
+                self.leave();
                 match self.next() {
                     (Tok::RParen, _) => Ok(e),
                     (_, sp) => Err(self.err(sp, "missing `)`").expected("`)` to close the parenthesis")),
@@ -631,19 +903,19 @@ impl<'a> Parser<'a> {
                     return self.call(&name, span);
                 }
                 match name.as_str() {
-                    "true" => return Ok((Expr::Const(1.0), Type::Bool)),
-                    "false" => return Ok((Expr::Const(0.0), Type::Bool)),
+                    "true" => return Self::leaf(Expr::Const(1.0), Type::Bool),
+                    "false" => return Self::leaf(Expr::Const(0.0), Type::Bool),
                     _ => {}
                 }
                 if !self.static_only {
                     match name.as_str() {
-                        "tick" => return Ok((Expr::Tick, Type::Num)),
-                        "date" => return Ok((Expr::Today, Type::Date)),
+                        "tick" => return Self::leaf(Expr::Tick, Type::Num),
+                        "date" => return Self::leaf(Expr::Today, Type::Date),
                         _ => {}
                     }
                 }
                 if let Some(i) = self.names.params.iter().position(|p| *p == name) {
-                    return Ok((Expr::Param(i), Type::Num));
+                    return Self::leaf(Expr::Param(i), Type::Num);
                 }
                 let mut cands: Vec<&str> = self.names.params.iter().map(String::as_str).collect();
                 if !self.static_only {
@@ -683,7 +955,7 @@ impl<'a> Parser<'a> {
                         .hint(choice_hint(&id, crate::spec::MechanismName::NAMES))),
                 };
             }
-            ArgKind::Num | ArgKind::Bool => unreachable!(),
+            ArgKind::Num | ArgKind::Bool => unreachable!("expression arguments are parsed by `call`"),
         };
         list.iter().position(|x| *x == id).ok_or_else(|| {
             let cands: Vec<&str> = list.iter().map(String::as_str).collect();
@@ -697,41 +969,26 @@ impl<'a> Parser<'a> {
     }
 
     fn call(&mut self, name: &str, name_span: std::ops::Range<usize>) -> Result<Typed, Diagnostic> {
-        use ArgKind::*;
-        let sigs: &[&[ArgKind]] = match name {
-            "threat" => &[&[Actor], &[Actor, Region]],
-            "controls" => &[&[Actor, Region]],
-            "contested" => &[&[Region]],
-            "strength" => &[&[Force], &[Force, Region]],
-            "actor_strength" => &[&[Actor], &[Actor, Region]],
-            "ratio" | "attack_odds" => &[&[Actor, Region]],
-            "money" | "weapons" | "regions_held" | "population_held" => &[&[Actor]],
-            "equipment" | "morale" | "quality" | "active" => &[&[Force]],
-            "grievance" => &[&[Identity, Region]],
-            "support" => &[&[Identity, Actor, Region]],
-            "min" | "max" => &[&[Num, Num]],
-            "abs" => &[&[Num]],
-            "if" => &[&[Bool, Num, Num]],
-            "mechanism_on" => &[&[Mechanism]],
-            _ => {
-                let cands: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
-                return Err(self
-                    .err(name_span, format!("unknown function `{name}`"))
-                    .expected("one of the rule language's functions")
-                    .hint(choice_hint(name, &cands)));
-            }
+        let Some(function) = FUNCTIONS.iter().find(|f| f.name == name) else {
+            let cands: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+            return Err(self
+                .err(name_span, format!("unknown function `{name}`"))
+                .expected("one of the rule language's functions")
+                .hint(choice_hint(name, &cands)));
         };
-        let is_math = matches!(name, "min" | "max" | "abs" | "if");
-        if self.static_only && !is_math {
+        let sigs = function.args;
+        if self.static_only && function.reads_state {
             return Err(self
                 .err(name_span, format!("`{name}(…)` reads the state of a run, which does not exist yet here"))
                 .expected("numbers, parameters and min/max/abs")
                 .hint("state queries belong in rule conditions and tactic amounts"));
         }
-        let sig_text = FUNCTIONS.iter().find(|f| f.0 == name).map(|f| f.1).unwrap_or(name);
-        self.next(); // (
+        let sig_text = function.signature;
+        let open = self.next().1; // (
+        self.enter(open)?;
         let mut ids: Vec<usize> = Vec::new();
         let mut nums: Vec<Expr> = Vec::new();
+        let mut depth = 0;
         let max_len = sigs.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut n = 0;
         if !matches!(self.peek(), Tok::RParen) {
@@ -742,14 +999,15 @@ impl<'a> Parser<'a> {
                         .expected(sig_text.to_string()));
                 }
                 // The kind of the n-th argument is the same in every signature that has one.
-                let kind = sigs.iter().find(|s| s.len() > n).map(|s| s[n]).unwrap_or(Num);
-                if kind == Num || kind == Bool {
+                let kind = sigs.iter().find(|s| s.len() > n).map(|s| s[n]).unwrap_or(ArgKind::Num);
+                if kind == ArgKind::Num || kind == ArgKind::Bool {
                     let sp = self.span();
-                    let (e, t) = self.or()?;
-                    let want = if kind == Num { Type::Num } else { Type::Bool };
-                    let end = self.toks[self.pos.saturating_sub(1)].1.end;
-                    self.expect_type(t, want, sp.start..end, &format!("argument {} of `{name}`", n + 1))?;
-                    nums.push(e);
+                    let arg = self.or()?;
+                    let want = if kind == ArgKind::Num { Type::Num } else { Type::Bool };
+                    let end = self.end_of_last();
+                    self.expect_type(arg.ty, want, sp.start..end, &format!("argument {} of `{name}`", n + 1))?;
+                    depth = depth.max(arg.depth);
+                    nums.push(arg.expr);
                 } else {
                     ids.push(self.ident_arg(kind, name)?);
                 }
@@ -767,6 +1025,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        self.leave();
         let close = self.next().1;
         if !sigs.iter().any(|s| s.len() == n) {
             return Err(self
@@ -779,59 +1038,7 @@ impl<'a> Parser<'a> {
                 )
                 .expected(sig_text.to_string()));
         }
-        let opt = |i: usize| ids.get(i).copied();
-        let q = |q: Query| {
-            Ok((
-                Expr::Query(q),
-                if matches!(name, "controls" | "contested" | "active" | "mechanism_on") {
-                    Type::Bool
-                } else {
-                    Type::Num
-                },
-            ))
-        };
-        match name {
-            "threat" => q(Query::Threat { actor: ids[0], region: opt(1) }),
-            "controls" => q(Query::Controls { actor: ids[0], region: ids[1] }),
-            "contested" => q(Query::Contested { region: ids[0] }),
-            "strength" => q(Query::Strength { force: ids[0], region: opt(1) }),
-            "actor_strength" => q(Query::ActorStrength { actor: ids[0], region: opt(1) }),
-            "ratio" => q(Query::Ratio { actor: ids[0], region: ids[1] }),
-            "attack_odds" => q(Query::AttackOdds { actor: ids[0], region: ids[1] }),
-            "money" => q(Query::Money { actor: ids[0] }),
-            "weapons" => q(Query::Weapons { actor: ids[0] }),
-            "regions_held" => q(Query::RegionsHeld { actor: ids[0] }),
-            "population_held" => q(Query::PopulationHeld { actor: ids[0] }),
-            "equipment" => q(Query::Equipment { force: ids[0] }),
-            "morale" => q(Query::Morale { force: ids[0] }),
-            "quality" => q(Query::Quality { force: ids[0] }),
-            "active" => q(Query::Active { force: ids[0] }),
-            "grievance" => q(Query::Grievance { identity: ids[0], region: ids[1] }),
-            "support" => q(Query::Support { identity: ids[0], actor: ids[1], region: ids[2] }),
-            "abs" => Ok((Expr::Abs(Box::new(nums.remove(0))), Type::Num)),
-            "mechanism_on" => q(Query::Mechanism {
-                mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]])
-                    .expect("index of a name"),
-            }),
-            "if" => {
-                let b = nums.pop().unwrap();
-                let a = nums.pop().unwrap();
-                let c = nums.pop().unwrap();
-                Ok((Expr::If(Box::new(c), Box::new(a), Box::new(b)), Type::Num))
-            }
-            _ => {
-                let b = nums.pop().unwrap();
-                let a = nums.pop().unwrap();
-                Ok((
-                    if name == "min" {
-                        Expr::Min(Box::new(a), Box::new(b))
-                    } else {
-                        Expr::Max(Box::new(a), Box::new(b))
-                    },
-                    Type::Num,
-                ))
-            }
-        }
+        self.node(call_expr(name, &ids, nums), function.result, &[depth], name_span.start..close.end)
     }
 }
 
@@ -850,7 +1057,8 @@ fn describe(t: &Tok) -> String {
 
 /// Parses and type-checks `src`, which must have type `want`. With
 /// `static_only`, only constants, parameters and min/max/abs are allowed
-/// (for quantities fixed when the model is built).
+/// (for quantities fixed when the model is built). An expression nested
+/// deeper than [`MAX_EXPR_DEPTH`] is refused.
 pub fn compile(
     src: &str,
     want: Type,
@@ -859,11 +1067,11 @@ pub fn compile(
     static_only: bool,
 ) -> Result<Expr, Diagnostic> {
     let toks = lex(src, origin)?;
-    let mut p = Parser { toks, pos: 0, names, origin, static_only };
+    let mut p = Parser { toks, pos: 0, names, origin, static_only, nesting: 0 };
     if matches!(p.peek(), Tok::End) {
         return Err(p.err(0..src.len(), "empty expression").expected(format!("a {} expression", want.name())));
     }
-    let (e, t) = p.or()?;
+    let Typed { expr, ty, .. } = p.or()?;
     if !matches!(p.peek(), Tok::End) {
         let sp = p.span();
         let d = describe(p.peek());
@@ -871,13 +1079,13 @@ pub fn compile(
             .err(sp, format!("unexpected {d} after a complete expression"))
             .hint("join conditions with `and` / `or`"));
     }
-    if t != want {
+    if ty != want {
         return Err(p
-            .err(0..src.len(), format!("type error: this is a {} expression", t.name()))
+            .err(0..src.len(), format!("type error: this is a {} expression", ty.name()))
             .expected(format!("a {} expression", want.name()))
             .hint(if want == Type::Bool { "compare it, e.g. `… > 0.5`" } else { "use a numeric expression" }));
     }
-    Ok(e)
+    Ok(expr)
 }
 
 #[cfg(test)]
@@ -977,5 +1185,130 @@ mod tests {
         assert!(compile("threat(gov)", Type::Num, &n, &o, true).is_err());
         assert!(compile("tick", Type::Num, &n, &o, true).is_err());
         assert!(compile("k * 2", Type::Num, &n, &o, true).unwrap().is_static());
+    }
+
+    fn run_static(src: &str) -> Result<Expr, Diagnostic> {
+        let [a, r, f, i, p] = names();
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        compile(src, Type::Num, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
+    }
+
+    #[test]
+    fn regression_multibyte_char_after_one_byte_token_is_a_located_error() {
+        for (src, code, name) in [
+            ("(1)\u{a0}> 0", "U+00A0", "no-break space"),
+            ("2 *\u{2028}3 > 1", "U+2028", "line separator"),
+            ("tick >\u{feff}1", "U+FEFF", "byte order mark"),
+            ("1 <\u{2264} 2", "U+2264", "less-than or equal to"),
+            ("\u{20ac} > 1", "U+20AC", ""),
+            ("k\u{00e9} > 1", "U+00E9", ""),
+        ] {
+            let e = run(src, Type::Bool).unwrap_err();
+            assert!(e.message.starts_with("unexpected character"), "{src:?}: {e:?}");
+            assert!(e.message.contains(code) && e.message.contains(name), "{src:?}: {}", e.message);
+            // The location covers exactly the offending character (offset 1 for the quote).
+            let at = src.char_indices().find(|(_, c)| !c.is_ascii()).unwrap();
+            let span = e.loc.unwrap().span;
+            assert_eq!(span, 1 + at.0..1 + at.0 + at.1.len_utf8(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn regression_deeply_nested_rules_are_refused_naming_the_limit() {
+        let deep = [
+            format!("{}1{}", "(".repeat(3000), ")".repeat(3000)),
+            format!("{}1{}", "if(true, ".repeat(2500), ", 0)".repeat(2500)),
+            format!("{}1", "-".repeat(20_000)),
+            format!("{}(1 > 0)", "not ".repeat(50_000)),
+            format!("{}1", "!".repeat(50_000)),
+            // Chains are loops in the parser but trees of that depth.
+            format!("1{}", " + 1".repeat(100_000)),
+            format!("true{}", " and true".repeat(100_000)),
+            format!("1 > 0{}", " or 1 > 0".repeat(100_000)),
+        ];
+        for src in &deep {
+            let e = run_static(src).err().or_else(|| run(src, Type::Bool).err()).unwrap();
+            assert!(e.message.contains(&format!("more than {MAX_EXPR_DEPTH} levels")), "{}", e.message);
+            assert!(e.loc.is_some());
+        }
+    }
+
+    #[test]
+    fn expressions_at_the_depth_limit_parse_and_evaluate_on_a_small_stack() {
+        // Parsing, evaluation, cloning and dropping recurse over the tree: at
+        // the limit they must fit in the 2 MiB stack of a spawned thread.
+        let n = MAX_EXPR_DEPTH - 1;
+        let parens = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        let negs = format!("{}1", "-".repeat(n));
+        let chain = format!("1{}", " + 1".repeat(n - 1));
+        let ifs = format!("{}1{}", "if(true, ".repeat(n - 1), ", 0)".repeat(n - 1));
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                assert_eq!(run(&parens, Type::Num).unwrap(), 1.0);
+                assert_eq!(run(&negs, Type::Num).unwrap(), if n.is_multiple_of(2) { 1.0 } else { -1.0 });
+                assert_eq!(run(&chain, Type::Num).unwrap(), n as f64);
+                let e = run_static(&ifs).unwrap();
+                assert_eq!(e.clone().eval(&W), 1.0);
+                let mut params = 0;
+                e.for_each_name(&mut |_, _| params += 1);
+                assert_eq!(params, 0);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let over = format!("{}1", "-".repeat(MAX_EXPR_DEPTH + 1));
+        assert!(run(&over, Type::Num).is_err());
+    }
+
+    #[test]
+    fn every_function_in_the_table_compiles_and_is_documented() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/model.md")).unwrap();
+        for f in FUNCTIONS {
+            for sig in f.args {
+                let args: Vec<&str> = sig
+                    .iter()
+                    .map(|k| match k {
+                        ArgKind::Actor => "gov",
+                        ArgKind::Region => "baghdad",
+                        ArgKind::Force => "army",
+                        ArgKind::Identity => "sunni",
+                        ArgKind::Mechanism => "rout",
+                        ArgKind::Num => "k",
+                        ArgKind::Bool => "true",
+                    })
+                    .collect();
+                let src = format!("{}({})", f.name, args.join(", "));
+                let want = f.result;
+                let e = compile_any(&src, want).unwrap_or_else(|d| panic!("{src}: {d:?}"));
+                let _ = e.eval(&W);
+            }
+            assert!(doc.contains(&format!("`{}(", f.name)), "docs/model.md §6 does not list `{}`", f.name);
+        }
+    }
+
+    fn compile_any(src: &str, want: Type) -> Result<Expr, Diagnostic> {
+        let [a, r, f, i, p] = names();
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        compile(src, want, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
+    }
+
+    #[test]
+    fn for_each_name_lists_parameters_and_query_ids() {
+        let e = compile_any("support(sunni, isis, ramadi) > k and strength(army) > distrust", Type::Bool).unwrap();
+        let mut seen = Vec::new();
+        e.for_each_name(&mut |kind, i| seen.push((kind, i)));
+        seen.sort_by_key(|x| (x.0 as u8, x.1));
+        assert_eq!(
+            seen,
+            vec![
+                (NameKind::Actor, 1),
+                (NameKind::Region, 1),
+                (NameKind::Force, 0),
+                (NameKind::Identity, 0),
+                (NameKind::Parameter, 0),
+                (NameKind::Parameter, 1)
+            ]
+        );
     }
 }

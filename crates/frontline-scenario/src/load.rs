@@ -9,7 +9,7 @@
 use crate::decode::Decode;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Sources};
 use crate::limits::{self, ReadError};
-use crate::model::{Model, build};
+use crate::model::{Model, build_layered};
 use crate::spec::ScenarioSpec;
 use crate::value::{Kind, Value, merge, parse_toml, take_key};
 use sha2::{Digest, Sha256};
@@ -276,8 +276,16 @@ pub struct Merged {
 /// and `--set` overrides in order. Fails only if the base file cannot be
 /// read or parsed; other problems are in [`Merged::diagnostics`].
 pub fn read_merged(path: &Path, overrides: &Overrides) -> Result<Merged, Box<LoadError>> {
+    read_layers(path, overrides).map(|(merged, _)| merged)
+}
+
+/// [`read_merged`], also returning the id of the first file registered for
+/// an overlay: every file from it on is a variant, a variant's include or a
+/// `--set`, so a key located there was written by an overlay.
+fn read_layers(path: &Path, overrides: &Overrides) -> Result<(Merged, FileId), Box<LoadError>> {
     let mut r = Reader::new();
     let tree = r.read_tree(path, None, &mut Vec::new(), true);
+    let first_overlay_file = r.sources.len();
     let scenario_hash = hex(&std::mem::take(&mut r.hasher).finalize());
     let mut variants = Vec::new();
     let mut layers = Vec::new();
@@ -307,16 +315,17 @@ pub fn read_merged(path: &Path, overrides: &Overrides) -> Result<Merged, Box<Loa
     for l in layers {
         merge(&mut tree, l);
     }
-    Ok(Merged { tree, sources: r.sources, diagnostics: r.d, scenario_hash, variants })
+    Ok((Merged { tree, sources: r.sources, diagnostics: r.d, scenario_hash, variants }, first_overlay_file))
 }
 
 /// Loads, merges, decodes and validates a scenario. Every problem found is
 /// returned at once.
 pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>> {
-    let Merged { tree, sources, mut diagnostics, scenario_hash, variants } = read_merged(path, overrides)?;
+    let (Merged { tree, sources, mut diagnostics, scenario_hash, variants }, first_overlay_file) =
+        read_layers(path, overrides)?;
     // Even if an overlay or `--set` was unusable, check what we have, so
     // that every problem is reported in one go.
-    match build_from_tree(&tree, &sources) {
+    match build_layered_tree(&tree, &sources, Some(first_overlay_file)) {
         Ok(model) if diagnostics.is_empty() => {
             Ok(Loaded { model, sources, scenario_hash, variants, sets: overrides.sets.clone(), tree })
         }
@@ -335,6 +344,17 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Loaded, Box<LoadError>
 /// region-pair matrices the model builder makes (the square of the region
 /// count), then the whole run ([`limits::run_memory`]).
 pub fn build_from_tree(tree: &Value, sources: &Sources) -> Result<Model, Diagnostics> {
+    build_layered_tree(tree, sources, None)
+}
+
+/// [`build_from_tree`] for a tree whose files from `first_overlay_file` on
+/// are overlays: ids only they add and nothing uses are refused (see
+/// [`crate::model::build_layered`]).
+fn build_layered_tree(
+    tree: &Value,
+    sources: &Sources,
+    first_overlay_file: Option<FileId>,
+) -> Result<Model, Diagnostics> {
     let mut d = Diagnostics::default();
     let Some(spec) = ScenarioSpec::decode(tree, &mut d) else {
         return Err(d);
@@ -405,7 +425,7 @@ pub fn build_from_tree(tree: &Value, sources: &Sources) -> Result<Model, Diagnos
         d.items.splice(0..0, decode_errors.items);
         return Err(d);
     }
-    match build(&spec, sources, map) {
+    match build_layered(&spec, sources, map, first_overlay_file) {
         Ok(model) if decode_errors.is_empty() => {
             let need = limits::run_memory(&model);
             match budget {

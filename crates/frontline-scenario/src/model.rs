@@ -7,8 +7,8 @@
 
 use crate::constants::Constants;
 use crate::decode::{At, Map, Quantity};
-use crate::diag::{Diagnostic, Diagnostics, Loc, Sources, choice_hint};
-use crate::expr::{Expr, Names, Origin, Query, Type, World, compile};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Sources, choice_hint};
+use crate::expr::{Expr, NameKind, Names, Origin, Query, Type, World, compile};
 use crate::geo::{RegionMap, haversine_km};
 use crate::spec::*;
 use std::collections::BTreeSet;
@@ -364,6 +364,53 @@ impl Model {
     }
 }
 
+/// The largest value a kind of scenario number may take. The bounds are far
+/// beyond what a real theatre needs, and low enough that the engine's sums
+/// and products over 100,000 ticks stay finite: a value past one is refused
+/// with an error naming the limit, rather than turning into `inf` or `NaN`
+/// in the tables.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    /// The largest allowed value.
+    pub max: f64,
+    /// Its name in this module, as reported in errors.
+    pub name: &'static str,
+    /// What it bounds, for error messages.
+    pub applies_to: &'static str,
+}
+
+/// People and weapon sets: populations, personnel (air sorties), equipment,
+/// weapons stocks and weapons income (10^10, more than the world's population).
+pub const MAX_PEOPLE: Limit =
+    Limit { max: 1e10, name: "MAX_PEOPLE", applies_to: "populations, personnel, equipment and weapons" };
+/// Money: incomes, money stocks and funding per week (10^12 money units).
+pub const MAX_MONEY: Limit = Limit { max: 1e12, name: "MAX_MONEY", applies_to: "money, incomes and funding" };
+/// Money per person per week: `tax` and `upkeep` (10^6 money units).
+pub const MAX_MONEY_PER_HEAD: Limit =
+    Limit { max: 1e6, name: "MAX_MONEY_PER_HEAD", applies_to: "money per person per week (tax, upkeep)" };
+/// Weights: region values, goal weights and allocation shares (10^6).
+pub const MAX_WEIGHT: Limit =
+    Limit { max: 1e6, name: "MAX_WEIGHT", applies_to: "region values, goal weights and allocation shares" };
+/// Multipliers given as tactic amounts: `recruit` and `train` (10^3).
+pub const MAX_MULTIPLIER: Limit =
+    Limit { max: 1e3, name: "MAX_MULTIPLIER", applies_to: "recruitment and training multipliers" };
+/// Magnitude of a parameter's value, range ends and event `set` values (10^12).
+pub const MAX_PARAMETER: Limit =
+    Limit { max: 1e12, name: "MAX_PARAMETER", applies_to: "parameter values, ranges and event `set` values" };
+
+/// Every limit, for the documentation test.
+pub const LIMITS: &[Limit] = &[MAX_PEOPLE, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_WEIGHT, MAX_MULTIPLIER, MAX_PARAMETER];
+
+/// "a" or "an" before a noun.
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// A bound as written in messages: `1e10` rather than `10000000000`.
+fn show(x: f64) -> String {
+    if x.abs() >= 1e6 { format!("{x:e}") } else { format!("{x}") }
+}
+
 struct ParamWorld<'a>(&'a [f64]);
 impl World for ParamWorld<'_> {
     fn query(&self, _: &Query) -> f64 {
@@ -389,6 +436,34 @@ struct Builder<'a> {
     forces: Vec<String>,
     params: Vec<String>,
     param_values: Vec<f64>,
+    /// Which ids something in the scenario refers to (by kind), so that an
+    /// entry an overlay adds and nothing uses can be refused.
+    used: Used,
+}
+
+/// Ids referred to, by kind: `[kind][index]`.
+#[derive(Default)]
+struct Used {
+    actors: Vec<bool>,
+    regions: Vec<bool>,
+    forces: Vec<bool>,
+    identities: Vec<bool>,
+    params: Vec<bool>,
+}
+
+impl Used {
+    fn mark(&mut self, kind: NameKind, i: usize) {
+        let v = match kind {
+            NameKind::Actor => &mut self.actors,
+            NameKind::Region => &mut self.regions,
+            NameKind::Force => &mut self.forces,
+            NameKind::Identity => &mut self.identities,
+            NameKind::Parameter => &mut self.params,
+        };
+        if let Some(x) = v.get_mut(i) {
+            *x = true;
+        }
+    }
 }
 
 fn ids<T>(m: &Map<T>) -> Vec<String> {
@@ -413,7 +488,10 @@ impl Builder<'_> {
     fn expr(&mut self, src: &str, loc: &Loc, want: Type, static_only: bool) -> Option<Expr> {
         let origin = self.origin(loc);
         match compile(src, want, &self.names(), &origin, static_only) {
-            Ok(e) => Some(e),
+            Ok(e) => {
+                e.for_each_name(&mut |kind, i| self.used.mark(kind, i));
+                Some(e)
+            }
             Err(diag) => {
                 self.d.push(diag);
                 None
@@ -422,6 +500,13 @@ impl Builder<'_> {
     }
     /// Evaluates a build-time quantity; checks `lo <= x <= hi`.
     fn qty(&mut self, q: &Quantity, what: &str, lo: f64, hi: f64) -> f64 {
+        self.qty_checked(q, what, lo, hi, None)
+    }
+    /// Evaluates a build-time quantity; checks `0 <= x <= limit`.
+    fn qty_limit(&mut self, q: &Quantity, what: &str, limit: Limit) -> f64 {
+        self.qty_checked(q, what, 0.0, limit.max, Some(limit))
+    }
+    fn qty_checked(&mut self, q: &Quantity, what: &str, lo: f64, hi: f64, limit: Option<Limit>) -> f64 {
         let (x, loc) = match q {
             Quantity::Number(x, loc) => (*x, loc),
             Quantity::Expr(s, loc) => match self.expr(s, loc, Type::Num, true) {
@@ -429,13 +514,27 @@ impl Builder<'_> {
                 None => return lo.max(0.0).min(hi),
             },
         };
-        if !(lo..=hi).contains(&x) || !x.is_finite() {
-            let range = if hi == f64::INFINITY { format!("≥ {lo}") } else { format!("in [{lo}, {hi}]") };
-            self.d
-                .push(Diagnostic::at(loc, format!("{what} is {x}, out of range")).expected(format!("a value {range}")));
-            return x.clamp(lo, hi);
-        }
+        self.check_range(x, loc, what, lo, hi, limit);
         x
+    }
+    /// Reports `x` outside `[lo, hi]` (or not finite) at `loc`; true if it is inside.
+    fn check_range(&mut self, x: f64, loc: &Loc, what: &str, lo: f64, hi: f64, limit: Option<Limit>) -> bool {
+        if (lo..=hi).contains(&x) {
+            return true;
+        }
+        let expected = match limit {
+            Some(l) if lo == 0.0 => {
+                format!("a value ≥ 0, at most {} ({}: the limit on {})", show(hi), l.name, l.applies_to)
+            }
+            Some(l) => format!("a value in [{}, {}] ({}: the limit on {})", show(lo), show(hi), l.name, l.applies_to),
+            None => format!("a value in [{}, {}]", show(lo), show(hi)),
+        };
+        let mut diag = Diagnostic::at(loc, format!("{what} is {}, out of range", show(x))).expected(expected);
+        if limit.is_some() && x > hi {
+            diag = diag.hint("check the unit and the number of zeros");
+        }
+        self.d.push(diag);
+        false
     }
     fn resolve(&mut self, id: &At<String>, kind: &str) -> Option<usize> {
         let list = match kind {
@@ -446,7 +545,17 @@ impl Builder<'_> {
             _ => &self.params,
         };
         match list.iter().position(|x| *x == id.value) {
-            Some(i) => Some(i),
+            Some(i) => {
+                let kind = match kind {
+                    "actor" => NameKind::Actor,
+                    "region" => NameKind::Region,
+                    "force group" => NameKind::Force,
+                    "identity" => NameKind::Identity,
+                    _ => NameKind::Parameter,
+                };
+                self.used.mark(kind, i);
+                Some(i)
+            }
             None => {
                 let cands: Vec<&str> = list.iter().map(String::as_str).collect();
                 let hint = choice_hint(&id.value, &cands);
@@ -459,9 +568,13 @@ impl Builder<'_> {
             }
         }
     }
-    fn runtime_expr(&mut self, q: &At<Quantity>) -> Option<Expr> {
+    /// Compiles a tactic's fraction, amount or share. A number written as
+    /// such must lie in `[lo, hi]`; an expression is computed each time the
+    /// tactic runs, and the engine clamps its value into the tactic's range
+    /// (fractions to [0, 1], amounts and shares to ≥ 0).
+    fn runtime_expr(&mut self, q: &At<Quantity>, what: &str, lo: f64, hi: f64, limit: Option<Limit>) -> Option<Expr> {
         match &q.value {
-            Quantity::Number(x, _) => Some(Expr::Const(*x)),
+            Quantity::Number(x, loc) => self.check_range(*x, loc, what, lo, hi, limit).then_some(Expr::Const(*x)),
             Quantity::Expr(s, loc) => self.expr(s, loc, Type::Num, false),
         }
     }
@@ -521,15 +634,16 @@ impl Builder<'_> {
             }
             Some(i)
         };
+        let name = t.tactic.value.name();
         let frac = |b: &mut Self, d: f64| -> Option<Expr> {
             match &t.fraction {
-                Some(q) => b.runtime_expr(q),
+                Some(q) => b.runtime_expr(q, &format!("fraction of `{name}`"), 0.0, 1.0, None),
                 None => Some(Expr::Const(d)),
             }
         };
-        let amount = |b: &mut Self, d: f64| -> Option<Expr> {
+        let amount = |b: &mut Self, d: f64, limit: Limit| -> Option<Expr> {
             match &t.amount {
-                Some(q) => b.runtime_expr(q),
+                Some(q) => b.runtime_expr(q, &format!("amount of `{name}`"), 0.0, limit.max, Some(limit)),
                 None => Some(Expr::Const(d)),
             }
         };
@@ -596,7 +710,8 @@ impl Builder<'_> {
                 for (k, q) in shares_spec.iter() {
                     let id = At { value: k.name.clone(), loc: k.loc.clone() };
                     let f = self.resolve(&id, "force group");
-                    let e = self.runtime_expr(q);
+                    let e =
+                        self.runtime_expr(q, &format!("share of `{}`", k.name), 0.0, MAX_WEIGHT.max, Some(MAX_WEIGHT));
                     match (f, e) {
                         (Some(f), Some(e)) => shares.push((f, e)),
                         _ => ok = false,
@@ -608,13 +723,13 @@ impl Builder<'_> {
                 let a = self.need(&t.actor, "actor", t)?;
                 let to = self.resolve(a, "actor");
                 self.need(&t.amount, "amount", t)?;
-                let amount = amount(self, 0.0)?;
+                let amount = amount(self, 0.0, MAX_MONEY)?;
                 Some(Tactic::Fund { to: to?, amount })
             }
             Recruit | Train => {
                 let f = self.need(&t.force, "force", t)?;
                 let force = own_force(self, f);
-                let amount = amount(self, if t.tactic.value == Recruit { 2.0 } else { 1.0 })?;
+                let amount = amount(self, if t.tactic.value == Recruit { 2.0 } else { 1.0 }, MAX_MULTIPLIER)?;
                 Some(if t.tactic.value == Recruit {
                     Tactic::Recruit { force: force?, amount }
                 } else {
@@ -690,10 +805,30 @@ impl Builder<'_> {
     }
 }
 
-/// Builds the validated model; `map_text` is the GeoJSON text of the
-/// scenario's map, read by the loader (with the file id it was registered
-/// under, for errors).
+/// Builds the validated model; `map` is the scenario's map, read by the loader.
 pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> Result<Model, Diagnostics> {
+    build_layered(spec, sources, map, None)
+}
+
+/// Builds the validated model of a scenario merged from layers: every file
+/// registered in `sources` from `first_overlay_file` on is an overlay (a
+/// variant, its includes or a `--set`). An id that only an overlay declares
+/// and that has no effect (a parameter, actor, identity or region nothing
+/// refers to, an event that does nothing) is refused as a likely typo, with
+/// a did-you-mean over the ids of the base scenario.
+pub fn build_layered(
+    spec: &ScenarioSpec,
+    sources: &Sources,
+    map: Option<RegionMap>,
+    first_overlay_file: Option<FileId>,
+) -> Result<Model, Diagnostics> {
+    let used = Used {
+        actors: vec![false; spec.actors.len()],
+        regions: vec![false; spec.regions.len()],
+        forces: vec![false; spec.forces.len()],
+        identities: vec![false; spec.identities.len()],
+        params: vec![false; spec.parameters.len()],
+    };
     let mut b = Builder {
         sources,
         d: Diagnostics::default(),
@@ -703,6 +838,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         forces: ids(&spec.forces),
         params: ids(&spec.parameters),
         param_values: spec.parameters.0.iter().map(|(_, p)| p.value.value).collect(),
+        used,
     };
     let (ni, nr, na) = (b.identities.len(), b.regions.len(), b.actors.len());
     let meta = &spec.scenario;
@@ -715,19 +851,20 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     }
     let tick_days = tick_days.clamp(1, 366) as u32;
     let start = meta.start.value.0;
-    let ticks = match (&meta.ticks, &meta.end) {
-        (Some(t), None) => t.value as u32,
+    // Ticks are checked before narrowing to u32, so that 2^32 + 1 is not read as 1.
+    let ticks: u64 = match (&meta.ticks, &meta.end) {
+        (Some(t), None) => t.value,
         (None, Some(e)) => {
             if e.value.0 < start {
                 b.d.push(Diagnostic::at(&e.loc, "`end` is before `start`").expected("a date after the start date"));
                 0
             } else {
-                ((e.value.0 - start) as u32) / tick_days
+                u64::from((e.value.0 - start) as u32 / tick_days)
             }
         }
         (Some(t), Some(_)) => {
             b.d.push(Diagnostic::at(&t.loc, "give either `ticks` or `end`, not both").hint("remove one of them"));
-            t.value as u32
+            t.value
         }
         (None, None) => {
             b.d.push(
@@ -738,9 +875,13 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         }
     };
     if ticks > 100_000 {
-        let loc = meta.ticks.as_ref().map(|t| t.loc.clone()).unwrap_or_default();
-        b.d.push(Diagnostic::at(&loc, format!("{ticks} ticks is too many")).expected("at most 100000 ticks"));
+        let loc = meta.ticks.as_ref().map(|t| t.loc.clone()).or_else(|| meta.end.as_ref().map(|e| e.loc.clone()));
+        b.d.push(
+            Diagnostic::at(&loc.unwrap_or_default(), format!("{ticks} ticks is too many"))
+                .expected("at most 100000 ticks"),
+        );
     }
+    let ticks = ticks.min(100_000) as u32;
     if nr == 0 {
         b.d.push(
             Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),
@@ -753,23 +894,37 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     // Parameters.
     let mut parameters = Vec::new();
     for (k, p) in spec.parameters.iter() {
+        let lim = MAX_PARAMETER;
+        let mut in_bounds = true;
+        for (field, x) in [("value", Some(&p.value)), ("min", p.min.as_ref()), ("max", p.max.as_ref())] {
+            if let Some(x) = x {
+                let what = format!("`{field}` of parameter `{}`", k.name);
+                in_bounds &= b.check_range(x.value, &x.loc, &what, -lim.max, lim.max, Some(lim));
+            }
+        }
+        // An absent end of the range is the value itself.
         let min = p.min.as_ref().map(|m| m.value).unwrap_or(p.value.value);
         let max = p.max.as_ref().map(|m| m.value).unwrap_or(p.value.value);
-        if min > max {
+        let both_declared = p.min.as_ref().zip(p.max.as_ref());
+        if !in_bounds {
+            // Reported above; comparing numbers past the limit adds nothing.
+        } else if let Some((lo, _)) = both_declared
+            && min > max
+        {
             b.d.push(
-                Diagnostic::at(
-                    &p.min.as_ref().unwrap().loc,
-                    format!("parameter `{}`: min {min} is above max {max}", k.name),
-                )
-                .hint("swap min and max"),
+                Diagnostic::at(&lo.loc, format!("parameter `{}`: min {min} is above max {max}", k.name))
+                    .hint("swap min and max"),
             );
         } else if !(min..=max).contains(&p.value.value) {
+            // Only a declared end can be passed: an absent one is the value.
+            let (side, end) = if p.value.value > max { ("above `max`", max) } else { ("below `min`", min) };
             b.d.push(
                 Diagnostic::at(
                     &p.value.loc,
-                    format!("parameter `{}`: value {} lies outside [{min}, {max}]", k.name, p.value.value),
+                    format!("parameter `{}`: value {} is {side} {end}", k.name, p.value.value),
                 )
-                .expected("min ≤ value ≤ max"),
+                .expected("min ≤ value ≤ max")
+                .hint("[min, max] is the parameter's range: widen it, or change the value"),
             );
         }
         let dist = p.distribution.unwrap_or(if min == max { Distribution::Fixed } else { Distribution::Uniform });
@@ -851,14 +1006,14 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
     let mut regions = Vec::new();
     let mut declared_pairs: Vec<(usize, usize)> = Vec::new();
     for (ri, (k, r)) in spec.regions.iter().enumerate() {
-        let value = r.value.as_ref().map(|q| b.qty(q, "region value", 0.0, f64::INFINITY)).unwrap_or(1.0);
-        let income = r.income.as_ref().map(|q| b.qty(q, "region income", 0.0, f64::INFINITY)).unwrap_or(0.0);
+        let value = r.value.as_ref().map(|q| b.qty_limit(q, "region value", MAX_WEIGHT)).unwrap_or(1.0);
+        let income = r.income.as_ref().map(|q| b.qty_limit(q, "region income", MAX_MONEY)).unwrap_or(0.0);
         let control = r.control.as_ref().and_then(|c| b.resolve(c, "actor"));
         let mut population = vec![0.0; ni];
         for (ik, q) in r.population.iter() {
             let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
             if let Some(i) = b.resolve(&id, "identity") {
-                population[i] = b.qty(q, &format!("population of `{}` in `{}`", ik.name, k.name), 0.0, f64::INFINITY);
+                population[i] = b.qty_limit(q, &format!("population of `{}` in `{}`", ik.name, k.name), MAX_PEOPLE);
             }
         }
         if !r.composition.is_empty() {
@@ -877,7 +1032,7 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
                             .hint("keep one of them"),
                         );
                     }
-                    let t = b.qty(&total.value, "total_population", 0.0, f64::INFINITY);
+                    let t = b.qty_limit(&total.value, "total_population", MAX_PEOPLE);
                     let mut sum = 0.0;
                     let mut first_loc = None;
                     for (ik, q) in r.composition.iter() {
@@ -1020,20 +1175,20 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (rk, q) in a.goals.iter() {
             let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
             if let Some(r) = b.resolve(&id, "region") {
-                goals[r] = b.qty(q, "goal weight", 0.0, f64::INFINITY);
+                goals[r] = b.qty_limit(q, "goal weight", MAX_WEIGHT);
             }
         }
-        let qa = |b: &mut Builder, q: &Option<Quantity>, what: &str| {
-            q.as_ref().map(|q| b.qty(q, what, 0.0, f64::INFINITY)).unwrap_or(0.0)
+        let qa = |b: &mut Builder, q: &Option<Quantity>, what: &str, limit: Limit| {
+            q.as_ref().map(|q| b.qty_limit(q, what, limit)).unwrap_or(0.0)
         };
         actors.push(Actor {
             id: k.name.clone(),
             name: a.name.clone().unwrap_or_else(|| k.name.clone()),
-            income: qa(&mut b, &a.income, "income"),
-            tax: qa(&mut b, &a.tax, "tax"),
-            weapons_income: qa(&mut b, &a.weapons_income, "weapons_income"),
-            money: qa(&mut b, &a.money, "money"),
-            weapons: qa(&mut b, &a.weapons, "weapons"),
+            income: qa(&mut b, &a.income, "income", MAX_MONEY),
+            tax: qa(&mut b, &a.tax, "tax", MAX_MONEY_PER_HEAD),
+            weapons_income: qa(&mut b, &a.weapons_income, "weapons_income", MAX_PEOPLE),
+            money: qa(&mut b, &a.money, "money", MAX_MONEY),
+            weapons: qa(&mut b, &a.weapons, "weapons", MAX_PEOPLE),
             key_regions,
             hostile,
             allied,
@@ -1082,20 +1237,20 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (rk, q) in f.personnel.iter() {
             let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
             if let Some(r) = b.resolve(&id, "region") {
-                personnel[r] = b.qty(q, &format!("personnel of `{}` in `{}`", k.name, rk.name), 0.0, f64::INFINITY);
+                personnel[r] = b.qty_limit(q, &format!("personnel of `{}` in `{}`", k.name, rk.name), MAX_PEOPLE);
             }
         }
         let total: f64 = personnel.iter().sum();
         let q01 = |b: &mut Builder, q: &Option<Quantity>, what: &str, d: f64| {
             q.as_ref().map(|q| b.qty(q, what, 0.0, 1.0)).unwrap_or(d)
         };
-        let equipment = f.equipment.as_ref().map(|q| b.qty(q, "equipment", 0.0, f64::INFINITY)).unwrap_or(total);
+        let equipment = f.equipment.as_ref().map(|q| b.qty_limit(q, "equipment", MAX_PEOPLE)).unwrap_or(total);
         let quality = q01(&mut b, &f.quality, &format!("quality of `{}`", k.name), 0.5);
         let morale = q01(&mut b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
         let panic_morale =
             f.panic_morale.as_ref().map(|q| b.qty(q, &format!("panic_morale of `{}`", k.name), 0.0, 1.0));
         let recruit_rate = q01(&mut b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
-        let upkeep = f.upkeep.as_ref().map(|q| b.qty(q, "upkeep", 0.0, f64::INFINITY)).unwrap_or(0.0);
+        let upkeep = f.upkeep.as_ref().map(|q| b.qty_limit(q, "upkeep", MAX_MONEY_PER_HEAD)).unwrap_or(0.0);
         if recruit_rate > 0.0 && f.kind == ForceKind::Air {
             b.d.push(
                 Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name))
@@ -1160,6 +1315,32 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         for (pk, v) in e.set.iter() {
             let id = At { value: pk.name.clone(), loc: pk.loc.clone() };
             if let Some(p) = b.resolve(&id, "parameter") {
+                let what = format!("`set` of parameter `{}` by event `{}`", pk.name, k.name);
+                let lim = MAX_PARAMETER;
+                if !b.check_range(v.value, &v.loc, &what, -lim.max, lim.max, Some(lim)) {
+                    continue;
+                }
+                // The declared range binds an event as it binds `--set`: only
+                // a declared end limits (an absent one follows the value).
+                let declared = &spec.parameters.0[p].1;
+                let lo = declared.min.as_ref().map(|m| m.value).unwrap_or(f64::NEG_INFINITY);
+                let hi = declared.max.as_ref().map(|m| m.value).unwrap_or(f64::INFINITY);
+                if !(lo..=hi).contains(&v.value) {
+                    b.d.push(
+                        Diagnostic::at(&v.loc, format!("{what} is {}, outside the parameter's range", v.value))
+                            .expected(format!(
+                                "a value in [{}, {}], the range declared for `{}`",
+                                show(lo),
+                                show(hi),
+                                pk.name
+                            ))
+                            .hint(format!(
+                                "if the value is intended, widen the range: `[parameters.{}] min = … / max = …`",
+                                pk.name
+                            )),
+                    );
+                    continue;
+                }
                 set.push((p, v.value));
             }
         }
@@ -1191,6 +1372,10 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         }
     }
 
+    if let Some(first) = first_overlay_file {
+        refuse_unused_overlay_ids(&mut b, spec, &regions, first);
+    }
+
     if !b.d.is_empty() {
         return Err(b.d);
     }
@@ -1219,6 +1404,65 @@ pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> 
         threat_weight,
         map,
     })
+}
+
+/// Refuses what only an overlay (variant or `--set`) adds and what has no
+/// effect: such an entry is almost always a mistyped id (`--set
+/// parameters.distrsut.value=0.9` would otherwise run the baseline and look
+/// like a result). An overlay may still add entries that something uses
+/// (a parameter a rule reads, an actor that owns a force group or has rules,
+/// a region on the map graph, an event that does something).
+fn refuse_unused_overlay_ids(b: &mut Builder, spec: &ScenarioSpec, regions: &[Region], first: FileId) {
+    fn check<T>(
+        d: &mut Diagnostics,
+        map: &Map<T>,
+        kind: &str,
+        first: FileId,
+        has_effect: impl Fn(usize, &T) -> bool,
+        why: &str,
+    ) {
+        let base: Vec<&str> = map.0.iter().filter(|(k, _)| k.loc.file < first).map(|(k, _)| k.name.as_str()).collect();
+        for (i, (k, v)) in map.0.iter().enumerate() {
+            if k.loc.file >= first && !has_effect(i, v) {
+                d.push(
+                    Diagnostic::at(
+                        &k.loc,
+                        format!("the scenario has no {kind} `{}`: this overlay adds one, and {why}", k.name),
+                    )
+                    .expected(format!("the id of {} {kind} the scenario declares", article(kind)))
+                    .hint(choice_hint(&k.name, &base)),
+                );
+            }
+        }
+    }
+    let used = std::mem::take(&mut b.used);
+    let d = &mut b.d;
+    check(d, &spec.parameters, "parameter", first, |i, _| used.params[i], "nothing uses it");
+    check(
+        d,
+        &spec.actors,
+        "actor",
+        first,
+        |i, a| used.actors[i] || !a.rules.is_empty(),
+        "it has no rules and nothing refers to it",
+    );
+    check(d, &spec.identities, "identity", first, |i, _| used.identities[i], "nothing refers to it");
+    check(
+        d,
+        &spec.regions,
+        "region",
+        first,
+        |i, _| used.regions[i] || regions.get(i).is_some_and(|r| !r.neighbours.is_empty()),
+        "it has no neighbours and nothing refers to it",
+    );
+    check(
+        d,
+        &spec.events,
+        "event",
+        first,
+        |_, e| !(e.enable.is_empty() && e.disable.is_empty() && e.set.is_empty() && e.then.is_empty()),
+        "it does nothing (no enable, disable, set or then)",
+    );
 }
 
 /// Distances, next hops and hop counts between all pairs of regions (BFS from
@@ -1252,4 +1496,33 @@ fn geometry(regions: &[Region]) -> (Vec<f64>, Vec<usize>, Vec<u32>) {
         }
     }
     (dist, next, hops)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_input_limit_is_documented_with_its_value() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/model.md")).unwrap();
+        for l in LIMITS {
+            let exponent = format!("{:e}", l.max);
+            let power = exponent.trim_start_matches("1e");
+            let superscript: String =
+                power.chars().map(|c| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().nth(c.to_digit(10).unwrap() as usize).unwrap()).collect();
+            let row = format!("| `{}` |", l.name);
+            let line = doc.lines().find(|x| x.starts_with(&row));
+            assert!(
+                line.is_some_and(|x| x.contains(&format!("10{superscript}"))),
+                "docs/model.md has no row `{row} … 10{superscript}`"
+            );
+        }
+    }
+
+    #[test]
+    fn bounds_are_shown_as_powers_of_ten() {
+        assert_eq!(show(1e12), "1e12");
+        assert_eq!(show(0.95), "0.95");
+        assert_eq!(show(-250000.0), "-250000");
+    }
 }

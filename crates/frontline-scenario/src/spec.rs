@@ -129,17 +129,17 @@ record! {
         parent: Option<String>,
         /// Terrain (default "rural").
         terrain: Option<Terrain>,
-        /// Strategic value (default 1); attack targeting weighs regions by it.
+        /// Strategic value (default 1, at most 1e6); attack targeting weighs regions by it.
         value: Option<Quantity>,
         /// Neighbouring region ids; if absent and a map is given, derived from shared borders. Declared neighbours are symmetric.
         neighbours: Option<At<Vec<At<String>>>>,
         /// [longitude, latitude] in degrees; if absent, the map centroid.
         position: Option<At<Vec<f64>>>,
-        /// Revenue per week (money units) to whoever controls the region (oil, crossings).
+        /// Revenue per week (money units, at most 1e12) to whoever controls the region (oil, crossings).
         income: Option<Quantity>,
         /// Actor id controlling the region at the start; absent: nobody.
         control: Option<At<String>>,
-        /// Population by identity id.
+        /// Population by identity id (each at most 1e10).
         population: Map<Quantity>,
         /// Alternative to `population`: the total population, split by `composition`.
         total_population: Option<At<Quantity>>,
@@ -165,13 +165,13 @@ record! {
         to: Option<At<String>>,
         /// Receiving force group id (transfer): a ground group of the same actor.
         into: Option<At<String>>,
-        /// Share of the force (deploy, attack, defend, air_strike, transfer) in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1).
+        /// Share of the force (deploy, attack, defend, air_strike, transfer, march) in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1). A number outside [0, 1] is refused; an expression is computed when the tactic runs and clamped to [0, 1].
         fraction: Option<At<Quantity>>,
         /// Where movers come from: "adjacent" (default; only regions next to the target), "all" (every region, one step per tick) or a region id (only the detachment there moves one step along the shortest path each time; men who have left it are not carried on).
         from: Option<At<String>>,
-        /// Amount: money per week (fund, train), or recruitment multiplier (recruit). An expression.
+        /// Amount: money per week (fund, at most 1e12), recruitment multiplier (recruit) or training intensity (train), both at most 1e3. A number is checked against these bounds; an expression is computed when the tactic runs and clamped to ≥ 0.
         amount: Option<At<Quantity>>,
-        /// Shares by force group id (allocate_weapons, allocate_money): expressions, normalised to sum to 1.
+        /// Shares by force group id (allocate_weapons, allocate_money): numbers in [0, 1e6] or expressions (clamped to ≥ 0), normalised to sum to 1.
         shares: Option<Map<At<Quantity>>>,
         /// Recipient actor id (fund).
         actor: Option<At<String>>,
@@ -201,15 +201,15 @@ record! {
     pub struct ActorSpec ("an actor") {
         /// Human-readable name.
         name: Option<String>,
-        /// Fixed income per week (money units, e.g. million USD).
+        /// Fixed income per week (money units, e.g. million USD; at most 1e12).
         income: Option<Quantity>,
-        /// Income per week per inhabitant of the regions it controls (taxation).
+        /// Income per week per inhabitant of the regions it controls (taxation; at most 1e6).
         tax: Option<Quantity>,
-        /// Weapon sets received per week from outside the theatre.
+        /// Weapon sets received per week from outside the theatre (at most 1e10).
         weapons_income: Option<Quantity>,
-        /// Money at the start.
+        /// Money at the start (at most 1e12).
         money: Option<Quantity>,
-        /// Weapon sets in stock at the start.
+        /// Weapon sets in stock at the start (at most 1e10).
         weapons: Option<Quantity>,
         /// Region ids it must protect; threat is measured against them.
         key_regions: Vec<At<String>>,
@@ -235,9 +235,9 @@ record! {
         kind: ForceKind,
         /// Identity it recruits from (absent: it does not recruit locally).
         identity: Option<At<String>>,
-        /// Personnel by region id (for air groups: strike sorties available per week, by base region).
+        /// Personnel by region id, each at most 1e10 (for air groups: strike sorties available per week, by base region).
         personnel: Map<Quantity>,
-        /// Weapon sets held (default: one per person).
+        /// Weapon sets held (default: one per person; at most 1e10).
         equipment: Option<Quantity>,
         /// Training quality in [0, 1] (default 0.5).
         quality: Option<Quantity>,
@@ -245,7 +245,7 @@ record! {
         morale: Option<Quantity>,
         /// Morale below which this group breaks on contact whatever the odds (default: `constants.rout.panic_morale`).
         panic_morale: Option<Quantity>,
-        /// Money per person per week.
+        /// Money per person per week (at most 1e6).
         upkeep: Option<Quantity>,
         /// Share of willing inhabitants recruited per week (default 0).
         recruit_rate: Option<Quantity>,
@@ -265,7 +265,7 @@ record! {
         enable: Vec<At<String>>,
         /// Force group ids switched off.
         disable: Vec<At<String>>,
-        /// Parameter values set from this date.
+        /// Parameter values set from this date; each must lie in the parameter's declared range.
         set: Map<At<f64>>,
         /// Actor on whose behalf `then` acts.
         actor: Option<At<String>>,
@@ -279,7 +279,7 @@ record! {
 record! {
     /// `[parameters.<id>]`: an uncertain parameter, usable by name in expressions.
     pub struct ParameterSpec ("a parameter") {
-        /// Value used by a single run.
+        /// Value used by a single run (magnitude at most 1e12).
         value: At<f64>,
         /// Lower end of its range (default: value).
         min: Option<At<f64>>,
