@@ -135,7 +135,7 @@ impl JobDir {
     pub fn open(dir: &Path, job: &JobId, resume: bool) -> Result<JobDir, JobError> {
         let runs_dir = dir.join(".runs");
         let job_file = runs_dir.join("job.json");
-        if let Ok(text) = std::fs::read(&job_file) {
+        if let Ok(text) = read_job_record(&job_file) {
             let Ok(old) = serde_json::from_slice::<serde_json::Value>(&text) else {
                 return Err(JobError::Directory(format!(
                     "`{}` is damaged (not the record of a job), so the runs beside it cannot be trusted; delete `{}` to start the job afresh, or use another --out",
@@ -167,7 +167,7 @@ impl JobDir {
     pub fn existing(dir: &Path) -> Result<JobDir, JobError> {
         let runs_dir = dir.join(".runs");
         let job_file = runs_dir.join("job.json");
-        let text = match std::fs::read(&job_file) {
+        let text = match read_job_record(&job_file) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(JobError::Corrupt(job_file, "is missing (the job's runs are not there)".into()));
@@ -275,6 +275,28 @@ impl JobDir {
     /// missing one does: the caller recomputes it.
     pub fn read_batch(&self, prefix: &str, b: u64, len: usize) -> Result<Option<Vec<u8>>, JobError> {
         let path = self.batch_path(prefix, b);
+        // Look before reading: a FIFO or device in `.runs/` would block or
+        // never end, and a file of the wrong size is unsound whatever it holds.
+        match std::fs::metadata(&path) {
+            Ok(meta) if !meta.is_file() => {
+                warn_recompute(&path, "is not a regular file");
+                return Ok(None);
+            }
+            Ok(meta) if meta.len() != (len + TRAILER_LEN) as u64 => {
+                warn_recompute(
+                    &path,
+                    &format!(
+                        "has {} bytes where its batch has {} (damaged, from another job or from an older Frontline)",
+                        meta.len(),
+                        len + TRAILER_LEN
+                    ),
+                );
+                return Ok(None);
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(JobError::Io(path, e)),
+        }
         let mut bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -309,6 +331,17 @@ impl JobDir {
     pub fn remove(self) -> Result<(), JobError> {
         std::fs::remove_dir_all(&self.runs_dir).map_err(|e| JobError::Io(self.runs_dir.clone(), e))
     }
+}
+
+/// The bytes of a `job.json`, read only if it is a regular file of at most
+/// 16 MiB (a job record is a few kilobytes): anything else is reported as
+/// an I/O error of kind `InvalidData`, so a FIFO there cannot block a job.
+fn read_job_record(path: &Path) -> std::io::Result<Vec<u8>> {
+    use frontline_scenario::limits::{ReadError, read_bytes};
+    read_bytes(path, 16 << 20).map_err(|e| match e {
+        ReadError::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+    })
 }
 
 /// Whether `trailer` is the seal that `seal` (fed with the payload) expects.
@@ -434,7 +467,7 @@ mod tests {
         let other = JobDir::open(&other_dir, &job(99), false).unwrap();
         evaluate(Some(&other), 12, 2, 4, &|_| {}, |i| Ok(vec![i as f64 * 1.5, -(i as f64)])).unwrap();
         type Damage = fn(&JobDir, &JobDir, &Path);
-        let damages: [(&str, Damage); 7] = [
+        let damages: [(&str, Damage); 8] = [
             ("flipped byte", |_, _, p| {
                 let mut b = std::fs::read(p).unwrap();
                 b[5] ^= 0x01;
@@ -464,6 +497,11 @@ mod tests {
             }),
             ("random bytes, other length", |_, _, p| {
                 std::fs::write(p, (0..1000).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>()).unwrap();
+            }),
+            // Reading a FIFO would block forever: it is recomputed unread.
+            ("a FIFO in its place", |_, _, p| {
+                std::fs::remove_file(p).unwrap();
+                assert!(std::process::Command::new("mkfifo").arg(p).status().unwrap().success());
             }),
         ];
         for (what, damage) in damages {

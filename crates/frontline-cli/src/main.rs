@@ -371,7 +371,13 @@ fn main() -> ExitCode {
                 Ok(d) => d,
                 Err(e) => return analyses::fail(e, 2),
             };
-            let result = frontline_viewer::serve(&data, &format!("{host}:{port}"), |url| {
+            // An IPv6 address needs brackets before its port (`[::1]:8765`).
+            let addr = if host.contains(':') && !host.starts_with('[') {
+                format!("[{host}]:{port}")
+            } else {
+                format!("{host}:{port}")
+            };
+            let result = frontline_viewer::serve(&data, &addr, |url| {
                 use std::io::Write;
                 println!("Frontline viewer for {} at {url} (Ctrl-C to stop)", dir.display());
                 let _ = std::io::stdout().flush();

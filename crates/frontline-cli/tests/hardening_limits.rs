@@ -344,3 +344,18 @@ fn the_run_estimate_counts_exactly_the_engines_trajectory_buffers() {
     assert!(need.tables > need.trajectory, "{need:?}");
     assert_eq!(need.pair_matrices, (m.regions.len() * m.regions.len() * 28) as u64);
 }
+
+#[test]
+fn regression_a_fifo_as_history_is_refused_without_blocking() {
+    // The --history CSV is read within the same limits as scenario files.
+    let d = tmp("history-fifo");
+    let fifo = d.join("history.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs").success());
+    let mut c = bin();
+    c.args(["backtest", s(&iraq()), "--history", s(&fifo), "--runs", "2", "--out"]).arg(d.join("out"));
+    let o = run_within(c, Duration::from_secs(60));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("named pipe (FIFO), not a regular file"), "{err}");
+    assert!(!d.join("out").exists(), "nothing is written: {err}");
+}

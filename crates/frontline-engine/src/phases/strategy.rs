@@ -5,14 +5,28 @@
 //!
 //! Rules tagged with a mechanism that is switched off are skipped. Amounts
 //! and fractions are expressions evaluated now; fractions are clamped to
-//! [0, 1] and amounts to ≥ 0, so a scenario cannot make a phase create or
-//! destroy people or weapons.
+//! [0, 1] and amounts to [0, the scenario's input limit] (see
+//! [`frontline_scenario::model::LIMITS`]), a NaN counting as 0, so a
+//! scenario cannot make a phase create or destroy people or weapons, nor
+//! turn money or a multiplier into `inf` by an expression such as
+//! `1e150 * 1e150` (a non-finite result already counts as 0).
 
 use crate::state::{MoveOrder, State, View};
 use frontline_scenario::Model;
 use frontline_scenario::expr::Expr;
-use frontline_scenario::model::{Tactic, Target};
+use frontline_scenario::model::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_WEIGHT, Tactic, Target};
 use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
+
+/// `x` clamped to [0, 1]; NaN (e.g. `0 / 0` in a rule) counts as 0.
+fn fraction_of(x: f64) -> f64 {
+    if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) }
+}
+
+/// `x` clamped to [0, `limit`]: the bound a literal amount meets at
+/// validation also bounds a computed one. NaN counts as 0.
+fn amount_within(x: f64, limit: Limit) -> f64 {
+    if x.is_nan() { 0.0 } else { x.clamp(0.0, limit.max) }
+}
 
 /// Scores of every region as a `best_target` for actor a, cached in the
 /// state's buffers until the flags are cleared: value · (1 + goal) /
@@ -128,7 +142,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             if !s.active[*force] {
                 return;
             }
-            let fraction = eval(m, s, fraction).clamp(0.0, 1.0);
+            let fraction = fraction_of(eval(m, s, fraction));
             if *to == Target::BroadFront {
                 broad_front(m, s, *kind, a, *force, fraction);
                 return;
@@ -148,7 +162,8 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             }
         }
         Tactic::Allocate { weapons, shares } => {
-            let v: Vec<(usize, f64)> = shares.iter().map(|(f, e)| (*f, eval(m, s, e).max(0.0))).collect();
+            let v: Vec<(usize, f64)> =
+                shares.iter().map(|(f, e)| (*f, amount_within(eval(m, s, e), MAX_WEIGHT))).collect();
             if *weapons {
                 s.weapon_shares[a] = Some(v);
             } else {
@@ -156,32 +171,32 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             }
         }
         Tactic::Fund { to, amount } => {
-            let x = eval(m, s, amount).max(0.0);
+            let x = amount_within(eval(m, s, amount), MAX_MONEY);
             s.orders.funds.push((a, *to, x));
         }
         Tactic::Recruit { force, amount } => {
-            s.orders.recruit_drive[*force] *= eval(m, s, amount).max(0.0);
+            s.orders.recruit_drive[*force] *= amount_within(eval(m, s, amount), MAX_MULTIPLIER);
         }
         Tactic::March { force, from, to, fraction } => {
             if s.active[*force] && from != to {
-                let share = eval(m, s, fraction).clamp(0.0, 1.0);
+                let share = fraction_of(eval(m, s, fraction));
                 s.orders.marches.push((*force, *from, *to, share));
             }
         }
         Tactic::Transfer { force, into, fraction } => {
             if s.active[*force] && s.active[*into] {
-                let share = eval(m, s, fraction).clamp(0.0, 1.0);
+                let share = fraction_of(eval(m, s, fraction));
                 s.orders.transfers.push((*force, *into, share));
             }
         }
         Tactic::Train { force, amount } => {
-            s.orders.training[*force] += eval(m, s, amount).max(0.0);
+            s.orders.training[*force] += amount_within(eval(m, s, amount), MAX_MULTIPLIER);
         }
         Tactic::AirStrike { force, to, fraction } => {
             if !s.active[*force] || m.forces[*force].kind != ForceKind::Air {
                 return;
             }
-            let sorties = s.force_total(nr, *force) * eval(m, s, fraction).clamp(0.0, 1.0) * crate::phases::weeks(m);
+            let sorties = s.force_total(nr, *force) * fraction_of(eval(m, s, fraction)) * crate::phases::weeks(m);
             match to {
                 Target::AlliedFronts => {
                     // The front: enemy-held ground where the actor's side is
@@ -320,5 +335,25 @@ mod tests {
         let mut s = State::new(&m, 1);
         run(&m, &mut s);
         assert_eq!(s.orders.moves[0].fraction, 1.0);
+    }
+
+    #[test]
+    fn regression_computed_amounts_cannot_overflow_to_inf_or_nan() {
+        // Literal amounts meet the input limits at validation; computed ones
+        // are bounded here, so `1e150 * 1e150` (finite, 1e300) cannot push
+        // money towards inf in later sums, and `0 / 0` cannot put NaN into a
+        // march.
+        let m = line(concat!(
+            "[actors.gov.rules.overflow]\n",
+            "then = { tactic = \"fund\", actor = \"isis\", amount = \"1e150 * 1e150\" }\n",
+            "[actors.gov.rules.nan]\n",
+            "then = { tactic = \"march\", force = \"army\", from = \"capital\", to = \"valley\", fraction = \"0 / 0\" }\n",
+        ));
+        let mut s = State::new(&m, 1);
+        run(&m, &mut s);
+        assert_eq!(s.orders.funds.len(), 1);
+        assert_eq!(s.orders.funds[0].2, MAX_MONEY.max);
+        assert_eq!(s.orders.marches.len(), 1);
+        assert_eq!(s.orders.marches[0].3, 0.0);
     }
 }
