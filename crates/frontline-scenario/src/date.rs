@@ -45,9 +45,14 @@ pub fn parse_day(s: &str) -> Option<Day> {
     valid_civil(y, m, d).then(|| days_from_civil(y, m, d))
 }
 
-/// True if (y, m, d) is a real calendar date.
+/// Years a date may have: the four digits of `YYYY-MM-DD` (as TOML dates
+/// have). Day arithmetic is in `i32`, which a year of seven digits would
+/// overflow (found by the fuzzer in a history CSV).
+pub const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// True if (y, m, d) is a real calendar date with a year in [`YEARS`].
 pub fn valid_civil(y: i32, m: u32, d: u32) -> bool {
-    if !(1..=12).contains(&m) || d == 0 {
+    if !YEARS.contains(&y) || !(1..=12).contains(&m) || d == 0 {
         return false;
     }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -58,6 +63,15 @@ pub fn valid_civil(y: i32, m: u32, d: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regression_a_seven_digit_year_is_not_a_date_instead_of_overflowing() {
+        assert_eq!(parse_day("9999999-01-01"), None);
+        assert_eq!(parse_day("2147483647-12-31"), None);
+        assert_eq!(parse_day("10000-01-01"), None);
+        assert_eq!(format_day(parse_day("9999-12-31").unwrap()), "9999-12-31");
+        assert_eq!(format_day(parse_day("0000-03-01").unwrap()), "0000-03-01");
+    }
 
     #[test]
     fn round_trips_known_dates() {
