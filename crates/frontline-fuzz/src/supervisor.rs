@@ -287,7 +287,17 @@ impl Supervisor {
             worker.answers.recv_timeout(Duration::from_secs(5))
         };
         match answer {
-            Ok(Some(line)) => parse_answer(&line),
+            Ok(Some(line)) => match parse_answer(&line) {
+                // The reader survived only because the worker's memory limit
+                // made an allocation fail politely (`read_to_string` of an
+                // endless file, say): without the limit it would have taken
+                // the machine's memory.
+                Outcome::Error { text, .. } if text.contains("out of memory") => Outcome::Crash {
+                    cause: "out of memory (reported as an error under the worker's memory limit)".into(),
+                    stderr: tail_lines(&text, 6),
+                },
+                other => other,
+            },
             Ok(None) | Err(RecvTimeoutError::Disconnected) => {
                 let worker = self.worker.take().expect("a worker is running");
                 let (stderr, status) = worker.finish(false);
