@@ -26,6 +26,8 @@ pub struct Options {
     pub crashes: PathBuf,
     /// Longest time spent shrinking one failing input.
     pub shrink: Duration,
+    /// Workers running cases at once.
+    pub jobs: usize,
 }
 
 /// One distinct failure.
@@ -48,18 +50,23 @@ pub struct Report {
     pub by_kind: BTreeMap<&'static str, u64>,
     /// Errors some of whose problems named no place (fine, but counted).
     pub unlocated_errors: u64,
+    /// A few distinct messages of errors that named no place (digits and
+    /// paths elided), for whoever wants to locate them.
+    pub unlocated_samples: Vec<String>,
     /// Distinct failures by signature.
     pub failures: BTreeMap<String, Failure>,
-    /// Workers started (1 + the number that died or were killed).
-    pub workers: u64,
 }
 
 impl Report {
     fn record(&mut self, outcome: &Outcome) {
         self.cases += 1;
         *self.by_kind.entry(outcome.kind()).or_default() += 1;
-        if let Outcome::Error { located: false, .. } = outcome {
+        if let Outcome::Error { located: false, text } = outcome {
             self.unlocated_errors += 1;
+            let sample = gist(text);
+            if self.unlocated_samples.len() < 5 && !self.unlocated_samples.contains(&sample) {
+                self.unlocated_samples.push(sample);
+            }
         }
     }
 
@@ -67,13 +74,15 @@ impl Report {
     pub fn summary(&self, seed: u64, elapsed: Duration) -> String {
         let kinds: Vec<String> = self.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let mut out = format!(
-            "frontline-fuzz: {} cases in {:.1} s (seed {seed}): {}; {} errors named no place; {} workers\n",
+            "frontline-fuzz: {} cases in {:.1} s (seed {seed}): {}; {} errors named no place\n",
             self.cases,
             elapsed.as_secs_f64(),
             kinds.join(", "),
             self.unlocated_errors,
-            self.workers
         );
+        for sample in &self.unlocated_samples {
+            out.push_str(&format!("  error with no place: {sample}\n"));
+        }
         if self.failures.is_empty() {
             out.push_str("no failures\n");
         } else {
@@ -84,6 +93,39 @@ impl Report {
         }
         out
     }
+}
+
+/// The first line of a message with paths, quoted names and numbers elided,
+/// so that the same kind of message is listed once.
+fn gist(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let mut out = String::new();
+    let mut in_quote = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_quote = !in_quote;
+                out.push_str(if in_quote { "`…" } else { "`" });
+            }
+            _ if in_quote => {}
+            '0'..='9' => {
+                // Keep names such as UTF-8; elide counts, lines and sizes.
+                let mut tail = out.chars().rev();
+                let in_name = tail.next() == Some('-') && tail.next().is_some_and(|p| p.is_ascii_alphabetic());
+                if in_name || out.ends_with(|p: char| p.is_ascii_digit()) && !out.ends_with('N') {
+                    out.push(c);
+                } else if !out.ends_with('N') {
+                    out.push('N');
+                }
+            }
+            c => out.push(c),
+        }
+        if out.len() > 160 {
+            out.push('…');
+            break;
+        }
+    }
+    out
 }
 
 /// The `.case` files of a folder (or the file itself), sorted by name.
@@ -106,38 +148,82 @@ pub fn read_case(path: &Path) -> Result<Case, String> {
     Case::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Runs a campaign. `log` receives progress and failure reports as they happen.
+/// Runs cases on `jobs` workers at once: case `i` is `next(i)` (until it
+/// gives `None`); each result goes to `on_result` on this thread, in the
+/// order they finish.
+fn run_pool<'a>(
+    jobs: usize,
+    config: &crate::supervisor::WorkerConfig,
+    next: &(dyn Fn(u64) -> Option<Case> + Sync + 'a),
+    on_result: &mut dyn FnMut(u64, Case, Outcome),
+) {
+    let counter = std::sync::atomic::AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..jobs.max(1) {
+            let tx = tx.clone();
+            let counter = &counter;
+            scope.spawn(move || {
+                let mut sup = Supervisor::new(config.clone());
+                loop {
+                    let i = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(case) = next(i) else { break };
+                    let outcome = sup.run(&case);
+                    if tx.send((i, case, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, case, outcome) in rx {
+            on_result(i, case, outcome);
+        }
+    });
+}
+
+/// Runs a campaign: the corpus, then generated cases, on `opts.jobs` workers
+/// at once; shrinking uses `sup`. `log` receives progress and failure
+/// reports as they happen.
 pub fn run(opts: &Options, sup: &mut Supervisor, gen_root: &Path, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
     let start = Instant::now();
     let mut report = Report::default();
+    let config = sup.config().clone();
     let mut corpus = Vec::new();
+    let mut corpus_paths = Vec::new();
     if let Some(dir) = &opts.corpus {
         for path in case_files(dir)? {
             let case = read_case(&path)?;
-            if !opts.targets.contains(&case.target()) {
-                continue;
+            if opts.targets.contains(&case.target()) {
+                corpus.push(case);
+                corpus_paths.push(path);
             }
-            let outcome = sup.run(&case);
+        }
+        let mut results = Vec::new();
+        run_pool(opts.jobs, &config, &|i| corpus.get(i as usize).cloned(), &mut |i, _, outcome| {
+            results.push((i, outcome))
+        });
+        // In file order, whatever order they finished in.
+        results.sort_by_key(|r| r.0);
+        for (i, outcome) in results {
             report.record(&outcome);
             if outcome.is_failure() {
-                let sig = outcome.signature();
+                let path = &corpus_paths[i as usize];
                 log(&format!("FAIL corpus {}: {}", path.display(), outcome.describe()));
+                let sig = outcome.signature();
                 report.failures.entry(sig).or_insert(Failure { outcome, input: path.clone(), count: 0 }).count += 1;
             }
-            corpus.push(case);
         }
         log(&format!("corpus: {} cases replayed in {:.1} s", corpus.len(), start.elapsed().as_secs_f64()));
     }
     let generator = Generator::new(crate::case::Bases::new(gen_root), &opts.targets, &corpus)?;
     let mut last_progress = Instant::now();
-    let mut index = 0u64;
-    loop {
-        if opts.cases.is_some_and(|n| index >= n) || opts.duration.is_some_and(|d| start.elapsed() >= d) {
-            break;
-        }
-        let case = generator.generate(opts.seed, index);
-        index += 1;
-        let outcome = sup.run(&case);
+    let mut error: Option<String> = None;
+    let next = |i: u64| {
+        let done = opts.cases.is_some_and(|n| i >= n) || opts.duration.is_some_and(|d| start.elapsed() >= d);
+        (!done).then(|| generator.generate(opts.seed, i))
+    };
+    run_pool(opts.jobs, &config, &next, &mut |index, case, outcome| {
         report.record(&outcome);
         if outcome.is_failure() {
             let sig = outcome.signature();
@@ -150,10 +236,15 @@ pub fn run(opts: &Options, sup: &mut Supervisor, gen_root: &Path, log: &mut dyn 
                 } else {
                     shrink(sup, &generator, &case, &sig, opts.shrink)
                 };
-                let path = save(&opts.crashes, &small, &sig)?;
+                let path = match save(&opts.crashes, &small, &sig) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        error.get_or_insert(e);
+                        PathBuf::from("(not saved)")
+                    }
+                };
                 log(&format!(
-                    "FAIL case {} (--seed {}): {}\n  input saved to {}\n  replay: cargo run -p frontline-fuzz -- --replay {}{}",
-                    index - 1,
+                    "FAIL case {index} (--seed {}): {}\n  input saved to {}\n  replay: cargo run -p frontline-fuzz -- --replay {}{}",
                     opts.seed,
                     outcome.describe(),
                     path.display(),
@@ -172,8 +263,10 @@ pub fn run(opts: &Options, sup: &mut Supervisor, gen_root: &Path, log: &mut dyn 
                 report.failures.len()
             ));
         }
+    });
+    if let Some(e) = error {
+        return Err(e);
     }
-    report.workers = sup.workers_started();
     Ok(report)
 }
 
@@ -268,4 +361,17 @@ pub fn shrink(sup: &mut Supervisor, generator: &Generator, case: &Case, signatur
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gist_elides_names_and_numbers() {
+        assert_eq!(
+            gist("cannot read `/tmp/x/a.toml`: stream did not contain valid UTF-8 (line 12)\nmore"),
+            "cannot read `…`: stream did not contain valid UTF-8 (line N)"
+        );
+    }
 }

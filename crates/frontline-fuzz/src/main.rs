@@ -54,6 +54,9 @@ struct Args {
     /// Longest a case may run, seconds, before it counts as a hang.
     #[arg(long, default_value_t = 10.0)]
     timeout: f64,
+    /// Workers running cases at once (each a process).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
     /// The worker's memory limit, MiB (address space; 0: none).
     #[arg(long, default_value_t = 2048)]
     memory_mb: u64,
@@ -125,6 +128,7 @@ fn main() -> ExitCode {
         corpus,
         crashes: args.crashes.clone(),
         shrink: Duration::from_secs_f64(args.shrink_seconds.max(0.0)),
+        jobs: args.jobs.max(1),
     };
     eprintln!("frontline-fuzz: seed {seed} (pass --seed {seed} to repeat), root {}", root.display());
     let started = std::time::Instant::now();

@@ -793,15 +793,14 @@ impl Generator {
                 }
                 _ => *node = serde_json::Value::Null,
             },
-            4 => {
-                if let serde_json::Value::Array(a) = node {
-                    if !a.is_empty() {
-                        let i = rng.below(a.len());
-                        let copy = a[i].clone();
-                        a.insert(rng.below(a.len() + 1), copy);
-                    }
+            4 => match node {
+                serde_json::Value::Array(a) if !a.is_empty() => {
+                    let i = rng.below(a.len());
+                    let copy = a[i].clone();
+                    a.insert(rng.below(a.len() + 1), copy);
                 }
-            }
+                _ => {}
+            },
             5 => {
                 if let serde_json::Value::Array(a) = node {
                     a.truncate(rng.below(4));

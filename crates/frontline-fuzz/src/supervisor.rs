@@ -168,7 +168,10 @@ struct Worker {
 const STDERR_TAIL: usize = 16 << 10;
 
 impl Worker {
-    fn start(config: &WorkerConfig, serial: u64) -> Result<Worker, String> {
+    fn start(config: &WorkerConfig) -> Result<Worker, String> {
+        // Unique among all the supervisors of this process.
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = config.scratch.join(format!("worker-{}-{serial}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let mut child = Command::new(&config.exe)
@@ -250,6 +253,11 @@ impl Supervisor {
         Supervisor { config, worker: None, started: 0 }
     }
 
+    /// How workers are started.
+    pub fn config(&self) -> &WorkerConfig {
+        &self.config
+    }
+
     /// How many workers were started so far (1 + the number of deaths).
     pub fn workers_started(&self) -> u64 {
         self.started
@@ -265,7 +273,7 @@ impl Supervisor {
     /// Runs one encoded case.
     pub fn run_raw(&mut self, bytes: &[u8]) -> Outcome {
         if self.worker.is_none() {
-            match Worker::start(&self.config, self.started) {
+            match Worker::start(&self.config) {
                 Ok(w) => {
                     self.started += 1;
                     self.worker = Some(w);

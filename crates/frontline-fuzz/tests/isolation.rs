@@ -121,6 +121,7 @@ fn a_campaign_reports_each_distinct_failure_of_the_corpus_once() {
         corpus: Some(corpus.clone()),
         crashes: scratch("crashes"),
         shrink: Duration::ZERO,
+        jobs: 2,
     };
     let report = campaign::run(&opts, &mut sup, &default_root(), &mut |_| {}).unwrap();
     assert_eq!(report.cases, 4);
