@@ -37,9 +37,9 @@
 //!
 //! ```text
 //! # What CI runs (bounded):
-//! cargo run -p frontline-fuzz --profile test -- --seconds 75 --seed 1
+//! cargo run -p frontline-fuzz --profile test -- --seconds 75 --seed 1 --jobs 2
 //! # A long run, all targets, a fresh seed each time (printed), Ctrl-C to stop:
-//! cargo run -p frontline-fuzz --release -- --seconds 3600
+//! cargo run -p frontline-fuzz --release -- --seconds 3600 --jobs 4
 //! # One reader only; replay a saved input:
 //! cargo run -p frontline-fuzz --release -- --target history --seconds 600
 //! cargo run -p frontline-fuzz -- --replay target/fuzz-crashes/panic-1a2b3c4d.case
