@@ -77,6 +77,8 @@ impl Context {
             Err(text) => return Verdict::Error { text, located: true },
         };
         let path = tree.join(&history_name);
+        // As `frontline backtest` reads it (so its message, which names no
+        // line, is counted as one that names no place).
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => return Verdict::Error { text: format!("cannot read `{}`: {e}", path.display()), located: false },
@@ -91,7 +93,8 @@ impl Context {
         let actor = match &case.actor {
             Some(id) => match m.actor_index(id) {
                 Some(a) => a,
-                None => return Verdict::Error { text: format!("unknown actor `{id}`"), located: false },
+                // Like the CLI's `--actor` check: about an argument, not a file.
+                None => return Verdict::Error { text: format!("unknown actor `{id}`"), located: true },
             },
             None => 0,
         };
@@ -100,7 +103,7 @@ impl Context {
         let until = backtest::default_until(m, &changes);
         let start = m.day_of_tick(0);
         if backtest::month_ends(start, until.min(m.day_of_tick(m.ticks))).is_empty() {
-            return Verdict::Error { text: "nothing to score".into(), located: false };
+            return Verdict::Error { text: "nothing to score".into(), located: true };
         }
         let half = vec![vec![0.5; m.regions.len()]; m.actors.len()];
         let result = backtest::score_with(m, &|_| half.clone(), &changes, actor, until);
@@ -154,7 +157,9 @@ fn geojson(case: &Case, tree: &Path) -> Verdict {
     let path = tree.join(&case.entry);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) => return Verdict::Error { text: format!("cannot read `{}`: {e}", path.display()), located: false },
+        // The loader reads the map itself and locates its errors at the
+        // scenario's `map` key; this read is only the harness's.
+        Err(e) => return Verdict::Error { text: format!("cannot read `{}`: {e}", path.display()), located: true },
     };
     let property = case.id_property.as_deref().unwrap_or("ADM2_PCODE");
     match frontline_scenario::geo::parse_map(&text, property) {
