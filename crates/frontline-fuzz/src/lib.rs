@@ -39,16 +39,27 @@
 //! # What CI runs (bounded):
 //! cargo run -p frontline-fuzz --profile test -- --seconds 75 --seed 1 --jobs 2
 //! # A long run, all targets, a fresh seed each time (printed), Ctrl-C to stop:
-//! cargo run -p frontline-fuzz --release -- --seconds 3600 --jobs 4
-//! # One reader only; replay a saved input:
-//! cargo run -p frontline-fuzz --release -- --target history --seconds 600
+//! cargo run -p frontline-fuzz --profile test -- --seconds 3600 --jobs 4
+//! # One reader only; replay a saved input (or the whole corpus folder):
+//! cargo run -p frontline-fuzz --profile test -- --target history --seconds 600
 //! cargo run -p frontline-fuzz -- --replay target/fuzz-crashes/panic-1a2b3c4d.case
 //! ```
+//!
+//! The `test` profile is the one `cargo test` builds (so CI builds nothing
+//! more), optimised enough for a few hundred cases a second, and it keeps
+//! integer overflow checks: an overflow a release build would wrap silently
+//! is a panic here, and reported. With `--jobs` above 1 the same cases run,
+//! but which of several inputs hitting one failure is saved first may vary.
+//! libFuzzer (`libfuzzer-sys`) also builds on the stable toolchain with
+//! sancov flags, but instrumenting every dependency would cost CI minutes of
+//! building; this harness needs none.
 //!
 //! The corpus (`crates/frontline-fuzz/corpus/*.case`, format in [`case`]) is
 //! replayed before the generated cases and seeds them. A corpus case may say
 //! what it must give (`expect error`, `expect-contains TEXT`), which turns a
-//! silently accepted bad input into a failure.
+//! silently accepted bad input into a failure. To add one, copy a saved crash
+//! file (or write one: a few header lines and the files that differ from the
+//! shipped base), give it a name that says what it is and an `expect` line.
 
 pub mod campaign;
 pub mod case;
