@@ -31,7 +31,7 @@ pub use crate::ensemble::probability_from_counts;
 use crate::stats::quantile_sorted;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
-use frontline_scenario::date::{format_day, parse_day};
+use frontline_scenario::date::parse_day;
 use frontline_scenario::diag::did_you_mean;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -96,15 +96,14 @@ pub fn parse_history(text: &str, m: &Model, file: &str) -> Result<Vec<Change>, S
 /// The last day of every month from the one holding `first` to the one
 /// holding `last`, keeping those on or before `last` (and on or after `first`).
 pub fn month_ends(first: i32, last: i32) -> Vec<i32> {
+    use frontline_scenario::date::{civil_from_days, days_from_civil};
     let mut out = Vec::new();
-    let ym = |d: i32| {
-        let s = format_day(d);
-        (s[0..4].parse::<i32>().unwrap_or(1970), s[5..7].parse::<u32>().unwrap_or(1))
-    };
-    let (mut y, mut mo) = ym(first);
+    let (mut y, mut mo, _) = civil_from_days(first);
     loop {
         let (ny, nm) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
-        let end = parse_day(&format!("{ny:04}-{nm:02}-01")).expect("valid date") - 1;
+        // Day arithmetic, not a parsed string: the month after 9999-12 has no
+        // `YYYY-MM-DD` form but still ends the month before it.
+        let end = days_from_civil(ny, nm, 1) - 1;
         if end > last {
             break;
         }
@@ -268,6 +267,7 @@ pub fn table(m: &Model, tests: &[Backtest]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use frontline_scenario::date::format_day;
     use frontline_scenario::diag::{Diagnostics, Sources};
     use frontline_scenario::load::build_from_tree;
     use frontline_scenario::value::parse_toml;
@@ -381,5 +381,13 @@ hostile = ["red"]
         assert_eq!(ends, ["2014-06-30", "2014-07-31", "2014-08-31"]);
         let ends: Vec<String> = month_ends(d("2015-12-31"), d("2016-03-01")).into_iter().map(format_day).collect();
         assert_eq!(ends, ["2015-12-31", "2016-01-31", "2016-02-29"], "leap year");
+    }
+
+    #[test]
+    fn regression_the_last_month_of_year_9999_ends_without_a_panic() {
+        // Found by the fuzzer: the month after 9999-12 has no YYYY-MM-DD form.
+        let d = |s: &str| parse_day(s).unwrap();
+        let ends: Vec<String> = month_ends(d("9999-11-15"), d("9999-12-31")).into_iter().map(format_day).collect();
+        assert_eq!(ends, ["9999-11-30", "9999-12-31"]);
     }
 }
