@@ -93,6 +93,16 @@ pub fn parse_history(text: &str, m: &Model, file: &str) -> Result<Vec<Change>, S
     Ok(out)
 }
 
+/// Reads and parses the history CSV at `path` (see [`parse_history`]),
+/// within the limits of every input file: a regular file of at most
+/// [`frontline_scenario::limits::MAX_DATA_FILE_BYTES`], valid UTF-8 (a bad
+/// byte is reported with its line and column). Errors name the file.
+pub fn read_history(path: &std::path::Path, m: &Model) -> Result<Vec<Change>, String> {
+    use frontline_scenario::limits::{MAX_DATA_FILE_BYTES, read_text};
+    let text = read_text(path, MAX_DATA_FILE_BYTES).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    parse_history(&text, m, &path.display().to_string())
+}
+
 /// The last day of every month from the one holding `first` to the one
 /// holding `last`, keeping those on or before `last` (and on or after `first`).
 pub fn month_ends(first: i32, last: i32) -> Vec<i32> {

@@ -574,12 +574,7 @@ fn history_setup(
 ) -> Result<(Vec<frontline_analysis::backtest::Change>, i32, Vec<usize>), ExitCode> {
     use frontline_analysis::backtest;
     let (history, actors, until) = (h.file.as_path(), &h.actors, h.until.as_deref());
-    // Bounded like every scenario file: a FIFO, a device or a huge file is
-    // refused rather than read forever.
-    let limit = frontline_scenario::limits::MAX_DATA_FILE_BYTES;
-    let text = frontline_scenario::limits::read_text(history, limit)
-        .map_err(|e| fail(format!("cannot read `{}`: {e}", history.display()), 2))?;
-    let changes = backtest::parse_history(&text, m, &history.display().to_string()).map_err(|e| fail(e, 2))?;
+    let changes = backtest::read_history(history, m).map_err(|e| fail(e, 2))?;
     let until = match until {
         None => backtest::default_until(m, &changes),
         Some(d) => match frontline_scenario::date::parse_day(d) {

@@ -77,16 +77,12 @@ impl Context {
             Err(text) => return Verdict::Error { text, located: true },
         };
         let path = tree.join(&history_name);
-        // As `frontline backtest` reads it (so its message, which names no
-        // line, is counted as one that names no place).
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => return Verdict::Error { text: format!("cannot read `{}`: {e}", path.display()), located: false },
-        };
-        let changes = match backtest::parse_history(&text, m, &history_name) {
+        // As `frontline backtest` reads it: every error names the file, and a
+        // problem inside it its line (invalid UTF-8 included).
+        let changes = match backtest::read_history(&path, m) {
             Ok(c) => c,
             Err(text) => {
-                let located = text.starts_with(&format!("{history_name}:"));
+                let located = text.starts_with(&format!("{}:", path.display())) || text.contains(" at line ");
                 return Verdict::Error { text, located };
             }
         };
