@@ -11,8 +11,17 @@ use std::path::Path;
 fn ensemble_is_byte_identical_for_one_and_many_threads() {
     let (a, b) = (tmp("t1"), tmp("t2"));
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        let o =
-            run(&["ensemble", s(&example()), "--runs", "300", "--threads", threads, "--out", dir.to_str().unwrap(), "-q"]);
+        let o = run(&[
+            "ensemble",
+            s(&example()),
+            "--runs",
+            "300",
+            "--threads",
+            threads,
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(tables(&a), tables(&b));
@@ -168,7 +177,10 @@ fn compare_sweep_and_backtest_are_byte_identical_for_one_and_two_threads() {
                 .to_vec(),
             "compare.parquet",
         ),
-        (["sweep", s(&example()), "--samples", "20", "--runs-per-point", "4"].map(String::from).to_vec(), "sweep.parquet"),
+        (
+            ["sweep", s(&example()), "--samples", "20", "--runs-per-point", "4"].map(String::from).to_vec(),
+            "sweep.parquet",
+        ),
         (
             ["backtest", s(&example()), "--history", history.to_str().unwrap(), "--runs", "150"]
                 .map(String::from)
@@ -429,8 +441,18 @@ fn killed_sweep_resumes_to_an_identical_table() {
 fn resume_refuses_a_different_job() {
     let dir = tmp("other-job");
     assert!(run(&["ensemble", s(&example()), "--runs", "20", "--out", dir.to_str().unwrap(), "-q"]).status.success());
-    let o =
-        run(&["ensemble", s(&example()), "--runs", "20", "--seed", "9", "--out", dir.to_str().unwrap(), "--resume", "-q"]);
+    let o = run(&[
+        "ensemble",
+        s(&example()),
+        "--runs",
+        "20",
+        "--seed",
+        "9",
+        "--out",
+        dir.to_str().unwrap(),
+        "--resume",
+        "-q",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("different job"), "{}", stderr(&o));
 }
@@ -523,8 +545,10 @@ fn bad_arguments_give_clear_errors() {
         (&["sensitivity", "EX", "--outcome", "strength(army) by 2015-01-01"], "`by DATE` needs a condition"),
     ];
     for (args, message) in cases {
-        let args: Vec<String> =
-            args.iter().map(|a| a.replace("EX", s(&example())).replace("ARM", s(&variant("arm-tribes.toml")))).collect();
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("EX", s(&example())).replace("ARM", s(&variant("arm-tribes.toml"))))
+            .collect();
         let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(message), "{args:?}: expected `{message}` in {}", stderr(&o));

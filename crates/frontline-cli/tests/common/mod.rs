@@ -253,6 +253,11 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// The process's stdout and stderr, as text.
+pub fn text(o: &Output) -> (String, String) {
+    (stdout(o), stderr(o))
+}
+
 // ---------------------------------------------------------------------------
 // Jobs and their folders.
 
