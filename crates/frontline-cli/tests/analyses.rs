@@ -554,3 +554,61 @@ fn bad_arguments_give_clear_errors() {
         assert!(stderr(&o).contains(message), "{args:?}: expected `{message}` in {}", stderr(&o));
     }
 }
+
+#[test]
+fn regression_every_resumable_command_stops_after_exactly_k_batches_and_resumes_to_identical_tables() {
+    let dir = tmp("stop-every");
+    let history = dir.join("history.csv");
+    std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n").unwrap();
+    let (ex, arm, hist) =
+        (s(&example()).to_string(), s(&variant("arm-tribes.toml")).to_string(), s(&history).to_string());
+    let short = ["--set", "scenario.ticks=30", "-q"];
+    // Each job has at least two batches, so stopping after one leaves work to resume.
+    let jobs: Vec<(&str, Vec<&str>, &str, Vec<&str>)> = vec![
+        ("ensemble", vec!["ensemble", &ex, "--runs", "200"], "batch-", TABLES.to_vec()),
+        ("backtest", vec!["backtest", &ex, "--history", &hist, "--runs", "200"], "batch-", vec!["backtest"]),
+        ("compare", vec!["compare", &ex, "--arm", &arm, "--runs", "100"], "rows-", vec!["compare"]),
+        ("sweep", vec!["sweep", &ex, "--samples", "32", "--runs-per-point", "2"], "rows-", vec!["sweep"]),
+        (
+            "sensitivity",
+            vec!["sensitivity", &ex, "--method", "morris", "--samples", "8", "--runs-per-point", "2"],
+            "rows-",
+            vec!["sensitivity"],
+        ),
+        (
+            "calibrate",
+            vec!["calibrate", &ex, "--history", &hist, "--samples", "32", "--runs-per-point", "2"],
+            "rows-",
+            vec!["calibration"],
+        ),
+    ];
+    for (what, args, prefix, tables) in jobs {
+        let read = |out: &Path| -> Vec<Vec<u8>> {
+            tables.iter().map(|t| std::fs::read(out.join(format!("{t}.parquet"))).unwrap()).collect()
+        };
+        let (whole, stopped) = (dir.join(format!("{what}-whole")), dir.join(format!("{what}-stopped")));
+        let o = run(&[&args[..], &short[..], &["--out", s(&whole)]].concat());
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        let o = run(&[&args[..], &short[..], &["--out", s(&stopped), "--stop-after-batches", "1"]].concat());
+        assert_eq!(o.status.code(), Some(3), "{what}: {}", stderr(&o));
+        assert_eq!(batch_files(&stopped, prefix).len(), 1, "{what}: exactly one batch");
+        let left: Vec<String> = files(&stopped).into_iter().filter(|f| !f.starts_with(".runs/")).collect();
+        assert!(left.is_empty(), "{what}: a stopped job writes nothing but its runs: {left:?}");
+        let o = run(&[&args[..], &short[..], &["--out", s(&stopped), "--resume"]].concat());
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        assert!(read(&stopped) == read(&whole), "{what}: the resumed tables differ from the uninterrupted job's");
+    }
+}
+
+#[test]
+fn regression_civil_violence_jobs_refuse_the_batch_interruptions_they_cannot_honour() {
+    let ex = civil_example().display().to_string();
+    let dir = tmp("civil-interrupt");
+    let out = dir.join("out");
+    for flag in ["--stop-after-batches", "--hold-after-batches"] {
+        let o = run(&["ensemble", &ex, "--runs", "4", "--set", "steps=20", flag, "1", "--out", s(&out), "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{flag}: {}", stderr(&o));
+        assert!(!out.exists(), "{flag}: nothing written");
+    }
+}
