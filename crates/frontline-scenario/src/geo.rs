@@ -707,6 +707,16 @@ mod tests {
     }
 
     #[test]
+    fn regression_the_iraq_districts_test_reads_the_repository_copy_not_shared() {
+        // It read ../shared (outside the repository) and passed silently when
+        // that was missing: the file must be the repository's own.
+        let repo = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
+        let file = std::fs::canonicalize(IRAQ_ADM2).unwrap_or_else(|e| panic!("{IRAQ_ADM2} is missing: {e}"));
+        assert!(file.starts_with(&repo), "{} is outside the repository {}", file.display(), repo.display());
+        assert!(file.ends_with("scenarios/iraq/data/iraq-adm2-districts.geojson"), "{}", file.display());
+    }
+
+    #[test]
     fn iraq_districts() {
         // A missing file is a failure, not a skip: the file is part of the repository.
         let text = std::fs::read_to_string(IRAQ_ADM2).unwrap_or_else(|e| panic!("cannot read {IRAQ_ADM2}: {e}"));
