@@ -25,12 +25,19 @@
 //! its [`frontline_output::FolderLock`], e.g. through
 //! [`frontline_output::OutputDir`]), which also clears the temporary files a
 //! killed job left in `.runs/`.
+//!
+//! A job can also interrupt itself at an exact point ([`Interruption`]): after
+//! writing K batches it stops ([`JobError::Stopped`]) or holds until it is
+//! killed. The tests use this to leave a folder as a kill after K batches
+//! would, without racing a running process.
 
 use frontline_output::{FolderError, OutputError};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A job's identity: a batch directory holds the runs of exactly one job.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +75,10 @@ pub enum JobError {
     Corrupt(PathBuf, String),
     /// A task could not be carried out (e.g. a design point's parameter values do not build a model).
     Task(String),
+    /// The job stopped itself, as its [`Interruption`] asked, after writing
+    /// this many batches: they are in `.runs/`, nothing else was written,
+    /// and resuming the job finishes it.
+    Stopped(u64),
 }
 
 impl std::fmt::Display for JobError {
@@ -81,6 +92,10 @@ impl std::fmt::Display for JobError {
                 "`{}` {why}; its runs cannot be used: rerun the job's command with --resume to recompute it",
                 p.display()
             ),
+            JobError::Stopped(k) => write!(
+                f,
+                "stopped after writing {k} batch(es), as asked; they are kept: rerun the job's command with --resume to finish it"
+            ),
         }
     }
 }
@@ -89,11 +104,13 @@ impl std::error::Error for JobError {}
 
 impl JobError {
     /// The process exit code: 2 for a refused directory or bad input, 1 for
-    /// I/O and for damaged batches.
+    /// I/O and for damaged batches, [`STOPPED_EXIT_CODE`] for a job that
+    /// stopped itself as its [`Interruption`] asked.
     pub fn exit_code(&self) -> u8 {
         match self {
             JobError::Directory(_) | JobError::Task(_) => 2,
             JobError::Output(_) | JobError::Io(..) | JobError::Corrupt(..) => 1,
+            JobError::Stopped(_) => STOPPED_EXIT_CODE,
         }
     }
 }
@@ -108,6 +125,35 @@ impl From<FolderError> for JobError {
             refused => JobError::Directory(refused.to_string()),
         }
     }
+}
+
+/// The exit code of a job that stopped itself ([`JobError::Stopped`]):
+/// distinct from success (0), failure (1) and refusal (2), so that a test
+/// can tell a deliberate stop from anything else.
+pub const STOPPED_EXIT_CODE: u8 = 3;
+
+/// A job that interrupts itself after writing a number of batches, so that
+/// "killed after K batches" is an exact state rather than a race against a
+/// running process. Batches found on disk (a resumed job's) do not count;
+/// a job with fewer than K batches left to compute simply finishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interruption {
+    /// How many batches this process writes before it interrupts itself (0: none).
+    pub after_batches: u64,
+    /// What it does then.
+    pub action: InterruptAction,
+}
+
+/// What a job does when its [`Interruption`] is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterruptAction {
+    /// Return [`JobError::Stopped`]: the caller exits with
+    /// [`STOPPED_EXIT_CODE`], writing nothing more.
+    Stop,
+    /// Block the calling thread forever, holding the output folder as a
+    /// running job does, until the process is killed from outside (a test
+    /// that proves a real SIGKILL is survivable, at a known point).
+    Hold,
 }
 
 /// What [`JobDir::check_batch`] found.
@@ -126,6 +172,10 @@ pub enum BatchState {
 pub struct JobDir {
     runs_dir: PathBuf,
     job_digest: [u8; 32],
+    interruption: Option<Interruption>,
+    /// Batches written through this handle (and its clones): what an
+    /// [`Interruption`] counts.
+    written: Arc<AtomicU64>,
 }
 
 impl JobDir {
@@ -158,7 +208,7 @@ impl JobDir {
         }
         std::fs::create_dir_all(&runs_dir).map_err(|e| JobError::Io(runs_dir.clone(), e))?;
         frontline_output::write_json(&job_file, &job.json).map_err(JobError::Output)?;
-        Ok(JobDir { runs_dir, job_digest: job.digest() })
+        Ok(JobDir::new(runs_dir, job.digest()))
     }
 
     /// Opens the `.runs/` of a job already in `dir`, to read its batches
@@ -176,7 +226,41 @@ impl JobDir {
         };
         let json: serde_json::Value = serde_json::from_slice(&text)
             .map_err(|e| JobError::Corrupt(job_file.clone(), format!("is not the record of a job ({e})")))?;
-        Ok(JobDir { runs_dir, job_digest: JobId { json }.digest() })
+        Ok(JobDir::new(runs_dir, JobId { json }.digest()))
+    }
+
+    fn new(runs_dir: PathBuf, job_digest: [u8; 32]) -> JobDir {
+        JobDir { runs_dir, job_digest, interruption: None, written: Arc::new(AtomicU64::new(0)) }
+    }
+
+    /// This job directory, interrupting the job as `interruption` says
+    /// (None: never). The loops that compute batches ask
+    /// [`JobDir::before_computing`] before each one.
+    pub fn interrupted(mut self, interruption: Option<Interruption>) -> JobDir {
+        self.interruption = interruption;
+        self
+    }
+
+    /// Called before computing a batch that is not on disk: once the job's
+    /// [`Interruption`] is due (this handle has written its K batches), it
+    /// returns [`JobError::Stopped`] or never returns, as the interruption
+    /// says. Otherwise Ok: compute the batch.
+    pub fn before_computing(&self) -> Result<(), JobError> {
+        let Some(Interruption { after_batches, action }) = self.interruption else { return Ok(()) };
+        let written = self.written.load(Ordering::SeqCst);
+        if written < after_batches {
+            return Ok(());
+        }
+        match action {
+            InterruptAction::Stop => Err(JobError::Stopped(written)),
+            InterruptAction::Hold => {
+                eprintln!("holding after writing {written} batch(es), as asked: waiting to be killed");
+                loop {
+                    // park() may wake spuriously; only a kill ends this.
+                    std::thread::park();
+                }
+            }
+        }
     }
 
     /// Path of batch file `b` with a name prefix.
@@ -208,7 +292,9 @@ impl JobDir {
                 .and_then(|()| f.write_all(&digest))
                 .map_err(|e| OutputError::Io { path: path.clone(), source: e })
         })
-        .map_err(JobError::Output)
+        .map_err(JobError::Output)?;
+        self.written.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Checks batch file `b`, whose payload has `len` bytes, without keeping
@@ -369,7 +455,8 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 /// parallel, in batches of `batch` tasks. With a job directory every batch is
 /// written there as it completes and sound batches already there are read
 /// instead of recomputed (unsound ones are recomputed, with a warning); without
-/// one, nothing touches the disk. Returns one row per task, in task order.
+/// one, nothing touches the disk. Returns one row per task, in task order, or
+/// [`JobError::Stopped`] if the directory's [`Interruption`] came due first.
 pub fn evaluate(
     dir: Option<&JobDir>,
     tasks: u64,
@@ -402,6 +489,7 @@ pub fn evaluate(
             progress(hi - lo);
             continue;
         }
+        dir.before_computing()?;
         let done = run(lo, hi)?;
         let bytes: Vec<u8> = done.iter().flatten().flat_map(|x| x.to_le_bytes()).collect();
         dir.write_batch("rows", b, &bytes)?;
@@ -576,6 +664,52 @@ mod tests {
         let e = JobDir::open(&dir, &job(1), true).unwrap_err();
         assert!(e.to_string().contains("job.json` is damaged") && e.to_string().contains("delete"), "{e}");
         assert_eq!(e.exit_code(), 2);
+    }
+
+    fn batch_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join(".runs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("rows-"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_job_told_to_stop_after_k_batches_writes_exactly_k_and_resumes_to_the_same_rows() {
+        let stop = |k| Some(Interruption { after_batches: k, action: InterruptAction::Stop });
+        let calls = AtomicU64::new(0);
+        let task = |i: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![i as f64 / 7.0])
+        };
+        let plain = evaluate(None, 10, 1, 3, &|_| {}, task).unwrap();
+        let dir = tmp("stop");
+        let jd = JobDir::open(&dir, &job(10), false).unwrap().interrupted(stop(2));
+        calls.store(0, Ordering::SeqCst);
+        let e = evaluate(Some(&jd), 10, 1, 3, &|_| {}, task).unwrap_err();
+        assert!(matches!(e, JobError::Stopped(2)), "{e:?}");
+        assert_eq!(e.exit_code(), STOPPED_EXIT_CODE);
+        assert!(e.to_string().contains("--resume"), "{e}");
+        assert_eq!(calls.load(Ordering::SeqCst), 6, "two batches of three tasks, and not one task more");
+        assert_eq!(batch_files(&dir), ["rows-000000.bin", "rows-000001.bin"]);
+        // Resumed with another stop: batches on disk do not count, it writes one more.
+        let jd = JobDir::open(&dir, &job(10), true).unwrap().interrupted(stop(1));
+        assert!(matches!(evaluate(Some(&jd), 10, 1, 3, &|_| {}, task), Err(JobError::Stopped(1))));
+        assert_eq!(batch_files(&dir).len(), 3);
+        // Fewer batches left than the stop allows: the job finishes.
+        let jd = JobDir::open(&dir, &job(10), true).unwrap().interrupted(stop(5));
+        calls.store(0, Ordering::SeqCst);
+        assert_eq!(evaluate(Some(&jd), 10, 1, 3, &|_| {}, task).unwrap(), plain);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "only the last batch (task 9) was left");
+        // Stopping after 0 batches stops before computing anything.
+        let fresh = tmp("stop-0");
+        let jd = JobDir::open(&fresh, &job(10), false).unwrap().interrupted(stop(0));
+        calls.store(0, Ordering::SeqCst);
+        assert!(matches!(evaluate(Some(&jd), 10, 1, 3, &|_| {}, task), Err(JobError::Stopped(0))));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        assert!(batch_files(&fresh).is_empty());
     }
 
     #[test]

@@ -155,7 +155,13 @@ pub fn run_batches(
     resume: bool,
     progress: Progress,
 ) -> Result<(), JobError> {
-    let jd = JobDir::open(dir, job, resume)?;
+    run_batches_in(m, &JobDir::open(dir, job, resume)?, runs, base_seed, progress)
+}
+
+/// Runs the missing batches of a job into an opened job directory (see
+/// [`JobDir::open`]); stops with [`JobError::Stopped`] if the directory's
+/// [`crate::checkpoint::Interruption`] comes due first.
+pub fn run_batches_in(m: &Model, jd: &JobDir, runs: u64, base_seed: u64, progress: Progress) -> Result<(), JobError> {
     let batches = runs.div_ceil(BATCH);
     for b in 0..batches {
         let lo = b * BATCH;
@@ -164,6 +170,7 @@ pub fn run_batches(
             progress(hi - lo);
             continue;
         }
+        jd.before_computing()?;
         let summaries: Vec<RunSummary> = (lo..hi)
             .into_par_iter()
             .map(|i| {

@@ -124,7 +124,9 @@ fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: se
 }
 
 /// Runs (or, with `resume`, finishes) an ensemble's batches in `dir` with a
-/// progress bar, and aggregates them.
+/// progress bar, and aggregates them. An `interruption` (a test hook) may
+/// stop the job first.
+#[allow(clippy::too_many_arguments)]
 fn run_ensemble(
     pool: &rayon::ThreadPool,
     m: &frontline_scenario::Model,
@@ -133,11 +135,14 @@ fn run_ensemble(
     seed: u64,
     dir: &Path,
     resume: bool,
+    interruption: Option<checkpoint::Interruption>,
 ) -> Result<ensemble::Aggregate, ExitCode> {
     // `dir` is the (locked) output folder, where `.runs/` lives.
     let bar = progress_bar(runs, "runs");
     let tick = |n: u64| bar.inc(n);
-    if let Err(e) = pool.install(|| ensemble::run_batches(m, job, runs, seed, dir, resume, &tick)) {
+    let done = checkpoint::JobDir::open(dir, job, resume)
+        .and_then(|jd| pool.install(|| ensemble::run_batches_in(m, &jd.interrupted(interruption), runs, seed, &tick)));
+    if let Err(e) = done {
         bar.abandon();
         let code = e.exit_code();
         return Err(fail(e, code));
@@ -154,7 +159,7 @@ pub fn ensemble_cmd(
     maps: &crate::maps::MapArgs,
     report: bool,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
         return fail("--runs must be at least 1", 2);
@@ -180,7 +185,7 @@ pub fn ensemble_cmd(
         Err(c) => return c,
     };
     let started = std::time::Instant::now();
-    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
+    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume, interrupt.interruption()) {
         Ok(a) => a,
         Err(c) => return c,
     };
@@ -271,7 +276,7 @@ pub fn compare_cmd(
     job: crate::JobArgs,
     report: bool,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs < 2 {
         return fail("--runs must be at least 2 to give intervals", 2);
@@ -326,6 +331,7 @@ pub fn compare_cmd(
     let bar = progress_bar(runs * arms.len() as u64, "runs");
     let tick = |n: u64| bar.inc(n);
     let values = checkpoint::JobDir::open(&dir, &job, resume)
+        .map(|jd| jd.interrupted(interrupt.interruption()))
         .and_then(|jd| Ok((pool.install(|| compare::run_arms(&arms, runs, seed, Some(&jd), &tick))?, jd)));
     let (values, jd) = match values {
         Ok(v) => v,
@@ -425,7 +431,7 @@ pub fn design_cmd(
     runs_per_point: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     let l = match load_args(args, None) {
         Ok(l) => l,
@@ -462,7 +468,7 @@ pub fn design_cmd(
         Err(c) => return c,
     };
     let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
-        Ok(jd) => jd,
+        Ok(jd) => jd.interrupted(interrupt.interruption()),
         Err(e) => {
             let code = e.exit_code();
             return fail(e, code);
@@ -627,7 +633,7 @@ pub fn calibrate_cmd(
     job: crate::JobArgs,
 ) -> ExitCode {
     use frontline_analysis::backtest::{control_counts, probability_from_counts, score_with};
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if samples == 0 || runs_per_point == 0 {
         return fail("--samples and --runs-per-point must be at least 1", 2);
@@ -667,7 +673,7 @@ pub fn calibrate_cmd(
         Err(c) => return c,
     };
     let jd = match checkpoint::JobDir::open(&dir, &job, resume) {
-        Ok(jd) => jd,
+        Ok(jd) => jd.interrupted(interrupt.interruption()),
         Err(e) => {
             let code = e.exit_code();
             return fail(e, code);
@@ -817,7 +823,7 @@ fn short(x: f64) -> String {
 /// `frontline backtest`.
 pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
     use frontline_analysis::backtest;
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
     let format: Format = format.parse().expect("clap restricts the values");
     if runs == 0 {
         return fail("--runs must be at least 1", 2);
@@ -847,7 +853,7 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
         Ok(f) => f,
         Err(c) => return c,
     };
-    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume) {
+    let agg = match run_ensemble(&pool, m, &job, runs, seed, &dir, resume, interrupt.interruption()) {
         Ok(a) => a,
         Err(c) => return c,
     };

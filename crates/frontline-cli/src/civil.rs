@@ -42,11 +42,18 @@ fn load(args: &ScenarioArgs, sets: &[String]) -> Result<frontline_civil::Loaded,
 }
 
 /// Civil-violence jobs keep no checkpoints (they run in seconds), so
-/// `--resume` is refused rather than silently ignored.
-fn refuse_resume(resume: bool) -> Result<(), ExitCode> {
+/// `--resume` and the hooks that interrupt a job after K batches are refused
+/// rather than silently ignored.
+fn refuse_resume(resume: bool, interrupt: &crate::InterruptArgs) -> Result<(), ExitCode> {
     if resume {
         return Err(crate::analyses::fail(
             "civil-violence jobs keep no checkpoints, so --resume does not apply; rerun the job",
+            2,
+        ));
+    }
+    if interrupt.interruption().is_some() {
+        return Err(crate::analyses::fail(
+            "civil-violence jobs keep no checkpoints, so --stop-after-batches and --hold-after-batches do not apply",
             2,
         ));
     }
@@ -166,8 +173,8 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
 /// run with the statistics of the parity check. Runs are held in memory
 /// (four counters per step), so this command has no --resume.
 pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if let Err(code) = refuse_resume(resume) {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
+    if let Err(code) = refuse_resume(resume, &interrupt) {
         return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
@@ -283,8 +290,8 @@ pub fn sweep(
     runs_per_point: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if let Err(code) = refuse_resume(resume) {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
+    if let Err(code) = refuse_resume(resume, &interrupt) {
         return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
@@ -352,8 +359,8 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
     use frontline_analysis::compare::{Row, table};
     use frontline_analysis::stats::{mean_interval, paired_difference, run_seed};
     use rayon::prelude::*;
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if let Err(code) = refuse_resume(resume) {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
+    if let Err(code) = refuse_resume(resume, &interrupt) {
         return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");
@@ -564,8 +571,8 @@ pub fn sensitivity(
     runs_per_point: u64,
     job: crate::JobArgs,
 ) -> ExitCode {
-    let crate::JobArgs { seed, out, threads, format, quiet, resume } = job;
-    if let Err(code) = refuse_resume(resume) {
+    let crate::JobArgs { seed, out, threads, format, quiet, resume, interrupt } = job;
+    if let Err(code) = refuse_resume(resume, &interrupt) {
         return code;
     }
     let format: Format = format.parse().expect("clap restricts the values");

@@ -5,7 +5,9 @@
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
 //! be written); 2 invalid input (bad arguments or an invalid scenario) or a
 //! refused `--out` (in use by another job, holding another job's runs, or not
-//! a Frontline output).
+//! a Frontline output); 3 a resumable job stopped itself as the hidden test
+//! hook `--stop-after-batches K` asked (its K batches are in `.runs/`, nothing
+//! else was written: `--resume` finishes it).
 
 mod analyses;
 mod civil;
@@ -88,6 +90,33 @@ pub(crate) struct JobArgs {
     /// Finish an interrupted job in DIR, reusing the runs it completed.
     #[arg(long)]
     pub(crate) resume: bool,
+    #[command(flatten)]
+    pub(crate) interrupt: InterruptArgs,
+}
+
+/// Hidden test hooks of the resumable commands: interrupt a job at an exact
+/// point, so that tests of `--resume` need not race a running process.
+#[derive(clap::Args)]
+pub(crate) struct InterruptArgs {
+    /// Test hook: after writing K batches, stop with exit code 3, leaving DIR as a kill
+    /// after K batches would (the runs in DIR/.runs/, no tables, no manifest).
+    #[arg(long, hide = true, value_name = "K")]
+    stop_after_batches: Option<u64>,
+    /// Test hook: after writing K batches, wait to be killed (a real kill at a known point).
+    #[arg(long, hide = true, value_name = "K", conflicts_with = "stop_after_batches")]
+    hold_after_batches: Option<u64>,
+}
+
+impl InterruptArgs {
+    /// The interruption the hooks ask for (None: run to the end).
+    pub(crate) fn interruption(&self) -> Option<frontline_analysis::checkpoint::Interruption> {
+        use frontline_analysis::checkpoint::{InterruptAction, Interruption};
+        match (self.stop_after_batches, self.hold_after_batches) {
+            (Some(k), _) => Some(Interruption { after_batches: k, action: InterruptAction::Stop }),
+            (None, Some(k)) => Some(Interruption { after_batches: k, action: InterruptAction::Hold }),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Subcommand)]

@@ -1,52 +1,27 @@
 //! End-to-end tests of ensemble, compare, sweep and sensitivity through the
-//! binary: determinism across thread counts, resume after a real kill, and
-//! clear errors for bad arguments.
+//! binary: determinism across thread counts, resume after a job stopped at an
+//! exact batch (and after a real kill), and clear errors for bad arguments.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-}
-
-fn example() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/vicious-circle.toml").display().to_string()
-}
-
-fn variant(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/variants").join(name).display().to_string()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-an-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const TABLES: [&str; 4] = ["control_probability", "metrics", "event_first_dates", "runs"];
-
-fn tables(dir: &Path) -> Vec<Vec<u8>> {
-    TABLES
-        .iter()
-        .map(|t| std::fs::read(dir.join(format!("{t}.parquet"))).unwrap_or_else(|e| panic!("{t}: {e}")))
-        .collect()
-}
+use common::*;
+use std::path::Path;
 
 #[test]
 fn ensemble_is_byte_identical_for_one_and_many_threads() {
     let (a, b) = (tmp("t1"), tmp("t2"));
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        let o =
-            run(&["ensemble", &example(), "--runs", "300", "--threads", threads, "--out", dir.to_str().unwrap(), "-q"]);
+        let o = run(&[
+            "ensemble",
+            s(&example()),
+            "--runs",
+            "300",
+            "--threads",
+            threads,
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert_eq!(tables(&a), tables(&b));
@@ -61,7 +36,7 @@ fn ensemble_draws_probability_maps_for_actors_that_hold_ground() {
     let dir = tmp("ens-maps");
     let o = run(&[
         "ensemble",
-        &example(),
+        s(&example()),
         "--runs",
         "40",
         "--map-date",
@@ -99,7 +74,7 @@ fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
     let out = dir.join("out");
     let o = run(&[
         "backtest",
-        &example(),
+        s(&example()),
         "--history",
         history.to_str().unwrap(),
         "--actor",
@@ -125,7 +100,7 @@ fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
     std::fs::write(&history, "date,region,controller\n2014-10-01,cty,isis\n").unwrap();
     let o = run(&[
         "backtest",
-        &example(),
+        s(&example()),
         "--history",
         history.to_str().unwrap(),
         "--out",
@@ -138,7 +113,7 @@ fn backtest_scores_the_ensemble_against_a_history_and_rejects_bad_ones() {
     std::fs::write(&history, "date,region,controller\n2010-01-01,city,isis\n").unwrap();
     let o = run(&[
         "backtest",
-        &example(),
+        s(&example()),
         "--history",
         history.to_str().unwrap(),
         "--out",
@@ -157,7 +132,7 @@ fn calibrate_backtests_a_sample_of_the_uncertain_parameters() {
     let out = dir.join("out");
     let o = run(&[
         "calibrate",
-        &example(),
+        s(&example()),
         "--history",
         history.to_str().unwrap(),
         "--actor",
@@ -197,14 +172,17 @@ fn compare_sweep_and_backtest_are_byte_identical_for_one_and_two_threads() {
     std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n").unwrap();
     let jobs: Vec<(Vec<String>, &str)> = vec![
         (
-            ["compare", &example(), "--arm", &variant("arm-tribes.toml"), "--runs", "150", "--no-report"]
+            ["compare", s(&example()), "--arm", s(&variant("arm-tribes.toml")), "--runs", "150", "--no-report"]
                 .map(String::from)
                 .to_vec(),
             "compare.parquet",
         ),
-        (["sweep", &example(), "--samples", "20", "--runs-per-point", "4"].map(String::from).to_vec(), "sweep.parquet"),
         (
-            ["backtest", &example(), "--history", history.to_str().unwrap(), "--runs", "150"]
+            ["sweep", s(&example()), "--samples", "20", "--runs-per-point", "4"].map(String::from).to_vec(),
+            "sweep.parquet",
+        ),
+        (
+            ["backtest", s(&example()), "--history", history.to_str().unwrap(), "--runs", "150"]
                 .map(String::from)
                 .to_vec(),
             "backtest.parquet",
@@ -228,7 +206,7 @@ fn compare_sweep_and_backtest_are_byte_identical_for_one_and_two_threads() {
 
 #[test]
 fn civil_violence_sensitivity_ranks_the_ranged_parameters() {
-    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/civil-violence.toml").display().to_string();
+    let ex = civil_example().display().to_string();
     let dir = tmp("civil-sens");
     let o = run(&[
         "sensitivity",
@@ -264,7 +242,7 @@ fn civil_violence_sensitivity_ranks_the_ranged_parameters() {
 
 #[test]
 fn civil_violence_compare_reports_paired_differences_of_its_statistics() {
-    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/civil-violence.toml").display().to_string();
+    let ex = civil_example().display().to_string();
     let dir = tmp("civil-compare");
     std::fs::create_dir_all(&dir).unwrap();
     let arm = dir.join("illegitimate.toml");
@@ -298,52 +276,75 @@ fn civil_violence_compare_reports_paired_differences_of_its_statistics() {
 #[test]
 fn ensemble_summary_reports_probabilities_with_intervals() {
     let dir = tmp("summary");
-    let o = run(&["ensemble", &example(), "--runs", "200", "--out", dir.to_str().unwrap()]);
+    let o = run(&["ensemble", s(&example()), "--runs", "200", "--out", dir.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.contains("insurgents_take_city") && out.contains("%  ["), "{out}");
 }
 
-/// Starts `args` (with `--out dir`), waits until `batches` batch files whose
-/// names start with `prefix` are in `dir/.runs/`, and kills the process hard.
+/// Runs `args` (with `--out dir`) with `--hold-after-batches K`, waits for
+/// its K batches whose names start with `prefix` in `dir/.runs/` and kills it
+/// hard (SIGKILL: no handler runs, the dead job's lock file stays). The job
+/// holds after its K-th batch, so it can neither finish first nor write one
+/// more: the state killed is exact.
 fn kill_after_batches(args: &[String], dir: &Path, prefix: &str, batches: usize) {
-    let mut child = bin().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let started = Instant::now();
-    loop {
-        let done = std::fs::read_dir(dir.join(".runs"))
-            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(prefix)).count())
-            .unwrap_or(0);
-        if done >= batches {
-            break;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the job finished before it could be killed ({status}); make it longer");
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "no batch appeared");
-        std::thread::sleep(Duration::from_millis(20));
+    let mut job = Running::start(bin().args(args).args(["--hold-after-batches", &batches.to_string()]));
+    wait_for_batches(&mut job, dir, prefix, batches);
+    assert!(job.is_running(), "a holding job waits to be killed");
+    let status = job.kill();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(9), "killed by SIGKILL, not ended by itself: {status}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    #[cfg(not(unix))]
+    assert!(!status.success(), "{status}");
+    assert_eq!(batch_files(dir, prefix).len(), batches, "the kill found exactly {batches} batches");
 }
 
-/// Kills `args` after two batches, checks that a rerun without `--resume`
-/// is refused and that one with it finishes; returns the finished directory's
-/// `files` (to compare with an uninterrupted job's).
-fn kill_and_resume(args: impl Fn(&Path) -> Vec<String>, dir: &Path, prefix: &str, files: &[&str]) -> Vec<Vec<u8>> {
-    kill_after_batches(&args(dir), dir, prefix, 2);
+/// Runs `args` (with `--out dir`) with `--stop-after-batches K`: the job must
+/// stop by itself with exit code 3, leaving exactly K batches whose names
+/// start with `prefix`, as a kill after them would.
+fn stop_after_batches(args: &[String], dir: &Path, prefix: &str, batches: usize) {
+    let o = output(bin().args(args).args(["--stop-after-batches", &batches.to_string()]));
+    assert_eq!(o.status.code(), Some(3), "a job told to stop exits with 3: {}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    assert_eq!(batch_files(dir, prefix).len(), batches, "exactly {batches} batches are written");
+}
+
+/// How a test interrupts its job after two batches.
+#[derive(Clone, Copy)]
+enum Interrupt {
+    /// `--stop-after-batches 2`: the job stops itself (exit code 3).
+    Stop,
+    /// `--hold-after-batches 2` and SIGKILL: a real kill, at a known point.
+    Kill,
+}
+
+/// Interrupts `args` after two batches, checks that the job wrote none of
+/// `files`, that a rerun without `--resume` is refused and that one with it
+/// finishes; returns the finished directory's `files` (to compare with an
+/// uninterrupted job's).
+fn interrupt_and_resume(
+    how: Interrupt,
+    args: impl Fn(&Path) -> Vec<String>,
+    dir: &Path,
+    prefix: &str,
+    files: &[&str],
+) -> Vec<Vec<u8>> {
+    match how {
+        Interrupt::Stop => stop_after_batches(&args(dir), dir, prefix, 2),
+        Interrupt::Kill => kill_after_batches(&args(dir), dir, prefix, 2),
+    }
     for f in files {
         assert!(!dir.join(f).exists(), "a killed job must not have written {f}");
     }
-    let o = bin().args(args(dir)).output().unwrap();
+    let o = output(bin().args(args(dir)));
     assert_eq!(o.status.code(), Some(2), "a rerun without --resume is refused");
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
-    let o = bin().args(args(dir)).arg("--resume").output().unwrap();
+    let o = output(bin().args(args(dir)).arg("--resume"));
     assert!(o.status.success(), "{}", stderr(&o));
     files.iter().map(|f| std::fs::read(dir.join(f)).unwrap()).collect()
-}
-
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]
@@ -351,9 +352,9 @@ fn killed_ensemble_resumes_to_identical_tables() {
     let args = |dir: &Path| {
         strings(&[
             "ensemble",
-            &example(),
+            s(&example()),
             "--runs",
-            "2560",
+            "640",
             "--set",
             "scenario.ticks=30",
             "--out",
@@ -364,8 +365,8 @@ fn killed_ensemble_resumes_to_identical_tables() {
     let (killed, whole) = (tmp("killed"), tmp("whole"));
     let files: Vec<String> = TABLES.iter().map(|t| format!("{t}.parquet")).collect();
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
-    let resumed = kill_and_resume(args, &killed, "batch-", &files);
-    let o = bin().args(args(&whole)).output().unwrap();
+    let resumed = interrupt_and_resume(Interrupt::Kill, args, &killed, "batch-", &files);
+    let o = output(bin().args(args(&whole)));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(resumed, tables(&whole));
 }
@@ -375,11 +376,11 @@ fn killed_compare_resumes_to_an_identical_table_and_cleans_up() {
     let args = |dir: &Path| {
         strings(&[
             "compare",
-            &example(),
+            s(&example()),
             "--arm",
-            &variant("arm-tribes.toml"),
+            s(&variant("arm-tribes.toml")),
             "--runs",
-            "1500",
+            "384",
             "--set",
             "scenario.ticks=30",
             "--outcome",
@@ -390,17 +391,17 @@ fn killed_compare_resumes_to_an_identical_table_and_cleans_up() {
         ])
     };
     let (killed, whole) = (tmp("compare-killed"), tmp("compare-whole"));
-    let resumed = kill_and_resume(args, &killed, "rows-", &["compare.parquet"]);
+    let resumed = interrupt_and_resume(Interrupt::Stop, args, &killed, "rows-", &["compare.parquet"]);
     assert!(!killed.join(".runs").exists(), "a finished compare removes its checkpoints");
-    let o = bin().args(args(&whole)).output().unwrap();
+    let o = output(bin().args(args(&whole)));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(resumed, vec![std::fs::read(whole.join("compare.parquet")).unwrap()]);
     // With the checkpoints gone, the directory takes another job.
     let o = run(&[
         "compare",
-        &example(),
+        s(&example()),
         "--arm",
-        &variant("no-airstrikes.toml"),
+        s(&variant("no-airstrikes.toml")),
         "--runs",
         "20",
         "--out",
@@ -415,7 +416,7 @@ fn killed_sweep_resumes_to_an_identical_table() {
     let args = |dir: &Path| {
         strings(&[
             "sweep",
-            &example(),
+            s(&example()),
             "--samples",
             "128",
             "--runs-per-point",
@@ -430,8 +431,8 @@ fn killed_sweep_resumes_to_an_identical_table() {
         ])
     };
     let (killed, whole) = (tmp("sweep-killed"), tmp("sweep-whole"));
-    let resumed = kill_and_resume(args, &killed, "rows-", &["sweep.parquet"]);
-    let o = bin().args(args(&whole)).output().unwrap();
+    let resumed = interrupt_and_resume(Interrupt::Stop, args, &killed, "rows-", &["sweep.parquet"]);
+    let o = output(bin().args(args(&whole)));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(resumed, vec![std::fs::read(whole.join("sweep.parquet")).unwrap()]);
 }
@@ -439,9 +440,19 @@ fn killed_sweep_resumes_to_an_identical_table() {
 #[test]
 fn resume_refuses_a_different_job() {
     let dir = tmp("other-job");
-    assert!(run(&["ensemble", &example(), "--runs", "20", "--out", dir.to_str().unwrap(), "-q"]).status.success());
-    let o =
-        run(&["ensemble", &example(), "--runs", "20", "--seed", "9", "--out", dir.to_str().unwrap(), "--resume", "-q"]);
+    assert!(run(&["ensemble", s(&example()), "--runs", "20", "--out", dir.to_str().unwrap(), "-q"]).status.success());
+    let o = run(&[
+        "ensemble",
+        s(&example()),
+        "--runs",
+        "20",
+        "--seed",
+        "9",
+        "--out",
+        dir.to_str().unwrap(),
+        "--resume",
+        "-q",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("different job"), "{}", stderr(&o));
 }
@@ -451,9 +462,9 @@ fn compare_reports_arms_and_paired_differences() {
     let dir = tmp("compare");
     let o = run(&[
         "compare",
-        &example(),
+        s(&example()),
         "--arm",
-        &variant("arm-tribes.toml"),
+        s(&variant("arm-tribes.toml")),
         "--runs",
         "200",
         "--outcome",
@@ -487,7 +498,7 @@ fn sweep_and_sensitivity_run_on_the_example() {
     let dir = tmp("sweep");
     let o = run(&[
         "sweep",
-        &example(),
+        s(&example()),
         "--samples",
         "8",
         "--runs-per-point",
@@ -505,7 +516,7 @@ fn sweep_and_sensitivity_run_on_the_example() {
     let dir = tmp("sens");
     let o = run(&[
         "sensitivity",
-        &example(),
+        s(&example()),
         "--method",
         "morris",
         "--samples",
@@ -534,10 +545,70 @@ fn bad_arguments_give_clear_errors() {
         (&["sensitivity", "EX", "--outcome", "strength(army) by 2015-01-01"], "`by DATE` needs a condition"),
     ];
     for (args, message) in cases {
-        let args: Vec<String> =
-            args.iter().map(|a| a.replace("EX", &example()).replace("ARM", &variant("arm-tribes.toml"))).collect();
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("EX", s(&example())).replace("ARM", s(&variant("arm-tribes.toml"))))
+            .collect();
         let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(message), "{args:?}: expected `{message}` in {}", stderr(&o));
+    }
+}
+
+#[test]
+fn regression_every_resumable_command_stops_after_exactly_k_batches_and_resumes_to_identical_tables() {
+    let dir = tmp("stop-every");
+    let history = dir.join("history.csv");
+    std::fs::write(&history, "date,region,controller\n2014-10-01,city,isis\n").unwrap();
+    let (ex, arm, hist) =
+        (s(&example()).to_string(), s(&variant("arm-tribes.toml")).to_string(), s(&history).to_string());
+    let short = ["--set", "scenario.ticks=30", "-q"];
+    // Each job has at least two batches, so stopping after one leaves work to resume.
+    let jobs: Vec<(&str, Vec<&str>, &str, Vec<&str>)> = vec![
+        ("ensemble", vec!["ensemble", &ex, "--runs", "200"], "batch-", TABLES.to_vec()),
+        ("backtest", vec!["backtest", &ex, "--history", &hist, "--runs", "200"], "batch-", vec!["backtest"]),
+        ("compare", vec!["compare", &ex, "--arm", &arm, "--runs", "100"], "rows-", vec!["compare"]),
+        ("sweep", vec!["sweep", &ex, "--samples", "32", "--runs-per-point", "2"], "rows-", vec!["sweep"]),
+        (
+            "sensitivity",
+            vec!["sensitivity", &ex, "--method", "morris", "--samples", "8", "--runs-per-point", "2"],
+            "rows-",
+            vec!["sensitivity"],
+        ),
+        (
+            "calibrate",
+            vec!["calibrate", &ex, "--history", &hist, "--samples", "32", "--runs-per-point", "2"],
+            "rows-",
+            vec!["calibration"],
+        ),
+    ];
+    for (what, args, prefix, tables) in jobs {
+        let read = |out: &Path| -> Vec<Vec<u8>> {
+            tables.iter().map(|t| std::fs::read(out.join(format!("{t}.parquet"))).unwrap()).collect()
+        };
+        let (whole, stopped) = (dir.join(format!("{what}-whole")), dir.join(format!("{what}-stopped")));
+        let o = run(&[&args[..], &short[..], &["--out", s(&whole)]].concat());
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        let o = run(&[&args[..], &short[..], &["--out", s(&stopped), "--stop-after-batches", "1"]].concat());
+        assert_eq!(o.status.code(), Some(3), "{what}: {}", stderr(&o));
+        assert_eq!(batch_files(&stopped, prefix).len(), 1, "{what}: exactly one batch");
+        let left: Vec<String> = files(&stopped).into_iter().filter(|f| !f.starts_with(".runs/")).collect();
+        assert!(left.is_empty(), "{what}: a stopped job writes nothing but its runs: {left:?}");
+        let o = run(&[&args[..], &short[..], &["--out", s(&stopped), "--resume"]].concat());
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        assert!(read(&stopped) == read(&whole), "{what}: the resumed tables differ from the uninterrupted job's");
+    }
+}
+
+#[test]
+fn regression_civil_violence_jobs_refuse_the_batch_interruptions_they_cannot_honour() {
+    let ex = civil_example().display().to_string();
+    let dir = tmp("civil-interrupt");
+    let out = dir.join("out");
+    for flag in ["--stop-after-batches", "--hold-after-batches"] {
+        let o = run(&["ensemble", &ex, "--runs", "4", "--set", "steps=20", flag, "1", "--out", s(&out), "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{flag}: {}", stderr(&o));
+        assert!(!out.exists(), "{flag}: nothing written");
     }
 }

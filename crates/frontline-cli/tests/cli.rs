@@ -1,35 +1,10 @@
 //! End-to-end tests through the `frontline` binary: runs, output files,
 //! determinism, and the errors an analyst sees for bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn example() -> PathBuf {
-    root().join("examples/vicious-circle.toml")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("binary runs")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
-}
+use common::*;
+use std::path::Path;
 
 #[test]
 fn run_writes_every_table_and_a_manifest() {
@@ -170,7 +145,7 @@ fn csv_format_writes_csv_with_headers() {
 #[test]
 fn variants_and_sets_change_the_run_and_are_recorded() {
     let out = tmp("variant");
-    let v = root().join("examples/variants/arm-tribes.toml");
+    let v = variant("arm-tribes.toml");
     let o = run(&[
         "run",
         example().to_str().unwrap(),
@@ -224,9 +199,30 @@ fn help_has_examples() {
     assert!(stdout.contains("--variant") && stdout.contains("--set") && stdout.contains("--format"));
 }
 
+/// The name of a broken scenario file, which keeps the scratch folder it is
+/// in (shared by its clones) until the last clone is dropped.
+#[derive(Clone)]
+struct BrokenFile {
+    name: String,
+    _dir: std::rc::Rc<TestDir>,
+}
+
+impl std::ops::Deref for BrokenFile {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for BrokenFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 /// Writes the example with `from` replaced by `to` and validates/runs it;
 /// returns (exit code, stderr, the file name).
-fn broken(case: &str, from: &str, to: &str) -> (i32, String, String) {
+fn broken(case: &str, from: &str, to: &str) -> (i32, String, BrokenFile) {
     let src = std::fs::read_to_string(example()).unwrap();
     assert!(src.contains(from), "test setup: `{from}` not in the example");
     let dir = tmp(case);
@@ -235,7 +231,8 @@ fn broken(case: &str, from: &str, to: &str) -> (i32, String, String) {
     let out = dir.join("out");
     let o = run(&["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(!out.exists(), "{case}: no output may be written for invalid input");
-    (o.status.code().unwrap_or(-1), text(&o).1, file.display().to_string())
+    let file = BrokenFile { name: file.display().to_string(), _dir: std::rc::Rc::new(dir) };
+    (o.status.code().unwrap_or(-1), text(&o).1, file)
 }
 
 /// Line (1-based) of the first occurrence of `needle` in the broken file.
@@ -246,7 +243,7 @@ fn line_of(file: &str, needle: &str) -> usize {
 
 fn assert_error(
     case: &str,
-    (code, stderr, file): (i32, String, String),
+    (code, stderr, file): (i32, String, BrokenFile),
     needle_line: &str,
     message: &str,
     hint: Option<&str>,
@@ -527,7 +524,7 @@ fn bad_input_19_unknown_move_source() {
 
 #[test]
 fn bad_input_20_theatre_only_commands_refuse_civil_violence_models_clearly() {
-    let ex = root().join("examples/civil-violence.toml");
+    let ex = civil_example();
     for cmd in [
         vec!["backtest", ex.to_str().unwrap(), "--history", "h.csv"],
         vec!["calibrate", ex.to_str().unwrap(), "--history", "h.csv"],
@@ -602,7 +599,7 @@ fn includes_are_merged_and_cycles_reported() {
 
 #[test]
 fn civil_violence_model_runs_through_the_same_cli() {
-    let ex = root().join("examples/civil-violence.toml");
+    let ex = civil_example();
     let o = run(&["validate", ex.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o).1);
     assert!(text(&o).0.contains("civil-violence"));
@@ -635,7 +632,7 @@ fn civil_violence_model_runs_through_the_same_cli() {
 
 #[test]
 fn civil_violence_ensemble_is_thread_count_independent() {
-    let ex = root().join("examples/civil-violence.toml");
+    let ex = civil_example();
     let (a, b) = (tmp("civ-ens-1"), tmp("civ-ens-2"));
     for (dir, t) in [(&a, "1"), (&b, "2")] {
         let o = run(&[
@@ -665,7 +662,7 @@ fn civil_violence_ensemble_is_thread_count_independent() {
 
 #[test]
 fn civil_violence_sweep_over_ranges() {
-    let ex = root().join("examples/civil-violence.toml");
+    let ex = civil_example();
     let out = tmp("civ-sweep");
     let o = run(&[
         "sweep",

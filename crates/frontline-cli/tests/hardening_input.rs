@@ -2,37 +2,17 @@
 //! and 2): every case is refused with exit code 2 and an error located at
 //! file:line:column, never a panic, a stack overflow or a silently wrong run.
 
+mod common;
+
+use common::*;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn example() -> PathBuf {
-    root().join("examples/vicious-circle.toml")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-hardening-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline")).args(args).output().expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The example with `from` replaced by `to`, written to a fresh directory.
-fn edited(case: &str, from: &str, to: &str) -> PathBuf {
+/// The example with `from` replaced by `to`, written to a fresh directory
+/// (which lasts as long as the returned path).
+fn edited(case: &str, from: &str, to: &str) -> TestPath {
     let src = std::fs::read_to_string(example()).unwrap();
     assert!(src.contains(from), "test setup: `{from}` not in the example");
-    let file = tmp(case).join("scenario.toml");
+    let file = tmp(case).into_child("scenario.toml");
     std::fs::write(&file, src.replacen(from, to, 1)).unwrap();
     file
 }
@@ -249,7 +229,7 @@ fn every_shipped_scenario_and_variant_still_validates() {
         if let Some(v) = &variant {
             args.extend(["--variant".to_string(), v.display().to_string()]);
         }
-        let o = Command::new(env!("CARGO_BIN_EXE_frontline")).args(&args).output().unwrap();
+        let o = output(bin().args(&args));
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     }
 }

@@ -3,65 +3,14 @@
 //! a killed job left; an output folder is written by one job at a time and,
 //! once a job is done, holds that job's files and nothing of the previous one.
 
+mod common;
+
+use common::*;
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-}
-
-fn example() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/vicious-circle.toml").display().to_string()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-hj-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-const TABLES: [&str; 4] = ["control_probability", "metrics", "event_first_dates", "runs"];
-
-fn tables(dir: &Path) -> Vec<Vec<u8>> {
-    TABLES
-        .iter()
-        .map(|t| std::fs::read(dir.join(format!("{t}.parquet"))).unwrap_or_else(|e| panic!("{t}: {e}")))
-        .collect()
-}
-
-/// Every file under `dir`, relative to it, with `/` separators.
-fn files(dir: &Path) -> BTreeSet<String> {
-    fn walk(root: &Path, rel: &Path, out: &mut BTreeSet<String>) {
-        for e in std::fs::read_dir(root.join(rel)).unwrap() {
-            let e = e.unwrap();
-            let rel = rel.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                walk(root, &rel, out);
-            } else {
-                out.insert(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    walk(dir, Path::new(""), &mut out);
-    out
-}
+use std::path::Path;
+use std::process::Output;
 
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -78,7 +27,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// An ensemble of 300 short runs (batches 0 and 1 full, batch 2 of 44 runs).
 fn ensemble_args(dir: &Path, seed: &str) -> Vec<String> {
-    ["ensemble", &example(), "--runs", "300", "--set", "scenario.ticks=30", "--seed", seed, "--out", s(dir), "-q"]
+    ["ensemble", s(&example()), "--runs", "300", "--set", "scenario.ticks=30", "--seed", seed, "--out", s(dir), "-q"]
         .iter()
         .map(|a| a.to_string())
         .collect()
@@ -91,9 +40,9 @@ fn warnings(o: &Output) -> Vec<String> {
 #[test]
 fn regression_resume_recomputes_flipped_zeroed_swapped_copied_and_random_batches_to_identical_tables() {
     let (whole, other) = (tmp("whole"), tmp("other"));
-    let o = bin().args(ensemble_args(&whole, "5")).output().unwrap();
+    let o = output(bin().args(ensemble_args(&whole, "5")));
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = bin().args(ensemble_args(&other, "6")).output().unwrap();
+    let o = output(bin().args(ensemble_args(&other, "6")));
     assert!(o.status.success(), "{}", stderr(&o));
     let reference = tables(&whole);
     let batch = |dir: &Path, b: u32| dir.join(".runs").join(format!("batch-{b:06}.bin"));
@@ -167,7 +116,7 @@ fn regression_resume_recomputes_flipped_zeroed_swapped_copied_and_random_batches
         let dir = tmp("damaged");
         copy_tree(&whole, &dir);
         damage(&dir, &other);
-        let o = bin().args(ensemble_args(&dir, "5")).arg("--resume").output().unwrap();
+        let o = output(bin().args(ensemble_args(&dir, "5")).arg("--resume"));
         assert!(o.status.success(), "{what}: {}", stderr(&o));
         let w = warnings(&o);
         assert_eq!(w.len(), damaged.len(), "{what}: one warning per damaged batch: {w:?}");
@@ -176,28 +125,8 @@ fn regression_resume_recomputes_flipped_zeroed_swapped_copied_and_random_batches
         }
         assert!(tables(&dir) == reference, "{what}: the resumed tables differ from the uninterrupted job's");
         // What was recomputed is sound again: a second resume warns of nothing.
-        let o = bin().args(ensemble_args(&dir, "5")).arg("--resume").output().unwrap();
+        let o = output(bin().args(ensemble_args(&dir, "5")).arg("--resume"));
         assert!(o.status.success() && warnings(&o).is_empty(), "{what}: {}", stderr(&o));
-    }
-}
-
-/// Starts `args`, waits until `batches` files starting with `prefix` are in
-/// `dir/.runs/`, and returns the still running child.
-fn start_and_wait_for_batches(args: &[String], dir: &Path, prefix: &str, batches: usize) -> std::process::Child {
-    let mut child = bin().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let started = Instant::now();
-    loop {
-        let done = std::fs::read_dir(dir.join(".runs"))
-            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(prefix)).count())
-            .unwrap_or(0);
-        if done >= batches {
-            return child;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the job finished before it could be stopped ({status}); make it longer");
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "no batch appeared");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -206,7 +135,7 @@ fn regression_a_killed_sweep_with_a_damaged_batch_resumes_to_an_identical_table(
     let args = |dir: &Path| -> Vec<String> {
         [
             "sweep",
-            &example(),
+            s(&example()),
             "--samples",
             "128",
             "--runs-per-point",
@@ -224,18 +153,19 @@ fn regression_a_killed_sweep_with_a_damaged_batch_resumes_to_an_identical_table(
         .collect()
     };
     let (killed, whole) = (tmp("sweep-killed"), tmp("sweep-whole"));
-    let mut child = start_and_wait_for_batches(&args(&killed), &killed, "rows-", 2);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Stopped after exactly two batches, as a kill after them would leave it.
+    let o = output(bin().args(args(&killed)).args(["--stop-after-batches", "2"]));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(batch_files(&killed, "rows-"), ["rows-000000.bin", "rows-000001.bin"]);
     let p = killed.join(".runs/rows-000000.bin");
     let mut b = std::fs::read(&p).unwrap();
     b[3] ^= 0x10;
     std::fs::write(&p, b).unwrap();
-    let o = bin().args(args(&killed)).arg("--resume").output().unwrap();
+    let o = output(bin().args(args(&killed)).arg("--resume"));
     assert!(o.status.success(), "{}", stderr(&o));
     let w = warnings(&o);
     assert!(w.len() == 1 && w[0].contains("rows-000000.bin"), "{w:?}");
-    let o = bin().args(args(&whole)).output().unwrap();
+    let o = output(bin().args(args(&whole)));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         std::fs::read(killed.join("sweep.parquet")).unwrap(),
@@ -246,7 +176,7 @@ fn regression_a_killed_sweep_with_a_damaged_batch_resumes_to_an_identical_table(
 #[test]
 fn regression_resume_removes_the_temporary_files_of_a_job_killed_during_its_final_write() {
     let (whole, dir) = (tmp("final-whole"), tmp("final-killed"));
-    let o = bin().args(ensemble_args(&whole, "5")).output().unwrap();
+    let o = output(bin().args(ensemble_args(&whole, "5")));
     assert!(o.status.success(), "{}", stderr(&o));
     let finished = files(&whole);
     // The state a kill during the final write leaves: every batch done, no
@@ -270,7 +200,7 @@ fn regression_resume_removes_the_temporary_files_of_a_job_killed_during_its_fina
         std::fs::write(p, b"PAR1 half-written").unwrap();
     }
     std::fs::write(dir.join(".frontline.lock"), "pid 4000000000\n").unwrap();
-    let o = bin().args(ensemble_args(&dir, "5")).arg("--resume").output().unwrap();
+    let o = output(bin().args(ensemble_args(&dir, "5")).arg("--resume"));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("was left by process 4000000000") && stderr(&o).contains("taking it over"),
@@ -301,17 +231,16 @@ fn hold_lock(dir: &Path) -> File {
 fn regression_a_job_on_an_out_held_by_another_job_is_refused_and_changes_nothing() {
     // A finished run, then a second run and an ensemble while another job holds the folder.
     let dir = tmp("held");
-    let o = run(&["run", &example(), "--seed", "1", "--out", s(&dir), "-q"]);
+    let o = run(&["run", s(&example()), "--seed", "1", "--out", s(&dir), "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let lock = hold_lock(&dir);
     let before = snapshot(&dir);
     let held_by = format!("in use by another Frontline job (process {})", std::process::id());
-    let variant = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/variants/arm-tribes.toml");
-    let variant = variant.display().to_string();
+    let variant = variant("arm-tribes.toml").display().to_string();
     for args in [
-        vec!["run", &example(), "--seed", "2", "--out", s(&dir), "-q"],
-        vec!["ensemble", &example(), "--runs", "20", "--out", s(&dir), "-q"],
-        vec!["compare", &example(), "--arm", &variant, "--runs", "4", "--out", s(&dir), "-q"],
+        vec!["run", s(&example()), "--seed", "2", "--out", s(&dir), "-q"],
+        vec!["ensemble", s(&example()), "--runs", "20", "--out", s(&dir), "-q"],
+        vec!["compare", s(&example()), "--arm", &variant, "--runs", "4", "--out", s(&dir), "-q"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{}: {}", args[0], stderr(&o));
@@ -321,14 +250,14 @@ fn regression_a_job_on_an_out_held_by_another_job_is_refused_and_changes_nothing
     // An ensemble on a fresh folder another job holds writes no runs either.
     let fresh = tmp("held-fresh");
     let fresh_lock = hold_lock(&fresh);
-    let o = run(&["ensemble", &example(), "--runs", "20", "--out", s(&fresh), "-q"]);
+    let o = run(&["ensemble", s(&example()), "--runs", "20", "--out", s(&fresh), "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(files(&fresh), BTreeSet::from([".frontline.lock".to_string()]));
     drop(fresh_lock);
     // Released (the holder ended), the folder takes the job; the left lock
     // file is taken over with a note and gone afterwards.
     drop(lock);
-    let o = run(&["run", &example(), "--seed", "2", "--out", s(&dir), "-q"]);
+    let o = run(&["run", s(&example()), "--seed", "2", "--out", s(&dir), "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("taking it over"), "{}", stderr(&o));
     assert!(!dir.join(".frontline.lock").exists());
@@ -340,17 +269,19 @@ fn regression_a_job_on_an_out_held_by_another_job_is_refused_and_changes_nothing
 fn regression_two_real_jobs_on_one_out_the_second_is_refused_while_the_first_runs() {
     let dir = tmp("two-jobs");
     let long: Vec<String> =
-        ["ensemble", &example(), "--runs", "10000", "--set", "scenario.ticks=30", "--out", s(&dir), "-q"]
+        ["ensemble", s(&example()), "--runs", "10000", "--set", "scenario.ticks=30", "--out", s(&dir), "-q"]
             .iter()
             .map(|a| a.to_string())
             .collect();
-    let mut first = start_and_wait_for_batches(&long, &dir, "batch-", 1);
-    let held_by = format!("process {}", first.id());
-    let second = run(&["ensemble", &example(), "--runs", "20", "--seed", "9", "--out", s(&dir), "-q"]);
-    let third = run(&["run", &example(), "--out", s(&dir), "-q"]);
-    let still_running = first.try_wait().unwrap().is_none();
-    first.kill().unwrap();
-    first.wait().unwrap();
+    // The first job holds after its first batch: it is running (and holds
+    // the folder) for as long as the test needs, and is killed at the end.
+    let mut first = Running::start(bin().args(&long).args(["--hold-after-batches", "1"]));
+    wait_for_batches(&mut first, &dir, "batch-", 1);
+    let held_by = format!("process {}", first.0.id());
+    let second = run(&["ensemble", s(&example()), "--runs", "20", "--seed", "9", "--out", s(&dir), "-q"]);
+    let third = run(&["run", s(&example()), "--out", s(&dir), "-q"]);
+    let still_running = first.is_running();
+    first.kill();
     assert!(still_running, "the first job must still hold the folder when the others try");
     for (o, what) in [(second, "ensemble"), (third, "run")] {
         assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
@@ -369,7 +300,7 @@ fn regression_run_replacing_an_old_output_leaves_none_of_the_old_files() {
     // The old run: CSV tables, maps on two dates, a report with its plots.
     let o = run(&[
         "run",
-        &example(),
+        s(&example()),
         "--format",
         "csv",
         "--map-date",
@@ -389,7 +320,7 @@ fn regression_run_replacing_an_old_output_leaves_none_of_the_old_files() {
     );
     std::fs::write(dir.join("notes.md"), "my notes").unwrap();
     // The new run: Parquet, no maps, no report.
-    let o = run(&["run", &example(), "--no-maps", "--no-report", "--out", s(&dir), "-q"]);
+    let o = run(&["run", s(&example()), "--no-maps", "--no-report", "--out", s(&dir), "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let mut expected: BTreeSet<String> =
@@ -410,8 +341,8 @@ fn regression_a_job_refuses_an_out_that_is_not_a_frontline_output_and_touches_no
     std::fs::write(dir.join("control.csv"), "mine too").unwrap();
     let before = snapshot(&dir);
     for args in [
-        vec!["run", &example(), "--out", s(&dir), "-q"],
-        vec!["ensemble", &example(), "--runs", "20", "--out", s(&dir), "-q"],
+        vec!["run", s(&example()), "--out", s(&dir), "-q"],
+        vec!["ensemble", s(&example()), "--runs", "20", "--out", s(&dir), "-q"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{}: {}", args[0], stderr(&o));
@@ -423,10 +354,10 @@ fn regression_a_job_refuses_an_out_that_is_not_a_frontline_output_and_touches_no
 #[test]
 fn regression_a_run_does_not_destroy_the_runs_of_an_ensemble_in_its_out() {
     let dir = tmp("ensemble-then-run");
-    let o = bin().args(ensemble_args(&dir, "5")).output().unwrap();
+    let o = output(bin().args(ensemble_args(&dir, "5")));
     assert!(o.status.success(), "{}", stderr(&o));
     let before = snapshot(&dir);
-    let o = run(&["run", &example(), "--out", s(&dir), "-q"]);
+    let o = run(&["run", s(&example()), "--out", s(&dir), "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains(".runs/"), "{}", stderr(&o));
     assert!(snapshot(&dir) == before);

@@ -5,77 +5,19 @@
 //! search on a huge name. Every case must end in a located error and exit 2,
 //! quickly and without reading or allocating without bound.
 
+mod common;
+
+use common::*;
 use frontline_scenario::limits::{MEMORY_LIMIT_ENV, run_memory};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn example() -> PathBuf {
-    root().join("examples/vicious-circle.toml")
-}
-
-fn iraq() -> PathBuf {
-    root().join("scenarios/iraq/scenario.toml")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-limits-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// The binary with the default memory budget, whatever the test runner's
-/// environment says.
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_frontline"));
-    c.env_remove(MEMORY_LIMIT_ENV);
-    c
-}
-
-/// Runs the binary, killing it (and failing) if it takes longer than
-/// `limit`. Its output goes to files, so a long message cannot fill a pipe
-/// and stall it.
-fn run_within(mut cmd: Command, limit: Duration) -> Output {
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = tmp(&format!("out-{n}"));
-    let (out, err) = (dir.join("stdout"), dir.join("stderr"));
-    let mut child = cmd
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&err).unwrap())
-        .spawn()
-        .expect("binary starts");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > limit {
-            child.kill().expect("kill");
-            let _ = child.wait();
-            panic!("frontline did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let output = Output { status, stdout: std::fs::read(&out).unwrap(), stderr: std::fs::read(&err).unwrap() };
-    let _ = std::fs::remove_dir_all(&dir);
-    output
-}
 
 fn validate(args: &[&str]) -> (i32, String) {
     let mut c = bin();
     c.arg("validate").args(args);
-    let o = run_within(c, Duration::from_secs(60));
+    let o = run_within(&mut c, Duration::from_secs(60));
     (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned())
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// The example with `head` put before its text (e.g. an include line).
@@ -196,7 +138,7 @@ fn regression_a_dotted_key_of_100_parts_is_located_at_the_key() {
 #[test]
 fn regression_a_huge_geojson_coordinate_is_refused_not_drawn_as_nan() {
     let d = tmp("geo");
-    let src = root().join("scenarios/iraq");
+    let src = iraq_dir();
     for f in ["scenario.toml", "regions.toml", "syria.toml"] {
         std::fs::copy(src.join(f), d.join(f)).unwrap();
     }
@@ -235,7 +177,7 @@ fn regression_iraq_at_100000_ticks_is_refused_by_validate_with_the_estimate() {
     // A user with the memory raises the budget; then it validates.
     let mut c = bin();
     c.env(MEMORY_LIMIT_ENV, "unlimited").arg("validate").args(&args);
-    let o = run_within(c, Duration::from_secs(60));
+    let o = run_within(&mut c, Duration::from_secs(60));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -243,7 +185,7 @@ fn regression_iraq_at_100000_ticks_is_refused_by_validate_with_the_estimate() {
 fn regression_a_memory_limit_that_is_not_a_size_is_an_error() {
     let mut c = bin();
     c.env(MEMORY_LIMIT_ENV, "lots").arg("validate").arg(example());
-    let o = run_within(c, Duration::from_secs(60));
+    let o = run_within(&mut c, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("FRONTLINE_MEMORY_LIMIT=`lots` is not a size"), "{err}");
@@ -251,7 +193,7 @@ fn regression_a_memory_limit_that_is_not_a_size_is_an_error() {
     // scenarios fit in the default budget (the other tests run them).
     let mut c = bin();
     c.env(MEMORY_LIMIT_ENV, "64K").arg("validate").arg(example());
-    let o = run_within(c, Duration::from_secs(60));
+    let o = run_within(&mut c, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("over the memory budget of 64.0 KiB"), "{err}");
@@ -259,7 +201,7 @@ fn regression_a_memory_limit_that_is_not_a_size_is_an_error() {
 
 #[test]
 fn regression_a_65536_by_65535_civil_grid_is_refused_by_validate() {
-    let cv = root().join("examples/civil-violence.toml");
+    let cv = civil_example();
     let (code, err) = validate(&[s(&cv), "--set", "parameters.width=65536", "--set", "parameters.height=65535"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("on a 65536×65535 grid would need about"), "{err}");
@@ -353,7 +295,7 @@ fn regression_a_fifo_as_history_is_refused_without_blocking() {
     assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs").success());
     let mut c = bin();
     c.args(["backtest", s(&iraq()), "--history", s(&fifo), "--runs", "2", "--out"]).arg(d.join("out"));
-    let o = run_within(c, Duration::from_secs(60));
+    let o = run_within(&mut c, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("named pipe (FIFO), not a regular file"), "{err}");

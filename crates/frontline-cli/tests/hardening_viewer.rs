@@ -4,40 +4,29 @@
 //! file or not a number where one belongs are refused with exit 2, and a
 //! valid ensemble is still served.
 
+mod common;
+
+use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::Duration;
 
 /// Longer than any refusal takes; a server that starts instead is killed.
-const PATIENCE: Duration = Duration::from_secs(60);
+const SERVE_PATIENCE: Duration = Duration::from_secs(60);
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-}
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/vicious-circle.toml")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-hardening-viewer-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// An ensemble of 130 runs (two batches) of the example in a fresh folder.
-fn ensemble(name: &str) -> PathBuf {
-    let out = tmp(name).join("ens");
-    let o = bin()
-        .args(["ensemble", example().to_str().unwrap(), "--runs", "130", "--seed", "3", "-q", "--no-report"])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+/// An ensemble of 130 runs (two batches) of the example in a fresh folder
+/// (which lasts as long as the returned path).
+fn ensemble(name: &str) -> TestPath {
+    let out = tmp(name).into_child("ens");
+    let o = output(
+        bin()
+            .args(["ensemble", example().to_str().unwrap(), "--runs", "130", "--seed", "3", "-q", "--no-report"])
+            .arg("--out")
+            .arg(&out),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     out
 }
 
@@ -49,29 +38,11 @@ fn edit_manifest(dir: &Path, key: &str, value: serde_json::Value) {
 }
 
 /// Runs `frontline serve DIR --port 0`, which must exit within
-/// [`PATIENCE`]; returns its status and stderr.
+/// [`SERVE_PATIENCE`] (a server that starts instead is killed and fails the
+/// test); returns its status and stderr.
 fn serve_must_refuse(dir: &Path) -> (ExitStatus, String) {
-    let mut child = bin()
-        .args(["serve", dir.to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let began = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if began.elapsed() > PATIENCE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`frontline serve` did not refuse {} within {PATIENCE:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    (status, stderr)
+    let o = run_within(bin().args(["serve", dir.to_str().unwrap(), "--port", "0"]), SERVE_PATIENCE);
+    (o.status, stderr(&o))
 }
 
 #[test]
@@ -119,27 +90,18 @@ fn serve_refuses_a_manifest_that_is_not_a_regular_file() {
     assert!(stderr.contains("not a regular file"), "{stderr}");
 }
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_valid_ensemble_is_still_served() {
     let dir = ensemble("valid");
+    // Killed when the test ends, however it ends.
     let mut server =
-        Server(bin().args(["serve", dir.to_str().unwrap(), "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap());
+        Running(bin().args(["serve", dir.to_str().unwrap(), "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap());
     let mut line = String::new();
     BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the address is printed");
     let authority = url.trim_start_matches("http://").trim_end_matches('/');
     let mut s = TcpStream::connect(authority).unwrap();
-    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    s.set_read_timeout(Some(SERVE_PATIENCE)).unwrap();
     s.write_all(format!("GET /data.json HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes())
         .unwrap();
     let mut answer = String::new();

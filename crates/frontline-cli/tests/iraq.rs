@@ -2,28 +2,18 @@
 //! validate, it runs for one simulated year, every district of the map is a
 //! region, and every region's population has a source or an assumption tag.
 
+mod common;
+
+use common::*;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn dir() -> PathBuf {
-    root().join("scenarios/iraq")
+    iraq_dir()
 }
 
 fn scenario() -> PathBuf {
-    dir().join("scenario.toml")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline")).args(args).output().expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    iraq()
 }
 
 fn variants() -> Vec<PathBuf> {
@@ -53,8 +43,7 @@ fn scenario_and_every_variant_validate() {
 
 #[test]
 fn one_simulated_year_runs_and_writes_every_table() {
-    let out = std::env::temp_dir().join(format!("frontline-iraq-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    let out = tmp("year");
     // The scenario gives `end` (2017-12-31); override it, not `ticks`.
     let o = run(&[
         "run",

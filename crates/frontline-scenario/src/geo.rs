@@ -492,8 +492,10 @@ mod tests {
     use std::collections::{HashSet, VecDeque};
     use std::time::Instant;
 
+    /// The Iraq scenario's own copy of the district boundaries (inside the repository, so the test
+    /// needs nothing from outside it).
     const IRAQ_ADM2: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/boundaries/iraq-adm2-districts.geojson");
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iraq/data/iraq-adm2-districts.geojson");
 
     fn square_feature(id: &str, x0: f64, y0: f64) -> String {
         format!(
@@ -705,14 +707,19 @@ mod tests {
     }
 
     #[test]
+    fn regression_the_iraq_districts_test_reads_the_repository_copy_not_shared() {
+        // It read ../shared (outside the repository) and passed silently when
+        // that was missing: the file must be the repository's own.
+        let repo = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
+        let file = std::fs::canonicalize(IRAQ_ADM2).unwrap_or_else(|e| panic!("{IRAQ_ADM2} is missing: {e}"));
+        assert!(file.starts_with(&repo), "{} is outside the repository {}", file.display(), repo.display());
+        assert!(file.ends_with("scenarios/iraq/data/iraq-adm2-districts.geojson"), "{}", file.display());
+    }
+
+    #[test]
     fn iraq_districts() {
-        let text = match std::fs::read_to_string(IRAQ_ADM2) {
-            Ok(t) => t,
-            Err(e) => {
-                println!("SKIPPED iraq_districts: cannot read {IRAQ_ADM2}: {e}");
-                return;
-            }
-        };
+        // A missing file is a failure, not a skip: the file is part of the repository.
+        let text = std::fs::read_to_string(IRAQ_ADM2).unwrap_or_else(|e| panic!("cannot read {IRAQ_ADM2}: {e}"));
         let start = Instant::now();
         let map = parse_map(&text, "ADM2_PCODE").unwrap();
         let elapsed = start.elapsed();
