@@ -2,7 +2,7 @@
 //! and how a bound is written in messages.
 //!
 //! Reads nothing; the builders check their numbers against these limits
-//! through [`Builder::check_range`](super::builder::Builder). It must not
+//! through `Builder::check_range`. It must not
 //! build any part of the model.
 
 /// The largest value a kind of scenario number may take. The bounds are far

@@ -10,8 +10,11 @@ use super::bounds::{Limit, show};
 use crate::decode::{At, Map, Quantity};
 use crate::diag::{Diagnostic, Diagnostics, Loc, Sources, choice_hint};
 use crate::expr::{Expr, NameKind, Names, Origin, Query, Type, World, compile};
+use crate::spec::ScenarioSpec;
 
-pub(super) struct ParamWorld<'a>(&'a [f64]);
+/// The world of a build-time quantity: parameters only (queries, the tick
+/// and the date are 0; `static_only` compilation refuses them anyway).
+struct ParamWorld<'a>(&'a [f64]);
 impl World for ParamWorld<'_> {
     fn query(&self, _: &Query) -> f64 {
         0.0
@@ -27,14 +30,19 @@ impl World for ParamWorld<'_> {
     }
 }
 
+/// What the builders share while the model is built.
 pub(super) struct Builder<'a> {
+    /// The scenario's files, for the raw text of an expression.
     pub(super) sources: &'a Sources,
+    /// Every problem found so far, in the order found.
     pub(super) d: Diagnostics,
+    /// The declared ids of each kind, in declaration order.
     pub(super) identities: Vec<String>,
     pub(super) regions: Vec<String>,
     pub(super) actors: Vec<String>,
     pub(super) forces: Vec<String>,
     pub(super) params: Vec<String>,
+    /// The parameters' declared values, for build-time quantities.
     pub(super) param_values: Vec<f64>,
     /// Which ids something in the scenario refers to (by kind), so that an
     /// entry an overlay adds and nothing uses can be refused.
@@ -52,6 +60,7 @@ pub(super) struct Used {
 }
 
 impl Used {
+    /// Records that something refers to id `i` of `kind`.
     pub(super) fn mark(&mut self, kind: NameKind, i: usize) {
         let v = match kind {
             NameKind::Actor => &mut self.actors,
@@ -66,8 +75,32 @@ impl Used {
     }
 }
 
-pub(super) fn ids<T>(m: &Map<T>) -> Vec<String> {
+fn ids<T>(m: &Map<T>) -> Vec<String> {
     m.0.iter().map(|(k, _)| k.name.clone()).collect()
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for `spec`, with no diagnostics yet and no id used.
+    pub(super) fn new(spec: &ScenarioSpec, sources: &'a Sources) -> Self {
+        let used = Used {
+            actors: vec![false; spec.actors.len()],
+            regions: vec![false; spec.regions.len()],
+            forces: vec![false; spec.forces.len()],
+            identities: vec![false; spec.identities.len()],
+            params: vec![false; spec.parameters.len()],
+        };
+        Builder {
+            sources,
+            d: Diagnostics::default(),
+            identities: ids(&spec.identities),
+            regions: ids(&spec.regions),
+            actors: ids(&spec.actors),
+            forces: ids(&spec.forces),
+            params: ids(&spec.parameters),
+            param_values: spec.parameters.0.iter().map(|(_, p)| p.value.value).collect(),
+            used,
+        }
+    }
 }
 
 impl Builder<'_> {

@@ -4,16 +4,15 @@
 //! Reads `[events]`, the declared parameter ranges and the force groups
 //! built. It must not touch actors, regions or parameters.
 
-use super::Event;
-use super::Tactic;
 use super::bounds::{MAX_PARAMETER, show};
 use super::builder::Builder;
+use super::{Event, Force, Tactic};
 use crate::decode::At;
 use crate::diag::Diagnostic;
 use crate::spec::*;
 
 /// Builds the events, sorted by day and id.
-pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, forces: &[super::Force]) -> Vec<Event> {
+pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, forces: &[Force]) -> Vec<Event> {
     let mut events = Vec::new();
     for (k, e) in spec.events.iter() {
         let enable = e.enable.iter().filter_map(|f| b.resolve(f, "force group")).collect();

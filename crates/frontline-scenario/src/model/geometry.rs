@@ -6,11 +6,29 @@
 //! regions.
 
 use super::Region;
+use crate::constants::Constants;
 use crate::geo::haversine_km;
+
+/// The pairwise geometry of the regions, each table indexed `[a * n + c]`
+/// (see the fields of the same names on [`super::Model`]).
+pub(super) struct Geometry {
+    pub(super) distance_km: Vec<f64>,
+    pub(super) next_hop: Vec<usize>,
+    pub(super) hops: Vec<u32>,
+    pub(super) threat_weight: Vec<f64>,
+}
+
+/// Derives the geometry of valid regions.
+pub(super) fn derive(regions: &[Region], constants: &Constants) -> Geometry {
+    let (distance_km, next_hop, hops) = paths(regions);
+    let scale = constants.perception.distance_scale_km;
+    let threat_weight = distance_km.iter().map(|d| (-d / scale).exp()).collect();
+    Geometry { distance_km, next_hop, hops, threat_weight }
+}
 
 /// Distances, next hops and hop counts between all pairs of regions (BFS from
 /// each region; ties broken by the lower region index, so paths are deterministic).
-pub(super) fn geometry(regions: &[Region]) -> (Vec<f64>, Vec<usize>, Vec<u32>) {
+fn paths(regions: &[Region]) -> (Vec<f64>, Vec<usize>, Vec<u32>) {
     let n = regions.len();
     let mut dist = vec![0.0; n * n];
     for a in 0..n {

@@ -11,7 +11,7 @@ use crate::spec::*;
 use std::collections::BTreeSet;
 
 /// The mechanism switches: all on, except those `[mechanisms]` turns off.
-pub(super) fn mechanisms(b: &mut Builder, spec: &ScenarioSpec) -> Mechanisms {
+pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Mechanisms {
     let mut mechanisms = Mechanisms::default();
     for (k, v) in spec.mechanisms.iter() {
         match MechanismName::parse(&k.name) {

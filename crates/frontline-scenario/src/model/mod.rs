@@ -4,6 +4,18 @@
 //!
 //! Owns cross-reference and bounds checks and the derived geometry (distances,
 //! next hops). It must not hold run state; the engine does.
+//!
+//! The types of the model are declared here; [`build_layered`] calls one
+//! builder module per part of the scenario, in this order (which is the order
+//! of the diagnostics): `clock`, `parameters`, `mechanisms` (and constants),
+//! `regions` (and the neighbour graph), `actors` (and hostility), `forces`,
+//! `rules` (whose tactics `tactics` compiles, as it does the events'),
+//! `events`, `watches`, then `overlays` (the overlay-typo check, which needs
+//! to know what every other part refers to) and, on a valid scenario,
+//! `geometry`. They share a `Builder` (`builder`): the declared ids, the
+//! diagnostics and the checks of a quantity against its bounds, whose input
+//! limits (`bounds`) are re-exported here. To add a part, give it a module
+//! with a `build` function and call it from [`build_layered`].
 
 mod actors;
 mod bounds;
@@ -27,7 +39,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
 use crate::expr::Expr;
 use crate::geo::RegionMap;
 use crate::spec::*;
-use builder::{Builder, Used, ids};
+use builder::Builder;
 
 /// An identity group.
 #[derive(Debug, Clone)]
@@ -397,69 +409,34 @@ pub fn build_layered(
     map: Option<RegionMap>,
     first_overlay_file: Option<FileId>,
 ) -> Result<Model, Diagnostics> {
-    let used = Used {
-        actors: vec![false; spec.actors.len()],
-        regions: vec![false; spec.regions.len()],
-        forces: vec![false; spec.forces.len()],
-        identities: vec![false; spec.identities.len()],
-        params: vec![false; spec.parameters.len()],
-    };
-    let mut b = Builder {
-        sources,
-        d: Diagnostics::default(),
-        identities: ids(&spec.identities),
-        regions: ids(&spec.regions),
-        actors: ids(&spec.actors),
-        forces: ids(&spec.forces),
-        params: ids(&spec.parameters),
-        param_values: spec.parameters.0.iter().map(|(_, p)| p.value.value).collect(),
-        used,
-    };
-    let (nr, na) = (b.regions.len(), b.actors.len());
     let meta = &spec.scenario;
-
+    let mut b = Builder::new(spec, sources);
+    // The order of the builders is the order of the diagnostics.
     let clock = clock::build(&mut b, meta);
-    let (start, tick_days, ticks) = (clock.start, clock.tick_days, clock.ticks);
-    if nr == 0 {
-        b.d.push(
-            Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),
-        );
-    }
-    if na == 0 {
-        b.d.push(Diagnostic::at(&spec.loc, "the scenario has no actors").hint("add at least one [actors.<id>] table"));
-    }
-
+    refuse_empty_scenario(&mut b, spec);
     let parameters = parameters::build(&mut b, spec);
-    let mechanisms = mechanisms::mechanisms(&mut b, spec);
+    let mechanisms = mechanisms::build(&mut b, spec);
     let constants = mechanisms::constants(&mut b, spec);
-    let identities: Vec<Identity> = spec
-        .identities
-        .iter()
-        .map(|(k, s)| Identity { id: k.name.clone(), name: s.name.clone().unwrap_or_else(|| k.name.clone()) })
-        .collect();
-    let regions = regions::build(&mut b, spec, &map);
+    let identities = identities(spec);
+    let regions = regions::build(&mut b, spec, map.as_ref());
     let mut actors = actors::build(&mut b, spec);
     let forces = forces::build(&mut b, spec);
     rules::attach(&mut b, spec, &mut actors, &forces);
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
-
     if let Some(first) = first_overlay_file {
-        overlays::refuse_unused_overlay_ids(&mut b, spec, &regions, first);
+        overlays::refuse_unused_ids(&mut b, spec, &regions, first);
     }
-
     if !b.d.is_empty() {
         return Err(b.d);
     }
 
-    let (distance_km, next_hop, hops) = geometry::geometry(&regions);
-    let scale = constants.perception.distance_scale_km;
-    let threat_weight = distance_km.iter().map(|d| (-d / scale).exp()).collect();
+    let geometry = geometry::derive(&regions, &constants);
     Ok(Model {
         name: meta.name.clone(),
-        start,
-        tick_days,
-        ticks,
+        start: clock.start,
+        tick_days: clock.tick_days,
+        ticks: clock.ticks,
         seed: meta.seed.unwrap_or(0),
         identities,
         regions,
@@ -470,10 +447,30 @@ pub fn build_layered(
         constants,
         mechanisms,
         watches,
-        distance_km,
-        next_hop,
-        hops,
-        threat_weight,
+        distance_km: geometry.distance_km,
+        next_hop: geometry.next_hop,
+        hops: geometry.hops,
+        threat_weight: geometry.threat_weight,
         map,
     })
+}
+
+/// A scenario needs at least one region and one actor.
+fn refuse_empty_scenario(b: &mut Builder, spec: &ScenarioSpec) {
+    if spec.regions.is_empty() {
+        b.d.push(
+            Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),
+        );
+    }
+    if spec.actors.is_empty() {
+        b.d.push(Diagnostic::at(&spec.loc, "the scenario has no actors").hint("add at least one [actors.<id>] table"));
+    }
+}
+
+/// The identity groups, in declaration order; a missing name is the id.
+fn identities(spec: &ScenarioSpec) -> Vec<Identity> {
+    spec.identities
+        .iter()
+        .map(|(k, s)| Identity { id: k.name.clone(), name: s.name.clone().unwrap_or_else(|| k.name.clone()) })
+        .collect()
 }

@@ -22,7 +22,7 @@ fn article(noun: &str) -> &'static str {
 /// like a result). An overlay may still add entries that something uses
 /// (a parameter a rule reads, an actor that owns a force group or has rules,
 /// a region on the map graph, an event that does something).
-pub(super) fn refuse_unused_overlay_ids(b: &mut Builder, spec: &ScenarioSpec, regions: &[Region], first: FileId) {
+pub(super) fn refuse_unused_ids(b: &mut Builder, spec: &ScenarioSpec, regions: &[Region], first: FileId) {
     fn check<T>(
         d: &mut Diagnostics,
         map: &Map<T>,

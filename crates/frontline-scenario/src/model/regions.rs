@@ -15,7 +15,7 @@ use crate::spec::*;
 use std::collections::BTreeSet;
 
 /// Builds the regions, in declaration order, with their neighbours.
-pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: &Option<RegionMap>) -> Vec<Region> {
+pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: Option<&RegionMap>) -> Vec<Region> {
     let (ni, na) = (spec.identities.len(), spec.actors.len());
     let mut regions = Vec::new();
     let mut declared_pairs: Vec<(usize, usize)> = Vec::new();
@@ -114,7 +114,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: &Option<RegionMap
             }
         }
         if position.is_none() {
-            position = map.as_ref().and_then(|m| m.get(&k.name)).map(|g| g.centroid);
+            position = map.and_then(|m| m.get(&k.name)).map(|g| g.centroid);
         }
         if position.is_none() && r.position.is_none() {
             b.d.push(Diagnostic::at(&k.loc, format!("region `{}` has no position", k.name)).hint(if map.is_some() {
@@ -147,7 +147,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: &Option<RegionMap
 fn connect_neighbours(
     b: &Builder,
     spec: &ScenarioSpec,
-    map: &Option<RegionMap>,
+    map: Option<&RegionMap>,
     regions: &mut [Region],
     declared_pairs: Vec<(usize, usize)>,
 ) {
