@@ -1,0 +1,69 @@
+//! Force groups: owner, kind, identity, personnel by region, equipment,
+//! quality, morale, upkeep and recruitment.
+//!
+//! Reads `[forces]` only. It must not touch actors (it only resolves the
+//! owner's id), rules or events.
+
+use super::Force;
+use super::bounds::{MAX_MONEY_PER_HEAD, MAX_PEOPLE};
+use super::builder::Builder;
+use crate::decode::{At, Quantity};
+use crate::diag::Diagnostic;
+use crate::spec::*;
+
+/// Builds the force groups, in declaration order.
+pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
+    let nr = spec.regions.len();
+    let mut forces = Vec::new();
+    for (k, f) in spec.forces.iter() {
+        let actor = b.resolve(&f.actor, "actor");
+        let identity = f.identity.as_ref().and_then(|i| b.resolve(i, "identity"));
+        let mut personnel = vec![0.0; nr];
+        for (rk, q) in f.personnel.iter() {
+            let id = At { value: rk.name.clone(), loc: rk.loc.clone() };
+            if let Some(r) = b.resolve(&id, "region") {
+                personnel[r] = b.qty_limit(q, &format!("personnel of `{}` in `{}`", k.name, rk.name), MAX_PEOPLE);
+            }
+        }
+        let total: f64 = personnel.iter().sum();
+        let q01 = |b: &mut Builder, q: &Option<Quantity>, what: &str, d: f64| {
+            q.as_ref().map(|q| b.qty(q, what, 0.0, 1.0)).unwrap_or(d)
+        };
+        let equipment = f.equipment.as_ref().map(|q| b.qty_limit(q, "equipment", MAX_PEOPLE)).unwrap_or(total);
+        let quality = q01(b, &f.quality, &format!("quality of `{}`", k.name), 0.5);
+        let morale = q01(b, &f.morale, &format!("morale of `{}`", k.name), 0.5);
+        let panic_morale =
+            f.panic_morale.as_ref().map(|q| b.qty(q, &format!("panic_morale of `{}`", k.name), 0.0, 1.0));
+        let recruit_rate = q01(b, &f.recruit_rate, &format!("recruit_rate of `{}`", k.name), 0.0);
+        let upkeep = f.upkeep.as_ref().map(|q| b.qty_limit(q, "upkeep", MAX_MONEY_PER_HEAD)).unwrap_or(0.0);
+        if recruit_rate > 0.0 && f.kind == ForceKind::Air {
+            b.d.push(
+                Diagnostic::at(&k.loc, format!("air group `{}` cannot recruit", k.name))
+                    .hint("remove recruit_rate: air groups' personnel are sorties per week"),
+            );
+        } else if recruit_rate > 0.0 && identity.is_none() {
+            b.d.push(
+                Diagnostic::at(
+                    &k.loc,
+                    format!("force group `{}` recruits but has no identity to recruit from", k.name),
+                )
+                .hint("add `identity = \"…\"` or set recruit_rate = 0"),
+            );
+        }
+        forces.push(Force {
+            id: k.name.clone(),
+            actor: actor.unwrap_or(0),
+            kind: f.kind,
+            identity,
+            personnel,
+            equipment,
+            quality,
+            morale,
+            panic_morale,
+            upkeep,
+            recruit_rate,
+            active: f.active.unwrap_or(true),
+        });
+    }
+    forces
+}

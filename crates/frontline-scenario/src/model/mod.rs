@@ -1,0 +1,476 @@
+//! The validated model: what the engine runs. Every id is resolved to an
+//! index, every expression is compiled, every number is checked against its
+//! bounds. Building it from a [`ScenarioSpec`] reports all problems at once.
+//!
+//! Owns cross-reference and bounds checks and the derived geometry (distances,
+//! next hops). It must not hold run state; the engine does.
+//!
+//! The types of the model are declared here; [`build_layered`] calls one
+//! builder module per part of the scenario, in this order (which is the order
+//! of the diagnostics): `clock`, `parameters`, `mechanisms` (and constants),
+//! `regions` (and the neighbour graph), `actors` (and hostility), `forces`,
+//! `rules` (whose tactics `tactics` compiles, as it does the events'),
+//! `events`, `watches`, then `overlays` (the overlay-typo check, which needs
+//! to know what every other part refers to) and, on a valid scenario,
+//! `geometry`. They share a `Builder` (`builder`): the declared ids, the
+//! diagnostics and the checks of a quantity against its bounds, whose input
+//! limits (`bounds`) are re-exported here. To add a part, give it a module
+//! with a `build` function and call it from [`build_layered`].
+
+mod actors;
+mod bounds;
+mod builder;
+mod clock;
+mod events;
+mod forces;
+mod geometry;
+mod mechanisms;
+mod overlays;
+mod parameters;
+mod regions;
+mod rules;
+mod tactics;
+mod watches;
+
+pub use bounds::{LIMITS, Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_MULTIPLIER, MAX_PARAMETER, MAX_PEOPLE, MAX_WEIGHT};
+
+use crate::constants::Constants;
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::expr::Expr;
+use crate::geo::RegionMap;
+use crate::spec::*;
+use builder::Builder;
+
+/// An identity group.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A region with resolved neighbours and initial attitudes.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Parent area, if any.
+    pub parent: Option<String>,
+    /// Terrain.
+    pub terrain: Terrain,
+    /// Strategic value.
+    pub value: f64,
+    /// Neighbour indices, sorted.
+    pub neighbours: Vec<usize>,
+    /// (lon, lat) in degrees.
+    pub position: (f64, f64),
+    /// Revenue per week to the controller.
+    pub income: f64,
+    /// Initial controller.
+    pub control: Option<usize>,
+    /// Population by identity index.
+    pub population: Vec<f64>,
+    /// Initial grievance by identity index.
+    pub grievance: Vec<f64>,
+    /// Initial support, `[identity][actor]`.
+    pub support: Vec<Vec<f64>>,
+    /// Where the region's numbers come from, or "assumption: …".
+    pub source: Option<String>,
+}
+
+/// Where a movement or strike goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A fixed region.
+    Region(usize),
+    /// The most valuable, most weakly held region not held by the actor's side next to the force.
+    BestTarget,
+    /// The actor's most threatened key region.
+    MostThreatened,
+    /// Regions where the actor's side fights (air strikes).
+    AlliedFronts,
+    /// Every detachment of the force in a region its side holds attacks the
+    /// best region next to it that its side does not hold (moves only).
+    BroadFront,
+}
+
+/// A compiled tactic.
+#[derive(Debug, Clone)]
+pub enum Tactic {
+    /// deploy / attack / defend.
+    Move {
+        /// Which of the three.
+        kind: TacticKind,
+        /// Force group moved.
+        force: usize,
+        /// Destination.
+        to: Target,
+        /// Share of the force that moves.
+        fraction: Expr,
+        /// Movers come from every region (true) or only regions adjacent to the target.
+        from_all: bool,
+        /// Movers come from this region only (`from = "<region id>"`), by the shortest path.
+        from_region: Option<usize>,
+    },
+    /// allocate_weapons (weapons = true) or allocate_money.
+    Allocate {
+        /// Weapons or money.
+        weapons: bool,
+        /// (force group, share expression).
+        shares: Vec<(usize, Expr)>,
+    },
+    /// Transfer money per week to another actor.
+    Fund {
+        /// Recipient.
+        to: usize,
+        /// Money per week.
+        amount: Expr,
+    },
+    /// Recruitment drive multiplier this tick.
+    Recruit {
+        /// Force group.
+        force: usize,
+        /// Multiplier.
+        amount: Expr,
+    },
+    /// Send a column from one region to another, carried one region per tick until it arrives.
+    March {
+        /// Force group.
+        force: usize,
+        /// Region the column leaves.
+        from: usize,
+        /// Region it marches to.
+        to: usize,
+        /// Share of the detachment in `from` that sets out.
+        fraction: Expr,
+    },
+    /// Move a share of one ground group's fighters (and weapons) into another of the same actor.
+    Transfer {
+        /// Group giving fighters.
+        force: usize,
+        /// Group receiving them.
+        into: usize,
+        /// Share of the giving group moved this tick.
+        fraction: Expr,
+    },
+    /// Training this tick.
+    Train {
+        /// Force group.
+        force: usize,
+        /// Intensity (1 = the standard weekly gain).
+        amount: Expr,
+    },
+    /// Air sorties.
+    AirStrike {
+        /// Air force group.
+        force: usize,
+        /// Where.
+        to: Target,
+        /// Share of sorties.
+        fraction: Expr,
+    },
+    /// Political inclusion (true) or exclusion (false) of an identity.
+    Inclusion {
+        /// Identity.
+        identity: usize,
+        /// Include or exclude.
+        include: bool,
+    },
+}
+
+/// A rule of an actor's strategy.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Name (the key in the scenario).
+    pub name: String,
+    /// Priority (higher first).
+    pub priority: i64,
+    /// Condition.
+    pub when: Expr,
+    /// Action.
+    pub then: Tactic,
+    /// Mechanism that must be on for the rule to fire.
+    pub mechanism: Option<MechanismName>,
+}
+
+/// An actor.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Fixed income per week.
+    pub income: f64,
+    /// Income per week per inhabitant controlled.
+    pub tax: f64,
+    /// Weapons received per week.
+    pub weapons_income: f64,
+    /// Initial money.
+    pub money: f64,
+    /// Initial weapons.
+    pub weapons: f64,
+    /// Key region indices.
+    pub key_regions: Vec<usize>,
+    /// `hostile[b]`: this actor fights actor b.
+    pub hostile: Vec<bool>,
+    /// `allied[b]`: this actor fights beside actor b (true for itself).
+    pub allied: Vec<bool>,
+    /// `excludes[i]` at the start.
+    pub excludes: Vec<bool>,
+    /// Goal weight per region index.
+    pub goals: Vec<f64>,
+    /// Rules sorted by priority (desc) then name.
+    pub rules: Vec<Rule>,
+}
+
+/// A force group.
+#[derive(Debug, Clone)]
+pub struct Force {
+    /// Stable id.
+    pub id: String,
+    /// Owner actor index.
+    pub actor: usize,
+    /// Kind.
+    pub kind: ForceKind,
+    /// Identity index it recruits from.
+    pub identity: Option<usize>,
+    /// Personnel by region index.
+    pub personnel: Vec<f64>,
+    /// Weapon sets held.
+    pub equipment: f64,
+    /// Quality in [0, 1].
+    pub quality: f64,
+    /// Morale in [0, 1].
+    pub morale: f64,
+    /// Panic threshold of this group (None: `constants.rout.panic_morale`).
+    pub panic_morale: Option<f64>,
+    /// Money per person per week.
+    pub upkeep: f64,
+    /// Share of willing inhabitants recruited per week.
+    pub recruit_rate: f64,
+    /// Active at start.
+    pub active: bool,
+}
+
+/// A scheduled event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Stable id.
+    pub id: String,
+    /// Day it happens.
+    pub day: i32,
+    /// Force groups switched on.
+    pub enable: Vec<usize>,
+    /// Force groups switched off.
+    pub disable: Vec<usize>,
+    /// (parameter, value) set.
+    pub set: Vec<(usize, f64)>,
+    /// Acting actor and tactics.
+    pub then: Option<(usize, Vec<Tactic>)>,
+}
+
+/// An uncertain parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Stable id.
+    pub id: String,
+    /// Value for a single run.
+    pub value: f64,
+    /// Range low.
+    pub min: f64,
+    /// Range high.
+    pub max: f64,
+    /// Distribution for sweeps.
+    pub distribution: Distribution,
+    /// Source or reasoning.
+    pub source: String,
+    /// A guess rather than a sourced number.
+    pub assumption: bool,
+}
+
+/// Which mechanisms (C1–C9) are on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mechanisms {
+    on: Vec<bool>,
+}
+
+impl Default for Mechanisms {
+    fn default() -> Self {
+        Mechanisms { on: vec![true; MechanismName::NAMES.len()] }
+    }
+}
+
+impl Mechanisms {
+    fn index(m: MechanismName) -> usize {
+        MechanismName::NAMES.iter().position(|n| *n == m.name()).unwrap_or(0)
+    }
+    /// Is the mechanism on?
+    pub fn on(&self, m: MechanismName) -> bool {
+        self.on[Self::index(m)]
+    }
+    /// Switches a mechanism.
+    pub fn set(&mut self, m: MechanismName, on: bool) {
+        self.on[Self::index(m)] = on;
+    }
+}
+
+/// A watched condition whose first date the run reports.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    /// Name.
+    pub name: String,
+    /// Source text.
+    pub text: String,
+    /// Condition.
+    pub when: Expr,
+}
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Name.
+    pub name: String,
+    /// First day.
+    pub start: i32,
+    /// Days per tick.
+    pub tick_days: u32,
+    /// Number of ticks.
+    pub ticks: u32,
+    /// Default seed.
+    pub seed: u64,
+    /// Identities.
+    pub identities: Vec<Identity>,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Actors.
+    pub actors: Vec<Actor>,
+    /// Force groups.
+    pub forces: Vec<Force>,
+    /// Events sorted by day.
+    pub events: Vec<Event>,
+    /// Parameters.
+    pub parameters: Vec<Parameter>,
+    /// Constants.
+    pub constants: Constants,
+    /// Mechanism switches.
+    pub mechanisms: Mechanisms,
+    /// Watched conditions.
+    pub watches: Vec<Watch>,
+    /// Great-circle distance in km, `[a * n + b]`.
+    pub distance_km: Vec<f64>,
+    /// Next region on a shortest path (in hops) from a to b, `[a * n + b]`; `usize::MAX` if unreachable.
+    pub next_hop: Vec<usize>,
+    /// Hops from a to b, `u32::MAX` if unreachable.
+    pub hops: Vec<u32>,
+    /// exp(−distance / perception.distance_scale_km) for each pair, `[a * n + b]`
+    /// (the C9 threat weight, precomputed once per model).
+    pub threat_weight: Vec<f64>,
+    /// The map, if the scenario has one (for views).
+    pub map: Option<RegionMap>,
+}
+
+impl Model {
+    /// Index of a region id.
+    pub fn region_index(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.id == id)
+    }
+    /// Index of an actor id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+    /// Index of a force id.
+    pub fn force_index(&self, id: &str) -> Option<usize> {
+        self.forces.iter().position(|f| f.id == id)
+    }
+    /// Day of tick `t` (tick 0 is the start).
+    pub fn day_of_tick(&self, t: u32) -> i32 {
+        self.start + (t * self.tick_days) as i32
+    }
+}
+
+/// Builds the validated model; `map` is the scenario's map, read by the loader.
+pub fn build(spec: &ScenarioSpec, sources: &Sources, map: Option<RegionMap>) -> Result<Model, Diagnostics> {
+    build_layered(spec, sources, map, None)
+}
+
+/// Builds the validated model of a scenario merged from layers: every file
+/// registered in `sources` from `first_overlay_file` on is an overlay (a
+/// variant, its includes or a `--set`). An id that only an overlay declares
+/// and that has no effect (a parameter, actor, identity or region nothing
+/// refers to, an event that does nothing) is refused as a likely typo, with
+/// a did-you-mean over the ids of the base scenario.
+pub fn build_layered(
+    spec: &ScenarioSpec,
+    sources: &Sources,
+    map: Option<RegionMap>,
+    first_overlay_file: Option<FileId>,
+) -> Result<Model, Diagnostics> {
+    let meta = &spec.scenario;
+    let mut b = Builder::new(spec, sources);
+    // The order of the builders is the order of the diagnostics.
+    let clock = clock::build(&mut b, meta);
+    refuse_empty_scenario(&mut b, spec);
+    let parameters = parameters::build(&mut b, spec);
+    let mechanisms = mechanisms::build(&mut b, spec);
+    let constants = mechanisms::constants(&mut b, spec);
+    let identities = identities(spec);
+    let regions = regions::build(&mut b, spec, map.as_ref());
+    let mut actors = actors::build(&mut b, spec);
+    let forces = forces::build(&mut b, spec);
+    rules::attach(&mut b, spec, &mut actors, &forces);
+    let events = events::build(&mut b, spec, &forces);
+    let watches = watches::build(&mut b, meta);
+    if let Some(first) = first_overlay_file {
+        overlays::refuse_unused_ids(&mut b, spec, &regions, first);
+    }
+    if !b.d.is_empty() {
+        return Err(b.d);
+    }
+
+    let geometry = geometry::derive(&regions, &constants);
+    Ok(Model {
+        name: meta.name.clone(),
+        start: clock.start,
+        tick_days: clock.tick_days,
+        ticks: clock.ticks,
+        seed: meta.seed.unwrap_or(0),
+        identities,
+        regions,
+        actors,
+        forces,
+        events,
+        parameters,
+        constants,
+        mechanisms,
+        watches,
+        distance_km: geometry.distance_km,
+        next_hop: geometry.next_hop,
+        hops: geometry.hops,
+        threat_weight: geometry.threat_weight,
+        map,
+    })
+}
+
+/// A scenario needs at least one region and one actor.
+fn refuse_empty_scenario(b: &mut Builder, spec: &ScenarioSpec) {
+    if spec.regions.is_empty() {
+        b.d.push(
+            Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),
+        );
+    }
+    if spec.actors.is_empty() {
+        b.d.push(Diagnostic::at(&spec.loc, "the scenario has no actors").hint("add at least one [actors.<id>] table"));
+    }
+}
+
+/// The identity groups, in declaration order; a missing name is the id.
+fn identities(spec: &ScenarioSpec) -> Vec<Identity> {
+    spec.identities
+        .iter()
+        .map(|(k, s)| Identity { id: k.name.clone(), name: s.name.clone().unwrap_or_else(|| k.name.clone()) })
+        .collect()
+}

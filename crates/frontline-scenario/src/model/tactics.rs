@@ -1,0 +1,253 @@
+//! Tactics: the `then` of a rule or an event, with its target, force group,
+//! fraction, amount or shares resolved and checked.
+//!
+//! Reads a [`TacticSpec`] and the force groups already built (to check that
+//! an actor moves only its own groups, and air groups only strike). It must
+//! not touch the actors or their rules: [`super::rules`] and
+//! [`super::events`] decide where the tactics go.
+
+use super::bounds::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_WEIGHT};
+use super::builder::Builder;
+use super::{Force, Tactic, Target};
+use crate::decode::{At, Quantity};
+use crate::diag::{Diagnostic, choice_hint};
+use crate::expr::{Expr, Type};
+use crate::spec::*;
+
+impl Builder<'_> {
+    /// Compiles a tactic's fraction, amount or share. A number written as
+    /// such must lie in `[lo, hi]`; an expression is computed each time the
+    /// tactic runs, and the engine clamps its value into the tactic's range
+    /// (fractions to [0, 1], amounts and shares to ≥ 0).
+    fn runtime_expr(&mut self, q: &At<Quantity>, what: &str, lo: f64, hi: f64, limit: Option<Limit>) -> Option<Expr> {
+        match &q.value {
+            Quantity::Number(x, loc) => self.check_range(*x, loc, what, lo, hi, limit).then_some(Expr::Const(*x)),
+            Quantity::Expr(s, loc) => self.expr(s, loc, Type::Num, false),
+        }
+    }
+
+    fn target(&mut self, to: &Option<At<String>>, default: Target) -> Option<Target> {
+        match to {
+            None => Some(default),
+            Some(t) => match t.value.as_str() {
+                "best_target" => Some(Target::BestTarget),
+                "most_threatened" => Some(Target::MostThreatened),
+                "allied_fronts" => Some(Target::AlliedFronts),
+                "broad_front" => Some(Target::BroadFront),
+                _ => {
+                    if let Some(i) = self.regions.iter().position(|r| *r == t.value) {
+                        Some(Target::Region(i))
+                    } else {
+                        let mut cands: Vec<&str> =
+                            vec!["best_target", "most_threatened", "allied_fronts", "broad_front"];
+                        cands.extend(self.regions.iter().map(String::as_str));
+                        let hint = choice_hint(&t.value, &cands);
+                        self.d.push(
+                            Diagnostic::at(&t.loc, format!("unknown target `{}`", t.value))
+                                .expected(
+                                    "a region id, \"best_target\", \"broad_front\", \"most_threatened\" or \"allied_fronts\"",
+                                )
+                                .hint(hint),
+                        );
+                        None
+                    }
+                }
+            },
+        }
+    }
+
+    fn need<'b, T>(&mut self, field: &'b Option<T>, name: &str, t: &TacticSpec) -> Option<&'b T> {
+        if field.is_none() {
+            self.d.push(
+                Diagnostic::at(&t.tactic.loc, format!("tactic `{}` needs `{name}`", t.tactic.value.name()))
+                    .hint(format!("add `{name} = …` next to `tactic`")),
+            );
+        }
+        field.as_ref()
+    }
+
+    pub(super) fn tactic(&mut self, t: &TacticSpec, actor: usize, forces: &[Force]) -> Option<Tactic> {
+        use TacticKind::*;
+        let own_force = |b: &mut Self, f: &At<String>| -> Option<usize> {
+            let i = b.resolve(f, "force group")?;
+            if let Some(force) = forces.get(i)
+                && force.actor != actor
+            {
+                b.d.push(
+                    Diagnostic::at(&f.loc, format!("force group `{}` belongs to another actor", f.value))
+                        .hint("an actor can only move, recruit, train or fly its own force groups"),
+                );
+                return None;
+            }
+            Some(i)
+        };
+        let name = t.tactic.value.name();
+        let frac = |b: &mut Self, d: f64| -> Option<Expr> {
+            match &t.fraction {
+                Some(q) => b.runtime_expr(q, &format!("fraction of `{name}`"), 0.0, 1.0, None),
+                None => Some(Expr::Const(d)),
+            }
+        };
+        let amount = |b: &mut Self, d: f64, limit: Limit| -> Option<Expr> {
+            match &t.amount {
+                Some(q) => b.runtime_expr(q, &format!("amount of `{name}`"), 0.0, limit.max, Some(limit)),
+                None => Some(Expr::Const(d)),
+            }
+        };
+        match t.tactic.value {
+            Deploy | Attack | Defend => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let default = match t.tactic.value {
+                    Attack => Target::BestTarget,
+                    Defend => Target::MostThreatened,
+                    _ => {
+                        self.need(&t.to, "to", t)?;
+                        Target::BestTarget
+                    }
+                };
+                let to = self.target(&t.to, default);
+                let loc = || t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                if to == Some(Target::AlliedFronts) {
+                    self.d.push(
+                        Diagnostic::at(&loc(), "\"allied_fronts\" is a target for air strikes only")
+                            .expected("a region id, \"best_target\", \"broad_front\" or \"most_threatened\""),
+                    );
+                }
+                if to == Some(Target::BroadFront) && t.tactic.value == Defend {
+                    self.d.push(
+                        Diagnostic::at(&loc(), "\"broad_front\" is a target for deploy and attack, not defend")
+                            .expected("a region id or \"most_threatened\"")
+                            .hint("to hold ground everywhere, give each key region its own defend rule"),
+                    );
+                }
+                let (from_all, from_region) = match &t.from {
+                    None => (false, None),
+                    Some(f) if f.value == "adjacent" => (false, None),
+                    Some(f) if f.value == "all" => (true, None),
+                    Some(f) => match self.regions.iter().position(|r| *r == f.value) {
+                        Some(r) => (false, Some(r)),
+                        None => {
+                            let mut cands: Vec<&str> = vec!["adjacent", "all"];
+                            cands.extend(self.regions.iter().map(String::as_str));
+                            let hint = choice_hint(&f.value, &cands);
+                            self.d.push(
+                                Diagnostic::at(&f.loc, format!("unknown `from` value `{}`", f.value))
+                                    .expected("\"adjacent\", \"all\" or a region id")
+                                    .hint(hint),
+                            );
+                            (false, None)
+                        }
+                    },
+                };
+                if from_region.is_some() && to == Some(Target::BroadFront) {
+                    let loc = t.from.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                    self.d.push(
+                        Diagnostic::at(&loc, "`broad_front` moves every detachment from where it stands")
+                            .hint("drop `from`, or name a target region in `to`"),
+                    );
+                }
+                let fraction = frac(self, 0.5)?;
+                Some(Tactic::Move { kind: t.tactic.value, force: force?, to: to?, fraction, from_all, from_region })
+            }
+            AllocateWeapons | AllocateMoney => {
+                let shares_spec = self.need(&t.shares, "shares", t)?;
+                let mut shares = Vec::new();
+                let mut ok = true;
+                for (k, q) in shares_spec.iter() {
+                    let id = At { value: k.name.clone(), loc: k.loc.clone() };
+                    let f = self.resolve(&id, "force group");
+                    let e =
+                        self.runtime_expr(q, &format!("share of `{}`", k.name), 0.0, MAX_WEIGHT.max, Some(MAX_WEIGHT));
+                    match (f, e) {
+                        (Some(f), Some(e)) => shares.push((f, e)),
+                        _ => ok = false,
+                    }
+                }
+                ok.then_some(Tactic::Allocate { weapons: t.tactic.value == AllocateWeapons, shares })
+            }
+            Fund => {
+                let a = self.need(&t.actor, "actor", t)?;
+                let to = self.resolve(a, "actor");
+                self.need(&t.amount, "amount", t)?;
+                let amount = amount(self, 0.0, MAX_MONEY)?;
+                Some(Tactic::Fund { to: to?, amount })
+            }
+            Recruit | Train => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let amount = amount(self, if t.tactic.value == Recruit { 2.0 } else { 1.0 }, MAX_MULTIPLIER)?;
+                Some(if t.tactic.value == Recruit {
+                    Tactic::Recruit { force: force?, amount }
+                } else {
+                    Tactic::Train { force: force?, amount }
+                })
+            }
+            March => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let from = self.need(&t.from, "from", t)?;
+                let from = self.resolve(from, "region");
+                let to = self.need(&t.to, "to", t)?;
+                let to = self.resolve(to, "region");
+                let fraction = frac(self, 0.5)?;
+                Some(Tactic::March { force: force?, from: from?, to: to?, fraction })
+            }
+            Transfer => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                let i = self.need(&t.into, "into", t)?;
+                let into = own_force(self, i);
+                for (id, g) in [(f, force), (i, into)] {
+                    if let Some(g) = g
+                        && forces.get(g).is_some_and(|x| x.kind == ForceKind::Air)
+                    {
+                        self.d.push(
+                            Diagnostic::at(
+                                &id.loc,
+                                format!("`{}` is an air group; transfers are between ground groups", id.value),
+                            )
+                            .expected("a force group whose kind is not \"air\""),
+                        );
+                    }
+                }
+                if force.is_some() && force == into {
+                    self.d.push(
+                        Diagnostic::at(&i.loc, "a group cannot transfer fighters into itself")
+                            .hint("name another force group of the same actor in `into`"),
+                    );
+                    return None;
+                }
+                let fraction = frac(self, 0.1)?;
+                Some(Tactic::Transfer { force: force?, into: into?, fraction })
+            }
+            AirStrike => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                if let Some(i) = force
+                    && forces.get(i).is_some_and(|x| x.kind != ForceKind::Air)
+                {
+                    self.d.push(
+                        Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value))
+                            .expected("a force group with kind = \"air\""),
+                    );
+                }
+                let to = self.target(&t.to, Target::AlliedFronts);
+                if to == Some(Target::BroadFront) {
+                    let loc = t.to.as_ref().map(|x| x.loc.clone()).unwrap_or_default();
+                    self.d.push(
+                        Diagnostic::at(&loc, "\"broad_front\" is a target for ground moves, not air strikes")
+                            .expected("a region id, \"allied_fronts\", \"best_target\" or \"most_threatened\""),
+                    );
+                }
+                let fraction = frac(self, 1.0)?;
+                Some(Tactic::AirStrike { force: force?, to: to?, fraction })
+            }
+            Include | Exclude => {
+                let i = self.need(&t.identity, "identity", t)?;
+                let identity = self.resolve(i, "identity")?;
+                Some(Tactic::Inclusion { identity, include: t.tactic.value == Include })
+            }
+        }
+    }
+}
