@@ -11,6 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, Loc, Sources, choice_hint};
 use crate::expr::{Expr, NameKind, Names, Origin, Query, Type, World, compile};
 use crate::geo::{RegionMap, haversine_km};
 use crate::spec::*;
+use frontline_date::Day;
 use std::collections::BTreeSet;
 
 /// An identity group.
@@ -234,7 +235,7 @@ pub struct Event {
     /// Stable id.
     pub id: String,
     /// Day it happens.
-    pub day: i32,
+    pub day: Day,
     /// Force groups switched on.
     pub enable: Vec<usize>,
     /// Force groups switched off.
@@ -307,7 +308,7 @@ pub struct Model {
     /// Name.
     pub name: String,
     /// First day.
-    pub start: i32,
+    pub start: Day,
     /// Days per tick.
     pub tick_days: u32,
     /// Number of ticks.
@@ -358,9 +359,10 @@ impl Model {
     pub fn force_index(&self, id: &str) -> Option<usize> {
         self.forces.iter().position(|f| f.id == id)
     }
-    /// Day of tick `t` (tick 0 is the start).
-    pub fn day_of_tick(&self, t: u32) -> i32 {
-        self.start + (t * self.tick_days) as i32
+    /// Day of tick `t` (tick 0 is the start). Exact up to `ticks`, whose
+    /// day the builder keeps within 9999-12-31; held there beyond it.
+    pub fn day_of_tick(&self, t: u32) -> Day {
+        self.start.saturating_add_days(i64::from(t) * i64::from(self.tick_days))
     }
 }
 
@@ -882,6 +884,11 @@ pub fn build_layered(
         );
     }
     let ticks = ticks.min(100_000) as u32;
+    if start.checked_add_days(i64::from(ticks) * i64::from(tick_days)).is_none() {
+        let loc = meta.ticks.as_ref().map_or_else(|| meta.start.loc.clone(), |t| t.loc.clone());
+        let last = Day::MAX;
+        b.d.push(Diagnostic::at(&loc, format!("the scenario runs past {last}, the last date")).expected("fewer ticks"));
+    }
     if nr == 0 {
         b.d.push(
             Diagnostic::at(&spec.loc, "the scenario has no regions").hint("add at least one [regions.<id>] table"),

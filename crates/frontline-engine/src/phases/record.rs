@@ -5,6 +5,7 @@
 //! Owns the in-memory [`Trajectory`] (numbers and indices only; names are
 //! attached when tables are written). No equations.
 
+use frontline_date::Day;
 use crate::state::{Ledger, LogEntry, State, View};
 use frontline_scenario::Model;
 
@@ -15,7 +16,7 @@ pub struct Trajectory {
     /// Seed of the run.
     pub seed: u64,
     /// Day of each snapshot.
-    pub days: Vec<i32>,
+    pub days: Vec<Day>,
     /// Controller per snapshot and region (-1: nobody).
     pub control: Vec<i32>,
     /// Contested flag per snapshot and region.
