@@ -63,7 +63,9 @@ impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DateError::Format => f.write_str("not a date: a date is written YYYY-MM-DD, e.g. 2014-06-01"),
-            DateError::NoSuchDay => f.write_str("no such day in the calendar (check the month's length and leap years)"),
+            DateError::NoSuchDay => {
+                f.write_str("no such day in the calendar (check the month's length and leap years)")
+            }
         }
     }
 }
@@ -138,11 +140,10 @@ impl Day {
         Day(days_from_civil(y, m, 1))
     }
 
-    /// The first day of the next month, or `None` after December 9999.
-    pub fn first_of_next_month(self) -> Option<Day> {
+    /// The last day of the date's month.
+    pub fn last_of_month(self) -> Day {
         let (y, m, _) = self.ymd();
-        let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-        Day::from_ymd(y, m, 1)
+        Day(days_from_civil(y, m, days_in_month(y, m)))
     }
 }
 

@@ -92,7 +92,8 @@ fn rejects_malformed_and_impossible_dates() {
     for bad in ["", "x", "2015/01/01", "2015-01-01x", "2015-01-01-01", "２015-01-01", "2015-01-0١"] {
         assert_eq!(Day::parse(bad), Err(DateError::Format), "{bad:?}");
     }
-    for impossible in ["2015-02-29", "1900-02-29", "2015-13-01", "2015-00-10", "2015-04-31", "2015-01-00", "0000-00-00"] {
+    for impossible in ["2015-02-29", "1900-02-29", "2015-13-01", "2015-00-10", "2015-04-31", "2015-01-00", "0000-00-00"]
+    {
         assert_eq!(Day::parse(impossible), Err(DateError::NoSuchDay), "{impossible:?}");
     }
     assert_eq!(Day::from_ymd(2015, 0, 1), None);
@@ -126,7 +127,10 @@ fn arithmetic_is_checked_or_saturating() {
 #[test]
 fn months_start_and_follow() {
     assert_eq!(day("2014-06-17").first_of_month(), day("2014-06-01"));
-    assert_eq!(day("2014-06-17").first_of_next_month(), Some(day("2014-07-01")));
-    assert_eq!(day("2015-12-31").first_of_next_month(), Some(day("2016-01-01")));
-    assert_eq!(day("9999-12-01").first_of_next_month(), None);
+    assert_eq!(day("0000-01-01").first_of_month(), Day::MIN);
+    assert_eq!(day("2014-06-17").last_of_month(), day("2014-06-30"));
+    assert_eq!(day("2016-02-01").last_of_month(), day("2016-02-29"));
+    assert_eq!(day("2015-02-28").last_of_month(), day("2015-02-28"));
+    assert_eq!(day("2015-12-31").last_of_month(), day("2015-12-31"));
+    assert_eq!(day("9999-12-01").last_of_month(), Day::MAX);
 }

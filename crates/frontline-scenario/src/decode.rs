@@ -6,9 +6,9 @@
 //! both the decoder and the schema from that one declaration. It does not
 //! check cross-references (dangling ids, sums); the model builder does.
 
-use frontline_date::Day;
 use crate::diag::{Diagnostic, Diagnostics, Loc, choice_hint};
 use crate::value::{Key, Kind, Value};
+use frontline_date::Day;
 use serde_json::{Value as Json, json};
 
 /// A type that can be read from a located TOML value.

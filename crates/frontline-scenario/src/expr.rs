@@ -34,8 +34,8 @@
 //! the [`World`] trait, which the engine implements; this module must not
 //! depend on the engine.
 
-use frontline_date::Day;
 use crate::diag::{Diagnostic, Loc, choice_hint};
+use frontline_date::Day;
 
 /// The static type of an expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 //! Owns parsing TOML text into that tree and merging trees. It knows nothing
 //! of what the keys mean; that is the decoder's job.
 
-use frontline_date::Day;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc};
+use frontline_date::Day;
 
 /// A value with its location.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,9 +130,11 @@ fn convert_value(v: toml::Spanned<toml::de::DeValue<'_>>, file: FileId, diags: &
             }
         },
         DeValue::Boolean(b) => Kind::Bool(b),
-        DeValue::Datetime(dt) => match dt.date.filter(|_| dt.time.is_none()).and_then(|d| {
-            Day::from_ymd(d.year.into(), d.month.into(), d.day.into())
-        }) {
+        DeValue::Datetime(dt) => match dt
+            .date
+            .filter(|_| dt.time.is_none())
+            .and_then(|d| Day::from_ymd(d.year.into(), d.month.into(), d.day.into()))
+        {
             Some(day) => Kind::Date(day),
             None => {
                 diags.push(

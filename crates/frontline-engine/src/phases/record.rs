@@ -5,8 +5,8 @@
 //! Owns the in-memory [`Trajectory`] (numbers and indices only; names are
 //! attached when tables are written). No equations.
 
-use frontline_date::Day;
 use crate::state::{Ledger, LogEntry, State, View};
+use frontline_date::Day;
 use frontline_scenario::Model;
 
 /// Everything recorded in one run. Per-tick arrays hold `ticks + 1` snapshots
