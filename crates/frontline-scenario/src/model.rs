@@ -886,8 +886,9 @@ pub fn build_layered(
     let ticks = ticks.min(100_000) as u32;
     if start.checked_add_days(i64::from(ticks) * i64::from(tick_days)).is_none() {
         let loc = meta.ticks.as_ref().map_or_else(|| meta.start.loc.clone(), |t| t.loc.clone());
-        let last = Day::MAX;
-        b.d.push(Diagnostic::at(&loc, format!("the scenario runs past {last}, the last date")).expected("fewer ticks"));
+        let most = (Day::MAX - start) / tick_days as i32; // tick_days is 1..=366 here
+        let (last, most) = (Day::MAX, format!("at most {most} ticks of {tick_days} days from {start}"));
+        b.d.push(Diagnostic::at(&loc, format!("the scenario runs past {last}, the last date")).expected(most));
     }
     if nr == 0 {
         b.d.push(
