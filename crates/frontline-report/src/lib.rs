@@ -210,7 +210,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td>{} <span class=\"meta\">{}</span></td><td>{}</td><td>{}{}</td></tr>",
-            e.day.to_string(),
+            e.day,
             escape(&m.regions[r].name),
             escape(&m.regions[r].id),
             escape(&name(e.other)),
