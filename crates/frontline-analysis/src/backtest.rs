@@ -29,9 +29,9 @@
 use crate::ensemble::Aggregate;
 pub use crate::ensemble::probability_from_counts;
 use crate::stats::quantile_sorted;
+use frontline_date::Day;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
-use frontline_scenario::date::parse_day;
 use frontline_scenario::diag::did_you_mean;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -39,8 +39,8 @@ use rand_pcg::Pcg64Mcg;
 /// One dated change of control.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// Day (days since 1970-01-01).
-    pub day: i32,
+    /// Day.
+    pub day: Day,
     /// Region index.
     pub region: usize,
     /// New controller (None: nobody).
@@ -66,8 +66,8 @@ pub fn parse_history(text: &str, m: &Model, file: &str) -> Result<Vec<Change>, S
         let line = i + 2;
         let rec = rec.map_err(|e| format!("{file}:{line}: {e}"))?;
         let get = |c: usize| rec.get(c).unwrap_or("");
-        let day = parse_day(get(c_date))
-            .ok_or_else(|| format!("{file}:{line}: `{}` is not a date; write it as YYYY-MM-DD", get(c_date)))?;
+        let day = Day::parse(get(c_date))
+            .map_err(|_| format!("{file}:{line}: `{}` is not a date; write it as YYYY-MM-DD", get(c_date)))?;
         let id = get(c_region);
         let region = m.region_index(id).ok_or_else(|| {
             let hint = did_you_mean(id, m.regions.iter().map(|r| r.id.as_str()))
@@ -105,22 +105,16 @@ pub fn read_history(path: &std::path::Path, m: &Model) -> Result<Vec<Change>, St
 
 /// The last day of every month from the one holding `first` to the one
 /// holding `last`, keeping those on or before `last` (and on or after `first`).
-pub fn month_ends(first: i32, last: i32) -> Vec<i32> {
-    use frontline_scenario::date::{civil_from_days, days_from_civil};
+pub fn month_ends(first: Day, last: Day) -> Vec<Day> {
     let mut out = Vec::new();
-    let (mut y, mut mo, _) = civil_from_days(first);
-    loop {
-        let (ny, nm) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
-        // Day arithmetic, not a parsed string: the month after 9999-12 has no
-        // `YYYY-MM-DD` form but still ends the month before it.
-        let end = days_from_civil(ny, nm, 1) - 1;
-        if end > last {
-            break;
+    // The end of `first`'s month is on or after `first`.
+    let mut end = first.last_of_month();
+    while end <= last {
+        out.push(end);
+        match end.checked_add_days(1) {
+            Some(next) => end = next.last_of_month(),
+            None => break, // 9999-12-31, the last date
         }
-        if end >= first {
-            out.push(end);
-        }
-        (y, mo) = (ny, nm);
     }
     out
 }
@@ -128,8 +122,8 @@ pub fn month_ends(first: i32, last: i32) -> Vec<i32> {
 /// One scored (region, month).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// Month end (day).
-    pub day: i32,
+    /// Month end.
+    pub day: Day,
     /// Region index.
     pub region: usize,
     /// 1 if the actor holds the region in the history, else 0.
@@ -161,15 +155,14 @@ pub struct Backtest {
 
 /// The default end of a backtest: the end of the month of the history's last
 /// row (the history is taken to hold until then), at most the scenario's end.
-pub fn default_until(m: &Model, history: &[Change]) -> i32 {
+pub fn default_until(m: &Model, history: &[Change]) -> Day {
     let last = history.iter().map(|c| c.day).max().unwrap_or(m.day_of_tick(0));
-    let end_of_month = month_ends(last, last + 31).first().copied().unwrap_or(last);
-    end_of_month.min(m.day_of_tick(m.ticks))
+    last.last_of_month().min(m.day_of_tick(m.ticks))
 }
 
 /// Scores an ensemble against a history for one actor, on the month ends
 /// from the scenario's start to `until`.
-pub fn score(m: &Model, agg: &Aggregate, history: &[Change], actor: usize, until: i32) -> Backtest {
+pub fn score(m: &Model, agg: &Aggregate, history: &[Change], actor: usize, until: Day) -> Backtest {
     score_with(m, &|k| agg.control_probability(m, k), history, actor, until)
 }
 
@@ -198,7 +191,7 @@ pub fn score_with(
     p_at: &dyn Fn(usize) -> Vec<Vec<f64>>,
     history: &[Change],
     actor: usize,
-    until: i32,
+    until: Day,
 ) -> Backtest {
     let start = m.day_of_tick(0);
     let until = until.min(m.day_of_tick(m.ticks));
@@ -277,7 +270,6 @@ pub fn table(m: &Model, tests: &[Backtest]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frontline_scenario::date::format_day;
     use frontline_scenario::diag::{Diagnostics, Sources};
     use frontline_scenario::load::build_from_tree;
     use frontline_scenario::value::parse_toml;
@@ -341,7 +333,7 @@ hostile = ["red"]
         // Red takes x in January. Persistence says blue all along: wrong for
         // x in every month (Brier 1 there, 0 for y): mean 0.5.
         let until = default_until(&m, &history);
-        assert_eq!(format_day(until), "2015-03-31");
+        assert_eq!(until.to_string(), "2015-03-31");
         let sharp = score(&m, &aggregate(&m, 8), &history, red, until);
         assert_eq!(sharp.scores.len(), 2 * 3, "two regions × three month ends");
         assert!((sharp.brier_naive - 0.5).abs() < 1e-12);
@@ -386,18 +378,18 @@ hostile = ["red"]
 
     #[test]
     fn month_ends_cover_whole_months_only() {
-        let d = |s: &str| parse_day(s).unwrap();
-        let ends: Vec<String> = month_ends(d("2014-06-01"), d("2014-09-15")).into_iter().map(format_day).collect();
-        assert_eq!(ends, ["2014-06-30", "2014-07-31", "2014-08-31"]);
-        let ends: Vec<String> = month_ends(d("2015-12-31"), d("2016-03-01")).into_iter().map(format_day).collect();
+        let d = |s: &str| Day::parse(s).unwrap();
+        let text = |v: Vec<Day>| v.iter().map(Day::to_string).collect::<Vec<_>>();
+        assert_eq!(text(month_ends(d("2014-06-01"), d("2014-09-15"))), ["2014-06-30", "2014-07-31", "2014-08-31"]);
+        let ends = text(month_ends(d("2015-12-31"), d("2016-03-01")));
         assert_eq!(ends, ["2015-12-31", "2016-01-31", "2016-02-29"], "leap year");
     }
 
     #[test]
-    fn regression_the_last_month_of_year_9999_ends_without_a_panic() {
-        // Found by the fuzzer: the month after 9999-12 has no YYYY-MM-DD form.
-        let d = |s: &str| parse_day(s).unwrap();
-        let ends: Vec<String> = month_ends(d("9999-11-15"), d("9999-12-31")).into_iter().map(format_day).collect();
-        assert_eq!(ends, ["9999-11-30", "9999-12-31"]);
+    fn regression_month_ends_reach_9999_12_31_without_panicking() {
+        // The end of December 9999 was found as "10000-01-01" minus a day,
+        // which is not a date: `expect` panicked.
+        let d = |s: &str| Day::parse(s).unwrap();
+        assert_eq!(month_ends(d("9999-11-15"), Day::MAX), [d("9999-11-30"), Day::MAX]);
     }
 }

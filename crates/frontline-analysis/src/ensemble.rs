@@ -9,6 +9,7 @@
 
 use crate::checkpoint::JobDir;
 use crate::stats::{mean, quantile_sorted, run_seed};
+use frontline_date::Day;
 use frontline_engine::run::run_observed;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
@@ -189,7 +190,7 @@ pub struct Aggregate {
     /// Tables to write.
     pub tables: Vec<Table>,
     /// Per watch: (name, runs in which it happened, quantiles 5/50/95 of its first day among those).
-    pub watches: Vec<(String, u64, [Option<i32>; 3])>,
+    pub watches: Vec<(String, u64, [Option<Day>; 3])>,
     /// Per force group: (id, mean, q05, q50, q95 personnel at the end).
     pub final_forces: Vec<(String, [f64; 4])>,
     /// Per actor: mean regions held at the end.
@@ -400,7 +401,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     }
     let events_table = Table::new("event_first_dates")
         .with("watch", Column::Str(ev_watch))
-        .with("date", Column::OptStr(ev_date.iter().map(|d| d.map(frontline_scenario::date::format_day)).collect()))
+        .with("date", Column::OptStr(ev_date.iter().map(|d| d.map(|d| d.to_string())).collect()))
         .with("runs", Column::I64(ev_runs))
         .with("probability", Column::F64(ev_probability))
         .with("cumulative_probability", Column::F64(ev_cumulative));
@@ -412,10 +413,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         runs_table = runs_table.with(
             format!("first_{}", watch.name),
             Column::OptStr(
-                watch_first[w]
-                    .iter()
-                    .map(|&t| (t >= 0).then(|| frontline_scenario::date::format_day(m.day_of_tick(t as u32))))
-                    .collect(),
+                watch_first[w].iter().map(|&t| (t >= 0).then(|| m.day_of_tick(t as u32).to_string())).collect(),
             ),
         );
     }

@@ -46,8 +46,8 @@ impl Outcome {
             None => m.ticks,
             Some((_, d)) if d.trim() == "end" => m.ticks,
             Some((_, d)) => {
-                let day = frontline_scenario::date::parse_day(d.trim())
-                    .ok_or_else(|| format!("outcome `{text}`: `{}` is not a date (expected YYYY-MM-DD)", d.trim()))?;
+                let day = frontline_date::Day::parse(d.trim())
+                    .map_err(|_| format!("outcome `{text}`: `{}` is not a date (expected YYYY-MM-DD)", d.trim()))?;
                 if day < m.start {
                     return Err(format!("outcome `{text}`: {} is before the scenario starts", d.trim()));
                 }

@@ -181,7 +181,7 @@ pub fn manifest(loaded: &Loaded, scenario_path: &str, seed: u64, format: &str, t
         "variants": loaded.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
         "sets": loaded.sets,
         "seed": seed,
-        "start": frontline_scenario::date::format_day(m.start),
+        "start": m.start.to_string(),
         "tick_days": m.tick_days,
         "ticks": m.ticks,
         "parameters": m.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect::<serde_json::Map<_, _>>(),

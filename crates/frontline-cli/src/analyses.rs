@@ -4,8 +4,8 @@
 
 use crate::ScenarioArgs;
 use frontline_analysis::{checkpoint, compare, ensemble, outcome::Outcome, sampling, sensitivity};
+use frontline_date::Day;
 use frontline_output::{Checkpoints, Format, OutputDir, Table};
-use frontline_scenario::date::format_day;
 use frontline_scenario::{Loaded, Overrides, load};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -223,11 +223,11 @@ pub fn ensemble_cmd(
         if !agg.watches.is_empty() {
             println!(
                 "\nWatched events (probability by {} with 95 % interval; first date 5 % / median / 95 %):",
-                format_day(m.day_of_tick(m.ticks))
+                m.day_of_tick(m.ticks)
             );
             for (name, k, q) in &agg.watches {
                 let (lo, hi) = frontline_analysis::stats::wilson(*k as f64, runs as f64);
-                let d = |x: &Option<i32>| x.map_or("—".to_string(), format_day);
+                let d = |x: &Option<Day>| x.map_or("—".to_string(), |d| d.to_string());
                 println!(
                     "  {:<28} {:>5.1} %  [{:>5.1}, {:>5.1}]   {} / {} / {}",
                     name,
@@ -577,19 +577,19 @@ pub fn design_cmd(
 fn history_setup(
     m: &frontline_scenario::Model,
     h: &crate::HistoryArgs,
-) -> Result<(Vec<frontline_analysis::backtest::Change>, i32, Vec<usize>), ExitCode> {
+) -> Result<(Vec<frontline_analysis::backtest::Change>, Day, Vec<usize>), ExitCode> {
     use frontline_analysis::backtest;
     let (history, actors, until) = (h.file.as_path(), &h.actors, h.until.as_deref());
     let changes = backtest::read_history(history, m).map_err(|e| fail(e, 2))?;
     let until = match until {
         None => backtest::default_until(m, &changes),
-        Some(d) => match frontline_scenario::date::parse_day(d) {
-            Some(day) if day > m.day_of_tick(0) => day,
+        Some(d) => match Day::parse(d) {
+            Ok(day) if day > m.day_of_tick(0) => day,
             _ => {
                 return Err(fail(
                     format!(
                         "--until `{d}` must be a date (YYYY-MM-DD) after the scenario's start, {}",
-                        format_day(m.day_of_tick(0))
+                        m.day_of_tick(0)
                     ),
                     2,
                 ));
@@ -601,8 +601,7 @@ fn history_setup(
         return Err(fail(
             format!(
                 "nothing to score: the first month end after the scenario's start ({}) is after {}, the last day scored; give a later --until or a history that reaches into the scenario",
-                format_day(start),
-                format_day(until)
+                start, until
             ),
             2,
         ));
@@ -659,11 +658,11 @@ pub fn calibrate_cmd(
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "calibrate"));
     let points = sensitivity::sweep_points(params.len(), samples, method, seed);
     let history_json: Vec<serde_json::Value> =
-        changes.iter().map(|c| serde_json::json!([c.day, c.region, c.controller])).collect();
+        changes.iter().map(|c| serde_json::json!([c.day.epoch_days(), c.region, c.controller])).collect();
     let job = checkpoint::JobId {
         json: serde_json::json!({
             "command": "calibrate", "scenario_hash": l.scenario_hash, "variants": l.variants, "sets": l.sets,
-            "history": history_json, "until": until, "actors": who, "method": method, "samples": samples,
+            "history": history_json, "until": until.epoch_days(), "actors": who, "method": method, "samples": samples,
             "runs_per_point": runs_per_point, "base_seed": seed, "batch": sensitivity::POINTS_PER_BATCH,
             "version": env!("CARGO_PKG_VERSION"),
         }),
@@ -880,7 +879,7 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
         return fail(e, 1);
     }
     if !quiet {
-        let months: std::collections::BTreeSet<i32> =
+        let months: std::collections::BTreeSet<Day> =
             tests.iter().flat_map(|b| b.scores.iter().map(|s| s.day)).collect();
         let regions = tests.first().map_or(0, |b| b.per_region.len());
         println!(
@@ -889,8 +888,8 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
             hist.file.display(),
             regions,
             months.len(),
-            months.first().map_or("—".into(), |&d| format_day(d)),
-            months.last().map_or("—".into(), |&d| format_day(d)),
+            months.first().map_or("—".into(), |d| d.to_string()),
+            months.last().map_or("—".into(), |d| d.to_string()),
         );
         for b in &tests {
             let skill = if b.skill.is_finite() {

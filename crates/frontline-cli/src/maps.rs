@@ -6,9 +6,9 @@
 
 use crate::analyses::fail;
 use frontline_analysis::ensemble::Aggregate;
+use frontline_date::Day;
 use frontline_engine::Trajectory;
 use frontline_scenario::Model;
-use frontline_scenario::date::{format_day, parse_day};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -31,27 +31,23 @@ pub(crate) fn snapshots(m: &Model, args: &MapArgs) -> Result<Vec<(usize, String)
     }
     let (first, last) = (m.day_of_tick(0), m.day_of_tick(m.ticks));
     if args.dates.is_empty() {
-        return Ok(vec![(0, format_day(first)), (m.ticks as usize, format_day(last))]);
+        return Ok(vec![(0, first.to_string()), (m.ticks as usize, last.to_string())]);
     }
     let mut out: Vec<(usize, String)> = Vec::new();
     for d in &args.dates {
-        let Some(day) = parse_day(d) else {
+        let Ok(day) = Day::parse(d) else {
             return Err(fail(format!("--map-date `{d}` is not a date; write it as YYYY-MM-DD, e.g. 2015-05-17"), 2));
         };
         if day < first || day > last {
             return Err(fail(
-                format!(
-                    "--map-date {d} is outside the scenario ({} to {}); pick a date in that range",
-                    format_day(first),
-                    format_day(last)
-                ),
+                format!("--map-date {d} is outside the scenario ({} to {}); pick a date in that range", first, last),
                 2,
             ));
         }
         // The last tick on or before the date.
         let k = (0..=m.ticks).rev().find(|&t| m.day_of_tick(t) <= day).unwrap_or(0) as usize;
         if !out.iter().any(|(x, _)| *x == k) {
-            out.push((k, format_day(m.day_of_tick(k as u32))));
+            out.push((k, m.day_of_tick(k as u32).to_string()));
         }
     }
     Ok(out)

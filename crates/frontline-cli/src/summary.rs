@@ -4,7 +4,6 @@
 
 use frontline_engine::Trajectory;
 use frontline_scenario::Model;
-use frontline_scenario::date::format_day;
 use std::fmt::Write;
 
 fn people(x: f64) -> String {
@@ -25,12 +24,7 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
     let _ = writeln!(
         o,
         "{} — seed {}, {} to {} ({} ticks of {} days)",
-        m.name,
-        t.seed,
-        format_day(t.days[0]),
-        format_day(t.days[last]),
-        last,
-        m.tick_days
+        m.name, t.seed, t.days[0], t.days[last], last, m.tick_days
     );
     let changes: Vec<_> = t.events.iter().filter(|e| e.kind == "control_change").collect();
     let _ = writeln!(o, "\nControl changes ({}):", changes.len());
@@ -38,7 +32,7 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
         let r = e.region.unwrap_or(0);
         let from = e.other.map_or("nobody".to_string(), |a| m.actors[a].id.clone());
         let to = e.actor.map_or("nobody".to_string(), |a| m.actors[a].id.clone());
-        let _ = writeln!(o, "  {}  {:<24} {} → {}", format_day(e.day), m.regions[r].name, from, to);
+        let _ = writeln!(o, "  {}  {:<24} {} → {}", e.day, m.regions[r].name, from, to);
     }
     if changes.len() > 15 {
         let _ = writeln!(o, "  … and {} more (see events table)", changes.len() - 15);
@@ -70,7 +64,7 @@ pub fn render(m: &Model, t: &Trajectory) -> String {
     if !m.watches.is_empty() {
         let _ = writeln!(o, "\nWatched conditions (first date true):");
         for (w, watch) in m.watches.iter().enumerate() {
-            let when = t.watch_first[w].map_or("never".to_string(), |k| format_day(t.days[k as usize]));
+            let when = t.watch_first[w].map_or("never".to_string(), |k| t.days[k as usize].to_string());
             let _ = writeln!(o, "  {:<28} {}", watch.name, when);
         }
     }

@@ -5,6 +5,7 @@
 //! Owns the layout of the state and the answers to rule-language queries
 //! ([`World`]). It must not contain phase logic.
 
+use frontline_date::Day;
 use frontline_scenario::expr::{Query, World};
 use frontline_scenario::model::Model;
 use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
@@ -168,7 +169,7 @@ pub struct LogEntry {
     /// Tick.
     pub tick: u32,
     /// Day.
-    pub day: i32,
+    pub day: Day,
     /// What: "control_change", "rout", "equipment_captured", "event", "watch".
     pub kind: &'static str,
     /// Region concerned.
@@ -191,7 +192,7 @@ pub struct State {
     /// Current tick (0 = initial state).
     pub tick: u32,
     /// Current day.
-    pub day: i32,
+    pub day: Day,
     /// Current parameter values (events may change them).
     pub params: Vec<f64>,
     /// Mechanism switches in force.
@@ -436,7 +437,7 @@ impl World for View<'_> {
         self.state.tick as f64
     }
     fn today(&self) -> f64 {
-        self.state.day as f64
+        f64::from(self.state.day.epoch_days())
     }
 }
 

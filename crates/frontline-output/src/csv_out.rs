@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::path::Path;
 
-use crate::{Column, OutputError, Table, days_to_iso};
+use crate::{Column, OutputError, Table};
 
 /// Writes `table` as CSV (header row, then one record per row) into `file`.
 /// A table without columns gives an empty file. `path` is the final path,
@@ -32,7 +32,9 @@ pub(crate) fn write_csv(file: &mut File, table: &Table, path: &Path) -> Result<(
                     let _ = write!(buf, "{}", v[row]);
                 }
                 Column::Bool(v) => buf.push_str(if v[row] { "true" } else { "false" }),
-                Column::Date(v) => buf.push_str(&days_to_iso(v[row])),
+                Column::Date(v) => {
+                    let _ = write!(buf, "{}", v[row]);
+                }
                 Column::OptStr(v) => {
                     if let Some(s) = &v[row] {
                         buf.push_str(s);

@@ -11,8 +11,8 @@
 //! * output folders ([`OutputDir`]): one job at a time ([`FolderLock`]), a
 //!   job's files staged and committed together, and nothing of the previous
 //!   job left beside them,
-//! * the conversion between day numbers and ISO dates ([`days_to_iso`],
-//!   [`iso_to_days`]) used for [`Column::Date`].
+//! * writing date columns ([`Column::Date`], frontline-date's [`Day`]) as
+//!   `YYYY-MM-DD` in CSV and as Parquet `DATE` (`INT32` days since 1970-01-01).
 //!
 //! It must not know anything about the simulation model: no scenario, engine
 //! or domain types appear here, and it must not decide *which* tables exist or
@@ -24,16 +24,16 @@
 
 mod atomic;
 mod csv_out;
-mod date;
 mod lock;
 mod outdir;
 mod parquet_out;
 
 use std::fmt;
+
+use frontline_date::Day;
 use std::path::{Path, PathBuf};
 
 pub use atomic::{is_temp_name, remove_stale_temp_files, write_atomic};
-pub use date::{days_to_iso, iso_to_days};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use outdir::{Checkpoints, FolderError, OutputDir, STAGING_DIR};
 
@@ -50,10 +50,11 @@ pub enum Column {
     F64(Vec<f64>),
     /// Booleans. Parquet: `BOOLEAN`. CSV: `true` / `false`.
     Bool(Vec<bool>),
-    /// Dates as days since 1970-01-01. Parquet: `INT32` with the `Date`
-    /// logical type (pandas, polars and DuckDB read it as a date).
-    /// CSV: `YYYY-MM-DD`.
-    Date(Vec<i32>),
+    /// Dates ([`Day`], the workspace's date type from frontline-date).
+    /// Parquet: `INT32` days since 1970-01-01 with the `Date` logical type
+    /// (pandas, polars and DuckDB read it as a date). CSV: `YYYY-MM-DD`, as
+    /// `Day` displays it.
+    Date(Vec<Day>),
     /// Nullable strings. Parquet: `OPTIONAL` `BYTE_ARRAY` with the `String`
     /// logical type. CSV: `None` is an empty cell.
     OptStr(Vec<Option<String>>),

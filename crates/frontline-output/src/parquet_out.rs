@@ -77,7 +77,11 @@ fn encode(file: &mut File, table: &Table) -> Result<(), ParquetError> {
                 Column::I64(v) => write::<Int64Type>(&mut cw, &v[start..end], None)?,
                 Column::F64(v) => write::<DoubleType>(&mut cw, &v[start..end], None)?,
                 Column::Bool(v) => write::<BoolType>(&mut cw, &v[start..end], None)?,
-                Column::Date(v) => write::<Int32Type>(&mut cw, &v[start..end], None)?,
+                Column::Date(v) => {
+                    // INT32 days since 1970-01-01: the Parquet DATE convention, which is Day's own.
+                    let days: Vec<i32> = v[start..end].iter().map(|d| d.epoch_days()).collect();
+                    write::<Int32Type>(&mut cw, &days, None)?;
+                }
                 Column::OptStr(v) => {
                     let slice = &v[start..end];
                     let def_levels: Vec<i16> = slice.iter().map(|s| i16::from(s.is_some())).collect();

@@ -9,6 +9,11 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
 use super::*;
+use frontline_date::Day;
+
+fn day(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
 
 /// A fresh, empty, uniquely named directory under the system temp dir,
 /// removed again on drop.
@@ -54,7 +59,7 @@ fn all_types_table() -> Table {
         .with("count", Column::I64(vec![0, -42, i64::MAX]))
         .with("ratio", Column::F64(vec![0.1, -2.5e-10, f64::MAX]))
         .with("flag", Column::Bool(vec![true, false, true]))
-        .with("day", Column::Date(vec![0, iso_to_days("2014-06-01").unwrap(), iso_to_days("1969-12-31").unwrap()]))
+        .with("day", Column::Date(vec![Day::EPOCH, day("2014-06-01"), day("1969-12-31")]))
         .with("note", Column::OptStr(vec![Some("x".into()), None, Some(String::new())]))
 }
 
@@ -314,72 +319,6 @@ fn io_error_names_the_path() {
 }
 
 #[test]
-fn days_iso_known_values() {
-    let cases = [
-        (0, "1970-01-01"),
-        (-1, "1969-12-31"),
-        (59, "1970-03-01"),
-        (10_956, "1999-12-31"),
-        (11_016, "2000-02-29"),
-        (11_017, "2000-03-01"),
-        (16_222, "2014-06-01"),
-        (16_572, "2015-05-17"),
-        (-719_162, "0001-01-01"),
-        (-719_528, "0000-01-01"),
-        (-719_529, "-0001-12-31"),
-        (2_932_896, "9999-12-31"),
-        (2_932_897, "10000-01-01"),
-    ];
-    for (days, iso) in cases {
-        assert_eq!(days_to_iso(days), iso, "days_to_iso({days})");
-        assert_eq!(iso_to_days(iso), Some(days), "iso_to_days({iso})");
-    }
-}
-
-#[test]
-fn days_iso_round_trip_over_range() {
-    let mut previous: Option<String> = None;
-    for days in -800_000..=800_000 {
-        let iso = days_to_iso(days);
-        assert_eq!(iso_to_days(&iso), Some(days), "{iso}");
-        if let Some(p) = &previous {
-            // Consecutive days have strictly increasing (non-negative-year) strings.
-            if days > -719_528 {
-                assert!(p < &iso, "{p} !< {iso}");
-            }
-        }
-        previous = Some(iso);
-    }
-    for days in [i32::MIN, i32::MIN + 1, i32::MAX - 1, i32::MAX] {
-        assert_eq!(iso_to_days(&days_to_iso(days)), Some(days));
-    }
-}
-
-#[test]
-fn iso_to_days_rejects_malformed_dates() {
-    for bad in [
-        "",
-        "2015-02-29",
-        "1900-02-29",
-        "2015-13-01",
-        "2015-00-10",
-        "2015-04-31",
-        "2015-01-00",
-        "15-01-01",
-        "2015-1-01",
-        "2015-01-1",
-        "2015-01-01x",
-        "2015-01-01-01",
-        "+2015-01-01",
-        "2015/01/01",
-        "99999999999-01-01",
-    ] {
-        assert_eq!(iso_to_days(bad), None, "{bad:?}");
-    }
-    assert_eq!(iso_to_days("2016-02-29"), Some(16_860));
-}
-
-#[test]
 fn format_parses_and_displays() {
     assert_eq!("parquet".parse::<Format>(), Ok(Format::Parquet));
     assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
@@ -536,4 +475,12 @@ fn opening_removes_what_a_killed_job_left() {
     }
     assert_eq!(fs::read_dir(out.staging()).unwrap().count(), 0, "a fresh staging folder");
     assert!(dir.path().join(".runs/job.json").exists() && dir.path().join("notes.md").exists());
+}
+
+#[test]
+fn csv_dates_are_written_as_day_displays_them_across_the_range() {
+    let dir = TestDir::new("csv-date-range");
+    let table = Table::new("d").with("d", Column::Date(vec![Day::MIN, day("2016-02-29"), Day::MAX]));
+    let path = write_table(dir.path(), &table, Format::Csv).unwrap();
+    assert_eq!(fs::read_to_string(path).unwrap(), "d\n0000-01-01\n2016-02-29\n9999-12-31\n");
 }

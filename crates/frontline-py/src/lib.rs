@@ -44,8 +44,9 @@ fn tables_to_py<'py>(py: Python<'py>, tables: &[Table]) -> PyResult<(Bound<'py, 
                 Column::Bool(v) => cols.set_item(name, v)?,
                 Column::OptStr(v) => cols.set_item(name, v)?,
                 Column::Date(v) => {
+                    // Days since 1970-01-01, as the Parquet files hold them.
                     date_cols.push(name.clone());
-                    cols.set_item(name, v)?
+                    cols.set_item(name, v.iter().map(|d| d.epoch_days()).collect::<Vec<i32>>())?
                 }
             }
         }

@@ -1,8 +1,8 @@
 //! Line charts of time series as inline SVG: dates on the x axis (month
 //! ticks), "nice" round numbers on the y axis, a legend, hover tooltips.
 
+use frontline_date::Day;
 use frontline_maps::escape;
-use frontline_scenario::date::format_day;
 use std::fmt::Write;
 
 const WIDTH: f64 = 900.0;
@@ -30,8 +30,8 @@ pub struct Series {
 pub struct LineChart {
     /// Title above the plot.
     pub title: String,
-    /// Days (days since 1970-01-01) of the x values.
-    pub days: Vec<i32>,
+    /// Days of the x values.
+    pub days: Vec<Day>,
     /// The lines.
     pub series: Vec<Series>,
     /// Fix the y range to [0, 1] (shares, probabilities).
@@ -76,38 +76,24 @@ fn trim(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// (year, month) of a day, and the day that month starts.
-fn month_of(day: i32) -> (i32, u32) {
-    let s = format_day(day);
-    (s[0..4].parse().unwrap_or(1970), s[5..7].parse().unwrap_or(1))
-}
-
-fn month_start(y: i32, m: u32) -> i32 {
-    frontline_scenario::date::parse_day(&format!("{y:04}-{m:02}-01")).unwrap_or(0)
-}
-
 /// Month ticks between two days, every 1, 2, 3, 6 or 12 months so that there
 /// are at most eight.
-fn month_ticks(first: i32, last: i32) -> Vec<i32> {
-    let (y0, m0) = month_of(first);
-    let (y1, m1) = month_of(last);
+fn month_ticks(first: Day, last: Day) -> Vec<Day> {
+    let (y0, m0, _) = first.ymd();
+    let (y1, m1, _) = last.ymd();
     let months = (y1 - y0) * 12 + (m1 as i32 - m0 as i32) + 1;
     let step = [1, 2, 3, 6, 12, 24, 60].into_iter().find(|s| months / s <= 8).unwrap_or(120);
     let mut out = Vec::new();
-    let (mut y, mut m) = (y0, m0);
-    loop {
-        let d = month_start(y, m);
-        if d > last {
-            break;
-        }
+    let mut d = first.first_of_month();
+    while d <= last {
         // Align multi-month steps to January (12), or to quarters and halves.
+        let (_, m, _) = d.ymd();
         if d >= first && ((m as i32 - 1) % step.min(12) == 0) {
             out.push(d);
         }
-        m += 1;
-        if m > 12 {
-            m = 1;
-            y += 1;
+        match d.last_of_month().checked_add_days(1) {
+            Some(next) => d = next,
+            None => break, // December 9999
         }
     }
     out
@@ -118,7 +104,8 @@ impl LineChart {
     pub fn svg(&self) -> String {
         let (x0, x1) = (LEFT, WIDTH - RIGHT);
         let (y0, y1) = (HEIGHT - BOTTOM, TOP);
-        let (first, last) = (*self.days.first().unwrap_or(&0), *self.days.last().unwrap_or(&1));
+        let first = self.days.first().copied().unwrap_or(Day::EPOCH);
+        let last = self.days.last().copied().unwrap_or(first.saturating_add_days(1));
         let span = f64::from((last - first).max(1));
         let max = if self.unit_interval {
             1.0
@@ -131,7 +118,7 @@ impl LineChart {
         };
         let step = if self.unit_interval { 0.25 } else { nice_step(max, 5) };
         let top = if self.unit_interval { 1.0 } else { (max / step).ceil().max(1.0) * step };
-        let x = |d: i32| x0 + (x1 - x0) * f64::from(d - first) / span;
+        let x = |d: Day| x0 + (x1 - x0) * f64::from(d - first) / span;
         let y = |v: f64| y0 - (y0 - y1) * (v / top).clamp(0.0, 1.0);
         let mut s = String::new();
         let _ = writeln!(
@@ -156,7 +143,7 @@ impl LineChart {
         // x ticks.
         for d in month_ticks(first, last) {
             let xx = x(d);
-            let label = &format_day(d)[0..7];
+            let label = &d.to_string()[0..7];
             let _ = writeln!(
                 s,
                 r##"<line x1="{xx:.1}" y1="{y0}" x2="{xx:.1}" y2="{:.0}" stroke="#999999"/><text x="{xx:.1}" y="{:.0}" text-anchor="middle" fill="#555555">{label}</text>"##,
@@ -227,18 +214,18 @@ mod tests {
 
     #[test]
     fn month_ticks_are_few_and_on_month_starts() {
-        let first = frontline_scenario::date::parse_day("2014-06-01").unwrap();
-        let last = frontline_scenario::date::parse_day("2017-12-24").unwrap();
+        let first = Day::parse("2014-06-01").unwrap();
+        let last = Day::parse("2017-12-24").unwrap();
         let t = month_ticks(first, last);
         assert!(!t.is_empty() && t.len() <= 8, "{t:?}");
-        assert!(t.iter().all(|&d| format_day(d).ends_with("-01")));
-        let short_span = month_ticks(first, first + 60);
+        assert!(t.iter().all(|&d| d.to_string().ends_with("-01")));
+        let short_span = month_ticks(first, first.checked_add_days(60).unwrap());
         assert_eq!(short_span.len(), 2, "June, July (and August 1st is out of range)");
     }
 
     #[test]
     fn chart_has_a_line_per_series_and_escaped_labels() {
-        let days: Vec<i32> = (0..10).map(|k| 16222 + 7 * k).collect();
+        let days: Vec<Day> = (0..10).map(|k| Day::from_epoch_days(16222 + 7 * k).unwrap()).collect();
         let c = LineChart {
             title: "Fighters <by> actor".into(),
             days: days.clone(),

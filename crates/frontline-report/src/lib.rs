@@ -22,10 +22,10 @@ pub mod chart;
 use chart::{LineChart, Series};
 use frontline_analysis::ensemble::Aggregate;
 use frontline_analysis::stats::wilson;
+use frontline_date::Day;
 use frontline_engine::Trajectory;
 use frontline_maps::{actor_colour, escape};
 use frontline_scenario::Model;
-use frontline_scenario::date::format_day;
 use std::fmt::Write;
 
 /// Where a report's results come from, for its header.
@@ -159,11 +159,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
     let _ = writeln!(
         b,
         "<p>One run from {} to {} ({} ticks of {} days), seed {}.</p>",
-        format_day(t.days[0]),
-        format_day(t.days[last]),
-        last,
-        m.tick_days,
-        t.seed
+        t.days[0], t.days[last], last, m.tick_days, t.seed
     );
     b.push_str(&provenance(p));
 
@@ -191,7 +187,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
     for k in [0, last] {
         let control: Vec<Option<usize>> =
             t.control[k * nr..(k + 1) * nr].iter().map(|&c| usize::try_from(c).ok()).collect();
-        let title = format!("Control on {}", format_day(t.days[k]));
+        let title = format!("Control on {}", t.days[k]);
         let svg = frontline_maps::control_svg(m, &control, &t.contested[k * nr..(k + 1) * nr], &title);
         let _ = writeln!(b, "<figure>{svg}</figure>");
     }
@@ -214,7 +210,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td>{} <span class=\"meta\">{}</span></td><td>{}</td><td>{}{}</td></tr>",
-            format_day(e.day),
+            e.day,
             escape(&m.regions[r].name),
             escape(&m.regions[r].id),
             escape(&name(e.other)),
@@ -237,7 +233,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
     if !m.watches.is_empty() {
         b.push_str("<h2>Watched conditions</h2>\n<table><tr><th>condition</th><th>first true</th></tr>\n");
         for (w, watch) in m.watches.iter().enumerate() {
-            let when = t.watch_first[w].map_or("never".to_string(), |k| format_day(t.days[k as usize]));
+            let when = t.watch_first[w].map_or("never".to_string(), |k| t.days[k as usize].to_string());
             let _ = writeln!(b, "<tr><td>{}</td><td>{when}</td></tr>", escape(&watch.name));
         }
         b.push_str("</table>\n");
@@ -250,7 +246,7 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
 /// per actor and fighters per force group, mean with a 5–95 % band.
 pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)> {
     let na = m.actors.len();
-    let days: Vec<i32> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
+    let days: Vec<Day> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
     let bands = |metric: &dyn Fn(usize) -> String,
                  pick: &dyn Fn(usize) -> bool,
                  label: &dyn Fn(usize) -> String,
@@ -306,22 +302,22 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
 /// regions held and fighters over time.
 pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
     let n = agg.runs as f64;
-    let days: Vec<i32> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
+    let days: Vec<Day> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
     let mut b = String::new();
     let _ = writeln!(b, "<h1>{}</h1>", escape(&m.name));
     let _ = writeln!(
         b,
         "<p>An ensemble of {} runs from {} to {}: probabilities are shares of runs; bands span the middle 90 % of runs (5 % to 95 %).</p>",
         agg.runs,
-        format_day(days[0]),
-        format_day(*days.last().unwrap_or(&days[0]))
+        days[0],
+        days.last().unwrap_or(&days[0])
     );
     b.push_str(&provenance(p));
     if !agg.watches.is_empty() {
         b.push_str("<h2>Watched conditions</h2>\n<table><tr><th>condition</th><th class=\"n\">probability by the end</th><th class=\"n\">95 % interval</th><th>first date: 5 % / median / 95 %</th></tr>\n");
         for (name, k, q) in &agg.watches {
             let (lo, hi) = wilson(*k as f64, n);
-            let d = |x: &Option<i32>| x.map_or("—".to_string(), format_day);
+            let d = |x: &Option<Day>| x.map_or("—".to_string(), |d| d.to_string());
             let _ = writeln!(
                 b,
                 "<tr><td>{}</td><td class=\"n\">{:.1} %</td><td class=\"n\">[{:.1}, {:.1}]</td><td>{} / {} / {}</td></tr>",
@@ -342,7 +338,7 @@ pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
         if probabilities[a].iter().all(|&x| x <= 0.0) {
             continue;
         }
-        let title = format!("P({} holds) on {}", actor.name, format_day(*days.last().unwrap_or(&0)));
+        let title = format!("P({} holds) on {}", actor.name, days.last().unwrap_or(&m.start));
         let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
     }
     b.push_str("<h2>Over time</h2>\n");

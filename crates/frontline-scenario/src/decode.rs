@@ -6,9 +6,9 @@
 //! both the decoder and the schema from that one declaration. It does not
 //! check cross-references (dangling ids, sums); the model builder does.
 
-use crate::date::Day;
 use crate::diag::{Diagnostic, Diagnostics, Loc, choice_hint};
 use crate::value::{Key, Kind, Value};
+use frontline_date::Day;
 use serde_json::{Value as Json, json};
 
 /// A type that can be read from a located TOML value.
@@ -104,9 +104,9 @@ impl Decode for Date {
     fn decode(v: &Value, d: &mut Diagnostics) -> Option<Self> {
         match &v.kind {
             Kind::Date(day) => Some(Date(*day)),
-            Kind::Str(s) => match crate::date::parse_day(s) {
-                Some(day) => Some(Date(day)),
-                None => {
+            Kind::Str(s) => match Day::parse(s) {
+                Ok(day) => Some(Date(day)),
+                Err(_) => {
                     d.push(
                         Diagnostic::at(&v.loc, format!("`{s}` is not a valid date")).expected("a date like 2014-06-01"),
                     );

@@ -34,8 +34,8 @@
 //! the [`World`] trait, which the engine implements; this module must not
 //! depend on the engine.
 
-use crate::date::{Day, parse_day};
 use crate::diag::{Diagnostic, Loc, choice_hint};
+use frontline_date::Day;
 
 /// The static type of an expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -460,7 +460,7 @@ fn lex(src: &str, origin: &Origin) -> Result<Vec<(Tok, std::ops::Range<usize>)>,
                 && b[i + 8..i + 10].iter().all(u8::is_ascii_digit)
             {
                 let text = &src[i..i + 10];
-                let day = parse_day(text).ok_or_else(|| {
+                let day = Day::parse(text).map_err(|_| {
                     Diagnostic::at(&origin.at(i..i + 10), format!("`{text}` is not a valid date"))
                         .expected("a date like 2014-06-01")
                 })?;
@@ -888,7 +888,7 @@ impl<'a> Parser<'a> {
         let (tok, span) = self.next();
         match tok {
             Tok::Num(x) => Self::leaf(Expr::Const(x), Type::Num),
-            Tok::Date(d) => Self::leaf(Expr::Const(d as f64), Type::Date),
+            Tok::Date(d) => Self::leaf(Expr::Const(f64::from(d.epoch_days())), Type::Date),
             Tok::LParen => {
                 self.enter(span)?;
                 let e = self.or()?;
@@ -1108,7 +1108,7 @@ mod tests {
             3.0
         }
         fn today(&self) -> f64 {
-            parse_day("2014-10-01").unwrap() as f64
+            f64::from(Day::parse("2014-10-01").unwrap().epoch_days())
         }
     }
 

@@ -14,7 +14,6 @@
 #![warn(missing_docs)]
 
 pub mod constants;
-pub mod date;
 pub mod decode;
 pub mod diag;
 pub mod expr;

@@ -5,8 +5,8 @@
 //! Owns parsing TOML text into that tree and merging trees. It knows nothing
 //! of what the keys mean; that is the decoder's job.
 
-use crate::date::{Day, days_from_civil, valid_civil};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Loc};
+use frontline_date::Day;
 
 /// A value with its location.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,11 +130,13 @@ fn convert_value(v: toml::Spanned<toml::de::DeValue<'_>>, file: FileId, diags: &
             }
         },
         DeValue::Boolean(b) => Kind::Bool(b),
-        DeValue::Datetime(dt) => match (dt.date, dt.time) {
-            (Some(d), None) if valid_civil(d.year as i32, d.month as u32, d.day as u32) => {
-                Kind::Date(days_from_civil(d.year as i32, d.month as u32, d.day as u32))
-            }
-            _ => {
+        DeValue::Datetime(dt) => match dt
+            .date
+            .filter(|_| dt.time.is_none())
+            .and_then(|d| Day::from_ymd(d.year.into(), d.month.into(), d.day.into()))
+        {
+            Some(day) => Kind::Date(day),
+            None => {
                 diags.push(
                     Diagnostic::at(&loc, "only plain dates are supported here")
                         .expected("a date like 2014-06-01 (no time of day, no offset)"),
@@ -215,7 +217,7 @@ mod tests {
     #[test]
     fn parses_dates_and_rejects_times() {
         let v = parse("d = 2014-06-01");
-        assert_eq!(v.get("d").unwrap().kind, Kind::Date(crate::date::parse_day("2014-06-01").unwrap()));
+        assert_eq!(v.get("d").unwrap().kind, Kind::Date(Day::parse("2014-06-01").unwrap()));
         let mut d = Diagnostics::default();
         parse_toml("d = 2014-06-01T10:00:00", 0, &mut d);
         assert_eq!(d.len(), 1);

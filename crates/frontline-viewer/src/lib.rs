@@ -22,7 +22,6 @@
 use frontline_analysis::ensemble::{self, Aggregate};
 use frontline_engine::Trajectory;
 use frontline_maps::{Shape, actor_colour};
-use frontline_scenario::date::format_day;
 use frontline_scenario::{Loaded, Model, Overrides, load};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -58,7 +57,7 @@ fn common(m: &Model, kind: &str, title: String, subtitle: String) -> serde_json:
         .enumerate()
         .map(|(a, x)| json!({"id": x.id, "name": x.name, "colour": actor_colour(a)}))
         .collect();
-    let dates: Vec<String> = (0..=m.ticks).map(|k| format_day(m.day_of_tick(k))).collect();
+    let dates: Vec<String> = (0..=m.ticks).map(|k| m.day_of_tick(k).to_string()).collect();
     let mut o = serde_json::Map::new();
     o.insert("kind".into(), json!(kind));
     o.insert("title".into(), json!(title));

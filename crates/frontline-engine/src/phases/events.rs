@@ -46,13 +46,13 @@ mod tests {
     fn events_fire_once_on_or_after_their_date() {
         let m = line("[events.late]\ndate = 2014-06-10\ndisable = [\"insurgents\"]\nset = { k = 2.0 }\n");
         let mut s = crate::state::State::new(&m, 1);
-        s.day = m.start + 7;
+        s.day = m.start.checked_add_days(7).unwrap();
         assert!(super::run(&m, &mut s).is_empty());
-        s.day = m.start + 14;
+        s.day = m.start.checked_add_days(14).unwrap();
         assert_eq!(super::run(&m, &mut s), vec![0]);
         assert!(!s.active[m.force_index("insurgents").unwrap()]);
         assert_eq!(s.params[m.parameters.iter().position(|p| p.id == "k").unwrap()], 2.0);
-        s.day += 7;
+        s.day = s.day.checked_add_days(7).unwrap();
         assert!(super::run(&m, &mut s).is_empty());
     }
 }

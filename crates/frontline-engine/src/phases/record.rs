@@ -6,6 +6,7 @@
 //! attached when tables are written). No equations.
 
 use crate::state::{Ledger, LogEntry, State, View};
+use frontline_date::Day;
 use frontline_scenario::Model;
 
 /// Everything recorded in one run. Per-tick arrays hold `ticks + 1` snapshots
@@ -15,7 +16,7 @@ pub struct Trajectory {
     /// Seed of the run.
     pub seed: u64,
     /// Day of each snapshot.
-    pub days: Vec<i32>,
+    pub days: Vec<Day>,
     /// Controller per snapshot and region (-1: nobody).
     pub control: Vec<i32>,
     /// Contested flag per snapshot and region.

@@ -6,10 +6,11 @@
 use super::builder::Builder;
 use crate::diag::Diagnostic;
 use crate::spec::ScenarioMeta;
+use frontline_date::Day;
 
 /// When the scenario starts, how long a tick is and how many ticks it runs.
 pub(super) struct Clock {
-    pub(super) start: i32,
+    pub(super) start: Day,
     pub(super) tick_days: u32,
     pub(super) ticks: u32,
 }
@@ -54,5 +55,11 @@ pub(super) fn build(b: &mut Builder, meta: &ScenarioMeta) -> Clock {
         );
     }
     let ticks = ticks.min(100_000) as u32;
+    if start.checked_add_days(i64::from(ticks) * i64::from(tick_days)).is_none() {
+        let loc = meta.ticks.as_ref().map_or_else(|| meta.start.loc.clone(), |t| t.loc.clone());
+        let most = (Day::MAX - start) / tick_days as i32; // tick_days is 1..=366 here
+        let (last, most) = (Day::MAX, format!("at most {most} ticks of {tick_days} days from {start}"));
+        b.d.push(Diagnostic::at(&loc, format!("the scenario runs past {last}, the last date")).expected(most));
+    }
     Clock { start, tick_days, ticks }
 }

@@ -40,6 +40,7 @@ use crate::expr::Expr;
 use crate::geo::RegionMap;
 use crate::spec::*;
 use builder::Builder;
+use frontline_date::Day;
 
 /// An identity group.
 #[derive(Debug, Clone)]
@@ -262,7 +263,7 @@ pub struct Event {
     /// Stable id.
     pub id: String,
     /// Day it happens.
-    pub day: i32,
+    pub day: Day,
     /// Force groups switched on.
     pub enable: Vec<usize>,
     /// Force groups switched off.
@@ -335,7 +336,7 @@ pub struct Model {
     /// Name.
     pub name: String,
     /// First day.
-    pub start: i32,
+    pub start: Day,
     /// Days per tick.
     pub tick_days: u32,
     /// Number of ticks.
@@ -386,9 +387,10 @@ impl Model {
     pub fn force_index(&self, id: &str) -> Option<usize> {
         self.forces.iter().position(|f| f.id == id)
     }
-    /// Day of tick `t` (tick 0 is the start).
-    pub fn day_of_tick(&self, t: u32) -> i32 {
-        self.start + (t * self.tick_days) as i32
+    /// Day of tick `t` (tick 0 is the start). Exact up to `ticks`, whose
+    /// day the builder keeps within 9999-12-31; held there beyond it.
+    pub fn day_of_tick(&self, t: u32) -> Day {
+        self.start.saturating_add_days(i64::from(t) * i64::from(self.tick_days))
     }
 }
 
