@@ -196,33 +196,15 @@ const TOKENS: &[&str] = &[
     "steps",
 ];
 
-/// Expression functions and how many arguments they take.
-const FUNCTIONS: &[(&str, usize)] = &[
-    ("threat", 1),
-    ("threat", 2),
-    ("controls", 2),
-    ("contested", 1),
-    ("strength", 1),
-    ("strength", 2),
-    ("actor_strength", 2),
-    ("ratio", 2),
-    ("attack_odds", 2),
-    ("money", 1),
-    ("weapons", 1),
-    ("regions_held", 1),
-    ("population_held", 1),
-    ("equipment", 1),
-    ("morale", 1),
-    ("quality", 1),
-    ("active", 1),
-    ("grievance", 2),
-    ("support", 3),
-    ("min", 2),
-    ("max", 2),
-    ("abs", 1),
-    ("if", 3),
-    ("mechanism_on", 1),
-];
+/// Expression functions and how many arguments they take: every signature
+/// of the rule language's own table, so a new function is fuzzed as soon as
+/// it is declared.
+fn functions() -> &'static [(&'static str, usize)] {
+    static LIST: std::sync::OnceLock<Vec<(&'static str, usize)>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        frontline_scenario::expr::FUNCTIONS.iter().flat_map(|f| f.arities().map(move |n| (f.name, n))).collect()
+    })
+}
 
 /// Paths given to `include` to probe resource limits and file types.
 const SPECIAL_INCLUDES: &[&str] = &[
@@ -907,7 +889,7 @@ impl Generator {
         }
         match rng.below(6) {
             0 => {
-                let (f, n) = *rng.pick(FUNCTIONS);
+                let (f, n) = *rng.pick(functions());
                 let args: Vec<String> =
                     (0..n + usize::from(rng.chance(1, 10)))
                         .map(|_| {

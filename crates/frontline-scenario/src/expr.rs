@@ -582,6 +582,13 @@ pub struct Function {
     reads_state: bool,
 }
 
+impl Function {
+    /// How many arguments it takes, once per accepted argument list.
+    pub fn arities(&self) -> impl Iterator<Item = usize> + '_ {
+        self.args.iter().map(|a| a.len())
+    }
+}
+
 macro_rules! function {
     ($name:literal, $sig:literal, $doc:literal, [$([$($arg:ident),*]),+] -> $result:ident, state: $state:literal) => {
         Function {
