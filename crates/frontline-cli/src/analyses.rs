@@ -555,7 +555,7 @@ pub fn design_cmd(
         man.detail(key, value);
     }
     man.tables = names.clone();
-    man.runs_per_point = Some(runs_per_point as u64);
+    man.runs_per_point = Some(runs_per_point);
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
@@ -747,7 +747,7 @@ pub fn calibrate_cmd(
     man.detail("history", hist.file.display().to_string());
     man.detail("method", method);
     man.detail("samples", points.len());
-    man.runs_per_point = Some(runs_per_point as u64);
+    man.runs_per_point = Some(runs_per_point);
     man.detail("scenario_values_mean_brier", mean_brier(&reference));
     man.detail("best", best);
     man.tables = names.clone();

@@ -309,7 +309,7 @@ pub fn sweep(
     manifest.detail("ranges", ranges);
     manifest.detail("method", method);
     manifest.detail("points", points.len());
-    manifest.runs_per_point = Some(runs_per_point as u64);
+    manifest.runs_per_point = Some(runs_per_point);
     manifest.base_seed = Some(base_seed);
     manifest.seed_rule = Some("run i of every point uses splitmix64(base_seed, i)".into());
     manifest.format = Some(format.extension().to_string());
@@ -597,7 +597,7 @@ pub fn sensitivity(
     manifest.detail("samples", samples);
     manifest.detail("outcome", outcome);
     manifest.detail("points", points.len());
-    manifest.runs_per_point = Some(runs_per_point as u64);
+    manifest.runs_per_point = Some(runs_per_point);
     manifest.base_seed = Some(base_seed);
     manifest.seed_rule = Some("run i of every point uses splitmix64(base_seed, i)".into());
     manifest.format = Some(format.extension().to_string());
