@@ -607,6 +607,15 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_result_without_an_estimate_reads_back_as_nan_and_writes_null() {
+        let results = r#"[{"outcome": "o", "arm": "a", "estimate": null, "low": null, "high": null, "difference": null, "difference_low": null, "difference_high": null}]"#;
+        let m = Manifest::parse(&CIVIL_COMPARE.replace("\"results\": []", &format!("\"results\": {results}"))).unwrap();
+        let r = &m.results.as_ref().unwrap()[0];
+        assert!(r.estimate.is_nan() && r.low.is_nan() && r.high.is_nan() && r.difference.is_none());
+        assert_eq!(m.to_value()["results"][0]["estimate"], Value::Null);
+    }
+
+    #[test]
     fn details_a_layout_does_not_name_come_last_in_insertion_order() {
         let mut m = Manifest::new(Command::Run, THEATRE_MODEL, "s.toml", "S", "00");
         m.detail("zeta", 1);

@@ -6,7 +6,9 @@
 //! probability that a chosen actor holds each region on each date), and a
 //! comparison's outcomes per arm with the paired differences.
 //!
-//! The data come from the output directory itself: its `manifest.json` names
+//! The data come from the output directory itself: its `manifest.json` (read
+//! as a typed `frontline_output::Manifest`, refused with the field named if
+//! malformed) names
 //! the scenario, variants, `--set`s and seed. A run is re-simulated (a run is
 //! a pure function of those, so the result is the one its tables hold) and
 //! an ensemble is re-aggregated from its `.runs/` batches. The scenario's
