@@ -8,10 +8,10 @@
 //!
 //! The data come from the output directory itself: its `manifest.json` (read
 //! as a typed `frontline_output::Manifest`, refused with the field named if
-//! malformed) names
-//! the scenario, variants, `--set`s and seed. A run is re-simulated (a run is
-//! a pure function of those, so the result is the one its tables hold) and
-//! an ensemble is re-aggregated from its `.runs/` batches. The scenario's
+//! malformed) names the scenario, variants, `--set`s and seed. A run is
+//! re-simulated (a run is a pure function of those, so the result is the one
+//! its tables hold) and an ensemble is re-aggregated from its `.runs/`
+//! batches. The scenario's
 //! hash must match the manifest's, so the viewer never shows a run of a
 //! scenario that has changed since.
 //!
