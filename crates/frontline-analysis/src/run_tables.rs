@@ -5,7 +5,7 @@
 //! and DuckDB users. It must not change results, only present them.
 
 use frontline_engine::Trajectory;
-use frontline_output::{Column, Table};
+use frontline_output::{Column, Command, Manifest, THEATRE_MODEL, Table};
 use frontline_scenario::{Loaded, Model};
 
 /// The `control` table: one row per snapshot and region.
@@ -169,23 +169,27 @@ pub fn all(m: &Model, t: &Trajectory) -> Vec<Table> {
     vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)]
 }
 
-/// The manifest: enough to reproduce every number in the tables.
-pub fn manifest(loaded: &Loaded, scenario_path: &str, seed: u64, format: &str, tables: &[String]) -> serde_json::Value {
+/// The fields every theatre manifest of `command` carries: the scenario
+/// (as named on the command line, `scenario_path`), its hash, variants,
+/// `--set`s and parameter values. The command adds its own.
+pub fn theatre_manifest(command: Command, loaded: &Loaded, scenario_path: &str) -> Manifest {
     let m = &loaded.model;
-    serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "command": "run",
-        "scenario": scenario_path,
-        "scenario_name": m.name,
-        "scenario_hash": format!("sha256:{}", loaded.scenario_hash),
-        "variants": loaded.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
-        "sets": loaded.sets,
-        "seed": seed,
-        "start": m.start.to_string(),
-        "tick_days": m.tick_days,
-        "ticks": m.ticks,
-        "parameters": m.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect::<serde_json::Map<_, _>>(),
-        "format": format,
-        "tables": tables,
-    })
+    let mut manifest = Manifest::new(command, THEATRE_MODEL, scenario_path, &m.name, &loaded.scenario_hash)
+        .with_variants(&loaded.variants);
+    manifest.sets = loaded.sets.clone();
+    manifest.parameters = m.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect();
+    manifest
+}
+
+/// The manifest of `frontline run`: enough to reproduce every number in the tables.
+pub fn manifest(loaded: &Loaded, scenario_path: &str, seed: u64, format: &str, tables: &[String]) -> Manifest {
+    let m = &loaded.model;
+    let mut manifest = theatre_manifest(Command::Run, loaded, scenario_path);
+    manifest.seed = Some(seed);
+    manifest.detail("start", m.start.to_string());
+    manifest.detail("tick_days", m.tick_days);
+    manifest.detail("ticks", m.ticks);
+    manifest.format = Some(format.to_string());
+    manifest.tables = tables.to_vec();
+    manifest
 }

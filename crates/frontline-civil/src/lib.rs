@@ -4,8 +4,9 @@
 //! every fidelity choice is documented in docs/models/civil-violence.md.
 //!
 //! This crate owns the model, its parameters (decoded from a scenario file
-//! with `model = "civil-violence"`) and the tables a run produces. It writes
-//! nothing itself: the CLI hands the tables to `frontline-output`.
+//! with `model = "civil-violence"`), the tables a run produces and the
+//! fields of its manifest. It writes nothing itself: the CLI hands the tables
+//! to `frontline-output`.
 
 #![warn(missing_docs)]
 
@@ -19,7 +20,23 @@ mod tests;
 pub use model::{Counts, World};
 pub use params::{ArrestRule, LoadError, Loaded, Params, Scenario, VisionShape, load, load_with_variants};
 
-use frontline_output::{Column, Table};
+use frontline_output::{Column, Command, Manifest, Table};
+
+/// The fields every civil-violence manifest of `command` carries: the model,
+/// the scenario (as named on the command line, `scenario_path`), its hash,
+/// name, variants, `--set`s (`sets`), steps and parameter values. The
+/// command adds its own.
+pub fn manifest(command: Command, loaded: &Loaded, scenario_path: &str, sets: &[String]) -> Manifest {
+    let sc = &loaded.scenario;
+    let mut manifest = Manifest::new(command, params::MODEL_NAME, scenario_path, &sc.name, &loaded.scenario_hash)
+        .with_variants(&loaded.variants);
+    manifest.sets = sets.to_vec();
+    manifest.detail("steps", sc.steps);
+    if let serde_json::Value::Object(values) = sc.params.to_json() {
+        manifest.parameters = values;
+    }
+    manifest
+}
 
 /// What one run produced.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@
 use crate::ScenarioArgs;
 use frontline_analysis::{checkpoint, compare, ensemble, outcome::Outcome, sampling, sensitivity};
 use frontline_date::Day;
-use frontline_output::{Checkpoints, Format, OutputDir, Table};
+use frontline_output::{Checkpoints, Command, CompareResult, Format, Manifest, OutputDir, Table};
 use frontline_scenario::{Loaded, Overrides, load};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -104,22 +104,12 @@ pub(crate) fn write_tables(dir: &Path, tables: &[Table], format: Format) -> Resu
         .collect()
 }
 
-fn manifest(command: &str, l: &Loaded, args: &ScenarioArgs, seed: u64, extra: serde_json::Value) -> serde_json::Value {
-    let mut m = serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "command": command,
-        "scenario": args.scenario.display().to_string(),
-        "scenario_name": l.model.name,
-        "scenario_hash": format!("sha256:{}", l.scenario_hash),
-        "variants": l.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
-        "sets": l.sets,
-        "base_seed": seed,
-        "seed_rule": "run i uses splitmix64(base_seed, i)",
-        "parameters": l.model.parameters.iter().map(|p| (p.id.clone(), serde_json::json!(p.value))).collect::<serde_json::Map<_, _>>(),
-    });
-    if let (Some(o), serde_json::Value::Object(e)) = (m.as_object_mut(), extra) {
-        o.extend(e);
-    }
+/// The fields every theatre multi-run manifest carries: the scenario's and
+/// the base seed's.
+fn manifest(command: Command, l: &Loaded, args: &ScenarioArgs, seed: u64) -> Manifest {
+    let mut m = frontline_analysis::run_tables::theatre_manifest(command, l, &args.scenario.display().to_string());
+    m.base_seed = Some(seed);
+    m.seed_rule = Some("run i uses splitmix64(base_seed, i)".into());
     m
 }
 
@@ -208,13 +198,10 @@ pub fn ensemble_cmd(
         }
     }
     names.push(".runs/ (per-run batches)".into());
-    let man = manifest(
-        "ensemble",
-        &l,
-        args,
-        seed,
-        serde_json::json!({"runs": runs, "format": format.extension(), "tables": names}),
-    );
+    let mut man = manifest(Command::Ensemble, &l, args, seed);
+    man.runs = Some(runs);
+    man.format = Some(format.extension().to_string());
+    man.tables = names.clone();
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
@@ -356,14 +343,12 @@ pub fn compare_cmd(
             Err(c) => return c,
         }
     }
-    let man = manifest(
-        "compare",
-        &base,
-        args,
-        seed,
-        serde_json::json!({"runs": runs, "arms": hashes, "outcomes": outcome_texts, "tables": names,
-            "results": compare_results(&rows)}),
-    );
+    let mut man = manifest(Command::Compare, &base, args, seed);
+    man.runs = Some(runs);
+    man.detail("arms", hashes);
+    man.detail("outcomes", outcome_texts);
+    man.tables = names.clone();
+    man.results = Some(compare_results(&rows));
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
@@ -408,17 +393,22 @@ pub(crate) fn report_lines(rows: &[compare::Row]) -> Vec<frontline_report::Compa
 
 /// A comparison's rows for its manifest (read by `frontline serve`): per
 /// outcome and arm, the estimate and the paired difference with intervals.
-pub(crate) fn compare_results(rows: &[compare::Row]) -> serde_json::Value {
-    serde_json::Value::Array(
-        rows.iter()
-            .map(|r| {
-                let d = r.difference;
-                serde_json::json!({"outcome": r.outcome, "arm": r.arm, "estimate": r.estimate,
-                    "low": r.interval.0, "high": r.interval.1,
-                    "difference": d.map(|x| x.0), "difference_low": d.map(|x| x.1), "difference_high": d.map(|x| x.2)})
-            })
-            .collect(),
-    )
+pub(crate) fn compare_results(rows: &[compare::Row]) -> Vec<CompareResult> {
+    rows.iter()
+        .map(|r| {
+            let d = r.difference;
+            CompareResult {
+                outcome: r.outcome.clone(),
+                arm: r.arm.clone(),
+                estimate: r.estimate,
+                low: r.interval.0,
+                high: r.interval.1,
+                difference: d.map(|x| x.0),
+                difference_low: d.map(|x| x.1),
+                difference_high: d.map(|x| x.2),
+            }
+        })
+        .collect()
 }
 
 /// `frontline sweep` and `frontline sensitivity`.
@@ -506,7 +496,7 @@ pub fn design_cmd(
         }
         (
             sensitivity::sweep_table(&params, &points, &outcome_texts, &res),
-            serde_json::json!({"method": method, "points": points.len()}),
+            vec![("method", serde_json::json!(method)), ("points", serde_json::json!(points.len()))],
         )
     } else {
         let n_points = if method == "sobol" { samples * (k + 2) } else { samples * (k + 1) };
@@ -548,17 +538,24 @@ pub fn design_cmd(
         }
         (
             sensitivity::table(method, &outcome_texts[0], &idx),
-            serde_json::json!({"method": method, "samples": samples, "outcome": outcome_texts[0]}),
+            vec![
+                ("method", serde_json::json!(method)),
+                ("samples", serde_json::json!(samples)),
+                ("outcome", serde_json::json!(outcome_texts[0])),
+            ],
         )
     };
     let names = match write_tables(folder.staging(), &[table], format) {
         Ok(n) => n,
         Err(c) => return c,
     };
-    let mut extra = extra;
-    extra["tables"] = serde_json::json!(names);
-    extra["runs_per_point"] = serde_json::json!(runs_per_point);
-    let man = manifest(command, &l, args, seed, extra);
+    let kind = if command == "sweep" { Command::Sweep } else { Command::Sensitivity };
+    let mut man = manifest(kind, &l, args, seed);
+    for (key, value) in extra {
+        man.detail(key, value);
+    }
+    man.tables = names.clone();
+    man.runs_per_point = Some(runs_per_point);
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
@@ -746,15 +743,14 @@ pub fn calibrate_cmd(
             serde_json::json!({"point": i, "mean_brier": mean_brier(&rows[i]), "parameters": values})
         })
         .collect();
-    let man = manifest(
-        "calibrate",
-        &l,
-        args,
-        seed,
-        serde_json::json!({"history": hist.file.display().to_string(), "method": method, "samples": points.len(),
-            "runs_per_point": runs_per_point, "scenario_values_mean_brier": mean_brier(&reference), "best": best,
-            "tables": names}),
-    );
+    let mut man = manifest(Command::Calibrate, &l, args, seed);
+    man.detail("history", hist.file.display().to_string());
+    man.detail("method", method);
+    man.detail("samples", points.len());
+    man.runs_per_point = Some(runs_per_point);
+    man.detail("scenario_values_mean_brier", mean_brier(&reference));
+    man.detail("best", best);
+    man.tables = names.clone();
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }
@@ -868,13 +864,11 @@ pub fn backtest_cmd(args: &ScenarioArgs, hist: &crate::HistoryArgs, runs: u64, j
                 "skill": b.skill, "skill_interval": [b.skill_interval.0, b.skill_interval.1]})
         })
         .collect();
-    let man = manifest(
-        "backtest",
-        &l,
-        args,
-        seed,
-        serde_json::json!({"runs": runs, "history": hist.file.display().to_string(), "scores": summary, "tables": names}),
-    );
+    let mut man = manifest(Command::Backtest, &l, args, seed);
+    man.runs = Some(runs);
+    man.detail("history", hist.file.display().to_string());
+    man.detail("scores", summary);
+    man.tables = names.clone();
     if let Err(e) = folder.commit(&man) {
         return fail(e, 1);
     }

@@ -4,7 +4,7 @@
 //! (+ `snapshots` when `output.snapshot_every > 0`) and manifest.json.
 
 use crate::ScenarioArgs;
-use frontline_output::Format;
+use frontline_output::{Command, Format, Manifest};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,29 +60,9 @@ fn refuse_resume(resume: bool, interrupt: &crate::InterruptArgs) -> Result<(), E
     Ok(())
 }
 
-/// The fields every civil-violence manifest carries, plus `extra`.
-fn manifest(
-    command: &str,
-    l: &frontline_civil::Loaded,
-    args: &ScenarioArgs,
-    extra: serde_json::Value,
-) -> serde_json::Value {
-    let mut m = serde_json::json!({
-        "frontline_version": env!("CARGO_PKG_VERSION"),
-        "command": command,
-        "model": frontline_civil::params::MODEL_NAME,
-        "scenario": args.scenario.display().to_string(),
-        "scenario_hash": format!("sha256:{}", l.scenario_hash),
-        "name": l.scenario.name,
-        "variants": l.variants.iter().map(|(p, h)| serde_json::json!({"path": p, "hash": format!("sha256:{h}")})).collect::<Vec<_>>(),
-        "sets": args.sets,
-        "steps": l.scenario.steps,
-        "parameters": l.scenario.params.to_json(),
-    });
-    if let (Some(o), serde_json::Value::Object(e)) = (m.as_object_mut(), extra) {
-        o.extend(e);
-    }
-    m
+/// The fields every civil-violence manifest carries.
+fn manifest(command: Command, l: &frontline_civil::Loaded, args: &ScenarioArgs) -> Manifest {
+    frontline_civil::manifest(command, l, &args.scenario.display().to_string(), &args.sets)
 }
 
 /// Writes the tables, the report (if any) and the manifest into the output
@@ -92,13 +72,13 @@ fn write_all(
     dir: &Path,
     tables: &[frontline_output::Table],
     format: Format,
-    manifest: serde_json::Value,
+    manifest: Manifest,
     report_html: Option<&str>,
 ) -> Result<Vec<String>, ExitCode> {
     let mut folder = crate::analyses::open_out(dir, frontline_output::Checkpoints::None)?;
     let mut written = crate::analyses::write_tables(folder.staging(), tables, format)?;
     let mut manifest = manifest;
-    manifest["tables"] = serde_json::json!(written);
+    manifest.tables = written.clone();
     if let Some(html) = report_html {
         written.extend(crate::analyses::write_report(folder.staging(), html, &[])?);
     }
@@ -123,14 +103,13 @@ pub fn run(args: &ScenarioArgs, seed: Option<u64>, out: Option<PathBuf>, format:
     if sc.snapshot_every > 0 {
         tables.push(frontline_civil::snapshots_table(&traj, sc.params.width));
     }
-    let extra = serde_json::json!({
-        "seed": seed,
-        "snapshot_every": sc.snapshot_every,
-        "agents": traj.agents,
-        "citizens": traj.citizens,
-        "format": format.extension(),
-    });
-    let written = match write_all(&dir, &tables, format, manifest("run", &loaded, args, extra), None) {
+    let mut manifest = manifest(Command::Run, &loaded, args);
+    manifest.seed = Some(seed);
+    manifest.detail("snapshot_every", sc.snapshot_every);
+    manifest.detail("agents", traj.agents);
+    manifest.detail("citizens", traj.citizens);
+    manifest.format = Some(format.extension().to_string());
+    let written = match write_all(&dir, &tables, format, manifest, None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -251,13 +230,12 @@ pub fn ensemble(args: &ScenarioArgs, runs: u64, job: crate::JobArgs) -> ExitCode
             Column::I64(all.iter().map(|(c, _)| c.iter().map(|x| i64::from(x.arrests)).sum()).collect()),
         );
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "ensemble"));
-    let extra = serde_json::json!({
-        "base_seed": base,
-        "seed_rule": "run i uses splitmix64(base_seed, i)",
-        "runs": runs,
-        "format": format.extension(),
-    });
-    let written = match write_all(&dir, &[summary, per_run], format, manifest("ensemble", &loaded, args, extra), None) {
+    let mut manifest = manifest(Command::Ensemble, &loaded, args);
+    manifest.base_seed = Some(base);
+    manifest.seed_rule = Some("run i uses splitmix64(base_seed, i)".into());
+    manifest.runs = Some(runs);
+    manifest.format = Some(format.extension().to_string());
+    let written = match write_all(&dir, &[summary, per_run], format, manifest, None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -327,16 +305,15 @@ pub fn sweep(
         table = table.with(*name, Column::F64(results.iter().map(|r| r[k]).collect()));
     }
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sweep"));
-    let extra = serde_json::json!({
-        "ranges": ranges,
-        "method": method,
-        "points": points.len(),
-        "runs_per_point": runs_per_point,
-        "base_seed": base_seed,
-        "seed_rule": "run i of every point uses splitmix64(base_seed, i)",
-        "format": format.extension(),
-    });
-    let written = match write_all(&dir, &[table], format, manifest("sweep", &loaded, args, extra), None) {
+    let mut manifest = manifest(Command::Sweep, &loaded, args);
+    manifest.detail("ranges", ranges);
+    manifest.detail("method", method);
+    manifest.detail("points", points.len());
+    manifest.runs_per_point = Some(runs_per_point);
+    manifest.base_seed = Some(base_seed);
+    manifest.seed_rule = Some("run i of every point uses splitmix64(base_seed, i)".into());
+    manifest.format = Some(format.extension().to_string());
+    let written = match write_all(&dir, &[table], format, manifest, None) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -425,11 +402,13 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
         }
     }
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "compare"));
-    let extra = serde_json::json!({
-        "runs": runs, "arms": arm_hashes, "base_seed": base_seed,
-        "seed_rule": "run i of every arm uses splitmix64(base_seed, i)", "format": format.extension(),
-        "results": crate::analyses::compare_results(&rows),
-    });
+    let mut manifest = manifest(Command::Compare, &base, args);
+    manifest.runs = Some(runs);
+    manifest.detail("arms", arm_hashes);
+    manifest.base_seed = Some(base_seed);
+    manifest.seed_rule = Some("run i of every arm uses splitmix64(base_seed, i)".into());
+    manifest.format = Some(format.extension().to_string());
+    manifest.results = Some(crate::analyses::compare_results(&rows));
     let html = report.then(|| {
         let prov = frontline_report::Provenance {
             command: "compare".into(),
@@ -441,7 +420,6 @@ pub fn compare(args: &ScenarioArgs, arms: &[PathBuf], runs: u64, job: crate::Job
         };
         frontline_report::compare_report("Civil violence", runs, &crate::analyses::report_lines(&rows), &prov)
     });
-    let manifest = manifest("compare", &base, args, extra);
     let written = match write_all(&dir, &[table(&rows)], format, manifest, html.as_deref()) {
         Ok(w) => w,
         Err(code) => return code,
@@ -613,18 +591,17 @@ pub fn sensitivity(
         sa::morris_indices(&names, &orders, 4, &y, base_seed)
     };
     let dir = out.unwrap_or_else(|| crate::default_out(&args.scenario, "sensitivity"));
-    let extra = serde_json::json!({
-        "ranges": ranges, "method": method, "samples": samples, "outcome": outcome, "points": points.len(),
-        "runs_per_point": runs_per_point, "base_seed": base_seed,
-        "seed_rule": "run i of every point uses splitmix64(base_seed, i)", "format": format.extension(),
-    });
-    let written = match write_all(
-        &dir,
-        &[sa::table(method, outcome, &idx)],
-        format,
-        manifest("sensitivity", &loaded, args, extra),
-        None,
-    ) {
+    let mut manifest = manifest(Command::Sensitivity, &loaded, args);
+    manifest.detail("ranges", ranges);
+    manifest.detail("method", method);
+    manifest.detail("samples", samples);
+    manifest.detail("outcome", outcome);
+    manifest.detail("points", points.len());
+    manifest.runs_per_point = Some(runs_per_point);
+    manifest.base_seed = Some(base_seed);
+    manifest.seed_rule = Some("run i of every point uses splitmix64(base_seed, i)".into());
+    manifest.format = Some(format.extension().to_string());
+    let written = match write_all(&dir, &[sa::table(method, outcome, &idx)], format, manifest, None) {
         Ok(w) => w,
         Err(code) => return code,
     };

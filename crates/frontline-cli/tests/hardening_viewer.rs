@@ -112,3 +112,39 @@ fn a_valid_ensemble_is_still_served() {
     assert_eq!(data["kind"], "ensemble");
     assert_eq!(data["subtitle"], "ensemble of 130 runs");
 }
+
+#[test]
+fn regression_serve_refuses_a_malformed_manifest_with_a_clear_message() {
+    let dir = ensemble("malformed");
+    let file = dir.join("manifest.json");
+    std::fs::write(&file, "{\"frontline_version\": \"0.1.0\", \"command\":").unwrap();
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("manifest.json: not valid JSON"), "{stderr}");
+
+    let dir = ensemble("wrong-variants");
+    edit_manifest(&dir, "variants", serde_json::json!("arm.toml"));
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a manifest this version of Frontline can read"), "{stderr}");
+    assert!(stderr.contains("rerun the job that wrote it"), "{stderr}");
+
+    let dir = ensemble("no-hash");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("scenario_hash");
+    std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no `scenario_hash`"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_a_civil_violence_output_naming_the_model() {
+    let out = tmp("civil-serve").into_child("run");
+    let o = output(bin().args(["run", civil_example().to_str().unwrap(), "-q"]).arg("--out").arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (status, stderr) = serve_must_refuse(&out);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the output of a civil-violence model"), "{stderr}");
+}

@@ -4,7 +4,8 @@
 //!
 //! * the in-memory [`Table`] / [`Column`] representation handed to it by callers,
 //! * serialising tables as Parquet (the default, see [`Format`]) or CSV,
-//! * writing JSON documents (run manifests) with [`write_json`],
+//! * the typed [`Manifest`] every command writes and the viewer reads, and
+//!   writing JSON documents with [`write_json`],
 //! * the atomic-write protocol ([`write_atomic`]): every file is written to a
 //!   temporary sibling, fsynced, and renamed over its final name, so an
 //!   interrupted run never leaves a half-written file under the final name,
@@ -25,6 +26,7 @@
 mod atomic;
 mod csv_out;
 mod lock;
+mod manifest;
 mod outdir;
 mod parquet_out;
 
@@ -35,6 +37,7 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::{is_temp_name, remove_stale_temp_files, write_atomic};
 pub use lock::{FolderLock, LOCK_FILE};
+pub use manifest::{Command, CompareResult, Manifest, THEATRE_MODEL, VariantHash};
 pub use outdir::{Checkpoints, FolderError, OutputDir, STAGING_DIR};
 
 /// One column of a table. All columns of a table have the same length.

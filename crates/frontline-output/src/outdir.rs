@@ -190,7 +190,7 @@ impl OutputDir {
     /// killed while committing leaves no manifest rather than a wrong one.
     ///
     /// The folder stays locked until the `OutputDir` is dropped.
-    pub fn commit(&mut self, manifest: &serde_json::Value) -> Result<(), OutputError> {
+    pub fn commit(&mut self, manifest: &crate::Manifest) -> Result<(), OutputError> {
         let io = |p: &Path, source: std::io::Error| OutputError::Io { path: p.to_path_buf(), source };
         let mut staged = Vec::new();
         list_files(&self.staging, Path::new(""), &mut staged).map_err(|e| io(&self.staging, e))?;
@@ -207,7 +207,7 @@ impl OutputDir {
             fs::rename(self.staging.join(rel), &target).map_err(|e| io(&target, e))?;
         }
         self.prune(&staged).map_err(|(p, e)| io(&p, e))?;
-        crate::write_json(&manifest_path, manifest)?;
+        crate::write_json(&manifest_path, &manifest.to_value())?;
         fs::remove_dir_all(&self.staging).map_err(|e| io(&self.staging, e))?;
         self.committed = true;
         #[cfg(unix)]

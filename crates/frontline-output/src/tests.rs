@@ -408,7 +408,9 @@ fn commit_leaves_exactly_the_new_jobs_files_and_no_user_file_is_removed() {
     let mut out = OutputDir::open(dir.path(), Checkpoints::None).unwrap();
     write_table(out.staging(), &Table::new("control").with("x", Column::I64(vec![1])), Format::Parquet).unwrap();
     write_json(&out.staging().join("plots").join("unused.json"), &serde_json::json!(1)).unwrap();
-    out.commit(&serde_json::json!({"frontline_version": "0.1.0", "new": true})).unwrap();
+    let mut manifest = crate::Manifest::new(crate::Command::Run, crate::THEATRE_MODEL, "s.toml", "S", "00");
+    manifest.detail("new", true);
+    out.commit(&manifest).unwrap();
     assert_eq!(dir.entries(), [LOCK_FILE, "control.parquet", "manifest.json", "notes.md", "plots"]);
     assert_eq!(fs::read_dir(dir.path().join("plots")).unwrap().count(), 1, "only the new job's file in plots/");
     drop(out);

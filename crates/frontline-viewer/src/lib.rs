@@ -6,10 +6,12 @@
 //! probability that a chosen actor holds each region on each date), and a
 //! comparison's outcomes per arm with the paired differences.
 //!
-//! The data come from the output directory itself: its `manifest.json` names
-//! the scenario, variants, `--set`s and seed. A run is re-simulated (a run is
-//! a pure function of those, so the result is the one its tables hold) and
-//! an ensemble is re-aggregated from its `.runs/` batches. The scenario's
+//! The data come from the output directory itself: its `manifest.json` (read
+//! as a typed `frontline_output::Manifest`, refused with the field named if
+//! malformed) names the scenario, variants, `--set`s and seed. A run is
+//! re-simulated (a run is a pure function of those, so the result is the one
+//! its tables hold) and an ensemble is re-aggregated from its `.runs/`
+//! batches. The scenario's
 //! hash must match the manifest's, so the viewer never shows a run of a
 //! scenario that has changed since.
 //!
@@ -22,6 +24,7 @@
 use frontline_analysis::ensemble::{self, Aggregate};
 use frontline_engine::Trajectory;
 use frontline_maps::{Shape, actor_colour};
+use frontline_output::{Command, Manifest};
 use frontline_scenario::{Loaded, Model, Overrides, load};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -98,31 +101,20 @@ pub fn ensemble_dataset(m: &Model, agg: &Aggregate) -> Value {
     Value::Object(o)
 }
 
-fn field<'a>(manifest: &'a Value, key: &str, file: &Path) -> Result<&'a Value, String> {
-    manifest.get(key).ok_or_else(|| format!("{}: no `{key}`; is this a Frontline output directory?", file.display()))
-}
-
 /// Loads the scenario a manifest names, with its variants and `--set`s, and
 /// checks that it is the scenario the results came from.
-fn reload(manifest: &Value, file: &Path) -> Result<Loaded, String> {
-    let scenario = field(manifest, "scenario", file)?.as_str().unwrap_or_default().to_string();
-    let variants: Vec<PathBuf> = field(manifest, "variants", file)?
-        .as_array()
-        .map(|v| v.iter().filter_map(|x| x["path"].as_str().map(PathBuf::from)).collect())
-        .unwrap_or_default();
-    let sets: Vec<String> = field(manifest, "sets", file)?
-        .as_array()
-        .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    let l = load(Path::new(&scenario), &Overrides { variants, sets }).map_err(|e| {
+fn reload(manifest: &Manifest, file: &Path) -> Result<Loaded, String> {
+    let scenario = &manifest.scenario;
+    let variants: Vec<PathBuf> = manifest.variants.iter().map(|v| PathBuf::from(&v.path)).collect();
+    let sets = manifest.sets.clone();
+    let l = load(Path::new(scenario), &Overrides { variants, sets }).map_err(|e| {
         format!(
             "cannot load the scenario `{scenario}` named in {} (paths are relative to where the results were made; run `frontline serve` from there):\n{}",
             file.display(),
             e.render(false)
         )
     })?;
-    let want = field(manifest, "scenario_hash", file)?.as_str().unwrap_or_default().trim_start_matches("sha256:");
-    if l.scenario_hash != want {
+    if l.scenario_hash != manifest.scenario_digest() {
         return Err(format!(
             "the scenario `{scenario}` has changed since these results were made (its hash differs from {}); rerun them",
             file.display()
@@ -160,15 +152,9 @@ fn read_manifest(file: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-/// A field of the manifest that must be a non-negative integer.
-fn count_field(manifest: &Value, key: &str, file: &Path) -> Result<u64, String> {
-    field(manifest, key, file)?.as_u64().ok_or_else(|| {
-        format!(
-            "{}: `{key}` is {}, not a non-negative integer; rerun the job that wrote it",
-            file.display(),
-            manifest[key]
-        )
-    })
+/// A field of the manifest that the command must have written.
+fn required<T: Copy>(value: Option<T>, key: &str, file: &Path) -> Result<T, String> {
+    value.ok_or_else(|| format!("{}: no `{key}`; rerun the job that wrote it", file.display()))
 }
 
 /// Checks that the per-run batches of an ensemble are on disk, as many and
@@ -229,36 +215,40 @@ fn check_batches(m: &Model, runs: u64, dir: &Path, file: &Path) -> Result<(), St
 pub fn load_dir(dir: &Path) -> Result<Value, String> {
     let file = dir.join("manifest.json");
     let text = read_manifest(&file)?;
-    let manifest: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let command = field(&manifest, "command", &file)?.as_str().unwrap_or_default();
-    match command {
-        "run" => {
+    let manifest = Manifest::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    if !manifest.is_theatre() {
+        return Err(format!(
+            "{} is the output of a {} model; the viewer shows the theatre model's runs, ensembles and comparisons",
+            dir.display(),
+            manifest.model
+        ));
+    }
+    match manifest.command {
+        Command::Run => {
             let l = reload(&manifest, &file)?;
-            let seed = count_field(&manifest, "seed", &file)?;
+            let seed = required(manifest.seed, "seed", &file)?;
             Ok(run_dataset(&l.model, &frontline_engine::simulate(&l.model, seed)))
         }
-        "ensemble" => {
+        Command::Ensemble => {
             let l = reload(&manifest, &file)?;
-            let runs = count_field(&manifest, "runs", &file)?;
-            let seed = count_field(&manifest, "base_seed", &file)?;
+            let runs = required(manifest.runs, "runs", &file)?;
+            let seed = required(manifest.base_seed, "base_seed", &file)?;
             check_batches(&l.model, runs, dir, &file)?;
             let agg = ensemble::aggregate(&l.model, runs, seed, dir).map_err(|e| e.to_string())?;
             Ok(ensemble_dataset(&l.model, &agg))
         }
-        "compare" => {
-            let results = field(&manifest, "results", &file)?.clone();
-            let runs = count_field(&manifest, "runs", &file)?;
-            let name = manifest["scenario_name"].as_str().or(manifest["scenario"].as_str()).unwrap_or("comparison");
-            let arms = results.as_array().map_or(0, |r| {
-                let mut a: Vec<&str> = r.iter().filter_map(|x| x["arm"].as_str()).collect();
-                a.sort_unstable();
-                a.dedup();
-                a.len()
-            });
-            Ok(
-                json!({"kind": "compare", "title": name, "subtitle": format!("{arms} arms × {runs} runs, common random numbers"),
-                "results": results}),
-            )
+        Command::Compare => {
+            let results = manifest
+                .results
+                .as_deref()
+                .ok_or_else(|| format!("{}: no `results`; rerun the comparison that wrote it", file.display()))?;
+            let runs = required(manifest.runs, "runs", &file)?;
+            let mut arms: Vec<&str> = results.iter().map(|r| r.arm.as_str()).collect();
+            arms.sort_unstable();
+            arms.dedup();
+            let arms = arms.len();
+            Ok(json!({"kind": "compare", "title": manifest.scenario_name,
+                "subtitle": format!("{arms} arms × {runs} runs, common random numbers"), "results": results}))
         }
         other => Err(format!(
             "{} is the output of `frontline {other}`; the viewer shows runs, ensembles and comparisons",
