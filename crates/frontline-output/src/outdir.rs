@@ -308,12 +308,15 @@ fn foreign_entry(dir: &Path) -> std::io::Result<Option<String>> {
 }
 
 /// Whether `path` is a manifest written by Frontline (a JSON object with
-/// `frontline_version`).
+/// `frontline_version`). Only a regular file of at most 64 MiB is read, so
+/// a FIFO or a huge file named `manifest.json` cannot block or exhaust a job.
 fn is_frontline_manifest(path: &Path) -> bool {
-    fs::read(path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .is_some_and(|v| v.get("frontline_version").is_some())
+    let readable = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= 64 << 20);
+    readable
+        && fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|v| v.get("frontline_version").is_some())
 }
 
 /// Appends the regular files under `root/rel` to `out`, relative to `root`.

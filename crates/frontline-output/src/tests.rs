@@ -450,6 +450,17 @@ fn a_folder_that_is_not_a_frontline_output_is_refused_untouched() {
 }
 
 #[test]
+fn regression_a_fifo_named_manifest_json_is_refused_without_blocking() {
+    // Reading it to see whether it is Frontline's would block forever.
+    let dir = TestDir::new("fifo-manifest");
+    fs::create_dir_all(dir.path()).unwrap();
+    let fifo = dir.path().join("manifest.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
+    assert!(matches!(e, FolderError::NotAnOutput { .. }), "{e:?}");
+}
+
+#[test]
 fn a_job_without_checkpoints_refuses_a_folder_holding_a_jobs_runs() {
     let dir = TestDir::new("runs");
     fs::create_dir_all(dir.path().join(".runs")).unwrap();
