@@ -143,6 +143,12 @@ impl Layout {
     }
 }
 
+/// Bytes of the payload of a batch of `runs` runs of `m` (without its seal):
+/// what a reader may check a batch file against before reading it.
+pub fn batch_payload_len(m: &Model, runs: usize) -> usize {
+    Layout::new(m, runs).size()
+}
+
 /// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
 /// completed batches of the same job are kept (a batch failing its seal is
 /// recomputed, with a warning); without it, a directory holding another or
@@ -265,10 +271,13 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     let snaps = m.ticks as usize + 1;
     let names = metric_names(m);
     let batches = runs.div_ceil(BATCH);
-    let sizes: Vec<usize> = (0..batches).map(|b| (((b + 1) * BATCH).min(runs) - b * BATCH) as usize).collect();
+    // Runs in batch b, computed rather than tabulated: `runs` comes from a
+    // manifest, and nothing sized by it is allocated before every batch it
+    // claims has been found sound.
+    let size = |b: u64| (((b + 1) * BATCH).min(runs) - b * BATCH) as usize;
     let jd = JobDir::existing(dir)?;
     for b in 0..batches {
-        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, sizes[b as usize]).size())?;
+        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, size(b)).size())?;
     }
     // Sound batches were written by this code for this job, but a value out
     // of range must still give an error rather than an index out of bounds.
@@ -280,7 +289,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     let mut watch_first: Vec<Vec<i32>> = vec![Vec::with_capacity(runs as usize); m.watches.len()];
     let mut final_control: Vec<i8> = Vec::with_capacity(runs as usize * nr);
     for b in 0..batches {
-        let l = Layout::new(m, sizes[b as usize]);
+        let l = Layout::new(m, size(b));
         let path = jd.batch_path(BATCH_PREFIX, b);
         let control = read_at(&path, 0, l.metrics_offset())?;
         for run in control.chunks(l.control_len) {
@@ -332,7 +341,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     for (j, name) in names.iter().enumerate() {
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
         for b in 0..batches {
-            let l = Layout::new(m, sizes[b as usize]);
+            let l = Layout::new(m, size(b));
             let bytes =
                 read_at(&jd.batch_path(BATCH_PREFIX, b), l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
             for (idx, chunk) in bytes.chunks(4).enumerate() {

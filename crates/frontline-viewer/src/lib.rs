@@ -188,18 +188,13 @@ fn check_batches(m: &Model, runs: u64, dir: &Path, file: &Path) -> Result<(), St
             runs_dir.display()
         ));
     }
-    // The least a batch of n runs holds (ensemble.rs `Layout`): each run's
-    // controller per region and date (1 byte), its metrics per date (4 bytes
-    // each: one per force, two per actor) and its watches (4 bytes each).
-    let snapshots = u128::from(m.ticks) + 1;
-    let per_run = snapshots * (m.regions.len() as u128 + 4 * (m.forces.len() + 2 * m.actors.len()) as u128)
-        + 4 * m.watches.len() as u128;
     for b in 0..batches {
         let n = (runs - b * ensemble::BATCH).min(ensemble::BATCH);
         let path = runs_dir.join(format!("batch-{b:06}.bin"));
         let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}; {rerun}", path.display()))?;
-        let least = per_run * u128::from(n);
-        if !meta.is_file() || u128::from(meta.len()) < least {
+        // The payload alone, without the seal `aggregate` then checks.
+        let least = ensemble::batch_payload_len(m, n as usize) as u64;
+        if !meta.is_file() || meta.len() < least {
             return Err(format!(
                 "{} is {} bytes, too small for the {n} runs of {}; {rerun}",
                 path.display(),
