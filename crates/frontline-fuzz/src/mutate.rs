@@ -101,8 +101,8 @@ const AWKWARD: &[&[u8]] = &[
     b"\x1b[2J",
 ];
 
-/// Tokens of TOML and of the rule language.
-const TOKENS: &[&str] = &[
+/// Tokens of TOML and of the rule language; [`tokens`] adds the calls.
+const SYNTAX_TOKENS: &[&str] = &[
     "=",
     "[",
     "]",
@@ -139,28 +139,6 @@ const TOKENS: &[&str] = &[
     "and",
     "or",
     "not",
-    "if(",
-    "min(",
-    "max(",
-    "abs(",
-    "threat(",
-    "controls(",
-    "contested(",
-    "strength(",
-    "actor_strength(",
-    "ratio(",
-    "attack_odds(",
-    "money(",
-    "weapons(",
-    "regions_held(",
-    "population_held(",
-    "equipment(",
-    "morale(",
-    "quality(",
-    "active(",
-    "grievance(",
-    "support(",
-    "mechanism_on(",
     "tick",
     "date",
     "true",
@@ -195,6 +173,16 @@ const TOKENS: &[&str] = &[
     "height",
     "steps",
 ];
+
+/// [`SYNTAX_TOKENS`] and the opening of a call to every function of the
+/// rule language (`threat(`, …), taken from its own table.
+fn tokens() -> &'static [String] {
+    static LIST: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let calls = frontline_scenario::expr::FUNCTIONS.iter().map(|f| format!("{}(", f.name));
+        SYNTAX_TOKENS.iter().map(|t| t.to_string()).chain(calls).collect()
+    })
+}
 
 /// Expression functions and how many arguments they take: every signature
 /// of the rule language's own table, so a new function is fuzzed as soon as
@@ -616,7 +604,7 @@ impl Generator {
                 bytes.splice(pos..pos, chunk);
             }
             5 => {
-                let token = rng.pick(TOKENS).as_bytes().to_vec();
+                let token = rng.pick(tokens()).as_bytes().to_vec();
                 bytes.splice(pos..pos, token);
             }
             6 => {
