@@ -413,23 +413,7 @@ fn killed_compare_resumes_to_an_identical_table_and_cleans_up() {
 
 #[test]
 fn killed_sweep_resumes_to_an_identical_table() {
-    let args = |dir: &Path| {
-        strings(&[
-            "sweep",
-            s(&example()),
-            "--samples",
-            "128",
-            "--runs-per-point",
-            "12",
-            "--set",
-            "scenario.ticks=30",
-            "--outcome",
-            "controls(isis, city) at end",
-            "--out",
-            dir.to_str().unwrap(),
-            "-q",
-        ])
-    };
+    let args = example_sweep_args;
     let (killed, whole) = (tmp("sweep-killed"), tmp("sweep-whole"));
     let resumed = interrupt_and_resume(Interrupt::Stop, args, &killed, "rows-", &["sweep.parquet"]);
     let o = output(bin().args(args(&whole)));

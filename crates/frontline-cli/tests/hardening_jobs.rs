@@ -132,26 +132,7 @@ fn regression_resume_recomputes_flipped_zeroed_swapped_copied_and_random_batches
 
 #[test]
 fn regression_a_killed_sweep_with_a_damaged_batch_resumes_to_an_identical_table() {
-    let args = |dir: &Path| -> Vec<String> {
-        [
-            "sweep",
-            s(&example()),
-            "--samples",
-            "128",
-            "--runs-per-point",
-            "12",
-            "--set",
-            "scenario.ticks=30",
-            "--outcome",
-            "controls(isis, city) at end",
-            "--out",
-            s(dir),
-            "-q",
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect()
-    };
+    let args = example_sweep_args;
     let (killed, whole) = (tmp("sweep-killed"), tmp("sweep-whole"));
     // Stopped after exactly two batches, as a kill after them would leave it.
     let o = output(bin().args(args(&killed)).args(["--stop-after-batches", "2"]));

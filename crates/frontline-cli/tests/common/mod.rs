@@ -62,6 +62,27 @@ pub fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|a| a.to_string()).collect()
 }
 
+/// The arguments of the example's small resumable sweep (128 points of 12
+/// runs, 30 ticks: several batches) writing to `out`, shared by the tests
+/// that interrupt and resume it.
+pub fn example_sweep_args(out: &Path) -> Vec<String> {
+    strings(&[
+        "sweep",
+        s(&example()),
+        "--samples",
+        "128",
+        "--runs-per-point",
+        "12",
+        "--set",
+        "scenario.ticks=30",
+        "--outcome",
+        "controls(isis, city) at end",
+        "--out",
+        s(out),
+        "-q",
+    ])
+}
+
 // ---------------------------------------------------------------------------
 // Scratch folders.
 
