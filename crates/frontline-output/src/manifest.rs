@@ -165,212 +165,63 @@ const COUNT_FIELDS: [&str; 4] = ["seed", "base_seed", "runs", "runs_per_point"];
 const REQUIRED_FIELDS: [&str; 7] =
     ["frontline_version", "command", "scenario", "scenario_hash", "variants", "sets", "parameters"];
 
-/// The order of the keys of a theatre manifest of `command`.
-fn theatre_layout(command: Command) -> &'static [&'static str] {
-    use Command::*;
-    match command {
-        Run => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "seed",
-            "start",
-            "tick_days",
-            "ticks",
-            "parameters",
-            "format",
-            "tables",
-        ],
-        Ensemble => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "runs",
-            "format",
-            "tables",
-        ],
-        Compare => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "runs",
-            "arms",
-            "outcomes",
-            "tables",
-            "results",
-        ],
-        Sweep => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "method",
-            "points",
-            "tables",
-            "runs_per_point",
-        ],
-        Sensitivity => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "method",
-            "samples",
-            "outcome",
-            "tables",
-            "runs_per_point",
-        ],
-        Backtest => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "runs",
-            "history",
-            "scores",
-            "tables",
-        ],
-        Calibrate => &[
-            "frontline_version",
-            "command",
-            "scenario",
-            "scenario_name",
-            "scenario_hash",
-            "variants",
-            "sets",
-            "base_seed",
-            "seed_rule",
-            "parameters",
-            "history",
-            "method",
-            "samples",
-            "runs_per_point",
-            "scenario_values_mean_brier",
-            "best",
-            "tables",
-        ],
-    }
-}
+/// The keys every theatre manifest starts with, in order.
+const THEATRE_HEAD: &[&str] =
+    &["frontline_version", "command", "scenario", "scenario_name", "scenario_hash", "variants", "sets"];
 
-/// The order of the keys of a manifest of `command` for a model other than
-/// the theatre model (the civil-violence model's layout, which names the
-/// scenario `name` and writes the model).
-fn other_model_layout(command: Command) -> &'static [&'static str] {
+/// The keys a theatre job over many runs writes after [`THEATRE_HEAD`].
+const THEATRE_JOB_HEAD: &[&str] = &["base_seed", "seed_rule", "parameters"];
+
+/// The keys every manifest of another model (civil violence) starts with.
+const OTHER_MODEL_HEAD: &[&str] = &[
+    "frontline_version",
+    "command",
+    "model",
+    "scenario",
+    "scenario_hash",
+    "name",
+    "variants",
+    "sets",
+    "steps",
+    "parameters",
+];
+
+/// The order of the keys of a manifest of `command`, as the parts to join:
+/// a head shared by the model's commands, then the command's own keys.
+fn layout(theatre: bool, command: Command) -> [&'static [&'static str]; 3] {
     use Command::*;
-    match command {
-        Run => &[
-            "frontline_version",
-            "command",
-            "model",
-            "scenario",
-            "scenario_hash",
-            "name",
-            "variants",
-            "sets",
-            "steps",
-            "parameters",
-            "seed",
-            "snapshot_every",
-            "agents",
-            "citizens",
-            "format",
-            "tables",
-        ],
-        Ensemble => &[
-            "frontline_version",
-            "command",
-            "model",
-            "scenario",
-            "scenario_hash",
-            "name",
-            "variants",
-            "sets",
-            "steps",
-            "parameters",
-            "base_seed",
-            "seed_rule",
-            "runs",
-            "format",
-            "tables",
-        ],
-        Compare => &[
-            "frontline_version",
-            "command",
-            "model",
-            "scenario",
-            "scenario_hash",
-            "name",
-            "variants",
-            "sets",
-            "steps",
-            "parameters",
-            "runs",
-            "arms",
-            "base_seed",
-            "seed_rule",
-            "format",
-            "results",
-            "tables",
-        ],
-        Sweep | Sensitivity | Backtest | Calibrate => &[
-            "frontline_version",
-            "command",
-            "model",
-            "scenario",
-            "scenario_hash",
-            "name",
-            "variants",
-            "sets",
-            "steps",
-            "parameters",
-            "ranges",
-            "method",
-            "samples",
-            "outcome",
-            "points",
-            "runs_per_point",
-            "base_seed",
-            "seed_rule",
-            "format",
-            "tables",
-        ],
+    if !theatre {
+        let tail: &[&str] = match command {
+            Run => &["seed", "snapshot_every", "agents", "citizens", "format", "tables"],
+            Ensemble => &["base_seed", "seed_rule", "runs", "format", "tables"],
+            Compare => &["runs", "arms", "base_seed", "seed_rule", "format", "results", "tables"],
+            Sweep | Sensitivity | Backtest | Calibrate => &[
+                "ranges",
+                "method",
+                "samples",
+                "outcome",
+                "points",
+                "runs_per_point",
+                "base_seed",
+                "seed_rule",
+                "format",
+                "tables",
+            ],
+        };
+        return [OTHER_MODEL_HEAD, &[], tail];
     }
+    let tail: &[&str] = match command {
+        Run => return [THEATRE_HEAD, &["seed", "start", "tick_days", "ticks", "parameters"], &["format", "tables"]],
+        Ensemble => &["runs", "format", "tables"],
+        Compare => &["runs", "arms", "outcomes", "tables", "results"],
+        Sweep => &["method", "points", "tables", "runs_per_point"],
+        Sensitivity => &["method", "samples", "outcome", "tables", "runs_per_point"],
+        Backtest => &["runs", "history", "scores", "tables"],
+        Calibrate => {
+            &["history", "method", "samples", "runs_per_point", "scenario_values_mean_brier", "best", "tables"]
+        }
+    };
+    [THEATRE_HEAD, THEATRE_JOB_HEAD, tail]
 }
 
 impl Manifest {
@@ -485,9 +336,9 @@ impl Manifest {
         for (k, v) in &self.details {
             fields.insert(k.clone(), v.clone());
         }
-        let layout = if is_theatre { theatre_layout(self.command) } else { other_model_layout(self.command) };
+        let layout: Vec<&str> = layout(is_theatre, self.command).concat();
         let mut ordered = Map::new();
-        for key in layout {
+        for key in &layout {
             if let Some(v) = fields.get(*key) {
                 ordered.insert((*key).to_string(), v.clone());
             }
