@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 
 pub use atomic::{is_temp_name, remove_stale_temp_files, write_atomic};
 pub use lock::{FolderLock, LOCK_FILE};
-pub use manifest::{Command, CompareResult, Manifest, THEATRE_MODEL, VariantHash};
+pub use manifest::{Command, CompareResult, MAX_MANIFEST_BYTES, Manifest, THEATRE_MODEL, VariantHash};
 pub use outdir::{Checkpoints, FolderError, OutputDir, STAGING_DIR};
 
 /// One column of a table. All columns of a table have the same length.

@@ -16,6 +16,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The largest `manifest.json` a reader opens (a real one is a few KiB): a
+/// bound, so that a huge file named so cannot exhaust a job or the viewer.
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
 /// The name of the theatre model, which theatre manifests do not write
 /// (a manifest without `model` is a theatre manifest).
 pub const THEATRE_MODEL: &str = "theatre";

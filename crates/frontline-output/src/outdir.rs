@@ -308,10 +308,11 @@ fn foreign_entry(dir: &Path) -> std::io::Result<Option<String>> {
 }
 
 /// Whether `path` is a manifest written by Frontline (a JSON object with
-/// `frontline_version`). Only a regular file of at most 64 MiB is read, so
-/// a FIFO or a huge file named `manifest.json` cannot block or exhaust a job.
+/// `frontline_version`). Only a regular file of at most
+/// [`crate::MAX_MANIFEST_BYTES`] is read, so a FIFO or a huge file named
+/// `manifest.json` cannot block or exhaust a job.
 fn is_frontline_manifest(path: &Path) -> bool {
-    let readable = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= 64 << 20);
+    let readable = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= crate::MAX_MANIFEST_BYTES);
     readable
         && fs::read(path)
             .ok()

@@ -123,8 +123,7 @@ fn reload(manifest: &Manifest, file: &Path) -> Result<Loaded, String> {
     Ok(l)
 }
 
-/// The largest `manifest.json` the viewer reads (a real one is a few KiB).
-const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+use frontline_output::MAX_MANIFEST_BYTES;
 
 /// Reads `file`, which must be a regular file of at most
 /// [`MAX_MANIFEST_BYTES`] (a FIFO or a device would block or never end).
