@@ -448,6 +448,43 @@ fn warn_recompute(path: &Path, why: &str) {
     eprintln!("warning: `{}` {why}; recomputing its runs", path.display());
 }
 
+/// The batches of a job with prefix `prefix` and `batch` tasks per batch
+/// (the last one shorter), read from their files: what a model's ensemble
+/// aggregation reads (see [`crate::simulation::Batches`]). Callers check
+/// each batch with [`JobDir::require_batch`] first.
+pub struct SealedBatches<'a> {
+    /// The job directory.
+    pub jd: &'a JobDir,
+    /// The batch files' name prefix.
+    pub prefix: &'a str,
+    /// The job's number of tasks (runs).
+    pub runs: u64,
+    /// Tasks per batch.
+    pub batch: u64,
+}
+
+impl crate::simulation::Batches for SealedBatches<'_> {
+    fn count(&self) -> u64 {
+        self.runs.div_ceil(self.batch)
+    }
+    fn runs_in(&self, b: u64) -> usize {
+        (((b + 1) * self.batch).min(self.runs) - b * self.batch) as usize
+    }
+    fn read(&self, b: u64, offset: usize, len: usize) -> Result<Vec<u8>, JobError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let path = self.path(b);
+        let io = |e| JobError::Io(path.clone(), e);
+        let mut f = std::fs::File::open(&path).map_err(io)?;
+        f.seek(SeekFrom::Start(offset as u64)).map_err(io)?;
+        let mut buf = vec![0u8; len];
+        f.read_exact(&mut buf).map_err(io)?;
+        Ok(buf)
+    }
+    fn path(&self, b: u64) -> PathBuf {
+        self.jd.batch_path(self.prefix, b)
+    }
+}
+
 /// Progress callback: called with the number of tasks just completed.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 

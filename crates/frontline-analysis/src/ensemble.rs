@@ -8,13 +8,13 @@
 //! for any number of threads and for an interrupted-then-resumed job.
 
 use crate::checkpoint::JobDir;
+use crate::simulation::Batches;
 use crate::stats::{mean, quantile_sorted, run_seed};
 use frontline_date::Day;
 use frontline_engine::run::run_observed;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
 use rayon::prelude::*;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Runs per batch file.
@@ -86,10 +86,46 @@ pub fn job_id(scenario_hash: &str, variants: &[(String, String)], sets: &[String
 }
 
 /// Name prefix of the ensemble's batch files (`.runs/batch-000000.bin`, …).
-const BATCH_PREFIX: &str = "batch";
+pub const BATCH_PREFIX: &str = "batch";
 
 /// Progress callback: called with the number of runs just completed.
 pub use crate::checkpoint::Progress;
+
+/// One run's record for an ensemble batch: its control bytes, then its
+/// metrics (f32, little-endian, metric-major), then its watches' first
+/// snapshots (i32): [`encode_records`] lays a batch out from these.
+pub fn encode_run(r: &RunSummary) -> Vec<u8> {
+    let mut out = Vec::with_capacity(r.control.len() + 4 * (r.metrics.len() + r.watch_first.len()));
+    out.extend(r.control.iter().map(|&c| c as u8));
+    for x in &r.metrics {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    for w in &r.watch_first {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// A batch payload from its runs' records ([`encode_run`]), in the batch
+/// layout (what [`encode`] writes for the same runs).
+pub fn encode_records(m: &Model, records: &[Vec<u8>]) -> Vec<u8> {
+    let l = Layout::new(m, records.len());
+    let mut out = Vec::with_capacity(l.size());
+    for r in records {
+        out.extend_from_slice(&r[..l.control_len]);
+    }
+    for j in 0..l.metric_len {
+        let at = l.control_len + 4 * j;
+        for r in records {
+            out.extend_from_slice(&r[at..at + 4]);
+        }
+    }
+    let watches_at = l.control_len + 4 * l.metric_len;
+    for r in records {
+        out.extend_from_slice(&r[watches_at..watches_at + 4 * l.watches]);
+    }
+    out
+}
 
 fn encode(runs: &[RunSummary]) -> Vec<u8> {
     // Layout: control block (run-major), metrics block (metric-major, then
@@ -254,31 +290,30 @@ pub fn probability_from_counts(m: &Model, counts: &[u32], runs: u64, k: usize) -
         .collect()
 }
 
-fn read_at(path: &Path, offset: usize, len: usize) -> Result<Vec<u8>, JobError> {
-    let mut f = std::fs::File::open(path).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
-    f.seek(SeekFrom::Start(offset as u64)).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
-    let mut buf = vec![0u8; len];
-    f.read_exact(&mut buf).map_err(|e| JobError::Io(path.to_path_buf(), e))?;
-    Ok(buf)
-}
-
 /// Reads every batch, in run order, and builds the tables. Every batch is
 /// checked against its seal and the job recorded in `dir/.runs/job.json`
 /// first: a missing or unsound one is a [`JobError::Corrupt`] (nothing here
 /// can recompute it), never a silently wrong table.
 pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, JobError> {
+    let jd = JobDir::existing(dir)?;
+    let sealed = crate::checkpoint::SealedBatches { jd: &jd, prefix: BATCH_PREFIX, runs, batch: BATCH };
+    for b in 0..sealed.count() {
+        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, sealed.runs_in(b)).size())?;
+    }
+    aggregate_batches(m, &sealed, runs, base_seed)
+}
+
+/// [`aggregate`] from batches already checked against their seals and
+/// lengths (see [`crate::simulation::Batches`]).
+pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: u64) -> Result<Aggregate, JobError> {
     let (nr, na) = (m.regions.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
     let names = metric_names(m);
-    let batches = runs.div_ceil(BATCH);
+    let batches = sealed.count();
     // Runs in batch b, computed rather than tabulated: `runs` comes from a
     // manifest, and nothing sized by it is allocated before every batch it
     // claims has been found sound.
-    let size = |b: u64| (((b + 1) * BATCH).min(runs) - b * BATCH) as usize;
-    let jd = JobDir::existing(dir)?;
-    for b in 0..batches {
-        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, size(b)).size())?;
-    }
+    let size = |b: u64| sealed.runs_in(b);
     // Sound batches were written by this code for this job, but a value out
     // of range must still give an error rather than an index out of bounds.
     let corrupt = |path: &Path, what: &str| {
@@ -290,8 +325,8 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
     let mut final_control: Vec<i8> = Vec::with_capacity(runs as usize * nr);
     for b in 0..batches {
         let l = Layout::new(m, size(b));
-        let path = jd.batch_path(BATCH_PREFIX, b);
-        let control = read_at(&path, 0, l.metrics_offset())?;
+        let path = sealed.path(b);
+        let control = sealed.read(b, 0, l.metrics_offset())?;
         for run in control.chunks(l.control_len) {
             for (k, c) in run.iter().enumerate() {
                 let a = (*c as i8) as i32;
@@ -302,7 +337,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
             }
             final_control.extend(run[(snaps - 1) * nr..].iter().map(|&c| c as i8));
         }
-        let w = read_at(&path, l.watch_offset(), 4 * l.watches * l.n)?;
+        let w = sealed.read(b, l.watch_offset(), 4 * l.watches * l.n)?;
         for (j, chunk) in w.chunks(4).enumerate() {
             let v = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
             if v < -1 || v >= snaps as i32 {
@@ -342,8 +377,7 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
         for b in 0..batches {
             let l = Layout::new(m, size(b));
-            let bytes =
-                read_at(&jd.batch_path(BATCH_PREFIX, b), l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
+            let bytes = sealed.read(b, l.metrics_offset() + 4 * j * snaps * l.n, 4 * snaps * l.n)?;
             for (idx, chunk) in bytes.chunks(4).enumerate() {
                 values[idx / l.n].push(f64::from(f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])));
             }

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analyses;
 pub mod backtest;
 pub mod checkpoint;
 pub mod compare;
@@ -23,4 +24,5 @@ pub mod outcome;
 pub mod run_tables;
 pub mod sampling;
 pub mod sensitivity;
+pub mod simulation;
 pub mod stats;

@@ -1,6 +1,9 @@
-//! `frontline`: the command-line interface. A thin layer over the scenario,
-//! engine and output crates: it parses arguments, reports errors with exit
-//! codes, and prints summaries. It holds no model logic.
+//! `frontline`: the command-line interface. A thin layer over the library:
+//! each command (one file under `commands/`) maps its arguments to a request
+//! of `frontline-analysis`, runs it on the model the scenario selects
+//! (`frontline-models`' registry) and renders the result. It holds no model
+//! logic and no statistics; errors become exit codes in one place
+//! ([`error::CliError`]).
 //!
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
 //! be written); 2 invalid input (bad arguments or an invalid scenario) or a
@@ -9,16 +12,13 @@
 //! hook `--stop-after-batches K` asked (its K batches are in `.runs/`, nothing
 //! else was written: `--resume` finishes it).
 
-mod analyses;
-mod civil;
-mod maps;
-mod summary;
+mod commands;
+mod error;
+mod options;
 
 use clap::{Parser, Subcommand};
-use frontline_output::Format;
-use frontline_scenario::{Overrides, load};
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use options::{HistoryArgs, JobArgs, MapArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
@@ -42,83 +42,6 @@ struct Cli {
     command: Command,
 }
 
-/// Options shared by commands that read a scenario.
-#[derive(clap::Args)]
-pub(crate) struct ScenarioArgs {
-    /// Scenario file (TOML).
-    pub(crate) scenario: PathBuf,
-    /// Variant overlay file, applied after the scenario (repeatable, in order).
-    #[arg(long = "variant", value_name = "FILE")]
-    pub(crate) variants: Vec<PathBuf>,
-    /// Override any value: PATH=VALUE, e.g. parameters.distrust.value=0.9 (repeatable, applied after variants).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub(crate) sets: Vec<String>,
-}
-
-/// The history a backtest or a calibration scores against.
-#[derive(clap::Args)]
-pub(crate) struct HistoryArgs {
-    /// History of control changes: a CSV file with date,region,controller.
-    #[arg(long = "history", value_name = "FILE")]
-    pub(crate) file: PathBuf,
-    /// Actor whose control is forecast (repeatable; default: every actor the history names).
-    #[arg(long = "actor", value_name = "ACTOR")]
-    pub(crate) actors: Vec<String>,
-    /// Last day scored (default: the end of the month of the history's last row).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub(crate) until: Option<String>,
-}
-
-/// Options shared by the commands that run many trajectories.
-#[derive(clap::Args)]
-pub(crate) struct JobArgs {
-    /// Base seed (default: the scenario's `seed`); run i uses splitmix64(seed, i).
-    #[arg(long)]
-    pub(crate) seed: Option<u64>,
-    /// Output directory (default: out/<scenario>-<command>).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) out: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
-    /// Table format.
-    #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-    pub(crate) format: String,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub(crate) quiet: bool,
-    /// Finish an interrupted job in DIR, reusing the runs it completed.
-    #[arg(long)]
-    pub(crate) resume: bool,
-    #[command(flatten)]
-    pub(crate) interrupt: InterruptArgs,
-}
-
-/// Hidden test hooks of the resumable commands: interrupt a job at an exact
-/// point, so that tests of `--resume` need not race a running process.
-#[derive(clap::Args)]
-pub(crate) struct InterruptArgs {
-    /// Test hook: after writing K batches, stop with exit code 3, leaving DIR as a kill
-    /// after K batches would (the runs in DIR/.runs/, no tables, no manifest).
-    #[arg(long, hide = true, value_name = "K")]
-    stop_after_batches: Option<u64>,
-    /// Test hook: after writing K batches, wait to be killed (a real kill at a known point).
-    #[arg(long, hide = true, value_name = "K", conflicts_with = "stop_after_batches")]
-    hold_after_batches: Option<u64>,
-}
-
-impl InterruptArgs {
-    /// The interruption the hooks ask for (None: run to the end).
-    pub(crate) fn interruption(&self) -> Option<frontline_analysis::checkpoint::Interruption> {
-        use frontline_analysis::checkpoint::{InterruptAction, Interruption};
-        match (self.stop_after_batches, self.hold_after_batches) {
-            (Some(k), _) => Some(Interruption { after_batches: k, action: InterruptAction::Stop }),
-            (None, Some(k)) => Some(Interruption { after_batches: k, action: InterruptAction::Hold }),
-            (None, None) => None,
-        }
-    }
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Run one trajectory: print a summary and write tables to --out.
@@ -135,13 +58,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Table format.
-        #[arg(long, default_value = "parquet", value_parser = ["parquet", "csv"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = TableFormat::Parquet)]
+        format: TableFormat,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
         #[command(flatten)]
-        maps: maps::MapArgs,
+        maps: MapArgs,
         /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
@@ -167,7 +90,7 @@ enum Command {
         #[command(flatten)]
         job: JobArgs,
         #[command(flatten)]
-        maps: maps::MapArgs,
+        maps: MapArgs,
         /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
@@ -205,15 +128,16 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         samples: usize,
         /// Design.
-        #[arg(long, default_value = "lhs", value_parser = ["lhs", "grid"])]
-        method: String,
+        #[arg(long, value_enum, default_value_t = SweepMethodArg::Lhs)]
+        method: SweepMethodArg,
         /// Outcome to record (repeatable; default: watched conditions by the end).
         #[arg(long = "outcome", value_name = "EXPR on|by DATE")]
         outcomes: Vec<String>,
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
-        /// Civil-violence models only: a parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable).
+        /// A parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable), for models that take
+        /// ranges on the command line (civil violence); theatre scenarios declare theirs.
         #[arg(long = "range", value_name = "NAME=LOW:HIGH")]
         ranges: Vec<String>,
         #[command(flatten)]
@@ -227,8 +151,8 @@ enum Command {
         #[command(flatten)]
         scenario: ScenarioArgs,
         /// Method.
-        #[arg(long, default_value = "morris", value_parser = ["morris", "sobol"])]
-        method: String,
+        #[arg(long, value_enum, default_value_t = SensitivityMethodArg::Morris)]
+        method: SensitivityMethodArg,
         /// Morris trajectories, or Sobol base samples.
         #[arg(long, default_value_t = 20)]
         samples: usize,
@@ -239,7 +163,8 @@ enum Command {
         /// Runs per point (same seeds at every point).
         #[arg(long, default_value_t = 10)]
         runs_per_point: u64,
-        /// Civil-violence models only: a parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable).
+        /// A parameter and its range, e.g. legitimacy=0.6:0.9 (repeatable), for models that take
+        /// ranges on the command line (civil violence); theatre scenarios declare theirs.
         #[arg(long = "range", value_name = "NAME=LOW:HIGH")]
         ranges: Vec<String>,
         #[command(flatten)]
@@ -273,8 +198,8 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         samples: usize,
         /// Design.
-        #[arg(long, default_value = "lhs", value_parser = ["lhs", "grid"])]
-        method: String,
+        #[arg(long, value_enum, default_value_t = SweepMethodArg::Lhs)]
+        method: SweepMethodArg,
         /// Runs per point.
         #[arg(long, default_value_t = 20)]
         runs_per_point: u64,
@@ -283,7 +208,7 @@ enum Command {
     },
     /// Open a run's, an ensemble's or a comparison's results in the browser.
     #[command(
-        after_help = "DIR is the --out directory of `frontline run`, `ensemble` or `compare`. The viewer\nreloads the scenario its manifest names (run it from the directory the results were\nmade in), checks that the scenario has not changed, and serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover; for a\ncomparison, each outcome per arm and a forest plot of the paired differences.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
+        after_help = "DIR is the --out directory of `frontline run`, `ensemble` or `compare`. The viewer\nreads the results written there (manifest.json, view.json), so the folder can be moved\nor copied and served anywhere, without its scenario. It serves a page on this machine\nonly: a map coloured by controller (run) or by an actor's probability of control\n(ensemble), a slider over the dates, Play, and region names on hover; for a\ncomparison, each outcome per arm and a forest plot of the paired differences.\n\nExample:\n  frontline run examples/vicious-circle.toml --out out/seed7\n  frontline serve out/seed7            # then open the printed address"
     )]
     Serve {
         /// Output directory of a run, an ensemble or a comparison.
@@ -297,218 +222,42 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
     },
-    /// Print the JSON Schema of the scenario format.
-    Schema,
-}
-
-/// The header of a report: where its results come from.
-pub(crate) fn report_provenance(
-    command: &str,
-    l: &frontline_scenario::Loaded,
-    args: &ScenarioArgs,
-    seed: u64,
-) -> frontline_report::Provenance {
-    frontline_report::Provenance {
-        command: command.into(),
-        scenario: args.scenario.display().to_string(),
-        scenario_hash: l.scenario_hash.clone(),
-        variants: l.variants.clone(),
-        sets: l.sets.clone(),
-        seed,
-    }
-}
-
-fn load_or_report(args: &ScenarioArgs) -> Result<frontline_scenario::Loaded, ExitCode> {
-    let overrides = Overrides { variants: args.variants.clone(), sets: args.sets.clone() };
-    load(&args.scenario, &overrides).map_err(|e| {
-        eprint!("{}", e.render(std::io::stderr().is_terminal()));
-        ExitCode::from(2)
-    })
-}
-
-/// `out/<scenario file stem>` for runs, `out/<stem>-<command>` otherwise.
-pub(crate) fn default_out(scenario: &Path, command: &str) -> PathBuf {
-    let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
-    PathBuf::from("out").join(if command == "run" { stem } else { format!("{stem}-{command}") })
+    /// Print the JSON Schema of a model's scenario format (default: the theatre model's).
+    Schema {
+        /// The model whose format to print (`theatre`, `civil-violence`).
+        #[arg(long, default_value = "theatre")]
+        model: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Ensemble { scenario, runs, job, maps, .. } if civil::is_civil(&scenario.scenario) => {
-            if !maps.dates.is_empty() {
-                return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
-            }
-            civil::ensemble(&scenario, runs, job)
+    let done = match cli.command {
+        Command::Run { scenario, seed, out, format, quiet, maps, no_report } => {
+            commands::run::run(&scenario, seed, out, format, quiet, &maps, no_report)
         }
+        Command::Validate { scenario } => commands::validate::run(&scenario),
         Command::Ensemble { scenario, runs, job, maps, no_report } => {
-            analyses::ensemble_cmd(&scenario, runs, job, &maps, !no_report)
-        }
-        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, ranges, job }
-            if civil::is_civil(&scenario.scenario) =>
-        {
-            civil::sensitivity(&scenario, &method, samples, &ranges, outcome.as_deref(), runs_per_point, job)
-        }
-        Command::Sensitivity { ranges, .. } if !ranges.is_empty() => analyses::fail(
-            "--range is for civil-violence models; theatre scenarios vary their declared [parameters.<id>] ranges",
-            2,
-        ),
-        Command::Compare { scenario, arms, outcomes, runs, job, no_report } if civil::is_civil(&scenario.scenario) => {
-            if !outcomes.is_empty() {
-                return analyses::fail("a civil-violence comparison reports its per-run statistics; drop --outcome", 2);
-            }
-            civil::compare(&scenario, &arms, runs, job, !no_report)
-        }
-        Command::Backtest { scenario, .. } | Command::Calibrate { scenario, .. }
-            if civil::is_civil(&scenario.scenario) =>
-        {
-            analyses::fail(
-                format!(
-                    "{} is a civil-violence model; it supports run, validate, ensemble, compare, sweep --range and sensitivity --range (backtest and calibrate work on theatre scenarios)",
-                    scenario.scenario.display()
-                ),
-                2,
-            )
+            commands::ensemble::run(&scenario, runs, job, &maps, no_report)
         }
         Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
-            analyses::compare_cmd(&scenario, &arms, &outcomes, runs, job, !no_report)
+            commands::compare::run(&scenario, arms, outcomes, runs, job, no_report)
         }
-        Command::Sweep { scenario, samples, method, runs_per_point, ranges, job, .. }
-            if civil::is_civil(&scenario.scenario) =>
-        {
-            civil::sweep(&scenario, samples, &method, &ranges, runs_per_point, job)
+        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, ranges, job } => {
+            commands::sweep::run(&scenario, samples, method, outcomes, runs_per_point, ranges, job)
         }
-        Command::Sweep { ranges, .. } if !ranges.is_empty() => {
-            eprintln!(
-                "error: --range is for civil-violence models; theatre scenarios sweep their declared [parameters.<id>] ranges"
-            );
-            ExitCode::from(2)
+        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, ranges, job } => {
+            commands::sensitivity::run(&scenario, method, samples, outcome, runs_per_point, ranges, job)
         }
-        Command::Sweep { scenario, samples, method, outcomes, runs_per_point, job, .. } => {
-            analyses::design_cmd("sweep", &scenario, &method, samples, &outcomes, runs_per_point, job)
-        }
-        Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, job, .. } => {
-            let outcomes: Vec<String> = outcome.into_iter().collect();
-            analyses::design_cmd("sensitivity", &scenario, &method, samples, &outcomes, runs_per_point, job)
-        }
-        Command::Backtest { scenario, history, runs, job } => analyses::backtest_cmd(&scenario, &history, runs, job),
+        Command::Backtest { scenario, history, runs, job } => commands::backtest::run(&scenario, &history, runs, job),
         Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
-            analyses::calibrate_cmd(&scenario, &history, &method, samples, runs_per_point, job)
+            commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
         }
-        Command::Serve { dir, port, host } => {
-            let data = match frontline_viewer::load_dir(&dir) {
-                Ok(d) => d,
-                Err(e) => return analyses::fail(e, 2),
-            };
-            // An IPv6 address needs brackets before its port (`[::1]:8765`).
-            let addr = if host.contains(':') && !host.starts_with('[') {
-                format!("[{host}]:{port}")
-            } else {
-                format!("{host}:{port}")
-            };
-            let result = frontline_viewer::serve(&data, &addr, |url| {
-                use std::io::Write;
-                println!("Frontline viewer for {} at {url} (Ctrl-C to stop)", dir.display());
-                let _ = std::io::stdout().flush();
-            });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => analyses::fail(e, 1),
-            }
-        }
-        Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&frontline_scenario::schema()).expect("schema serialises"));
-            ExitCode::SUCCESS
-        }
-        Command::Validate { scenario } if civil::is_civil(&scenario.scenario) => civil::validate(&scenario),
-        Command::Validate { scenario } => match load_or_report(&scenario) {
-            Ok(l) => {
-                let m = &l.model;
-                println!(
-                    "{}: valid — {} regions, {} identities, {} actors, {} force groups, {} rules, {} events, {} parameters, {} ticks",
-                    scenario.scenario.display(),
-                    m.regions.len(),
-                    m.identities.len(),
-                    m.actors.len(),
-                    m.forces.len(),
-                    m.actors.iter().map(|a| a.rules.len()).sum::<usize>(),
-                    m.events.len(),
-                    m.parameters.len(),
-                    m.ticks
-                );
-                ExitCode::SUCCESS
-            }
-            Err(code) => code,
-        },
-        Command::Run { scenario, seed, out, format, quiet, maps, no_report } => {
-            if civil::is_civil(&scenario.scenario) {
-                if !maps.dates.is_empty() {
-                    return analyses::fail("civil-violence models have no regions to map; drop --map-date", 2);
-                }
-                return civil::run(&scenario, seed, out, &format, quiet);
-            }
-            let loaded = match load_or_report(&scenario) {
-                Ok(l) => l,
-                Err(code) => return code,
-            };
-            let map_snapshots = match maps::snapshots(&loaded.model, &maps) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            let format: Format = format.parse().expect("clap restricts the values");
-            let seed = seed.unwrap_or(loaded.model.seed);
-            let traj = frontline_engine::simulate(&loaded.model, seed);
-            let dir = out.unwrap_or_else(|| default_out(&scenario.scenario, "run"));
-            let mut folder = match analyses::open_out(&dir, frontline_output::Checkpoints::None) {
-                Ok(f) => f,
-                Err(code) => return code,
-            };
-            let stage = folder.staging().to_path_buf();
-            let mut written = Vec::new();
-            for table in frontline_analysis::run_tables::all(&loaded.model, &traj) {
-                match frontline_output::write_table(&stage, &table, format) {
-                    Ok(p) => written.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(1);
-                    }
-                }
-            }
-            let n_tables = written.len();
-            match maps::write_run_maps(&stage, &loaded.model, &traj, &map_snapshots) {
-                Ok(files) => written.extend(files),
-                Err(code) => return code,
-            }
-            if !no_report {
-                let html = frontline_report::run_report(
-                    &loaded.model,
-                    &traj,
-                    &report_provenance("run", &loaded, &scenario, seed),
-                );
-                match analyses::write_report(&stage, &html, &frontline_report::run_charts(&loaded.model, &traj)) {
-                    Ok(files) => written.extend(files),
-                    Err(e) => return e,
-                }
-            }
-            let manifest = frontline_analysis::run_tables::manifest(
-                &loaded,
-                &scenario.scenario.display().to_string(),
-                seed,
-                format.extension(),
-                &written,
-            );
-            if let Err(e) = folder.commit(&manifest) {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-            if !quiet {
-                print!("{}", summary::render(&loaded.model, &traj));
-                let n_maps = written.iter().filter(|w| w.starts_with("maps/")).count();
-                let maps_note = if n_maps > 0 { format!(", {n_maps} map files in maps/") } else { String::new() };
-                let report_note = if no_report { "" } else { ", report.html, plots/" };
-                println!("\nWrote {n_tables} tables{maps_note}{report_note} and manifest.json to {}", dir.display());
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Serve { dir, port, host } => commands::serve::run(&dir, port, &host),
+        Command::Schema { model } => commands::schema::run(&model),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
     }
 }

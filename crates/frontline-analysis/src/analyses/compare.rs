@@ -1,0 +1,151 @@
+//! `compare`: the baseline and each arm (the baseline plus one variant
+//! overlay) run the same seeds — common random numbers — and each statistic
+//! is reported per arm with a 95 % interval and as a paired difference from
+//! the baseline. Runs are the tasks of a resumable job: arm-major, in
+//! batches of [`crate::ensemble::BATCH`].
+
+use super::{AnalysisError, Done, Job, Output, invalid, job_identity};
+use crate::checkpoint;
+use crate::compare::{Row, table};
+use crate::simulation::{Measure, Simulation};
+use crate::stats::{mean_interval, paired_difference, run_seed, wilson};
+use frontline_output::{Command, CompareResult};
+use std::path::PathBuf;
+
+/// A comparison.
+#[derive(Debug, Clone)]
+pub struct CompareRequest {
+    /// Variant overlays, one per arm (at least one).
+    pub arms: Vec<PathBuf>,
+    /// Statistics to compare, as the model reads them (empty: the model's defaults).
+    pub outcomes: Vec<String>,
+    /// Runs per arm (at least 2, for intervals).
+    pub runs: u64,
+    /// Base seed (default: the scenario's).
+    pub seed: Option<u64>,
+}
+
+/// What a comparison gives the front end.
+#[derive(Debug, Clone)]
+pub struct CompareResultSet {
+    /// Per statistic, then per arm (baseline first).
+    pub rows: Vec<Row>,
+    /// The arms' names, baseline first.
+    pub arms: Vec<String>,
+    /// Runs per arm.
+    pub runs: u64,
+    /// The base seed.
+    pub base_seed: u64,
+}
+
+/// An arm's name: its variant file's stem.
+pub fn arm_name(file: &std::path::Path) -> String {
+    file.file_stem().map_or("arm".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Loads the arms, runs them over common random numbers and summarises.
+pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<Done<CompareResultSet>, AnalysisError> {
+    if req.runs < 2 {
+        return invalid("--runs must be at least 2 to give intervals");
+    }
+    if req.arms.is_empty() {
+        return invalid("compare needs at least one --arm FILE (a variant to compare with the baseline)");
+    }
+    let base_seed = req.seed.unwrap_or_else(|| sim.default_seed());
+    let mut loaded: Vec<Box<dyn Simulation>> = Vec::new();
+    let mut arm_ids = Vec::new();
+    for file in &req.arms {
+        let arm = sim.with_variant(file).map_err(|e| AnalysisError::Invalid(e.render(false)))?;
+        arm_ids.push(serde_json::json!({"arm": arm_name(file), "variants": arm.source().variants}));
+        loaded.push(arm);
+    }
+    let mut names = vec!["baseline".to_string()];
+    names.extend(req.arms.iter().map(|f| arm_name(f)));
+    // Each arm's statistics are compiled against its own model.
+    let mut measures: Vec<Box<dyn Measure + '_>> = vec![sim.measure(&req.outcomes).map_err(AnalysisError::Invalid)?];
+    for arm in &loaded {
+        measures.push(arm.measure(&req.outcomes).map_err(AnalysisError::Invalid)?);
+    }
+    let outcome_texts: Vec<String> = measures[0].names().to_vec();
+    if outcome_texts.is_empty() {
+        return invalid("there is nothing to compare: name the outcomes with --outcome");
+    }
+    let id = job_identity(
+        sim,
+        serde_json::json!({"command": "compare", "arms": arm_ids, "outcomes": outcome_texts, "runs": req.runs,
+            "batch": crate::ensemble::BATCH}),
+        base_seed,
+    );
+    let jd = job.open(&id)?;
+    let runs = req.runs;
+    let width = outcome_texts.len();
+    let rows = job.with_progress(runs * measures.len() as u64, "runs", |tick| {
+        checkpoint::evaluate(Some(&jd), runs * measures.len() as u64, width, crate::ensemble::BATCH, tick, |t| {
+            Ok(measures[(t / runs) as usize].measure(run_seed(base_seed, t % runs)))
+        })
+    })?;
+    // values[arm][statistic][run]
+    let values: Vec<Vec<Vec<f64>>> = rows
+        .chunks(runs as usize)
+        .map(|per_run| (0..width).map(|o| per_run.iter().map(|r| r[o]).collect()).collect())
+        .collect();
+    let rows = summarise(&names, &outcome_texts, &|o| measures[0].is_condition(o), &values);
+    let mut manifest = sim.manifest(Command::Compare);
+    manifest.base_seed = Some(base_seed);
+    manifest.seed_rule = Some("run i of every arm uses splitmix64(base_seed, i)".into());
+    manifest.runs = Some(runs);
+    manifest.detail("arms", arm_ids);
+    manifest.detail("outcomes", &outcome_texts);
+    manifest.results = Some(results(&rows));
+    Ok(Done {
+        output: Output { tables: vec![table(&rows)], files: Vec::new(), manifest, keep_runs: false },
+        result: CompareResultSet { rows, arms: names, runs, base_seed },
+    })
+}
+
+/// Rows from raw values `values[arm][statistic][run]`: a condition's
+/// estimate is a probability with a Wilson interval, a number's a mean with
+/// a normal interval; arms after the first get the paired difference.
+pub fn summarise(
+    arms: &[String],
+    outcomes: &[String],
+    is_condition: &dyn Fn(usize) -> bool,
+    values: &[Vec<Vec<f64>>],
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (o, outcome) in outcomes.iter().enumerate() {
+        for (a, arm) in arms.iter().enumerate() {
+            let x = &values[a][o];
+            let n = x.len() as f64;
+            let (estimate, interval) = if is_condition(o) {
+                let k: f64 = x.iter().sum();
+                (k / n, wilson(k, n))
+            } else {
+                let (m, lo, hi) = mean_interval(x);
+                (m, (lo, hi))
+            };
+            let difference = (a > 0).then(|| paired_difference(&values[0][o], x));
+            rows.push(Row { outcome: outcome.clone(), arm: arm.clone(), estimate, interval, difference });
+        }
+    }
+    rows
+}
+
+/// A comparison's rows for its manifest (read by `frontline serve`).
+pub fn results(rows: &[Row]) -> Vec<CompareResult> {
+    rows.iter()
+        .map(|r| {
+            let d = r.difference;
+            CompareResult {
+                outcome: r.outcome.clone(),
+                arm: r.arm.clone(),
+                estimate: r.estimate,
+                low: r.interval.0,
+                high: r.interval.1,
+                difference: d.map(|x| x.0),
+                difference_low: d.map(|x| x.1),
+                difference_high: d.map(|x| x.2),
+            }
+        })
+        .collect()
+}

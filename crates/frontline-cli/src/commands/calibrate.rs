@@ -1,0 +1,77 @@
+//! `frontline calibrate`: backtests over a design of the uncertain parameters.
+
+use crate::error::CliError;
+use crate::options::{Bar, HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg, default_out, job, thread_pool};
+use frontline_analysis::analyses::{self, calibrate::CalibrateRequest};
+use frontline_output::Checkpoints;
+
+pub(crate) fn run(
+    args: &ScenarioArgs,
+    history: &HistoryArgs,
+    samples: usize,
+    method: SweepMethodArg,
+    runs_per_point: u64,
+    j: JobArgs,
+) -> Result<(), CliError> {
+    let sim = super::load(args)?;
+    let pool = thread_pool(j.threads)?;
+    let req =
+        CalibrateRequest { history: history.request(), method: method.into(), samples, runs_per_point, seed: j.seed };
+    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "calibrate"));
+    let bar = Bar::new();
+    let (r, written) = pool.install(|| {
+        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
+            analyses::calibrate::calibrate(&*sim, &req, &job(d, &j, &bar))
+        })
+    })?;
+    if j.quiet {
+        return Ok(());
+    }
+    println!(
+        "{} — calibration against {}: {} {} points over {} parameters × {} runs each (same seeds)\n",
+        sim.name(),
+        history.file.display(),
+        r.values.len(),
+        req.method.as_str(),
+        r.parameters.len(),
+        r.runs_per_point
+    );
+    let scored: Vec<String> = r.actors.iter().map(|a| format!("P({a} holds)")).collect();
+    println!("Scenario's own values: mean Brier {:.3} ({})", r.scenario_mean_brier, scored.join(", "));
+    println!("Best points (lowest mean Brier; every value is in the table):");
+    for &i in r.ranking.iter().take(5) {
+        println!("  point {i:<4} Brier {:.3}", r.mean_brier[i]);
+    }
+    println!(
+        "\nParameters most associated with the fit (Spearman ρ of value vs Brier over the {} points;\nρ < 0: higher values fit better), with the best point's value:",
+        r.values.len()
+    );
+    for a in r.associations.iter().take(6) {
+        let p = &a.parameter;
+        println!(
+            "  {:<28} ρ {:+.2}   best {}   (scenario {}, range {}–{})",
+            p.id,
+            a.rho,
+            short(a.best_value),
+            short(p.value),
+            short(p.min),
+            short(p.max)
+        );
+    }
+    println!(
+        "\nWith {} runs per point, differences of a few thousandths are noise: check the best points with\n`frontline backtest --set parameters.<id>.value=…` and more runs. A best fit to one history is not a forecast.\nWrote {} to {}",
+        r.runs_per_point,
+        written.join(", "),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// A parameter value for a listing: whole numbers from 100 up, else at most 4 decimals.
+fn short(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        return format!("{x:.0}");
+    }
+    let s = format!("{x:.4}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}

@@ -1,0 +1,105 @@
+//! # frontline-models
+//!
+//! The models Frontline knows, each behind the one interface the analyses
+//! use ([`frontline_analysis::simulation::Simulation`]), and the registry
+//! that picks one by the scenario's `model` key:
+//!
+//! - [`theatre`]: the theatre model (crates `frontline-scenario` and
+//!   `frontline-engine`), the default when a scenario names no model;
+//! - [`civil`]: Epstein's civil violence (`model = "civil-violence"`, crate
+//!   `frontline-civil`).
+//!
+//! Each adapter says what a run, an ensemble record and a per-run statistic
+//! mean for its model, and which views (maps, report, the viewer's dataset)
+//! show it. It owns no simulation (that is the model crates') and no
+//! analysis (that is `frontline-analysis`'s), and prints nothing.
+//!
+//! A new model implements `Simulation` and adds one [`Entry`] to
+//! [`BUILTIN`] (or, for a program's own model, [`Registry::with`]); no front end changes (see docs/architecture.md).
+
+#![warn(missing_docs)]
+
+pub mod civil;
+pub mod theatre;
+mod theatre_summary;
+
+use frontline_analysis::simulation::Simulation;
+use frontline_scenario::{LoadError, Overrides};
+use std::path::Path;
+
+/// A model the registry can load.
+pub struct Entry {
+    /// The value of the scenario's `model` key that selects it.
+    pub name: &'static str,
+    /// Whether a scenario file selects this model (the default model,
+    /// first in the registry, is used when no other does).
+    pub selects: fn(&Path) -> bool,
+    /// One line for `--help` and errors.
+    pub about: &'static str,
+    /// Loads and validates a scenario of this model with its overlays.
+    pub load: fn(&Path, &Overrides) -> Result<Box<dyn Simulation>, Box<LoadError>>,
+    /// The JSON Schema of its scenario format.
+    pub schema: fn() -> serde_json::Value,
+}
+
+/// The models Frontline ships, the default (theatre) first.
+pub const BUILTIN: &[Entry] = &[theatre::ENTRY, civil::ENTRY];
+
+/// The models a front end can load: the built-in ones, and any a program
+/// registers (the test suite's SIR model registers this way). The first
+/// entry is the default, used when no other selects a file.
+#[derive(Clone)]
+pub struct Registry {
+    entries: Vec<&'static Entry>,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry { entries: BUILTIN.iter().collect() }
+    }
+}
+
+impl Registry {
+    /// The registry with one more model (placed after the existing ones).
+    pub fn with(mut self, entry: &'static Entry) -> Registry {
+        self.entries.push(entry);
+        self
+    }
+
+    /// The entry a scenario file selects: the first model after the default
+    /// whose `selects` accepts the file, or the default (theatre), whose
+    /// loader reports an unknown `model` key with what it accepts.
+    pub fn entry_for(&self, path: &Path) -> &'static Entry {
+        self.entries.iter().skip(1).find(|e| (e.selects)(path)).copied().unwrap_or(self.entries[0])
+    }
+
+    /// The entry named `name`.
+    pub fn entry(&self, name: &str) -> Option<&'static Entry> {
+        self.entries.iter().find(|e| e.name == name).copied()
+    }
+
+    /// The models' names, for messages.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.entries.iter().map(|e| e.name).collect()
+    }
+
+    /// Loads a scenario with the model it selects.
+    pub fn load(&self, path: &Path, overrides: &Overrides) -> Result<Box<dyn Simulation>, Box<LoadError>> {
+        (self.entry_for(path).load)(path, overrides)
+    }
+}
+
+/// The entry named `name` among the built-in models.
+pub fn entry(name: &str) -> Option<&'static Entry> {
+    Registry::default().entry(name)
+}
+
+/// The built-in models' names.
+pub fn names() -> Vec<&'static str> {
+    Registry::default().names()
+}
+
+/// Loads a scenario with the built-in model it selects.
+pub fn load(path: &Path, overrides: &Overrides) -> Result<Box<dyn Simulation>, Box<LoadError>> {
+    Registry::default().load(path, overrides)
+}
