@@ -145,7 +145,7 @@ pub static PARAMETERS: Section = Section {
         },
         Key {
             name: "cop_density",
-            doc: "Probability that a cell without a citizen starts with a cop (densities must sum to at most 1).",
+            doc: "Probability that a cell starts with a cop (citizen_density + cop_density must be at most 1).",
             ty: Type::Float { min: 0.0, max: 1.0, get: |s| s.params.cop_density, set: |s, x| s.params.cop_density = x },
         },
         Key {
