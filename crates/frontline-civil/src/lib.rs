@@ -5,15 +5,19 @@
 //!
 //! This crate owns the model, its parameters (decoded from a scenario file
 //! with `model = "civil-violence"`), the tables a run produces and the
-//! fields of its manifest. It writes nothing itself: the CLI hands the tables
-//! to `frontline-output`.
+//! fields of its manifest, and the JSON Schema of its scenario format
+//! ([`schema`], generated from the same declarations as the decoder). It
+//! writes nothing itself: the CLI hands the tables to `frontline-output`.
 
 #![warn(missing_docs)]
 
 pub mod memory;
 pub mod model;
 pub mod params;
+pub mod spec;
 
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +25,13 @@ pub use model::{Counts, World};
 pub use params::{ArrestRule, LoadError, Loaded, Params, Scenario, VisionShape, load, load_with_variants};
 
 use frontline_output::{Column, Command, Manifest, Table};
+
+/// The JSON Schema (draft 2020-12) of the civil-violence scenario format,
+/// generated from the declarations in [`spec`] that the decoder reads, so the
+/// two cannot drift apart. `frontline schema --model civil-violence` prints it.
+pub fn schema() -> serde_json::Value {
+    spec::schema()
+}
 
 /// The fields every civil-violence manifest of `command` carries: the model,
 /// the scenario (as named on the command line, `scenario_path`), its hash,

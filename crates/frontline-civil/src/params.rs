@@ -1,53 +1,36 @@
 //! Model parameters and their decoding from a scenario file (plus `--set`
-//! overrides), with located errors.
+//! overrides), with located errors. Each key is read by its declaration in
+//! [`crate::spec`], the one the JSON Schema is generated from.
 
-use frontline_scenario::diag::{Diagnostic, Diagnostics, Loc, choice_hint};
+use frontline_scenario::diag::{Diagnostic, Diagnostics, choice_hint};
+use frontline_scenario::keyword;
 use frontline_scenario::value::{Kind, Value, parse_toml};
 use std::path::Path;
 
-/// How the cop-to-active ratio C/A enters the arrest probability
-/// `P = 1 - exp(-k * f(C/A))`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrestRule {
-    /// f(x) = x (Epstein 2002 as printed).
-    Exact,
-    /// f(x) = floor(x) (NetLogo's Rebellion model).
-    Floor,
-    /// f(x) = round(x), ties to even (Mesa: Python's `round`). The default.
-    RoundHalfEven,
-}
-
-impl ArrestRule {
-    /// The scenario-file name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ArrestRule::Exact => "exact",
-            ArrestRule::Floor => "floor",
-            ArrestRule::RoundHalfEven => "round-half-even",
-        }
+keyword! {
+    /// How the cop-to-active ratio C/A enters the arrest probability
+    /// `P = 1 - exp(-k * f(C/A))`. Declared with the theatre format's
+    /// `keyword!`, so the scenario key's choices are the enum's spellings.
+    pub enum ArrestRule {
+        /// f(x) = round(x), ties to even (Mesa: Python's `round`). The default.
+        RoundHalfEven = "round-half-even",
+        /// f(x) = floor(x) (NetLogo's Rebellion model).
+        Floor = "floor",
+        /// f(x) = x (Epstein 2002 as printed).
+        Exact = "exact",
     }
 }
 
-/// The shape of the neighbourhood an agent sees (and moves within).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisionShape {
-    /// Cells within Manhattan distance `vision` on the torus (a diamond):
-    /// Mesa 3.x's `OrthogonalVonNeumannGrid.get_neighborhood(radius)`. Default.
-    VonNeumann,
-    /// The (2v+1)×(2v+1) square.
-    Moore,
-    /// Cells whose centre is within Euclidean distance `vision` (NetLogo's `in-radius`).
-    Euclidean,
-}
-
-impl VisionShape {
-    /// The scenario-file name.
-    pub fn name(self) -> &'static str {
-        match self {
-            VisionShape::VonNeumann => "von-neumann",
-            VisionShape::Moore => "moore",
-            VisionShape::Euclidean => "euclidean",
-        }
+keyword! {
+    /// The shape of the neighbourhood an agent sees (and moves within).
+    pub enum VisionShape {
+        /// Cells within Manhattan distance `vision` on the torus (a diamond):
+        /// Mesa 3.x's `OrthogonalVonNeumannGrid.get_neighborhood(radius)`. Default.
+        VonNeumann = "von-neumann",
+        /// The (2v+1)×(2v+1) square.
+        Moore = "moore",
+        /// Cells whose centre is within Euclidean distance `vision` (NetLogo's `in-radius`).
+        Euclidean = "euclidean",
     }
 }
 
@@ -104,23 +87,12 @@ impl Default for Params {
 }
 
 impl Params {
-    /// The parameters as JSON (for the manifest).
+    /// The parameters as JSON (for the manifest): every `[parameters]` key
+    /// with its value, in declaration order ([`crate::spec::PARAMETERS`]).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "width": self.width,
-            "height": self.height,
-            "citizen_density": self.citizen_density,
-            "cop_density": self.cop_density,
-            "citizen_vision": self.citizen_vision,
-            "cop_vision": self.cop_vision,
-            "legitimacy": self.legitimacy,
-            "max_jail_term": self.max_jail_term,
-            "active_threshold": self.active_threshold,
-            "arrest_prob_constant": self.arrest_prob_constant,
-            "movement": self.movement,
-            "arrest_rule": self.arrest_rule.name(),
-            "vision_shape": self.vision_shape.name(),
-        })
+        let s = Scenario { params: self.clone(), ..Scenario::default() };
+        let values = crate::spec::PARAMETERS.keys.iter().map(|k| (k.name.to_string(), k.value(&s))).collect();
+        serde_json::Value::Object(values)
     }
 }
 
@@ -137,6 +109,14 @@ pub struct Scenario {
     pub params: Params,
     /// Write a grid snapshot every this many steps (0: never; step 0 included otherwise).
     pub snapshot_every: u32,
+}
+
+impl Default for Scenario {
+    /// What a file holding only `model = "civil-violence"` decodes to: the
+    /// defaults of every key of the format (and of its schema).
+    fn default() -> Self {
+        Scenario { name: "civil violence".into(), seed: 0, steps: 1000, params: Params::default(), snapshot_every: 0 }
+    }
 }
 
 /// The value of the top-level `model` key that selects this model.
@@ -195,104 +175,11 @@ pub fn load_with_variants(
     }
 }
 
-const TOP_KEYS: &[&str] = &["model", "name", "seed", "steps", "parameters", "output"];
-const PARAM_KEYS: &[&str] = &[
-    "width",
-    "height",
-    "citizen_density",
-    "cop_density",
-    "citizen_vision",
-    "cop_vision",
-    "legitimacy",
-    "max_jail_term",
-    "active_threshold",
-    "arrest_prob_constant",
-    "movement",
-    "arrest_rule",
-    "vision_shape",
-];
-const OUTPUT_KEYS: &[&str] = &["snapshot_every"];
-
 fn table<'a>(v: &'a Value, what: &str, d: &mut Diagnostics) -> Option<&'a [(frontline_scenario::value::Key, Value)]> {
     match &v.kind {
         Kind::Table(t) => Some(t),
         k => {
             d.push(Diagnostic::at(&v.loc, format!("`{what}` is {}", k.type_name())).expected("a table"));
-            None
-        }
-    }
-}
-
-fn int(v: &Value, key: &str, lo: i64, hi: i64, d: &mut Diagnostics) -> Option<i64> {
-    match v.kind {
-        Kind::Int(n) if n >= lo && n <= hi => Some(n),
-        Kind::Int(n) => {
-            d.push(
-                Diagnostic::at(&v.loc, format!("`{key}` = {n} is out of range"))
-                    .expected(format!("an integer in {lo}..={hi}")),
-            );
-            None
-        }
-        ref k => {
-            d.push(
-                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
-                    .expected(format!("an integer in {lo}..={hi}")),
-            );
-            None
-        }
-    }
-}
-
-fn float(v: &Value, key: &str, lo: f64, hi: f64, d: &mut Diagnostics) -> Option<f64> {
-    let x = match v.kind {
-        Kind::Int(n) => n as f64,
-        Kind::Float(x) => x,
-        ref k => {
-            d.push(
-                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
-                    .expected(format!("a number in [{lo}, {hi}]")),
-            );
-            return None;
-        }
-    };
-    if !(x >= lo && x <= hi) {
-        d.push(
-            Diagnostic::at(&v.loc, format!("`{key}` = {x} is out of range"))
-                .expected(format!("a number in [{lo}, {hi}]")),
-        );
-        return None;
-    }
-    Some(x)
-}
-
-fn boolean(v: &Value, key: &str, d: &mut Diagnostics) -> Option<bool> {
-    match v.kind {
-        Kind::Bool(b) => Some(b),
-        ref k => {
-            d.push(Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name())).expected("true or false"));
-            None
-        }
-    }
-}
-
-fn choice<'a>(v: &Value, key: &str, choices: &[&'a str], d: &mut Diagnostics) -> Option<&'a str> {
-    match &v.kind {
-        Kind::Str(s) => match choices.iter().find(|c| **c == s) {
-            Some(c) => Some(c),
-            None => {
-                d.push(
-                    Diagnostic::at(&v.loc, format!("unknown {key} `{s}`"))
-                        .expected(format!("one of {}", choices.join(", ")))
-                        .hint(choice_hint(s, choices)),
-                );
-                None
-            }
-        },
-        k => {
-            d.push(
-                Diagnostic::at(&v.loc, format!("`{key}` is {}", k.type_name()))
-                    .expected(format!("one of {}", choices.join(", "))),
-            );
             None
         }
     }
@@ -307,105 +194,50 @@ fn unknown(key: &frontline_scenario::value::Key, within: &str, valid: &[&str], d
 }
 
 /// Decodes a merged tree. Problems go to `d`; `None` if the tree is unusable.
+///
+/// Each key is read by its declaration in [`crate::spec`] (type, range,
+/// choices), starting from [`Scenario::default`]; this function adds only
+/// what spans keys: `model` present, the densities' sum, the grid size and
+/// the memory budget.
 pub fn decode(tree: &Value, d: &mut Diagnostics) -> Option<Scenario> {
+    use crate::spec::{SECTIONS, TOP, Type, top_names};
     let top = table(tree, "the file", d)?;
-    let mut s =
-        Scenario { name: "civil violence".into(), seed: 0, steps: 1000, params: Params::default(), snapshot_every: 0 };
+    let mut s = Scenario::default();
     let before = d.len();
-    let mut model_seen = false;
-    let mut sum_loc: Option<Loc> = None;
     for (k, v) in top {
-        match k.name.as_str() {
-            "model" => {
-                model_seen = true;
-                choice(v, "model", &[MODEL_NAME], d);
-            }
-            "name" => match &v.kind {
-                Kind::Str(n) => s.name = n.clone(),
-                k2 => d.push(Diagnostic::at(&v.loc, format!("`name` is {}", k2.type_name())).expected("a string")),
-            },
-            "seed" => {
-                if let Some(n) = int(v, "seed", 0, i64::MAX, d) {
-                    s.seed = n as u64;
+        if let Some(key) = TOP.iter().find(|x| x.name == k.name) {
+            key.decode(v, &mut s, d);
+        } else if let Some(section) = SECTIONS.iter().find(|x| x.name == k.name) {
+            let Some(t) = table(v, section.name, d) else { continue };
+            for (k2, v2) in t {
+                match section.key(&k2.name) {
+                    Some(key) => key.decode(v2, &mut s, d),
+                    None => unknown(k2, &format!(" in [{}]", section.name), &section.key_names(), d),
                 }
             }
-            "steps" => {
-                if let Some(n) = int(v, "steps", 0, 100_000_000, d) {
-                    s.steps = n as u32;
-                }
-            }
-            "output" => {
-                if let Some(t) = table(v, "output", d) {
-                    for (k2, v2) in t {
-                        match k2.name.as_str() {
-                            "snapshot_every" => {
-                                if let Some(n) = int(v2, "snapshot_every", 0, u32::MAX as i64, d) {
-                                    s.snapshot_every = n as u32;
-                                }
-                            }
-                            _ => unknown(k2, " in [output]", OUTPUT_KEYS, d),
-                        }
-                    }
-                }
-            }
-            "parameters" => {
-                if let Some(t) = table(v, "parameters", d) {
-                    let p = &mut s.params;
-                    for (k2, v2) in t {
-                        let key = k2.name.as_str();
-                        match key {
-                            "width" => int(v2, key, 1, 1 << 16, d).map(|n| p.width = n as u32),
-                            "height" => int(v2, key, 1, 1 << 16, d).map(|n| p.height = n as u32),
-                            "citizen_density" => {
-                                sum_loc.get_or_insert(v2.loc.clone());
-                                float(v2, key, 0.0, 1.0, d).map(|x| p.citizen_density = x)
-                            }
-                            "cop_density" => {
-                                sum_loc = Some(v2.loc.clone());
-                                float(v2, key, 0.0, 1.0, d).map(|x| p.cop_density = x)
-                            }
-                            "citizen_vision" => int(v2, key, 1, 127, d).map(|n| p.citizen_vision = n as u32),
-                            "cop_vision" => int(v2, key, 1, 127, d).map(|n| p.cop_vision = n as u32),
-                            "legitimacy" => float(v2, key, 0.0, 1.0, d).map(|x| p.legitimacy = x),
-                            "max_jail_term" => {
-                                int(v2, key, 0, u32::MAX as i64 - 1, d).map(|n| p.max_jail_term = n as u32)
-                            }
-                            "active_threshold" => float(v2, key, -1.0e9, 1.0e9, d).map(|x| p.active_threshold = x),
-                            "arrest_prob_constant" => float(v2, key, 0.0, 1.0e9, d).map(|x| p.arrest_prob_constant = x),
-                            "movement" => boolean(v2, key, d).map(|b| p.movement = b),
-                            "arrest_rule" => choice(v2, key, &["round-half-even", "floor", "exact"], d).map(|c| {
-                                p.arrest_rule = match c {
-                                    "floor" => ArrestRule::Floor,
-                                    "exact" => ArrestRule::Exact,
-                                    _ => ArrestRule::RoundHalfEven,
-                                }
-                            }),
-                            "vision_shape" => choice(v2, key, &["von-neumann", "moore", "euclidean"], d).map(|c| {
-                                p.vision_shape = match c {
-                                    "moore" => VisionShape::Moore,
-                                    "euclidean" => VisionShape::Euclidean,
-                                    _ => VisionShape::VonNeumann,
-                                }
-                            }),
-                            _ => {
-                                unknown(k2, " in [parameters]", PARAM_KEYS, d);
-                                None
-                            }
-                        };
-                    }
-                }
-            }
-            _ => unknown(k, "", TOP_KEYS, d),
+        } else {
+            unknown(k, "", &top_names(), d);
         }
     }
-    if !model_seen {
-        d.push(Diagnostic::at(&tree.loc, "missing `model`").expected(format!("model = \"{MODEL_NAME}\"")));
+    for key in TOP {
+        if let Type::Model(m) = key.ty
+            && tree.get(key.name).is_none()
+        {
+            d.push(
+                Diagnostic::at(&tree.loc, format!("missing `{}`", key.name))
+                    .expected(format!("{} = \"{m}\"", key.name)),
+            );
+        }
     }
     let p = &s.params;
     if d.len() == before && p.citizen_density + p.cop_density > 1.0 {
         let msg = format!("citizen_density + cop_density = {} exceeds 1", p.citizen_density + p.cop_density);
-        let diag = match &sum_loc {
-            Some(l) => Diagnostic::at(l, msg),
+        // At the cop density if written (the second of the two a reader
+        // meets in the example), else at the citizen density.
+        let params = tree.get("parameters");
+        let at = ["cop_density", "citizen_density"].iter().find_map(|k| params.and_then(|t| t.get(k)));
+        let diag = match at {
+            Some(v) => Diagnostic::at(&v.loc, msg),
             None => Diagnostic::global(msg),
         };
         d.push(diag.expected("densities summing to at most 1").hint("lower one of the two densities"));
