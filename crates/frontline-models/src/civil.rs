@@ -29,7 +29,7 @@ pub const ENTRY: crate::Entry = crate::Entry {
     about: "Epstein's (2002) civil violence: citizens, cops and legitimacy on a grid",
     selects: frontline_civil::params::file_selects_model,
     load: |path, overrides| Ok(Box::new(Civil::load(path, overrides)?)),
-    schema: || serde_json::json!({"model": MODEL_NAME}), // replaced by frontline_civil::schema when it lands
+    schema: frontline_civil::schema,
 };
 
 /// Steps discarded before the "after 50" statistics: Mesa's parity test
