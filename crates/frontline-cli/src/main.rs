@@ -224,9 +224,10 @@ enum Command {
     },
     /// Print the JSON Schema of a model's scenario format (default: the theatre model's).
     Schema {
-        /// The model whose format to print (`theatre`, `civil-violence`).
-        #[arg(long, default_value = "theatre")]
-        model: String,
+        /// The model whose format to print (default: the default model's; `frontline schema
+        /// --model NAME` with an unknown NAME lists the models).
+        #[arg(long)]
+        model: Option<String>,
     },
 }
 
@@ -254,7 +255,7 @@ fn main() -> ExitCode {
             commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
         }
         Command::Serve { dir, port, host } => commands::serve::run(&dir, port, &host),
-        Command::Schema { model } => commands::schema::run(&model),
+        Command::Schema { model } => commands::schema::run(model.as_deref()),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

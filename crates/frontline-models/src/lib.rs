@@ -73,6 +73,11 @@ impl Registry {
         self.entries.iter().skip(1).find(|e| (e.selects)(path)).copied().unwrap_or(self.entries[0])
     }
 
+    /// The default model's entry (used when no other selects a file).
+    pub fn default_entry(&self) -> &'static Entry {
+        self.entries[0]
+    }
+
     /// The entry named `name`.
     pub fn entry(&self, name: &str) -> Option<&'static Entry> {
         self.entries.iter().find(|e| e.name == name).copied()
