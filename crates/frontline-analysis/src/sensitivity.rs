@@ -1,4 +1,6 @@
-//! Sweeps and sensitivity analysis over declared uncertain parameters.
+//! The statistics of sweeps and sensitivity analyses: design points,
+//! Morris and Sobol indices and their table. The jobs that evaluate the
+//! points on a model are [`crate::analyses::design`].
 //!
 //! Every design point rebuilds the model with its parameter values and runs
 //! the same `runs_per_point` seeds (common random numbers across points),
@@ -8,72 +10,14 @@
 //! for first-order S1 and Jansen's (1999) for total ST, with bootstrap
 //! intervals.
 
-use crate::checkpoint::{JobDir, JobError};
-use crate::compare::evaluate;
-use crate::outcome::Outcome;
-use crate::sampling::{self, to_value, uncertain, with_parameters};
-use crate::stats::{mean, quantile_sorted, run_seed};
+use crate::sampling;
+use crate::stats::{mean, quantile_sorted};
 use frontline_output::{Column, Table};
-use frontline_scenario::Loaded;
-use frontline_scenario::model::Parameter;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-/// Settings shared by sweeps and sensitivity runs.
-pub struct Design<'a> {
-    /// The loaded scenario (with variants and --set applied).
-    pub loaded: &'a Loaded,
-    /// Outcome texts (compiled against each point's model).
-    pub outcomes: &'a [String],
-    /// Runs per design point.
-    pub runs_per_point: u64,
-    /// Base seed.
-    pub seed: u64,
-    /// Job directory that makes the evaluation resumable (None: in memory only).
-    pub job: Option<&'a JobDir>,
-}
-
 /// Design points per batch file of a resumable sweep or sensitivity job.
 pub const POINTS_PER_BATCH: u64 = 16;
-
-/// Outcome means at each point: `[point][outcome]`.
-pub fn evaluate_points(
-    d: &Design,
-    params: &[Parameter],
-    points: &[Vec<f64>],
-    progress: crate::ensemble::Progress,
-) -> Result<Vec<Vec<f64>>, JobError> {
-    let width = if d.outcomes.is_empty() { Outcome::defaults(&d.loaded.model).len() } else { d.outcomes.len() };
-    crate::checkpoint::evaluate(d.job, points.len() as u64, width, POINTS_PER_BATCH, progress, |p| {
-        let u = &points[p as usize];
-        let values: Vec<(String, f64)> = params.iter().zip(u).map(|(p, &x)| (p.id.clone(), to_value(p, x))).collect();
-        let m = with_parameters(d.loaded, &values)?;
-        let outcomes: Vec<Outcome> = if d.outcomes.is_empty() {
-            Outcome::defaults(&m)
-        } else {
-            d.outcomes.iter().map(|o| Outcome::parse(o, &m)).collect::<Result<_, _>>()?
-        };
-        let mut sums = vec![0.0; outcomes.len()];
-        for i in 0..d.runs_per_point {
-            for (s, v) in sums.iter_mut().zip(evaluate(&m, &outcomes, run_seed(d.seed, i))) {
-                *s += v;
-            }
-        }
-        Ok(sums.into_iter().map(|s| s / d.runs_per_point as f64).collect())
-    })
-}
-
-/// A sweep's table: one row per point, parameter values then outcome means.
-pub fn sweep_table(params: &[Parameter], points: &[Vec<f64>], outcome_names: &[String], results: &[Vec<f64>]) -> Table {
-    let mut t = Table::new("sweep").with("point", Column::I64((0..points.len() as i64).collect()));
-    for (j, p) in params.iter().enumerate() {
-        t = t.with(p.id.clone(), Column::F64(points.iter().map(|u| to_value(p, u[j])).collect()));
-    }
-    for (o, name) in outcome_names.iter().enumerate() {
-        t = t.with(name.clone(), Column::F64(results.iter().map(|r| r[o]).collect()));
-    }
-    t
-}
 
 /// The sampled points of a sweep.
 pub fn sweep_points(k: usize, samples: usize, method: &str, seed: u64) -> Vec<Vec<f64>> {
@@ -108,21 +52,6 @@ fn bootstrap(n: usize, reps: usize, seed: u64, stat: impl Fn(&[usize]) -> f64) -
         .collect();
     v.sort_by(f64::total_cmp);
     (quantile_sorted(&v, 0.025), quantile_sorted(&v, 0.975))
-}
-
-/// Morris screening for outcome `o`: returns indices sorted by μ*.
-pub fn morris(
-    d: &Design,
-    trajectories: usize,
-    levels: usize,
-    o: usize,
-    progress: crate::ensemble::Progress,
-) -> Result<Vec<Index>, JobError> {
-    let params = uncertain(&d.loaded.model);
-    let (points, orders) = sampling::morris(trajectories, params.len(), levels, d.seed);
-    let y: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
-    let names: Vec<String> = params.iter().map(|p| p.id.clone()).collect();
-    Ok(morris_indices(&names, &orders, levels, &y, d.seed))
 }
 
 /// Morris indices from the outcome `y` at the points of
@@ -162,15 +91,6 @@ pub fn morris_indices(names: &[String], orders: &[Vec<usize>], levels: usize, y:
         .collect();
     out.sort_by(|a, b| b.main.total_cmp(&a.main).then(a.parameter.cmp(&b.parameter)));
     out
-}
-
-/// Sobol indices for outcome `o` from `n` base samples: sorted by ST.
-pub fn sobol(d: &Design, n: usize, o: usize, progress: crate::ensemble::Progress) -> Result<Vec<Index>, JobError> {
-    let params = uncertain(&d.loaded.model);
-    let points = sampling::saltelli(n, params.len(), d.seed);
-    let raw: Vec<f64> = evaluate_points(d, &params, &points, progress)?.into_iter().map(|r| r[o]).collect();
-    let names: Vec<String> = params.iter().map(|p| p.id.clone()).collect();
-    Ok(sobol_indices(&names, n, &raw, d.seed))
 }
 
 /// Sobol indices from the outcome `raw` at the points of

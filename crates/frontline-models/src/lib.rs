@@ -27,6 +27,9 @@ use frontline_analysis::simulation::Simulation;
 use frontline_scenario::{LoadError, Overrides};
 use std::path::Path;
 
+/// What loading a scenario gives: the model, or its problems, located.
+pub type Loading = Result<Box<dyn Simulation>, Box<LoadError>>;
+
 /// A model the registry can load.
 pub struct Entry {
     /// The value of the scenario's `model` key that selects it.
@@ -37,7 +40,7 @@ pub struct Entry {
     /// One line for `--help` and errors.
     pub about: &'static str,
     /// Loads and validates a scenario of this model with its overlays.
-    pub load: fn(&Path, &Overrides) -> Result<Box<dyn Simulation>, Box<LoadError>>,
+    pub load: fn(&Path, &Overrides) -> Loading,
     /// The JSON Schema of its scenario format.
     pub schema: fn() -> serde_json::Value,
 }

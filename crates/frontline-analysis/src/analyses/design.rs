@@ -146,32 +146,46 @@ fn prepare(sim: &dyn Simulation, s: &DesignSettings) -> Result<(Vec<Uncertain>, 
     Ok((params, s.seed.unwrap_or_else(|| sim.default_seed())))
 }
 
-/// Each statistic's mean over runs `0..runs_per_point` at each point
-/// (`[point][statistic]`), the points being the tasks of `jd`'s job.
-pub fn evaluate_points(
-    sim: &dyn Simulation,
-    params: &[Uncertain],
-    points: &[Vec<f64>],
-    outcomes: &[String],
-    runs_per_point: u64,
-    base_seed: u64,
-    jd: Option<&JobDir>,
-    progress: checkpoint::Progress,
-) -> Result<Vec<Vec<f64>>, JobError> {
-    let width = outcomes.len();
-    checkpoint::evaluate(jd, points.len() as u64, width, POINTS_PER_BATCH, progress, |p| {
-        let values: Vec<(String, f64)> =
-            params.iter().zip(&points[p as usize]).map(|(q, &u)| (q.id.clone(), q.value_at(u))).collect();
-        let at_point = sim.with_parameters(&values)?;
-        let measure = at_point.measure(outcomes)?;
-        let mut sums = vec![0.0; width];
-        for i in 0..runs_per_point {
-            for (s, v) in sums.iter_mut().zip(measure.measure(run_seed(base_seed, i))) {
-                *s += v;
+/// What is evaluated at each design point: the model, the parameters the
+/// point's coordinates set, the statistics, and the runs (seeds 0..runs_per_point
+/// from `base_seed`, the same at every point).
+pub struct PointEvaluation<'a> {
+    /// The model at the scenario's values.
+    pub sim: &'a dyn Simulation,
+    /// The parameters, one per coordinate.
+    pub params: &'a [Uncertain],
+    /// The statistics recorded.
+    pub outcomes: &'a [String],
+    /// Runs per point.
+    pub runs_per_point: u64,
+    /// Base seed.
+    pub base_seed: u64,
+}
+
+impl PointEvaluation<'_> {
+    /// Each statistic's mean over the runs at each point (`[point][statistic]`),
+    /// the points being the tasks of `jd`'s job.
+    pub fn evaluate(
+        &self,
+        points: &[Vec<f64>],
+        jd: Option<&JobDir>,
+        progress: checkpoint::Progress,
+    ) -> Result<Vec<Vec<f64>>, JobError> {
+        let width = self.outcomes.len();
+        checkpoint::evaluate(jd, points.len() as u64, width, POINTS_PER_BATCH, progress, |p| {
+            let values: Vec<(String, f64)> =
+                self.params.iter().zip(&points[p as usize]).map(|(q, &u)| (q.id.clone(), q.value_at(u))).collect();
+            let at_point = self.sim.with_parameters(&values)?;
+            let measure = at_point.measure(self.outcomes)?;
+            let mut sums = vec![0.0; width];
+            for i in 0..self.runs_per_point {
+                for (s, v) in sums.iter_mut().zip(measure.measure(run_seed(self.base_seed, i))) {
+                    *s += v;
+                }
             }
-        }
-        Ok(sums.into_iter().map(|s| s / runs_per_point as f64).collect())
-    })
+            Ok(sums.into_iter().map(|s| s / self.runs_per_point as f64).collect())
+        })
+    }
 }
 
 /// The statistics' names as the model compiles them (its defaults if none are given).
@@ -197,7 +211,8 @@ pub fn sweep(sim: &dyn Simulation, req: &SweepRequest, job: &Job) -> Result<Done
     let jd = job.open(&id)?;
     let points = sweep_points(params.len(), s.samples, req.method, seed);
     let means = job.with_progress(points.len() as u64, "points", |tick| {
-        evaluate_points(sim, &params, &points, &outcomes, s.runs_per_point, seed, Some(&jd), tick)
+        PointEvaluation { sim, params: &params, outcomes: &outcomes, runs_per_point: s.runs_per_point, base_seed: seed }
+            .evaluate(&points, Some(&jd), tick)
     })?;
     let values: Vec<Vec<f64>> =
         points.iter().map(|u| params.iter().zip(u).map(|(p, &x)| p.value_at(x)).collect()).collect();
@@ -263,7 +278,14 @@ pub fn sensitivity(
     };
     let y: Vec<f64> = job
         .with_progress(points.len() as u64, "points", |tick| {
-            evaluate_points(sim, &params, &points, &outcomes, s.runs_per_point, seed, Some(&jd), tick)
+            PointEvaluation {
+                sim,
+                params: &params,
+                outcomes: &outcomes,
+                runs_per_point: s.runs_per_point,
+                base_seed: seed,
+            }
+            .evaluate(&points, Some(&jd), tick)
         })?
         .into_iter()
         .map(|r| r[0])

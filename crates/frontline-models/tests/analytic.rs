@@ -5,10 +5,17 @@
 //! with no enemy. After one weekly tick its strength is 100 + Poisson(λ) with
 //! λ = rate · 1e6 · 0.5, so E[strength] = 100 + 500,000 · rate exactly.
 
-use frontline_analysis::compare::{Arm, run_arms, summarise};
-use frontline_analysis::outcome::Outcome;
-use frontline_analysis::sensitivity::{Design, morris, sobol};
-use frontline_scenario::{Loaded, Overrides, load};
+//!
+//! They run through the same request API as the CLI
+//! (`frontline_analysis::analyses`), on the theatre model's adapter.
+
+use frontline_analysis::analyses::compare::CompareRequest;
+use frontline_analysis::analyses::design::{DesignSettings, SensitivityMethod, SensitivityRequest};
+use frontline_analysis::analyses::{self, Job, NoProgress};
+use frontline_models::theatre::Theatre;
+use frontline_output::{Checkpoints, Format};
+use frontline_scenario::Overrides;
+use std::path::{Path, PathBuf};
 
 const SCENARIO: &str = r#"
 [scenario]
@@ -51,37 +58,50 @@ equipment = 1e9
 recruit_rate = "rate * (0.2 + 1.6 * a) * (0.99 + 0.02 * b)"
 "#;
 
-fn loaded(sets: &[&str]) -> Loaded {
-    // One directory per call: tests run in parallel threads of one process.
+/// A fresh directory holding the scenario and a variant that raises `rate`
+/// to 0.0012. One per call: tests run in parallel threads of one process.
+fn scenario_dir() -> PathBuf {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("frontline-analytic-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("recruitment.toml");
-    std::fs::write(&path, SCENARIO).unwrap();
-    match load(&path, &Overrides { variants: vec![], sets: sets.iter().map(|s| s.to_string()).collect() }) {
+    std::fs::write(dir.join("recruitment.toml"), SCENARIO).unwrap();
+    std::fs::write(dir.join("more.toml"), "[parameters.rate]\nvalue = 0.0012\n").unwrap();
+    dir
+}
+
+fn load(dir: &Path, sets: &[&str]) -> Theatre {
+    let o = Overrides { variants: vec![], sets: sets.iter().map(|s| s.to_string()).collect() };
+    match Theatre::load(&dir.join("recruitment.toml"), &o) {
         Ok(l) => l,
         Err(e) => panic!("{}", e.render(false)),
     }
 }
 
-fn no_progress(_: u64) {}
+fn job(dir: &Path) -> Job<'_> {
+    Job { dir, resume: false, interruption: None, progress: &NoProgress }
+}
 
 #[test]
 fn compare_intervals_cover_the_true_difference() {
     // a = 0.5, b = 0.5 → recruit_rate = rate · 1.0 · 1.0; λ = 500,000 · rate.
-    let base = loaded(&[]).model;
-    let arm = loaded(&["parameters.rate.value=0.0012"]).model;
+    let dir = scenario_dir();
+    let base = load(&dir, &[]);
     let true_difference = 500_000.0 * (0.0012 - 0.001); // 100
-    let outcome = |m| vec![Outcome::parse("strength(f) at end", m).unwrap()];
-    let arms = [
-        Arm { name: "baseline".into(), outcomes: outcome(&base), model: base.clone() },
-        Arm { name: "more".into(), outcomes: outcome(&arm), model: arm.clone() },
-    ];
     let (mut covered, trials) = (0, 100);
     for seed in 0..trials {
-        let values = run_arms(&arms, 100, seed, None, &no_progress).unwrap();
-        let rows = summarise(&arms, &values);
+        let req = CompareRequest {
+            arms: vec![dir.join("more.toml")],
+            outcomes: vec!["strength(f) at end".into()],
+            runs: 100,
+            seed: Some(seed),
+        };
+        let (r, _) = analyses::execute(&dir.join("out"), Format::Csv, Checkpoints::Kept, |out| {
+            analyses::compare::compare(&base, &req, &job(out))
+        })
+        .unwrap();
+        let rows = r.rows;
         let (_, lo, hi) = rows[1].difference.unwrap();
         if lo <= true_difference && true_difference <= hi {
             covered += 1;
@@ -93,20 +113,33 @@ fn compare_intervals_cover_the_true_difference() {
     }
     // Nominal 95 %: with 100 trials, fewer than 88 would be very unlikely (p < 0.01).
     assert!(covered >= 88, "95 % intervals covered the true difference in only {covered} of {trials} trials");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn morris_and_sobol_rank_the_dominant_parameter_first() {
     // rate is fixed here, so a (×0.2…1.8) dominates b (×0.99…1.01).
-    let l = loaded(&["parameters.rate.min=0.001", "parameters.rate.max=0.001"]);
-    let outcomes = vec!["strength(f) at end".to_string()];
-    let d = Design { loaded: &l, outcomes: &outcomes, runs_per_point: 2, seed: 3, job: None };
-    let m = morris(&d, 10, 4, 0, &no_progress).unwrap();
+    let dir = scenario_dir();
+    let l = load(&dir, &["parameters.rate.min=0.001", "parameters.rate.max=0.001"]);
+    let indices = |method, samples| {
+        let req = SensitivityRequest {
+            method,
+            outcome: Some("strength(f) at end".into()),
+            settings: DesignSettings { samples, runs_per_point: 2, ranges: vec![], seed: Some(3) },
+        };
+        let (r, _) = analyses::execute(&dir.join("out"), Format::Csv, Checkpoints::Kept, |out| {
+            analyses::design::sensitivity(&l, &req, &job(out))
+        })
+        .unwrap();
+        r.indices
+    };
+    let m = indices(SensitivityMethod::Morris, 10);
     assert_eq!(m[0].parameter, "a", "{m:?}");
     assert!(m[0].main > 20.0 * m[1].main, "{m:?}");
     assert!(m[0].main_ci.0 > m[1].main_ci.1, "intervals separate: {m:?}");
-    let s = sobol(&d, 64, 0, &no_progress).unwrap();
+    let s = indices(SensitivityMethod::Sobol, 64);
     assert_eq!(s[0].parameter, "a", "{s:?}");
     assert!(s[0].second > 0.8 && s[1].second < 0.05, "{s:?}");
     assert!(s[0].main > 0.7 && s[0].main > s[1].main, "{s:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
