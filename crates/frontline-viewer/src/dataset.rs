@@ -55,12 +55,13 @@ const CIVIL_STATES: [(u8, &str, &str); 5] = [
 ];
 
 /// The civil ensemble's metrics, as the `counts_summary` table names them:
-/// id, label and colour.
+/// id, label and colour (the `_fraction`s are shares of the citizens, the
+/// arrests a count per step).
 const CIVIL_METRICS: [(&str, &str, &str); 4] = [
-    ("active_fraction", "active (share of citizens)", "#e15759"),
-    ("jailed_fraction", "jailed (share of citizens)", "#9c9c9c"),
-    ("quiet_fraction", "quiet (share of citizens)", "#4e79a7"),
-    ("arrests", "arrests per step", "#f28e2b"),
+    ("active_fraction", "active", "#e15759"),
+    ("jailed_fraction", "jailed", "#9c9c9c"),
+    ("quiet_fraction", "quiet", "#4e79a7"),
+    ("arrests", "arrests", "#f28e2b"),
 ];
 
 /// A region on the theatre map: a path (`d`) or a circle (`[x, y, r]`).
