@@ -2,13 +2,16 @@
 // scenario are served, opened in headless Chromium, and the page is checked
 // against the data it was sent: every region drawn, the slider spanning every
 // date, fills matching the controller (run) or the actor's probability
-// (ensemble) on the chosen date, tooltips naming the region.
+// (ensemble) on the chosen date, tooltips naming the region. A civil-violence
+// run and ensemble are checked the same way (the grid's pixels are the
+// snapshot's cells, the charts span the steps), and a results folder moved
+// away from its scenario is served as it was.
 //
 // Usage: node viewer.test.mjs   (FRONTLINE_BIN: the binary, default
 // ../../target/debug/frontline; CHROMIUM: default /usr/bin/chromium)
 import { chromium } from "playwright-core";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,12 +20,13 @@ import assert from "node:assert/strict";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = process.env.FRONTLINE_BIN || join(root, "target", "debug", "frontline");
 const example = join(root, "examples", "vicious-circle.toml");
+const civilExample = join(root, "examples", "civil-violence.toml");
 const work = mkdtempSync(join(tmpdir(), "frontline-browser-"));
 const servers = [];
 
-function serve(dir) {
+function serve(dir, cwd = root) {
   return new Promise((ok, fail) => {
-    const p = spawn(bin, ["serve", dir, "--port", "0"], { cwd: root });
+    const p = spawn(bin, ["serve", dir, "--port", "0"], { cwd });
     servers.push(p);
     let out = "";
     p.stdout.on("data", (b) => {
@@ -38,6 +42,18 @@ function serve(dir) {
 function blend(hex, t) {
   const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return "#" + c.map((x) => Math.round(255 + (x - 255) * t).toString(16).padStart(2, "0")).join("");
+}
+
+// A page of `url`, ready, and the errors it reports (uncaught exceptions and
+// console errors, such as a resource that failed to load).
+async function open(url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
 }
 
 async function setSlider(page, k) {
@@ -64,6 +80,10 @@ try {
   const ensDir = join(work, "ens");
   execFileSync(bin, ["run", example, "--seed", "7", "--out", runDir, "-q", "--no-maps", "--no-report"], { cwd: root });
   execFileSync(bin, ["ensemble", example, "--runs", "40", "--out", ensDir, "-q", "--no-maps", "--no-report"], { cwd: root });
+  const civilRunDir = join(work, "civil-run");
+  const civilEnsDir = join(work, "civil-ens");
+  execFileSync(bin, ["run", civilExample, "--seed", "3", "--set", "output.snapshot_every=10", "--out", civilRunDir, "-q"], { cwd: root });
+  execFileSync(bin, ["ensemble", civilExample, "--runs", "20", "--out", civilEnsDir, "-q"], { cwd: root });
 
   await test("a run: every region drawn, coloured by its controller on the chosen date", async () => {
     const url = await serve(runDir);
@@ -147,6 +167,103 @@ try {
     await page.waitForFunction(() => Number(document.querySelector("#slider").value) >= 3);
     await page.click("#play");
     assert.equal(await page.textContent("#play"), "▶ Play");
+    await page.close();
+  });
+  await test("a results folder moved away from its scenario is served as it was", async () => {
+    const original = await (await fetch((await serve(runDir)) + "data.json")).json();
+    const moved = join(work, "elsewhere", "moved-run");
+    cpSync(runDir, moved, { recursive: true });
+    // Served from a directory where the manifest's relative scenario path names nothing.
+    const url = await serve(moved, work);
+    assert.deepEqual(await (await fetch(url + "data.json")).json(), original);
+    const { page, errors } = await open(url);
+    assert.equal(await page.locator("#map .region").count(), original.regions.length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await test("a civil-violence run: the grid of each snapshot, the counts over time", async () => {
+    const url = await serve(civilRunDir);
+    const data = await (await fetch(url + "data.json")).json();
+    assert.equal(data.kind, "civil-run");
+    const { page, errors } = await open(url);
+    assert.equal(await page.textContent("#title"), data.title);
+    assert.ok(await page.isVisible("#grid"), "the grid is shown");
+    assert.equal(await page.isVisible("#map"), false, "no theatre map");
+    assert.deepEqual(await page.$eval("#grid", (c) => [c.width, c.height]), [data.grid_width, data.grid_height]);
+    const n = data.snapshots.length;
+    assert.ok(n >= 100, `${n} snapshots`);
+    assert.equal(await page.$eval("#slider", (s) => Number(s.max)), n - 1);
+    // The grid changes over the run.
+    assert.notEqual(data.snapshots[0].cells, data.snapshots[n - 1].cells);
+    const at = (step) => data.steps.indexOf(step);
+    for (const k of [0, Math.floor(n / 2), n - 1]) {
+      await setSlider(page, k);
+      const snap = data.snapshots[k];
+      assert.equal(await page.textContent("#date"), `step ${snap.step}`);
+      // Every pixel of the canvas, read back as the code of its state's colour.
+      const drawn = await page.$eval("#grid", (c, states) => {
+        const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        const rgb = states.map((s) => [1, 3, 5].map((i) => parseInt(s.colour.slice(i, i + 2), 16)));
+        let out = "";
+        for (let i = 0; i < px.length; i += 4) {
+          const code = rgb.findIndex((c) => c[0] === px[i] && c[1] === px[i + 1] && c[2] === px[i + 2]);
+          out += code < 0 ? "?" : String(code);
+        }
+        return out;
+      }, data.states);
+      assert.equal(drawn, snap.cells, `the grid at step ${snap.step}`);
+      const legend = await page.textContent("#legend");
+      assert.ok(legend.includes(`active: ${data.counts.active[at(snap.step)]}`), legend);
+      assert.ok(legend.includes(`jailed: ${data.counts.jailed[at(snap.step)]}`), legend);
+    }
+    // The charts: citizens by state and arrests, a point per step, visible.
+    assert.equal(await page.locator("#charts svg.chart").count(), 2);
+    assert.ok(await page.isVisible("#charts svg.chart"));
+    const series = await page.$$eval("#charts polyline.series", (ls) => ls.map((l) => [l.dataset.series, l.getAttribute("points").split(" ").length]));
+    assert.deepEqual(series, ["active", "quiet", "jailed", "arrests"].map((s) => [s, data.steps.length]));
+    // The cursor follows the slider.
+    const cursor = () => page.$eval("#charts line.cursor", (l) => Number(l.getAttribute("x1")));
+    await setSlider(page, 0);
+    const first = await cursor();
+    await setSlider(page, n - 1);
+    assert.ok((await cursor()) > first);
+    // Hovering a cell names its state.
+    const box = await page.locator("#grid").boundingBox();
+    await page.mouse.move(box.x + 1, box.y + 1);
+    const state = data.states[Number(data.snapshots[n - 1].cells[0])].name;
+    assert.equal(await page.textContent("#info"), `cell (0, 0): ${state}`);
+    // Play walks the snapshots.
+    await setSlider(page, 0);
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.querySelector("#slider").value) >= 3);
+    await page.click("#play");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await test("a civil-violence ensemble: the bands across runs over the steps", async () => {
+    const url = await serve(civilEnsDir);
+    const data = await (await fetch(url + "data.json")).json();
+    assert.equal(data.kind, "civil-ensemble");
+    const { page, errors } = await open(url);
+    assert.equal(await page.isVisible("#grid"), false, "an ensemble has no grid");
+    assert.equal(await page.isVisible("#map"), false);
+    assert.equal(await page.$eval("#slider", (s) => Number(s.max)), data.steps.length - 1);
+    assert.equal(await page.locator("#charts svg.chart").count(), 2);
+    assert.ok(await page.isVisible("#charts svg.chart"));
+    // A band and a mean line per metric.
+    assert.equal(await page.locator("#charts polygon.band").count(), data.metrics.length);
+    const names = await page.$$eval("#charts polyline.series", (ls) => ls.map((l) => l.dataset.series));
+    assert.deepEqual(names, data.metrics.map((m) => m.name));
+    const k = data.steps.length - 1;
+    await setSlider(page, k);
+    assert.equal(await page.textContent("#date"), `step ${data.steps[k]}`);
+    const legend = await page.textContent("#legend");
+    for (const m of data.metrics) {
+      assert.ok(legend.includes(`${m.name}: ${m.mean[k].toFixed(3)} (${m.q05[k].toFixed(3)}–${m.q95[k].toFixed(3)})`), legend);
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   });
 } finally {

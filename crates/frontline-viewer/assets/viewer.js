@@ -1,6 +1,9 @@
-// Frontline viewer: draws the regions sent in /data.json and colours them
-// for the date on the slider — by controller for a run, by the chosen
-// actor's probability of control for an ensemble. No dependencies.
+// Frontline viewer: draws the dataset sent in /data.json. Theatre model: the
+// regions, coloured for the date on the slider — by controller for a run, by
+// the chosen actor's probability of control for an ensemble. Civil-violence
+// model: the grid at the snapshot on the slider and the counts over time
+// (run), or the bands across runs over the steps (ensemble). A comparison: a
+// table and a forest plot per outcome. No dependencies.
 "use strict";
 
 const NOBODY = "#eeeeee";
@@ -71,12 +74,194 @@ function showComparison(data) {
   document.body.dataset.ready = "true";
 }
 
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function playButton(slider, draw) {
+  // Play walks the slider forward, one position per 150 ms, and stops at the end.
+  let timer = null;
+  const play = document.getElementById("play");
+  const last = () => Number(slider.max);
+  play.addEventListener("click", () => {
+    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ Play"; return; }
+    if (Number(slider.value) === last()) slider.value = 0;
+    play.textContent = "⏸ Pause";
+    timer = setInterval(() => {
+      if (Number(slider.value) >= last()) { play.click(); return; }
+      slider.value = Number(slider.value) + 1;
+      draw();
+    }, 150);
+  });
+}
+
+function chart(parent, title, xs, series, yMax) {
+  // A line chart of `series` ({name, colour, values, low?, high?}) over `xs`,
+  // each with its 5–95 % band where given; returns a function that moves the
+  // cursor to x.
+  const w = 760, h = 220, left = 50, right = 150, top = 10, bottom = 28;
+  const heading = document.createElement("h2");
+  heading.textContent = title;
+  const svg = el("svg", { width: w, height: h, viewBox: `0 0 ${w} ${h}`, class: "chart" });
+  const x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1);
+  const yTop = yMax ?? Math.max(1e-9, ...series.flatMap((s) => s.high ?? s.values));
+  const x = (v) => left + ((w - left - right) * (v - x0)) / (x1 - x0);
+  const y = (v) => h - bottom - ((h - top - bottom) * v) / yTop;
+  svg.append(
+    el("line", { x1: left, y1: y(0), x2: w - right, y2: y(0), class: "axis" }),
+    el("line", { x1: left, y1: y(0), x2: left, y2: top, class: "axis" }),
+  );
+  for (const f of [0, 0.5, 1]) {
+    const t = el("text", { x: left - 6, y: y(yTop * f) + 4, "text-anchor": "end" });
+    t.textContent = String(Number((yTop * f).toPrecision(3)));
+    svg.appendChild(t);
+  }
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+    const v = Math.round(x0 + (x1 - x0) * f);
+    const t = el("text", { x: x(v), y: h - bottom + 16, "text-anchor": "middle" });
+    t.textContent = String(v);
+    svg.appendChild(t);
+  }
+  const label = el("text", { x: w - right, y: h - 2, "text-anchor": "end" });
+  label.textContent = "step";
+  svg.appendChild(label);
+  series.forEach((s, i) => {
+    if (s.low && s.high) {
+      const upper = xs.map((v, k) => `${x(v)},${y(s.high[k])}`);
+      const lower = xs.map((v, k) => `${x(v)},${y(s.low[k])}`).reverse();
+      svg.appendChild(el("polygon", { points: upper.concat(lower).join(" "), fill: s.colour, class: "band" }));
+    }
+    const points = xs.map((v, k) => `${x(v)},${y(s.values[k])}`).join(" ");
+    const line = el("polyline", { points, stroke: s.colour, class: "series" });
+    line.dataset.series = s.name;
+    const key = el("text", { x: w - right + 10, y: top + 14 + 16 * i, style: `fill: ${s.colour}` });
+    key.textContent = s.name;
+    svg.append(line, key);
+  });
+  const cursor = el("line", { x1: x(x0), y1: top, x2: x(x0), y2: y(0), class: "cursor" });
+  svg.appendChild(cursor);
+  parent.append(heading, svg);
+  return (v) => { cursor.setAttribute("x1", x(v)); cursor.setAttribute("x2", x(v)); };
+}
+
+function showCivil(data) {
+  // A civil-violence run: the grid at the snapshot on the slider (if the run
+  // took snapshots; else the slider walks the steps) and the counts over
+  // time. An ensemble: the bands across runs over the steps.
+  const ensemble = data.kind === "civil-ensemble";
+  const slider = document.getElementById("slider");
+  const stepLabel = document.getElementById("date");
+  const legend = document.getElementById("legend");
+  const info = document.getElementById("info");
+  const grid = document.getElementById("grid");
+  const charts = document.getElementById("charts");
+  // An SVG element has no `hidden` property: set the attribute.
+  document.getElementById("map").setAttribute("hidden", "");
+  charts.hidden = false;
+  const snapshots = ensemble ? [] : data.snapshots;
+  const frames = snapshots.length > 0 ? snapshots.map((s) => s.step) : data.steps;
+  const at = new Map(data.steps.map((s, i) => [s, i]));
+  slider.max = frames.length - 1;
+  const cursors = [];
+  let paint = null;
+
+  if (snapshots.length > 0) {
+    const [W, H] = [data.grid_width, data.grid_height];
+    const scale = Math.max(1, Math.floor(600 / Math.max(W, H)));
+    grid.width = W;
+    grid.height = H;
+    grid.style.width = `${W * scale}px`;
+    grid.style.height = `${H * scale}px`;
+    grid.hidden = false;
+    const ctx = grid.getContext("2d");
+    const image = ctx.createImageData(W, H);
+    const palette = data.states.map((s) => rgb(s.colour));
+    paint = (cells) => {
+      for (let i = 0; i < cells.length; i++) {
+        const c = palette[cells.charCodeAt(i) - 48];
+        image.data.set([c[0], c[1], c[2], 255], 4 * i);
+      }
+      ctx.putImageData(image, 0, 0);
+    };
+    grid.addEventListener("mousemove", (e) => {
+      const r = grid.getBoundingClientRect();
+      const cx = Math.min(W - 1, Math.floor(((e.clientX - r.left) / r.width) * W));
+      const cy = Math.min(H - 1, Math.floor(((e.clientY - r.top) / r.height) * H));
+      const cells = snapshots[Number(slider.value)].cells;
+      info.textContent = `cell (${cx}, ${cy}): ${data.states[cells.charCodeAt(cy * W + cx) - 48].name}`;
+    });
+    info.textContent = "Hover the grid for a cell's state.";
+  } else {
+    info.textContent = ensemble ? "" : "This run took no grid snapshots: rerun it with output.snapshot_every above 0 to see the grid.";
+  }
+
+  if (ensemble) {
+    const band = (m) => ({ name: m.name, colour: m.colour, values: m.mean, low: m.q05, high: m.q95 });
+    const fractions = data.metrics.filter((m) => m.id.endsWith("_fraction"));
+    if (fractions.length) {
+      cursors.push(chart(charts, "Share of citizens: mean and 5–95 % band across runs", data.steps, fractions.map(band), 1));
+    }
+    for (const m of data.metrics.filter((m) => !m.id.endsWith("_fraction"))) {
+      const title = m.name[0].toUpperCase() + m.name.slice(1);
+      cursors.push(chart(charts, `${title} per step: mean and 5–95 % band across runs`, data.steps, [band(m)], null));
+    }
+  } else {
+    const c = data.counts;
+    const colour = (name) => data.states.find((s) => s.name === name).colour;
+    cursors.push(chart(charts, "Citizens by state", data.steps, ["active", "quiet", "jailed"].map(
+      (name) => ({ name, colour: colour(name), values: c[name] })), data.citizens));
+    cursors.push(chart(charts, "Arrests per step", data.steps, [{ name: "arrests", colour: "#f28e2b", values: c.arrests }], null));
+  }
+
+  function drawLegend(step) {
+    legend.innerHTML = "";
+    const row = (colour, text) => {
+      const d = document.createElement("div");
+      const s = document.createElement("span");
+      s.className = "swatch";
+      s.style.background = colour;
+      d.append(s, text);
+      legend.appendChild(d);
+    };
+    const i = at.get(step);
+    if (ensemble) {
+      for (const m of data.metrics) {
+        row(m.colour, `${m.name}: ${m.mean[i].toFixed(3)} (${m.q05[i].toFixed(3)}–${m.q95[i].toFixed(3)})`);
+      }
+      return;
+    }
+    const c = data.counts;
+    const counts = { active: c.active[i], quiet: c.quiet[i], jailed: c.jailed[i], cop: data.cops };
+    for (const s of data.states) {
+      if (s.name in counts) row(s.colour, `${s.name}: ${counts[s.name]}`);
+      else if (paint) row(s.colour, s.name);
+    }
+    row("#f28e2b", `arrests this step: ${c.arrests[i]}`);
+  }
+
+  function draw() {
+    const k = Number(slider.value);
+    const step = frames[k];
+    stepLabel.textContent = `step ${step}`;
+    document.body.dataset.step = String(step);
+    if (paint) paint(snapshots[k].cells);
+    cursors.forEach((move) => move(step));
+    drawLegend(step);
+  }
+
+  slider.addEventListener("input", draw);
+  playButton(slider, draw);
+  draw();
+  document.body.dataset.ready = "true";
+}
+
 async function main() {
   const res = await fetch("data.json");
   const data = await res.json();
   document.getElementById("title").textContent = data.title;
   document.getElementById("subtitle").textContent = data.subtitle;
   if (data.kind === "compare") return showComparison(data);
+  if (data.kind === "civil-run" || data.kind === "civil-ensemble") return showCivil(data);
   const map = document.getElementById("map");
   const slider = document.getElementById("slider");
   const dateLabel = document.getElementById("date");
@@ -162,18 +347,7 @@ async function main() {
 
   shapes.forEach((s) => s.addEventListener("mouseenter", () => { info.textContent = s.dataset.tip; }));
   slider.addEventListener("input", draw);
-  let timer = null;
-  const play = document.getElementById("play");
-  play.addEventListener("click", () => {
-    if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ Play"; return; }
-    if (Number(slider.value) === data.dates.length - 1) slider.value = 0;
-    play.textContent = "⏸ Pause";
-    timer = setInterval(() => {
-      if (Number(slider.value) >= data.dates.length - 1) { play.click(); return; }
-      slider.value = Number(slider.value) + 1;
-      draw();
-    }, 150);
-  });
+  playButton(slider, draw);
   draw();
   document.body.dataset.ready = "true";
 }
