@@ -1,8 +1,11 @@
-//! `frontline serve` checks what it reads against what is on disk before it
-//! allocates for it (issue #10, item 5): a manifest claiming more runs than
-//! its `.runs/` holds, a truncated batch, a manifest that is not a regular
-//! file or not a number where one belongs are refused with exit 2, and a
-//! valid ensemble is still served.
+//! `frontline serve` reads an output folder alone (its manifest and the
+//! dataset `view.json` beside it) and checks what it reads before it
+//! allocates for it (issue #10, item 5; issue #9, item 3): a manifest
+//! claiming other runs than its dataset holds, a missing or damaged dataset,
+//! a manifest that is not a regular file or not a number where one belongs
+//! are refused with exit 2; a valid ensemble is still served, also after
+//! its folder is moved away from its scenario and its `.runs/`; a civil
+//! violence run is served.
 
 mod common;
 
@@ -52,18 +55,24 @@ fn regression_serve_of_a_manifest_claiming_10_12_runs_is_refused_before_allocati
     let (status, stderr) = serve_must_refuse(&dir);
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("claims 1000000000000 runs"), "{stderr}");
-    assert!(stderr.contains("holds 2"), "{stderr}");
-    assert!(stderr.contains("rerun the ensemble"), "{stderr}");
+    assert!(stderr.contains("holds an ensemble of 130"), "{stderr}");
+    assert!(stderr.contains("rerun the command with a current frontline"), "{stderr}");
 }
 
 #[test]
-fn serve_refuses_an_ensemble_whose_batch_is_truncated() {
-    let dir = ensemble("truncated");
-    let batch = dir.join(".runs/batch-000001.bin");
-    std::fs::File::options().write(true).open(&batch).unwrap().set_len(1).unwrap();
+fn serve_refuses_an_ensemble_whose_dataset_is_missing_or_damaged() {
+    let dir = ensemble("damaged");
+    let view = dir.join("view.json");
+    std::fs::File::options().write(true).open(&view).unwrap().set_len(100).unwrap();
     let (status, stderr) = serve_must_refuse(&dir);
     assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("batch-000001.bin is 1 bytes, too small for the 2 runs"), "{stderr}");
+    assert!(stderr.contains("view.json: not a dataset this viewer can draw"), "{stderr}");
+    assert!(stderr.contains("line 1 column 100"), "{stderr}");
+    std::fs::remove_file(&view).unwrap();
+    let (status, stderr) = serve_must_refuse(&dir);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read") && stderr.contains("view.json"), "{stderr}");
+    assert!(stderr.contains("rerun the command with a current frontline"), "{stderr}");
 }
 
 #[test]
@@ -90,12 +99,17 @@ fn serve_refuses_a_manifest_that_is_not_a_regular_file() {
     assert!(stderr.contains("not a regular file"), "{stderr}");
 }
 
-#[test]
-fn a_valid_ensemble_is_still_served() {
-    let dir = ensemble("valid");
+/// Serves `dir` (from `cwd`) and returns its `/data.json`.
+fn served_data(dir: &Path, cwd: &Path) -> serde_json::Value {
     // Killed when the test ends, however it ends.
-    let mut server =
-        Running(bin().args(["serve", dir.to_str().unwrap(), "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap());
+    let mut server = Running(
+        bin()
+            .current_dir(cwd)
+            .args(["serve", dir.to_str().unwrap(), "--port", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
     BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the address is printed");
@@ -108,9 +122,27 @@ fn a_valid_ensemble_is_still_served() {
     s.read_to_string(&mut answer).unwrap();
     let (head, body) = answer.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
-    let data: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn a_valid_ensemble_is_still_served() {
+    let dir = ensemble("valid");
+    let data = served_data(&dir, &root());
     assert_eq!(data["kind"], "ensemble");
     assert_eq!(data["subtitle"], "ensemble of 130 runs");
+}
+
+#[test]
+fn a_moved_ensemble_is_served_without_its_scenario_or_batches() {
+    let dir = ensemble("moved");
+    let before = served_data(&dir, &root());
+    let elsewhere = tmp("moved-elsewhere");
+    let moved = elsewhere.path().join("ens");
+    std::fs::rename(&dir, &moved).unwrap();
+    std::fs::remove_dir_all(moved.join(".runs")).unwrap();
+    // From a folder where the manifest's scenario path names nothing.
+    assert_eq!(served_data(&moved, elsewhere.path()), before);
 }
 
 #[test]
@@ -140,11 +172,24 @@ fn regression_serve_refuses_a_malformed_manifest_with_a_clear_message() {
 }
 
 #[test]
-fn serve_refuses_a_civil_violence_output_naming_the_model() {
-    let out = tmp("civil-serve").into_child("run");
-    let o = output(bin().args(["run", civil_example().to_str().unwrap(), "-q"]).arg("--out").arg(&out));
+fn serve_shows_a_civil_violence_run_and_ensemble() {
+    let out = tmp("civil-serve");
+    let run = out.path().join("run");
+    let o = output(
+        bin()
+            .args(["run", civil_example().to_str().unwrap(), "-q", "--set", "output.snapshot_every=100"])
+            .arg("--out")
+            .arg(&run),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let (status, stderr) = serve_must_refuse(&out);
-    assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("the output of a civil-violence model"), "{stderr}");
+    let data = served_data(&run, &root());
+    assert_eq!(data["kind"], "civil-run");
+    assert_eq!(data["snapshots"].as_array().map(Vec::len), Some(11));
+    let ens = out.path().join("ens");
+    let o =
+        output(bin().args(["ensemble", civil_example().to_str().unwrap(), "-q", "--runs", "3"]).arg("--out").arg(&ens));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data = served_data(&ens, &root());
+    assert_eq!(data["kind"], "civil-ensemble");
+    assert_eq!(data["steps"].as_array().map(Vec::len), Some(1001));
 }

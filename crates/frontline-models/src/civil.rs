@@ -226,7 +226,8 @@ impl Simulation for Civil {
         manifest.detail("snapshot_every", sc.snapshot_every);
         manifest.detail("agents", traj.agents);
         manifest.detail("citizens", traj.citizens);
-        Ok(RunOutput { tables, files: Vec::new(), manifest, summary: run_summary(sc, seed, &traj, secs) })
+        let files = vec![crate::view_file(&frontline_viewer::dataset::civil_run(&self.loaded, &traj))];
+        Ok(RunOutput { tables, files, manifest, summary: run_summary(sc, seed, &traj, secs) })
     }
 
     fn ensemble_run(&self, seed: u64) -> Vec<u8> {
@@ -311,7 +312,8 @@ impl Simulation for Civil {
             quantile_sorted(&sorted, 0.05),
             quantile_sorted(&sorted, 0.95)
         );
-        Ok(EnsembleOutput { tables: vec![summary_table, per_run], files: Vec::new(), summary })
+        let files = vec![crate::view_file(&frontline_viewer::dataset::civil_ensemble(&self.loaded, &summary_table))];
+        Ok(EnsembleOutput { tables: vec![summary_table, per_run], files, summary })
     }
 
     fn measure<'a>(&'a self, outcomes: &[String]) -> Result<Box<dyn Measure + 'a>, String> {

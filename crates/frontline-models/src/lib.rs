@@ -27,6 +27,15 @@ use frontline_analysis::simulation::Simulation;
 use frontline_scenario::{LoadError, Overrides};
 use std::path::Path;
 
+/// The viewer's dataset (`view.json`, what `frontline serve` shows) as an
+/// output file: compact JSON, as `frontline_viewer::dataset::write` writes it.
+pub(crate) fn view_file(dataset: &serde_json::Value) -> frontline_analysis::simulation::OutputFile {
+    frontline_analysis::simulation::OutputFile {
+        path: frontline_viewer::DATASET_FILE.to_string(),
+        contents: dataset.to_string() + "\n",
+    }
+}
+
 /// What loading a scenario gives: the model, or its problems, located.
 pub type Loading = Result<Box<dyn Simulation>, Box<LoadError>>;
 

@@ -253,6 +253,7 @@ impl Simulation for Theatre {
         let snapshots = map_snapshots(m, views)?;
         let traj = frontline_engine::simulate(m, seed);
         let mut files = run_maps(m, &traj, &snapshots);
+        files.push(crate::view_file(&frontline_viewer::dataset::theatre_run(m, &traj)));
         if !views.no_report {
             let html = frontline_report::run_report(m, &traj, &self.provenance("run", seed));
             files.extend(report_files(html, frontline_report::run_charts(m, &traj)));
@@ -290,6 +291,7 @@ impl Simulation for Theatre {
         let snapshots = map_snapshots(m, views).map_err(JobError::Task)?;
         let agg = ens::aggregate_batches(m, batches, runs, base_seed)?;
         let mut files = ensemble_maps(m, &agg, &snapshots);
+        files.push(crate::view_file(&frontline_viewer::dataset::theatre_ensemble(m, &agg)));
         if !views.no_report {
             let html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
