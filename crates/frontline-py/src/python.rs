@@ -121,6 +121,9 @@ fn arg(key: &str, v: &Bound<'_, PyAny>) -> PyResult<Arg> {
     }
 }
 
+/// What `analyse` returns: `(fields, tables, date columns, files written)`.
+type Analysed<'py> = (Bound<'py, PyAny>, Bound<'py, PyDict>, Bound<'py, PyDict>, Vec<String>);
+
 /// Runs one analysis: `(fields, tables, date columns, written)`.
 #[pyfunction]
 fn analyse<'py>(
@@ -128,7 +131,7 @@ fn analyse<'py>(
     scenario: &Scenario,
     analysis: &str,
     options: &Bound<'py, PyDict>,
-) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>, Bound<'py, PyDict>, Vec<String>)> {
+) -> PyResult<Analysed<'py>> {
     let mut opts = Vec::new();
     for (k, v) in options.iter() {
         let key: String = k.extract()?;
