@@ -712,6 +712,10 @@ mod tests {
         entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
     }
 
+    /// Held by the tests that run jobs in temporary folders, so that one
+    /// can check that its folder is gone while no other is being made.
+    static TEMP_FOLDERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     fn field<'a>(o: &'a Outcome, key: &str) -> &'a Value {
         &o.fields.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no field `{key}`")).1
     }
@@ -732,6 +736,7 @@ mod tests {
     #[test]
     fn bad_options_are_refused_with_their_names() {
         let sim = civil();
+        let _serial = TEMP_FOLDERS.lock().unwrap_or_else(|e| e.into_inner());
         let e = analyse(&*sim, "ensemble", opts(&[("runs", Arg::Str("ten".into()))])).unwrap_err();
         assert_eq!(e, Error::Invalid("`runs` must be an int, not a str".into()));
         let e = analyse(&*sim, "ensemble", opts(&[("runs", Arg::Int(-3))])).unwrap_err();
@@ -761,7 +766,7 @@ mod tests {
     #[test]
     fn an_ensemble_without_out_leaves_no_folder_and_matches_evaluate() {
         let sim = civil();
-        let before = std::fs::read_dir(std::env::temp_dir()).map(|d| d.count()).unwrap_or(0);
+        let _serial = TEMP_FOLDERS.lock().unwrap_or_else(|e| e.into_inner());
         let o =
             analyse(&*sim, "ensemble", opts(&[("runs", Arg::Int(3)), ("seed", Arg::Int(5)), ("threads", Arg::Int(1))]))
                 .expect("the ensemble runs");
@@ -775,7 +780,7 @@ mod tests {
             .flatten()
             .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("frontline-py-{}-", std::process::id())))
             .count();
-        assert_eq!(leftover, 0, "the temporary job folder was removed ({before} entries before)");
+        assert_eq!(leftover, 0, "the temporary job folder was removed");
         // evaluate's run i is compare's run i.
         let (names, whole) = evaluate(&*sim, &[], &[0, 1, 2], Some(5), Some(1)).expect("evaluates");
         let (_, part) = evaluate(&*sim, &[], &[2], Some(5), None).expect("evaluates");
@@ -786,6 +791,7 @@ mod tests {
     #[test]
     fn a_civil_sweep_records_its_ranges() {
         let sim = civil();
+        let _serial = TEMP_FOLDERS.lock().unwrap_or_else(|e| e.into_inner());
         let o = analyse(
             &*sim,
             "sweep",
