@@ -14,7 +14,6 @@ use frontline_date::Day;
 use frontline_engine::run::run_observed;
 use frontline_output::{Column, Table};
 use frontline_scenario::Model;
-use rayon::prelude::*;
 use std::path::Path;
 
 /// Runs per batch file.
@@ -127,29 +126,6 @@ pub fn encode_records(m: &Model, records: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn encode(runs: &[RunSummary]) -> Vec<u8> {
-    // Layout: control block (run-major), metrics block (metric-major, then
-    // snapshot, then run), watch block (run-major). Little-endian.
-    let n = runs.len();
-    let mut out = Vec::new();
-    for r in runs {
-        out.extend(r.control.iter().map(|&c| c as u8));
-    }
-    let len = runs.first().map_or(0, |r| r.metrics.len());
-    for j in 0..len {
-        for r in runs {
-            out.extend_from_slice(&r.metrics[j].to_le_bytes());
-        }
-    }
-    for r in runs {
-        for w in &r.watch_first {
-            out.extend_from_slice(&w.to_le_bytes());
-        }
-    }
-    debug_assert!(n == 0 || !out.is_empty());
-    out
-}
-
 /// Geometry of a batch file.
 struct Layout {
     n: usize,
@@ -185,8 +161,26 @@ pub fn batch_payload_len(m: &Model, runs: usize) -> usize {
     Layout::new(m, runs).size()
 }
 
-/// Runs the missing batches of a job into `dir/.runs/`. With `resume`,
-/// completed batches of the same job are kept (a batch failing its seal is
+/// The theatre model's ensemble records over a bare `Model` (what the
+/// theatre adapter's `ensemble_*` methods compute), for code without an
+/// adapter.
+pub struct Records<'a>(pub &'a Model);
+
+impl crate::simulation::EnsembleRecords for Records<'_> {
+    fn record(&self, seed: u64) -> Vec<u8> {
+        encode_run(&summarise(self.0, seed))
+    }
+    fn batch(&self, runs: Vec<Vec<u8>>) -> Vec<u8> {
+        encode_records(self.0, &runs)
+    }
+    fn batch_len(&self, runs: usize) -> usize {
+        batch_payload_len(self.0, runs)
+    }
+}
+
+/// Runs the missing batches of a job into `dir/.runs/` (see
+/// [`crate::analyses::ensemble::run_batches`]). With `resume`, completed
+/// batches of the same job are kept (a batch failing its seal is
 /// recomputed, with a warning); without it, a directory holding another or
 /// an unfinished job is refused.
 pub fn run_batches(
@@ -198,33 +192,7 @@ pub fn run_batches(
     resume: bool,
     progress: Progress,
 ) -> Result<(), JobError> {
-    run_batches_in(m, &JobDir::open(dir, job, resume)?, runs, base_seed, progress)
-}
-
-/// Runs the missing batches of a job into an opened job directory (see
-/// [`JobDir::open`]); stops with [`JobError::Stopped`] if the directory's
-/// [`crate::checkpoint::Interruption`] comes due first.
-pub fn run_batches_in(m: &Model, jd: &JobDir, runs: u64, base_seed: u64, progress: Progress) -> Result<(), JobError> {
-    let batches = runs.div_ceil(BATCH);
-    for b in 0..batches {
-        let lo = b * BATCH;
-        let hi = ((b + 1) * BATCH).min(runs);
-        if jd.has_batch(BATCH_PREFIX, b, Layout::new(m, (hi - lo) as usize).size())? {
-            progress(hi - lo);
-            continue;
-        }
-        jd.before_computing()?;
-        let summaries: Vec<RunSummary> = (lo..hi)
-            .into_par_iter()
-            .map(|i| {
-                let s = summarise(m, run_seed(base_seed, i));
-                progress(1);
-                s
-            })
-            .collect();
-        jd.write_batch(BATCH_PREFIX, b, &encode(&summaries))?;
-    }
-    Ok(())
+    crate::analyses::ensemble::run_batches(&Records(m), &JobDir::open(dir, job, resume)?, runs, base_seed, progress)
 }
 
 /// The aggregated results of an ensemble.
@@ -296,11 +264,7 @@ pub fn probability_from_counts(m: &Model, counts: &[u32], runs: u64, k: usize) -
 /// can recompute it), never a silently wrong table.
 pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Aggregate, JobError> {
     let jd = JobDir::existing(dir)?;
-    let sealed = crate::checkpoint::SealedBatches { jd: &jd, prefix: BATCH_PREFIX, runs, batch: BATCH };
-    for b in 0..sealed.count() {
-        jd.require_batch(BATCH_PREFIX, b, Layout::new(m, sealed.runs_in(b)).size())?;
-    }
-    aggregate_batches(m, &sealed, runs, base_seed)
+    aggregate_batches(m, &crate::analyses::ensemble::sealed(&Records(m), &jd, runs)?, runs, base_seed)
 }
 
 /// [`aggregate`] from batches already checked against their seals and

@@ -163,6 +163,32 @@ pub trait Batches {
     fn path(&self, b: u64) -> PathBuf;
 }
 
+/// What an ensemble's batch loop needs of a model: one run's record, a
+/// batch laid out from records, and a batch's length. Every [`Simulation`]
+/// is one (through its `ensemble_*` methods); the theatre's
+/// `ensemble::Records` is one over a bare `Model`, for code that has no
+/// adapter (the theatre's own tests, the report's).
+pub trait EnsembleRecords: Sync {
+    /// What an ensemble keeps of the run from `seed`.
+    fn record(&self, seed: u64) -> Vec<u8>;
+    /// A batch payload from its runs' records, in run order.
+    fn batch(&self, runs: Vec<Vec<u8>>) -> Vec<u8>;
+    /// The length in bytes of a batch payload of `runs` runs.
+    fn batch_len(&self, runs: usize) -> usize;
+}
+
+impl<T: Simulation + ?Sized> EnsembleRecords for T {
+    fn record(&self, seed: u64) -> Vec<u8> {
+        self.ensemble_run(seed)
+    }
+    fn batch(&self, runs: Vec<Vec<u8>>) -> Vec<u8> {
+        self.ensemble_batch(runs)
+    }
+    fn batch_len(&self, runs: usize) -> usize {
+        self.ensemble_batch_len(runs)
+    }
+}
+
 /// A model, loaded and validated, ready to run. See the module doc.
 pub trait Simulation: Send + Sync {
     /// The model's registry name (`theatre`, `civil-violence`, …).

@@ -12,7 +12,7 @@
 use frontline_analysis::ensemble::{self as ens, Aggregate};
 use frontline_analysis::outcome::Outcome;
 use frontline_analysis::simulation::{
-    Batches, EnsembleOutput, Measure, OutputFile, RunOutput, Simulation, Source, Uncertain, Views,
+    Batches, EnsembleOutput, EnsembleRecords, Measure, OutputFile, RunOutput, Simulation, Source, Uncertain, Views,
 };
 use frontline_analysis::{checkpoint::JobError, run_tables, sampling};
 use frontline_date::Day;
@@ -272,13 +272,13 @@ impl Simulation for Theatre {
     }
 
     fn ensemble_run(&self, seed: u64) -> Vec<u8> {
-        ens::encode_run(&ens::summarise(&self.model, seed))
+        ens::Records(&self.model).record(seed)
     }
     fn ensemble_batch(&self, runs: Vec<Vec<u8>>) -> Vec<u8> {
-        ens::encode_records(&self.model, &runs)
+        ens::Records(&self.model).batch(runs)
     }
     fn ensemble_batch_len(&self, runs: usize) -> usize {
-        ens::batch_payload_len(&self.model, runs)
+        ens::Records(&self.model).batch_len(runs)
     }
     fn ensemble_aggregate(
         &self,

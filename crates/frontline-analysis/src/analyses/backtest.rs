@@ -4,7 +4,6 @@
 
 use super::{AnalysisError, Done, Job, Output, invalid, job_identity};
 use crate::backtest::{self as bt, Backtest, Change};
-use crate::checkpoint::SealedBatches;
 use crate::simulation::Simulation;
 use frontline_date::Day;
 use frontline_output::Command;
@@ -125,9 +124,7 @@ pub fn backtest(sim: &dyn Simulation, req: &BacktestRequest, job: &Job) -> Resul
     );
     let jd = job.open(&id)?;
     job.with_progress(req.runs, "runs", |tick| super::ensemble::run_batches(sim, &jd, req.runs, seed, tick))?;
-    let batches =
-        SealedBatches { jd: &jd, prefix: super::ensemble::BATCH_PREFIX, runs: req.runs, batch: crate::ensemble::BATCH };
-    let agg = crate::ensemble::aggregate_batches(m, &batches, req.runs, seed)?;
+    let agg = crate::ensemble::aggregate_batches(m, &super::ensemble::sealed(sim, &jd, req.runs)?, req.runs, seed)?;
     let tests: Vec<Backtest> = h.actors.iter().map(|&a| bt::score(m, &agg, &h.changes, a, h.until)).collect();
     let summary: Vec<serde_json::Value> = tests
         .iter()

@@ -9,7 +9,7 @@
 use super::{AnalysisError, Done, Job, Output, invalid, job_identity};
 use crate::checkpoint::{JobDir, JobError, SealedBatches};
 use crate::ensemble::BATCH;
-use crate::simulation::{Batches, Simulation, Views};
+use crate::simulation::{Batches, EnsembleRecords, Simulation, Views};
 use crate::stats::run_seed;
 use frontline_output::Command;
 use rayon::prelude::*;
@@ -65,9 +65,10 @@ pub fn ensemble(sim: &dyn Simulation, req: &EnsembleRequest, job: &Job) -> Resul
 }
 
 /// Computes the batches `jd` lacks; stops with [`JobError::Stopped`] if its
-/// interruption comes due first.
-pub fn run_batches(
-    sim: &dyn Simulation,
+/// interruption comes due first. Sound batches already there (a resumed
+/// job's) are kept; unsound ones are computed again.
+pub fn run_batches<R: EnsembleRecords + ?Sized>(
+    records: &R,
     jd: &JobDir,
     runs: u64,
     base_seed: u64,
@@ -75,27 +76,40 @@ pub fn run_batches(
 ) -> Result<(), JobError> {
     for b in 0..runs.div_ceil(BATCH) {
         let (lo, hi) = (b * BATCH, ((b + 1) * BATCH).min(runs));
-        if jd.has_batch(BATCH_PREFIX, b, sim.ensemble_batch_len((hi - lo) as usize))? {
+        if jd.has_batch(BATCH_PREFIX, b, records.batch_len((hi - lo) as usize))? {
             progress(hi - lo);
             continue;
         }
         jd.before_computing()?;
-        let records: Vec<Vec<u8>> = (lo..hi)
+        let done: Vec<Vec<u8>> = (lo..hi)
             .into_par_iter()
             .map(|i| {
-                let r = sim.ensemble_run(run_seed(base_seed, i));
+                let r = records.record(run_seed(base_seed, i));
                 progress(1);
                 r
             })
             .collect();
-        jd.write_batch(BATCH_PREFIX, b, &sim.ensemble_batch(records))?;
+        jd.write_batch(BATCH_PREFIX, b, &records.batch(done))?;
     }
     Ok(())
 }
 
-/// Aggregates a finished ensemble: every batch is checked against its seal
-/// and length first, so a missing or damaged one is a [`JobError::Corrupt`]
-/// (never a silently wrong table).
+/// The batches of a finished ensemble of `runs` runs, every one checked
+/// against its seal and length first, so a missing or damaged one is a
+/// [`JobError::Corrupt`] (never a silently wrong table).
+pub fn sealed<'a, R: EnsembleRecords + ?Sized>(
+    records: &R,
+    jd: &'a JobDir,
+    runs: u64,
+) -> Result<SealedBatches<'a>, JobError> {
+    let batches = SealedBatches { jd, prefix: BATCH_PREFIX, runs, batch: BATCH };
+    for b in 0..batches.count() {
+        jd.require_batch(BATCH_PREFIX, b, records.batch_len(batches.runs_in(b)))?;
+    }
+    Ok(batches)
+}
+
+/// Aggregates a finished ensemble from its [`sealed`] batches.
 pub fn aggregate(
     sim: &dyn Simulation,
     jd: &JobDir,
@@ -103,9 +117,5 @@ pub fn aggregate(
     base_seed: u64,
     views: &Views,
 ) -> Result<crate::simulation::EnsembleOutput, JobError> {
-    let batches = SealedBatches { jd, prefix: BATCH_PREFIX, runs, batch: BATCH };
-    for b in 0..batches.count() {
-        jd.require_batch(BATCH_PREFIX, b, sim.ensemble_batch_len(batches.runs_in(b)))?;
-    }
-    sim.ensemble_aggregate(&batches, runs, base_seed, views)
+    sim.ensemble_aggregate(&sealed(sim, jd, runs)?, runs, base_seed, views)
 }
