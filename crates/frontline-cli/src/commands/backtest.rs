@@ -1,22 +1,14 @@
 //! `frontline backtest`: an ensemble scored against a history.
 
 use crate::error::CliError;
-use crate::options::{Bar, HistoryArgs, JobArgs, ScenarioArgs, default_out, job, thread_pool};
+use crate::options::{HistoryArgs, JobArgs, ScenarioArgs};
 use frontline_analysis::analyses::{self, backtest::BacktestRequest};
 use frontline_date::Day;
-use frontline_output::Checkpoints;
 
 pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobArgs) -> Result<(), CliError> {
-    let sim = super::load(args)?;
-    let pool = thread_pool(j.threads)?;
     let req = BacktestRequest { history: history.request(), runs, seed: j.seed };
-    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "backtest"));
-    let bar = Bar::new();
-    let (r, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
-            analyses::backtest::backtest(&*sim, &req, &job(d, &j, &bar))
-        })
-    })?;
+    let done = super::run_job(args, &j, "backtest", |sim, job| analyses::backtest::backtest(sim, &req, job))?;
+    let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if j.quiet {
         return Ok(());
     }

@@ -1,9 +1,8 @@
 //! `frontline calibrate`: backtests over a design of the uncertain parameters.
 
 use crate::error::CliError;
-use crate::options::{Bar, HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg, default_out, job, thread_pool};
+use crate::options::{HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg};
 use frontline_analysis::analyses::{self, calibrate::CalibrateRequest};
-use frontline_output::Checkpoints;
 
 pub(crate) fn run(
     args: &ScenarioArgs,
@@ -13,17 +12,10 @@ pub(crate) fn run(
     runs_per_point: u64,
     j: JobArgs,
 ) -> Result<(), CliError> {
-    let sim = super::load(args)?;
-    let pool = thread_pool(j.threads)?;
     let req =
         CalibrateRequest { history: history.request(), method: method.into(), samples, runs_per_point, seed: j.seed };
-    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "calibrate"));
-    let bar = Bar::new();
-    let (r, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
-            analyses::calibrate::calibrate(&*sim, &req, &job(d, &j, &bar))
-        })
-    })?;
+    let done = super::run_job(args, &j, "calibrate", |sim, job| analyses::calibrate::calibrate(sim, &req, job))?;
+    let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if j.quiet {
         return Ok(());
     }

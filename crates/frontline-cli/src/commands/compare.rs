@@ -1,10 +1,9 @@
 //! `frontline compare`: arms over common random numbers, resumable.
 
 use crate::error::CliError;
-use crate::options::{Bar, JobArgs, ScenarioArgs, default_out, job, thread_pool};
+use crate::options::{JobArgs, ScenarioArgs};
 use frontline_analysis::analyses::{self, compare::CompareRequest};
 use frontline_analysis::simulation::OutputFile;
-use frontline_output::Checkpoints;
 use std::path::PathBuf;
 
 pub(crate) fn run(
@@ -15,34 +14,29 @@ pub(crate) fn run(
     j: JobArgs,
     no_report: bool,
 ) -> Result<(), CliError> {
-    let sim = super::load(args)?;
-    let pool = thread_pool(j.threads)?;
     let req = CompareRequest { arms, outcomes, runs, seed: j.seed };
-    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "compare"));
-    let bar = Bar::new();
-    let (r, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
-            let mut done = analyses::compare::compare(&*sim, &req, &job(d, &j, &bar))?;
-            if !no_report {
-                let r = &done.result;
-                let lines: Vec<frontline_report::ComparisonLine> = r
-                    .rows
-                    .iter()
-                    .map(|row| frontline_report::ComparisonLine {
-                        outcome: row.outcome.clone(),
-                        arm: row.arm.clone(),
-                        estimate: row.estimate,
-                        interval: row.interval,
-                        difference: row.difference,
-                    })
-                    .collect();
-                let prov = super::provenance("compare", &*sim, r.base_seed);
-                let html = frontline_report::compare_report(sim.name(), r.runs, &lines, &prov);
-                done.output.files.push(OutputFile { path: "report.html".into(), contents: html });
-            }
-            Ok(done)
-        })
+    let done = super::run_job(args, &j, "compare", |sim, job| {
+        let mut done = analyses::compare::compare(sim, &req, job)?;
+        if !no_report {
+            let r = &done.result;
+            let lines: Vec<frontline_report::ComparisonLine> = r
+                .rows
+                .iter()
+                .map(|row| frontline_report::ComparisonLine {
+                    outcome: row.outcome.clone(),
+                    arm: row.arm.clone(),
+                    estimate: row.estimate,
+                    interval: row.interval,
+                    difference: row.difference,
+                })
+                .collect();
+            let prov = super::provenance("compare", sim, r.base_seed);
+            let html = frontline_report::compare_report(sim.name(), r.runs, &lines, &prov);
+            done.output.files.push(OutputFile { path: "report.html".into(), contents: html });
+        }
+        Ok(done)
     })?;
+    let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if !j.quiet {
         println!(
             "{} — {} arms × {} runs, common random numbers (base seed {})\n",

@@ -13,8 +13,11 @@ pub(crate) mod sweep;
 pub(crate) mod validate;
 
 use crate::error::CliError;
-use crate::options::ScenarioArgs;
+use crate::options::{Bar, JobArgs, ScenarioArgs, default_out, job, thread_pool};
+use frontline_analysis::analyses::{self, AnalysisError, Done, Job, Written};
 use frontline_analysis::simulation::Simulation;
+use frontline_output::Checkpoints;
+use std::path::PathBuf;
 
 /// Loads the scenario with the model its `model` key selects.
 pub(crate) fn load(args: &ScenarioArgs) -> Result<Box<dyn Simulation>, CliError> {
@@ -32,4 +35,39 @@ pub(crate) fn provenance(command: &str, sim: &dyn Simulation, seed: u64) -> fron
         sets: src.sets.clone(),
         seed,
     }
+}
+
+/// A finished multi-run job, for its command to render.
+pub(crate) struct Finished<T> {
+    /// The model it ran.
+    pub(crate) sim: Box<dyn Simulation>,
+    /// The analysis's typed result.
+    pub(crate) result: T,
+    /// The files written, tables first.
+    pub(crate) written: Written,
+    /// The output folder.
+    pub(crate) dir: PathBuf,
+    /// Seconds from the first run to the last file written.
+    pub(crate) seconds: f64,
+}
+
+/// Runs a multi-run analysis as every such command does: on the model the
+/// scenario selects, in a pool of `--threads` workers, in the output folder
+/// (`--out`, or `out/<stem>-<command>`) with its checkpoints in `.runs/`,
+/// with a progress bar.
+pub(crate) fn run_job<T: Send>(
+    args: &ScenarioArgs,
+    j: &JobArgs,
+    command: &str,
+    analysis: impl FnOnce(&dyn Simulation, &Job) -> Result<Done<T>, AnalysisError> + Send,
+) -> Result<Finished<T>, CliError> {
+    let sim = load(args)?;
+    let pool = thread_pool(j.threads)?;
+    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, command));
+    let bar = Bar::new();
+    let started = std::time::Instant::now();
+    let (result, written) = pool.install(|| {
+        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| analysis(&*sim, &job(d, j, &bar)))
+    })?;
+    Ok(Finished { sim, result, written, dir, seconds: started.elapsed().as_secs_f64() })
 }

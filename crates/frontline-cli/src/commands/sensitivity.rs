@@ -1,12 +1,11 @@
 //! `frontline sensitivity`: Morris or Sobol indices, resumable.
 
 use crate::error::CliError;
-use crate::options::{Bar, JobArgs, ScenarioArgs, SensitivityMethodArg, default_out, job, thread_pool};
+use crate::options::{JobArgs, ScenarioArgs, SensitivityMethodArg};
 use frontline_analysis::analyses::{
     self,
     design::{DesignSettings, SensitivityMethod, SensitivityRequest},
 };
-use frontline_output::Checkpoints;
 
 pub(crate) fn run(
     args: &ScenarioArgs,
@@ -17,20 +16,13 @@ pub(crate) fn run(
     ranges: Vec<String>,
     j: JobArgs,
 ) -> Result<(), CliError> {
-    let sim = super::load(args)?;
-    let pool = thread_pool(j.threads)?;
     let req = SensitivityRequest {
         method: method.into(),
         outcome,
         settings: DesignSettings { samples, runs_per_point, ranges, seed: j.seed },
     };
-    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "sensitivity"));
-    let bar = Bar::new();
-    let (r, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
-            analyses::design::sensitivity(&*sim, &req, &job(d, &j, &bar))
-        })
-    })?;
+    let done = super::run_job(args, &j, "sensitivity", |sim, job| analyses::design::sensitivity(sim, &req, job))?;
+    let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if !j.quiet {
         let (a, b) = if r.method == SensitivityMethod::Morris { ("μ*", "σ") } else { ("S1", "ST") };
         println!(

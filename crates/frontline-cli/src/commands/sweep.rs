@@ -1,12 +1,11 @@
 //! `frontline sweep`: the uncertain parameters over a design, resumable.
 
 use crate::error::CliError;
-use crate::options::{Bar, JobArgs, ScenarioArgs, SweepMethodArg, default_out, job, thread_pool};
+use crate::options::{JobArgs, ScenarioArgs, SweepMethodArg};
 use frontline_analysis::analyses::{
     self,
     design::{DesignSettings, SweepRequest},
 };
-use frontline_output::Checkpoints;
 
 pub(crate) fn run(
     args: &ScenarioArgs,
@@ -17,20 +16,13 @@ pub(crate) fn run(
     ranges: Vec<String>,
     j: JobArgs,
 ) -> Result<(), CliError> {
-    let sim = super::load(args)?;
-    let pool = thread_pool(j.threads)?;
     let req = SweepRequest {
         method: method.into(),
         outcomes,
         settings: DesignSettings { samples, runs_per_point, ranges, seed: j.seed },
     };
-    let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, "sweep"));
-    let bar = Bar::new();
-    let (r, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| {
-            analyses::design::sweep(&*sim, &req, &job(d, &j, &bar))
-        })
-    })?;
+    let done = super::run_job(args, &j, "sweep", |sim, job| analyses::design::sweep(sim, &req, job))?;
+    let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if !j.quiet {
         println!(
             "{} — {} sweep of {} points over {} parameters × {} runs each\n",
