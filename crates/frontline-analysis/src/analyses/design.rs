@@ -202,13 +202,7 @@ pub fn sweep(sim: &dyn Simulation, req: &SweepRequest, job: &Job) -> Result<Done
     let (params, seed) = prepare(sim, &req.settings)?;
     let outcomes = outcome_names(sim, &req.outcomes)?;
     let s = &req.settings;
-    let id = job_identity(
-        sim,
-        serde_json::json!({"command": "sweep", "method": req.method.as_str(), "samples": s.samples,
-            "runs_per_point": s.runs_per_point, "outcomes": outcomes, "ranges": s.ranges, "batch": POINTS_PER_BATCH}),
-        seed,
-    );
-    let jd = job.open(&id)?;
+    let jd = job.open(&design_job(sim, "sweep", req.method.as_str(), s, &outcomes, seed))?;
     let points = sweep_points(params.len(), s.samples, req.method, seed);
     let means = job.with_progress(points.len() as u64, "points", |tick| {
         PointEvaluation { sim, params: &params, outcomes: &outcomes, runs_per_point: s.runs_per_point, base_seed: seed }
@@ -230,6 +224,23 @@ pub fn sweep(sim: &dyn Simulation, req: &SweepRequest, job: &Job) -> Result<Done
         output: Output { tables: vec![t], files: Vec::new(), manifest, keep_runs: false },
         result: SweepResult { parameters: params, values, outcomes, means, runs_per_point: s.runs_per_point },
     })
+}
+
+/// The identity of a design job: what `.runs/job.json` must match.
+fn design_job(
+    sim: &dyn Simulation,
+    command: &str,
+    method: &str,
+    s: &DesignSettings,
+    outcomes: &[String],
+    seed: u64,
+) -> crate::checkpoint::JobId {
+    job_identity(
+        sim,
+        serde_json::json!({"command": command, "method": method, "samples": s.samples,
+            "runs_per_point": s.runs_per_point, "outcomes": outcomes, "ranges": s.ranges, "batch": POINTS_PER_BATCH}),
+        seed,
+    )
 }
 
 /// The manifest fields of a design job.
@@ -263,13 +274,7 @@ pub fn sensitivity(
     let outcomes = outcome_names(sim, &asked)?;
     let outcome = outcomes[0].clone();
     let s = &req.settings;
-    let id = job_identity(
-        sim,
-        serde_json::json!({"command": "sensitivity", "method": req.method.as_str(), "samples": s.samples,
-            "runs_per_point": s.runs_per_point, "outcomes": outcomes, "ranges": s.ranges, "batch": POINTS_PER_BATCH}),
-        seed,
-    );
-    let jd = job.open(&id)?;
+    let jd = job.open(&design_job(sim, "sensitivity", req.method.as_str(), s, &outcomes, seed))?;
     let k = params.len();
     let names: Vec<String> = params.iter().map(|p| p.id.clone()).collect();
     let (points, orders) = match req.method {
