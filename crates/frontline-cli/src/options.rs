@@ -214,19 +214,6 @@ impl ProgressSink for Bar {
     }
 }
 
-/// A pool of `--threads` workers (all cores if absent); refuses 0.
-pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, crate::error::CliError> {
-    use crate::error::CliError;
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        if t == 0 {
-            return Err(CliError::usage("--threads must be at least 1"));
-        }
-        b = b.num_threads(t);
-    }
-    b.build().map_err(|e| CliError::failure(format!("cannot start threads: {e}")))
-}
-
 /// A job in `dir` with these options.
 pub(crate) fn job<'a>(dir: &'a Path, args: &JobArgs, bar: &'a Bar) -> Job<'a> {
     Job { dir, resume: args.resume, interruption: args.interrupt.interruption(), progress: bar }

@@ -59,6 +59,7 @@ impl From<AnalysisError> for Error {
         match e {
             AnalysisError::Invalid(m) => Error::Invalid(m),
             AnalysisError::Job(j) => Error::Job { message: j.to_string(), exit_code: j.exit_code() },
+            AnalysisError::Runtime(m) => Error::Job { message: m, exit_code: 1 },
         }
     }
 }
@@ -347,14 +348,7 @@ pub fn parameters(sim: &dyn Simulation, ranges: &[String]) -> Result<Value, Erro
 
 /// A pool of `threads` workers (all cores if None), as the CLI's `--threads`.
 fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool, Error> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        if t == 0 {
-            return invalid("`threads` must be at least 1");
-        }
-        b = b.num_threads(t as usize);
-    }
-    b.build().map_err(|e| Error::Job { message: format!("cannot start threads: {e}"), exit_code: 1 })
+    Ok(analyses::thread_pool(threads.map(|t| t as usize), "`threads`")?)
 }
 
 /// A folder for a job's checkpoints when the caller gives no `out`;

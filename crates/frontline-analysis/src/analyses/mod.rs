@@ -33,6 +33,8 @@ pub enum AnalysisError {
     Invalid(String),
     /// The job failed or stopped (see [`JobError::exit_code`]).
     Job(JobError),
+    /// The machine refused something the job needs (threads): exit code 1.
+    Runtime(String),
 }
 
 impl AnalysisError {
@@ -41,6 +43,7 @@ impl AnalysisError {
         match self {
             AnalysisError::Invalid(_) => 2,
             AnalysisError::Job(e) => e.exit_code(),
+            AnalysisError::Runtime(_) => 1,
         }
     }
 }
@@ -48,7 +51,7 @@ impl AnalysisError {
 impl std::fmt::Display for AnalysisError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AnalysisError::Invalid(s) => f.write_str(s),
+            AnalysisError::Invalid(s) | AnalysisError::Runtime(s) => f.write_str(s),
             AnalysisError::Job(e) => write!(f, "{e}"),
         }
     }
@@ -71,6 +74,19 @@ impl From<OutputError> for AnalysisError {
 /// Shorthand for an invalid request.
 pub(crate) fn invalid<T>(msg: impl Into<String>) -> Result<T, AnalysisError> {
     Err(AnalysisError::Invalid(msg.into()))
+}
+
+/// A pool of `threads` workers (all cores if None) for an analysis to run
+/// in; 0 is refused, naming the front end's `option` (`--threads`).
+pub fn thread_pool(threads: Option<usize>, option: &str) -> Result<rayon::ThreadPool, AnalysisError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return invalid(format!("{option} must be at least 1"));
+        }
+        b = b.num_threads(t);
+    }
+    b.build().map_err(|e| AnalysisError::Runtime(format!("cannot start threads: {e}")))
 }
 
 /// Where an analysis reports progress: a front end's progress bar, or nothing.

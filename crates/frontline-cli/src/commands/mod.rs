@@ -13,7 +13,7 @@ pub(crate) mod sweep;
 pub(crate) mod validate;
 
 use crate::error::CliError;
-use crate::options::{Bar, JobArgs, ScenarioArgs, default_out, job, thread_pool};
+use crate::options::{Bar, JobArgs, ScenarioArgs, default_out, job};
 use frontline_analysis::analyses::{self, AnalysisError, Done, Job, Written};
 use frontline_analysis::simulation::Simulation;
 use frontline_output::Checkpoints;
@@ -62,7 +62,7 @@ pub(crate) fn run_job<T: Send>(
     analysis: impl FnOnce(&dyn Simulation, &Job) -> Result<Done<T>, AnalysisError> + Send,
 ) -> Result<Finished<T>, CliError> {
     let sim = load(args)?;
-    let pool = thread_pool(j.threads)?;
+    let pool = analyses::thread_pool(j.threads, "--threads")?;
     let dir = j.out.clone().unwrap_or_else(|| default_out(&args.scenario, command));
     let bar = Bar::new();
     let started = std::time::Instant::now();
