@@ -330,20 +330,7 @@ pub fn info(sim: &dyn Simulation) -> Vec<(String, Value)> {
 
 /// The uncertain parameters a sweep or sensitivity analysis would vary, with `ranges`.
 pub fn parameters(sim: &dyn Simulation, ranges: &[String]) -> Result<Value, Error> {
-    let params = sim.uncertain(ranges).map_err(Error::Invalid)?;
-    Ok(Value::List(
-        params
-            .iter()
-            .map(|p| {
-                map([
-                    ("id", p.id.as_str().into()),
-                    ("value", p.value.into()),
-                    ("min", p.min.into()),
-                    ("max", p.max.into()),
-                ])
-            })
-            .collect(),
-    ))
+    Ok(uncertain_list(&sim.uncertain(ranges).map_err(Error::Invalid)?))
 }
 
 /// A pool of `threads` workers (all cores if None), as the CLI's `--threads`.

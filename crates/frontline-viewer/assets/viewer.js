@@ -16,6 +16,16 @@ function blend(hex, t) {
   return "#" + m.map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
+// One line of a legend: a colour swatch and its text.
+function legendRow(legend, colour, text) {
+  const d = document.createElement("div");
+  const s = document.createElement("span");
+  s.className = "swatch";
+  s.style.background = colour;
+  d.append(s, text);
+  legend.appendChild(d);
+}
+
 function el(name, attrs) {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -215,14 +225,7 @@ function showCivil(data) {
 
   function drawLegend(step) {
     legend.innerHTML = "";
-    const row = (colour, text) => {
-      const d = document.createElement("div");
-      const s = document.createElement("span");
-      s.className = "swatch";
-      s.style.background = colour;
-      d.append(s, text);
-      legend.appendChild(d);
-    };
+    const row = (colour, text) => legendRow(legend, colour, text);
     const i = at.get(step);
     if (ensemble) {
       for (const m of data.metrics) {
@@ -308,14 +311,7 @@ async function main() {
 
   function drawLegend() {
     legend.innerHTML = "";
-    const row = (colour, text) => {
-      const d = document.createElement("div");
-      const s = document.createElement("span");
-      s.className = "swatch";
-      s.style.background = colour;
-      d.append(s, text);
-      legend.appendChild(d);
-    };
+    const row = (colour, text) => legendRow(legend, colour, text);
     if (data.kind === "run") {
       const held = new Set(data.control[k]);
       data.actors.forEach((a, i) => { if (held.has(i)) row(a.colour, a.name); });
