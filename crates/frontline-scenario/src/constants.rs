@@ -226,6 +226,18 @@ constants! {
         /// for the same reason.
         occupation_support = 0.0, [0.0, 10.0];
     }
+
+    manpower: Manpower {
+    }
+
+    force_generation: ForceGeneration {
+    }
+
+    economy: Economy {
+    }
+
+    planning: Planning {
+    }
 }
 
 #[cfg(test)]

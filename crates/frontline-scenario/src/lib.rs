@@ -50,10 +50,11 @@ pub fn schema() -> serde_json::Value {
     });
     let mut mech = serde_json::Map::new();
     for m in spec::MechanismName::NAMES {
-        mech.insert(m.to_string(), serde_json::json!({"type": "boolean", "default": true}));
+        let on = spec::MechanismName::parse(m).is_some_and(spec::MechanismName::on_by_default);
+        mech.insert(m.to_string(), serde_json::json!({"type": "boolean", "default": on}));
     }
     o["properties"]["mechanisms"] = serde_json::json!({
-        "type": "object", "description": "Mechanism switches (C1–C9), all on by default.", "properties": mech, "additionalProperties": false,
+        "type": "object", "description": "Mechanism switches: the claims C1–C9 (on by default) and the engine features (off by default).", "properties": mech, "additionalProperties": false,
     });
     s
 }

@@ -63,7 +63,9 @@ keyword! {
 
 keyword! {
     /// The mechanisms of the design brief (C1–C9), each of which can be
-    /// switched off to test the claim it expresses.
+    /// switched off to test the claim it expresses, and the engine features
+    /// by which a war can turn (manpower, force generation, money, planning),
+    /// each of which a scenario switches on.
     pub enum MechanismName {
         /// C1: exclusion raises grievance; inclusion lowers it.
         Inclusion = "inclusion",
@@ -83,6 +85,48 @@ keyword! {
         SectarianAbuse = "sectarian_abuse",
         /// C9: threat decays with distance (off: all enemy strength counts fully).
         DistanceDecay = "distance_decay",
+        /// Engine feature (off by default): a finite stock of men of fighting age per region and identity, which recruitment draws from and never exceeds.
+        Manpower = "manpower",
+        /// Engine feature (off by default): voluntary recruitment is deterred by hostile armed presence (Epstein's net risk).
+        Deterrence = "deterrence",
+        /// Engine feature (off by default): groups with a `conscription` rate conscript where their owner controls, at a grievance cost.
+        Conscription = "conscription",
+        /// Engine feature (off by default): an owner's recent gains or losses of ground raise or lower its recruitment (bandwagoning).
+        Momentum = "momentum",
+        /// Engine feature (off by default): a group recruits only what its owner can pay; a shortfall cuts recruitment before pay.
+        Payroll = "payroll",
+        /// Engine feature (off by default): income from oil and revenue series, and costs of weapons bought.
+        Economy = "economy",
+        /// Engine feature (off by default): recruits pass through a training pipeline (delay, trainer capacity) before they fight.
+        TrainingPipeline = "training_pipeline",
+        /// Engine feature (off by default): quality rises with combat experience and decays without training or combat.
+        Experience = "experience",
+        /// Engine feature (off by default): routed deserters reassemble at a rear region after a delay, partly armed.
+        Reassembly = "reassembly",
+        /// Engine feature (off by default): actors with a `[actors.<id>.planning]` table choose, mass for, launch and end operations.
+        Planning = "planning",
+    }
+}
+
+impl MechanismName {
+    /// Whether the mechanism is on when a scenario does not name it: the
+    /// claims C1–C9 are on, so that each can be switched off to test it; the
+    /// engine features added after them are off, so that a scenario written
+    /// before them runs as it did until it opts in.
+    pub fn on_by_default(self) -> bool {
+        !matches!(
+            self,
+            MechanismName::Manpower
+                | MechanismName::Deterrence
+                | MechanismName::Conscription
+                | MechanismName::Momentum
+                | MechanismName::Payroll
+                | MechanismName::Economy
+                | MechanismName::TrainingPipeline
+                | MechanismName::Experience
+                | MechanismName::Reassembly
+                | MechanismName::Planning
+        )
     }
 }
 
@@ -301,7 +345,7 @@ record! {
         include: Vec<String>,
         /// Metadata and clock.
         scenario: ScenarioMeta,
-        /// Mechanism switches (all on by default).
+        /// Mechanism switches: the claims C1–C9 are on by default, the engine features (manpower, deterrence, conscription, momentum, payroll, economy, training_pipeline, experience, reassembly, planning) off.
         mechanisms: Map<At<bool>>,
         /// Overrides of model constants: `[constants.<group>] <name> = value`.
         constants: Map<Map<At<f64>>>,

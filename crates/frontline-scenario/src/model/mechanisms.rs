@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, choice_hint};
 use crate::spec::*;
 use std::collections::BTreeSet;
 
-/// The mechanism switches: all on, except those `[mechanisms]` turns off.
+/// The mechanism switches: their defaults (see [`MechanismName::on_by_default`]), with `[mechanisms]` overrides.
 pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Mechanisms {
     let mut mechanisms = Mechanisms::default();
     for (k, v) in spec.mechanisms.iter() {

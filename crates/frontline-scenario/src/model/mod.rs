@@ -293,7 +293,7 @@ pub struct Parameter {
     pub assumption: bool,
 }
 
-/// Which mechanisms (C1–C9) are on.
+/// Which mechanisms (the claims C1–C9 and the engine features) are on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mechanisms {
     on: Vec<bool>,
@@ -301,7 +301,11 @@ pub struct Mechanisms {
 
 impl Default for Mechanisms {
     fn default() -> Self {
-        Mechanisms { on: vec![true; MechanismName::NAMES.len()] }
+        let on = MechanismName::NAMES
+            .iter()
+            .map(|n| MechanismName::parse(n).is_some_and(MechanismName::on_by_default))
+            .collect();
+        Mechanisms { on }
     }
 }
 
