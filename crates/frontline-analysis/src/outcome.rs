@@ -60,8 +60,15 @@ impl Outcome {
         let forces: Vec<String> = m.forces.iter().map(|f| f.id.clone()).collect();
         let identities: Vec<String> = m.identities.iter().map(|i| i.id.clone()).collect();
         let params: Vec<String> = m.parameters.iter().map(|p| p.id.clone()).collect();
-        let names =
-            Names { actors: &actors, regions: &regions, forces: &forces, identities: &identities, params: &params };
+        let inputs: Vec<String> = m.inputs.iter().map(|x| x.id.clone()).collect();
+        let names = Names {
+            actors: &actors,
+            regions: &regions,
+            forces: &forces,
+            identities: &identities,
+            params: &params,
+            inputs: &inputs,
+        };
         let mut sources = Sources::new();
         let file = sources.add("--outcome".into(), expr_text.to_string(), None);
         let origin = Origin { loc: Loc::new(file, 0..expr_text.len()), offset: 0 };

@@ -161,6 +161,17 @@ pub struct Ledger {
     pub equipment_destroyed: f64,
     /// Weapon sets abandoned in routs and captured by the enemy.
     pub equipment_captured: f64,
+    /// Money that entered the theatre: every actor's income (fixed, regional,
+    /// tax, oil and revenue series). Transfers between actors are not income.
+    pub money_income: f64,
+    /// Money spent on upkeep (payroll).
+    pub spent_upkeep: f64,
+    /// Money spent on recruits (`supply.recruit_cost`).
+    pub spent_recruitment: f64,
+    /// Money spent on training.
+    pub spent_training: f64,
+    /// Money spent buying weapons (`weapons_price`).
+    pub spent_weapons: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -262,6 +273,8 @@ pub struct State {
     pub log: Vec<LogEntry>,
     /// The run's only random number generator.
     pub rng: Pcg64Mcg,
+    /// Money flows of the `economy` and `payroll` mechanisms.
+    pub economy: crate::phases::economy::Economy,
 }
 
 impl State {
@@ -305,6 +318,7 @@ impl State {
             ledger: Ledger::default(),
             log: Vec::new(),
             rng: Pcg64Mcg::seed_from_u64(seed),
+            economy: crate::phases::economy::Economy::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -428,6 +442,9 @@ impl World for View<'_> {
                 .sum(),
             Query::Active { force } => b(s.active[force]),
             Query::Mechanism { mechanism } => b(s.on(mechanism)),
+            Query::Input { input } => m.inputs[input].at(s.tick),
+            Query::Income { actor } => s.economy.income[actor],
+            Query::Payroll { actor } => crate::phases::economy::payroll(m, s, actor),
         }
     }
     fn param(&self, i: usize) -> f64 {

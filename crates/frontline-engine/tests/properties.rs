@@ -37,6 +37,12 @@ fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
     let w0 = weapons(0) + l.weapons_received;
     let w1 = weapons(k) + l.equipment_destroyed;
     prop_assert!((w0 - w1).abs() <= 1e-6 * w0.max(1.0), "weapons {w0} -> {w1}");
+    // Money: stocks + everything spent = initial stocks + income (transfers
+    // between actors only move it).
+    let money = |k: usize| -> f64 { t.money[k * na..(k + 1) * na].iter().sum::<f64>() };
+    let spent = l.spent_upkeep + l.spent_recruitment + l.spent_training + l.spent_weapons;
+    let (m0, m1) = (money(0) + l.money_income, money(k) + spent);
+    prop_assert!((m0 - m1).abs() <= 1e-6 * m0.max(1.0), "money {m0} -> {m1}");
     Ok(())
 }
 
@@ -110,6 +116,34 @@ proptest! {
         let capital = m.region_index("capital").unwrap();
         let at = |k: usize| t.personnel[(k * nf + reserve) * nr + capital];
         prop_assert!(at(t.snapshots() - 1) < at(0), "the reserve left the capital");
+    }
+
+    /// Money that binds (oil at a price series, revenue, bought weapons,
+    /// payroll caps, recruit and training costs): money is conserved through
+    /// the ledger, and people and weapons still are.
+    #[test]
+    fn money_mechanisms_conserve_money_people_and_weapons(
+        seed in any::<u64>(),
+        price in 0.0..100.0f64,
+        reserve in 0.0..20.0f64,
+        recruit_cost in 0.0..5.0f64,
+        weapons_price in 0.0..3.0f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\neconomy = true\npayroll = true\n\
+             [constants.economy]\npayroll_reserve_weeks = {reserve}\n\
+             [constants.supply]\nrecruit_cost = {recruit_cost}\ntraining_cost = 0.01\n\
+             [inputs.price]\npoints = {{ 2014-01-01 = {price}, 2015-01-01 = 10.0 }}\n\
+             [regions.valley]\noil = 20000\n[regions.desert]\noil = 5000\n\
+             [actors.isis]\noil_price = \"input(price) * 0.001\"\nrevenue = \"0.5\"\n\
+             [actors.gov]\nweapons_income = 200\nweapons_price = {weapons_price}\n\
+             [forces.isis_fighters]\nupkeep = 0.002\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        prop_assert!(t.ledger.money_income > 0.0);
     }
 
     #[test]

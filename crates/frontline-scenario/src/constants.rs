@@ -234,6 +234,15 @@ constants! {
     }
 
     economy: Economy {
+        /// Weeks of payroll an owner must keep in hand before a group of its
+        /// recruits (mechanism `payroll`): recruits are capped at
+        /// (money − W · payroll) / (W · upkeep + recruit_cost). Assumption:
+        /// armed groups hire against about a month of pay in hand; range 0–26.
+        payroll_reserve_weeks = 4.0, [0.0, 520.0];
+        /// Share of a region's oil damage repaired per week (mechanism
+        /// `economy`). Assumption: improvised repairs restore damaged fields
+        /// and refineries within months; range 0.01–0.2.
+        oil_repair = 0.05, [0.0, 1.0];
     }
 
     planning: Planning {

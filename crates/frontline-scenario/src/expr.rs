@@ -100,6 +100,12 @@ pub enum Query {
     Active { force: usize },
     /// 1 if the mechanism is switched on.
     Mechanism { mechanism: crate::spec::MechanismName },
+    /// Value of an input series on the current day.
+    Input { input: usize },
+    /// Money an actor took in over its last supply phase, per week.
+    Income { actor: usize },
+    /// An actor's payroll: what its active groups cost per week in upkeep.
+    Payroll { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -115,6 +121,8 @@ pub enum NameKind {
     Identity,
     /// A parameter id.
     Parameter,
+    /// An input series id.
+    Input,
 }
 
 impl Query {
@@ -145,7 +153,10 @@ impl Query {
             Query::Money { actor }
             | Query::Weapons { actor }
             | Query::RegionsHeld { actor }
-            | Query::PopulationHeld { actor } => f(Actor, *actor),
+            | Query::PopulationHeld { actor }
+            | Query::Income { actor }
+            | Query::Payroll { actor } => f(Actor, *actor),
+            Query::Input { input } => f(Input, *input),
             Query::Equipment { force }
             | Query::Morale { force }
             | Query::Quality { force }
@@ -350,6 +361,8 @@ pub struct Names<'a> {
     pub identities: &'a [String],
     /// Parameter ids.
     pub params: &'a [String],
+    /// Input series ids.
+    pub inputs: &'a [String],
 }
 
 /// Where expression text sits in a scenario file, for error positions.
@@ -543,6 +556,7 @@ enum ArgKind {
     Force,
     Identity,
     Mechanism,
+    Input,
     Num,
     Bool,
 }
@@ -555,6 +569,7 @@ impl ArgKind {
             ArgKind::Force => "a force group id",
             ArgKind::Identity => "an identity id",
             ArgKind::Mechanism => "a mechanism name",
+            ArgKind::Input => "an input series id",
             ArgKind::Num => "a number",
             ArgKind::Bool => "a condition",
         }
@@ -636,6 +651,12 @@ pub const FUNCTIONS: &[Function] = &[
     function!("population_held", "population_held(actor)", "population of the regions the actor controls",
         [[Actor]] -> Num, state: true),
     function!("active", "active(force)", "true if the force group is active", [[Force]] -> Bool, state: true),
+    function!("input", "input(series)", "value of the input series `[inputs.<series>]` on the current day",
+        [[Input]] -> Num, state: true),
+    function!("income", "income(actor)", "money the actor took in per week at its last supply phase",
+        [[Actor]] -> Num, state: true),
+    function!("payroll", "payroll(actor)", "what the actor's active force groups cost per week in upkeep",
+        [[Actor]] -> Num, state: true),
     function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
     function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
     function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
@@ -673,6 +694,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
             mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]])
                 .expect("ident_arg returns the index of a mechanism name"),
         },
+        "input" => Query::Input { input: ids[0] },
+        "income" => Query::Income { actor: ids[0] },
+        "payroll" => Query::Payroll { actor: ids[0] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),
@@ -953,6 +977,7 @@ impl<'a> Parser<'a> {
             ArgKind::Region => self.names.regions,
             ArgKind::Force => self.names.forces,
             ArgKind::Identity => self.names.identities,
+            ArgKind::Input => self.names.inputs,
             ArgKind::Mechanism => {
                 return match crate::spec::MechanismName::parse(&id) {
                     Some(m) => Ok(m as usize),
@@ -1127,7 +1152,7 @@ mod tests {
 
     fn run(src: &str, want: Type) -> Result<f64, Diagnostic> {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
         let o = Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 };
         compile(src, want, &n, &o, false).map(|e| e.eval(&W))
     }
@@ -1187,7 +1212,7 @@ mod tests {
     #[test]
     fn static_mode_rejects_state() {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
         let o = Origin { loc: Loc::new(0, 0..20), offset: 1 };
         assert!(compile("threat(gov)", Type::Num, &n, &o, true).is_err());
         assert!(compile("tick", Type::Num, &n, &o, true).is_err());
@@ -1196,7 +1221,7 @@ mod tests {
 
     fn run_static(src: &str) -> Result<Expr, Diagnostic> {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
         compile(src, Type::Num, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
     }
 
@@ -1281,6 +1306,7 @@ mod tests {
                         ArgKind::Force => "army",
                         ArgKind::Identity => "sunni",
                         ArgKind::Mechanism => "rout",
+                        ArgKind::Input => "brent",
                         ArgKind::Num => "k",
                         ArgKind::Bool => "true",
                     })
@@ -1296,7 +1322,8 @@ mod tests {
 
     fn compile_any(src: &str, want: Type) -> Result<Expr, Diagnostic> {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p };
+        let inputs = ["brent".to_string()];
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &inputs };
         compile(src, want, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
     }
 

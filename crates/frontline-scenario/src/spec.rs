@@ -195,6 +195,8 @@ record! {
         support: Map<Map<Quantity>>,
         /// Where the numbers come from, or "assumption: …".
         source: Option<String>,
+        /// Oil produced per day (barrels, at most 1e8) while the region is held; the holder earns 7 · oil · its `oil_price` per week (mechanism `economy`).
+        oil: Option<Quantity>,
     }
 }
 
@@ -267,6 +269,12 @@ record! {
         goals: Map<Quantity>,
         /// Its strategy.
         rules: Map<RuleSpec>,
+        /// Money it realises per barrel of oil from the regions it holds: an expression evaluated every tick, e.g. `"input(brent) * 0.4 / 1e6"` (mechanism `economy`; default 0).
+        oil_price: Option<At<String>>,
+        /// Other income per week: an expression evaluated every tick, e.g. `"input(aid)"` (mechanism `economy`; default 0).
+        revenue: Option<At<String>>,
+        /// Money per weapon set of `weapons_income`: deliveries are bought, and only what it can pay for arrives (mechanism `economy`; default 0, free; at most 1e6).
+        weapons_price: Option<Quantity>,
     }
 }
 
@@ -361,6 +369,36 @@ record! {
         forces: Map<ForceSpec>,
         /// Scheduled events.
         events: Map<EventSpec>,
+        /// Exogenous input series (oil price, foreign fighters, aid), read in expressions with `input(<id>)`.
+        inputs: Map<InputSpec>,
+    }
+}
+
+keyword! {
+    /// How an input series is read between its points.
+    pub enum Interpolation {
+        /// Straight lines between points.
+        Linear = "linear",
+        /// Each point's value holds until the next point.
+        Step = "step",
+    }
+}
+
+record! {
+    /// `[inputs.<id>]`: an exogenous series, given by dated points. Before the first point it has the first value, after the last the last value.
+    pub struct InputSpec ("an input series") {
+        /// Values by date: `points = { 2015-06-30 = 60.0, 2016-06-30 = 55.0 }` (each magnitude at most 1e12).
+        points: Map<At<f64>>,
+        /// `linear` (default) or `step`.
+        interpolation: Option<Interpolation>,
+        /// Multiplier of every value (default 1): a number or an expression over parameters, e.g. `"oil_scale"`, so that the series' level is an uncertain parameter.
+        scale: Option<Quantity>,
+        /// Unit of the values, for readers (e.g. "USD per barrel").
+        unit: Option<String>,
+        /// Where the values come from, with its date, or the reasoning if they are assumed.
+        source: Option<String>,
+        /// True if the values are assumptions (e.g. a forecaster's projection) rather than observations.
+        assumption: Option<bool>,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod attitudes;
 pub mod combat;
 pub mod control;
+pub mod economy;
 pub mod events;
 pub mod movement;
 pub mod perception;

@@ -24,8 +24,10 @@
 //! money from the owner, split by its money shares (allocate_money).
 //! People move from the population into the force: conserved.
 
+use crate::phases::economy;
 use crate::state::State;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
@@ -63,6 +65,10 @@ pub fn run(m: &Model, s: &mut State) {
     let cost = m.constants.supply.recruit_cost;
     let u = m.constants.recruitment.unarmed_factor;
     s.buf.refresh_held(m, &s.control);
+    let payroll = s.on(MechanismName::Payroll);
+    if payroll {
+        economy::start_bills(m, s);
+    }
     for (f, force) in m.forces.iter().enumerate() {
         let Some(i) = force.identity else { continue };
         if !s.on_ground(m, f) || force.recruit_rate <= 0.0 {
@@ -85,6 +91,8 @@ pub fn run(m: &Model, s: &mut State) {
         } else {
             f64::INFINITY
         };
+        // Ability to pay (mechanism `payroll`): recruitment is cut before pay.
+        let budget = if payroll { budget.min(economy::affordable_recruits(m, s, f)) } else { budget };
         // Expected recruits per region (zero where f may not recruit); one
         // Poisson draw for the group's total, shared among regions in
         // proportion to their expectation. The loop has no branches: which
@@ -119,6 +127,10 @@ pub fn run(m: &Model, s: &mut State) {
                 s.ledger.recruited += got;
                 if cost > 0.0 {
                     s.money[a] -= got * cost;
+                    s.ledger.spent_recruitment += got * cost;
+                }
+                if payroll {
+                    s.economy.bills[a] += got * force.upkeep;
                 }
             }
         }

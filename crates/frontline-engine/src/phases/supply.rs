@@ -16,6 +16,7 @@
 //! Weapons only move (stock → groups); money only moves or is spent. The
 //! rates are assumptions documented in `constants.rs`.
 
+use crate::phases::economy;
 use crate::state::State;
 use frontline_scenario::Model;
 use frontline_scenario::spec::{ForceKind, MechanismName};
@@ -101,9 +102,20 @@ pub fn run(m: &Model, s: &mut State) {
                 income += m.regions[r].income + actor.tax * pop;
             }
         }
+        if s.on(MechanismName::Economy) {
+            income += economy::extra_income(m, s, a);
+        }
         s.money[a] += dt * income;
-        s.weapons[a] += dt * actor.weapons_income;
-        s.ledger.weapons_received += dt * actor.weapons_income;
+        s.ledger.money_income += dt * income;
+        s.economy.income[a] = income;
+        let (weapons, cost) = economy::weapons_delivered(m, s, a, dt);
+        s.money[a] -= cost;
+        s.ledger.spent_weapons += cost;
+        s.weapons[a] += weapons;
+        s.ledger.weapons_received += weapons;
+    }
+    if s.on(MechanismName::Economy) {
+        economy::repair_oil(m, s, dt);
     }
     if s.on(MechanismName::ExternalSupport) {
         let funds = std::mem::take(&mut s.orders.funds);
@@ -129,6 +141,7 @@ pub fn run(m: &Model, s: &mut State) {
         }
         let paid = cost.min(s.money[a].max(0.0));
         s.money[a] -= paid;
+        s.ledger.spent_upkeep += paid;
         let unpaid = 1.0 - paid / cost;
         if unpaid > 0.0 {
             for &f in &groups {
@@ -177,6 +190,7 @@ pub fn run(m: &Model, s: &mut State) {
         let cost = c.training_cost * s.force_total(nr, f) * dt * intensity;
         let afford = if cost > 0.0 { (s.money[a].max(0.0) / cost).min(1.0) } else { 1.0 };
         s.money[a] -= cost * afford;
+        s.ledger.spent_training += cost * afford;
         let gain = (dt * intensity * afford * c.training_gain).min(1.0);
         s.quality[f] += gain * (1.0 - s.quality[f]);
     }

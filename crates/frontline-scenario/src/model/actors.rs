@@ -10,6 +10,7 @@ use super::bounds::{Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_PEOPLE, MAX_WEIGHT
 use super::builder::Builder;
 use crate::decode::{At, Quantity};
 use crate::diag::Diagnostic;
+use crate::expr::Type;
 use crate::spec::*;
 
 /// Builds the actors, in declaration order, with no rules yet.
@@ -61,6 +62,9 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Actor> {
             excludes,
             goals,
             rules: Vec::new(),
+            oil_price: a.oil_price.as_ref().and_then(|e| b.expr(&e.value, &e.loc, Type::Num, false)),
+            revenue: a.revenue.as_ref().and_then(|e| b.expr(&e.value, &e.loc, Type::Num, false)),
+            weapons_price: qa(b, &a.weapons_price, "weapons_price", MAX_MONEY_PER_HEAD),
         });
     }
     // Hostility and alliance are symmetric.

@@ -39,8 +39,11 @@ pub const MAX_MULTIPLIER: Limit =
 pub const MAX_PARAMETER: Limit =
     Limit { max: 1e12, name: "MAX_PARAMETER", applies_to: "parameter values, ranges and event `set` values" };
 
+/// Oil output: barrels per day of one region (world output is about 1e8).
+pub const MAX_OIL: Limit = Limit { max: 1e8, name: "MAX_OIL", applies_to: "oil output per region (barrels per day)" };
 /// Every limit, for the documentation test.
-pub const LIMITS: &[Limit] = &[MAX_PEOPLE, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_WEIGHT, MAX_MULTIPLIER, MAX_PARAMETER];
+pub const LIMITS: &[Limit] =
+    &[MAX_PEOPLE, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_WEIGHT, MAX_MULTIPLIER, MAX_PARAMETER, MAX_OIL];
 
 /// A bound as written in messages: `1e10` rather than `10000000000`.
 pub(super) fn show(x: f64) -> String {

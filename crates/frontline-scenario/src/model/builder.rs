@@ -42,6 +42,7 @@ pub(super) struct Builder<'a> {
     pub(super) actors: Vec<String>,
     pub(super) forces: Vec<String>,
     pub(super) params: Vec<String>,
+    pub(super) inputs: Vec<String>,
     /// The parameters' declared values, for build-time quantities.
     pub(super) param_values: Vec<f64>,
     /// Which ids something in the scenario refers to (by kind), so that an
@@ -57,6 +58,7 @@ pub(super) struct Used {
     pub(super) forces: Vec<bool>,
     pub(super) identities: Vec<bool>,
     pub(super) params: Vec<bool>,
+    pub(super) inputs: Vec<bool>,
 }
 
 impl Used {
@@ -68,6 +70,7 @@ impl Used {
             NameKind::Force => &mut self.forces,
             NameKind::Identity => &mut self.identities,
             NameKind::Parameter => &mut self.params,
+            NameKind::Input => &mut self.inputs,
         };
         if let Some(x) = v.get_mut(i) {
             *x = true;
@@ -88,6 +91,7 @@ impl<'a> Builder<'a> {
             forces: vec![false; spec.forces.len()],
             identities: vec![false; spec.identities.len()],
             params: vec![false; spec.parameters.len()],
+            inputs: vec![false; spec.inputs.len()],
         };
         Builder {
             sources,
@@ -97,6 +101,7 @@ impl<'a> Builder<'a> {
             actors: ids(&spec.actors),
             forces: ids(&spec.forces),
             params: ids(&spec.parameters),
+            inputs: ids(&spec.inputs),
             param_values: spec.parameters.0.iter().map(|(_, p)| p.value.value).collect(),
             used,
         }
@@ -111,6 +116,7 @@ impl Builder<'_> {
             forces: &self.forces,
             identities: &self.identities,
             params: &self.params,
+            inputs: &self.inputs,
         }
     }
     pub(super) fn origin(&self, loc: &Loc) -> Origin {

@@ -24,6 +24,7 @@ mod clock;
 mod events;
 mod forces;
 mod geometry;
+mod inputs;
 mod mechanisms;
 mod overlays;
 mod parameters;
@@ -32,7 +33,9 @@ mod rules;
 mod tactics;
 mod watches;
 
-pub use bounds::{LIMITS, Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_MULTIPLIER, MAX_PARAMETER, MAX_PEOPLE, MAX_WEIGHT};
+pub use bounds::{
+    LIMITS, Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_MULTIPLIER, MAX_OIL, MAX_PARAMETER, MAX_PEOPLE, MAX_WEIGHT,
+};
 
 use crate::constants::Constants;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
@@ -80,6 +83,8 @@ pub struct Region {
     pub support: Vec<Vec<f64>>,
     /// Where the region's numbers come from, or "assumption: …".
     pub source: Option<String>,
+    /// Oil produced per day (barrels) while held (mechanism `economy`).
+    pub oil: f64,
 }
 
 /// Where a movement or strike goes.
@@ -226,6 +231,12 @@ pub struct Actor {
     pub goals: Vec<f64>,
     /// Rules sorted by priority (desc) then name.
     pub rules: Vec<Rule>,
+    /// Money realised per barrel of oil, evaluated every tick (mechanism `economy`).
+    pub oil_price: Option<Expr>,
+    /// Other income per week, evaluated every tick (mechanism `economy`).
+    pub revenue: Option<Expr>,
+    /// Money per weapon set delivered by `weapons_income` (mechanism `economy`; 0: free).
+    pub weapons_price: f64,
 }
 
 /// A force group.
@@ -323,6 +334,29 @@ impl Mechanisms {
     }
 }
 
+/// An exogenous input series, read in expressions with `input(<id>)`.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Stable id.
+    pub id: String,
+    /// Its value on the day of each tick, `0..=ticks` (scale applied).
+    pub values: Vec<f64>,
+    /// Unit of the values, if given.
+    pub unit: Option<String>,
+    /// Where the values come from.
+    pub source: Option<String>,
+    /// True if the values are assumptions.
+    pub assumption: bool,
+}
+
+impl Input {
+    /// Its value at tick `t` (the last value beyond the end of the run).
+    pub fn at(&self, t: u32) -> f64 {
+        let i = (t as usize).min(self.values.len().saturating_sub(1));
+        self.values.get(i).copied().unwrap_or(0.0)
+    }
+}
+
 /// A watched condition whose first date the run reports.
 #[derive(Debug, Clone)]
 pub struct Watch {
@@ -365,6 +399,8 @@ pub struct Model {
     pub mechanisms: Mechanisms,
     /// Watched conditions.
     pub watches: Vec<Watch>,
+    /// Exogenous input series.
+    pub inputs: Vec<Input>,
     /// Great-circle distance in km, `[a * n + b]`.
     pub distance_km: Vec<f64>,
     /// Next region on a shortest path (in hops) from a to b, `[a * n + b]`; `usize::MAX` if unreachable.
@@ -430,6 +466,7 @@ pub fn build_layered(
     rules::attach(&mut b, spec, &mut actors, &forces);
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
+    let inputs = inputs::build(&mut b, spec, &clock);
     if let Some(first) = first_overlay_file {
         overlays::refuse_unused_ids(&mut b, spec, &regions, first);
     }
@@ -453,6 +490,7 @@ pub fn build_layered(
         constants,
         mechanisms,
         watches,
+        inputs,
         distance_km: geometry.distance_km,
         next_hop: geometry.next_hop,
         hops: geometry.hops,

@@ -57,6 +57,7 @@ pub(super) fn refuse_unused_ids(b: &mut Builder, spec: &ScenarioSpec, regions: &
         "it has no rules and nothing refers to it",
     );
     check(d, &spec.identities, "identity", first, |i, _| used.identities[i], "nothing refers to it");
+    check(d, &spec.inputs, "input series", first, |i, _| used.inputs[i], "nothing reads it");
     check(
         d,
         &spec.regions,

@@ -6,7 +6,7 @@
 //! actors, forces or rules; it only resolves the ids they are known by.
 
 use super::Region;
-use super::bounds::{MAX_MONEY, MAX_PEOPLE, MAX_WEIGHT};
+use super::bounds::{MAX_MONEY, MAX_OIL, MAX_PEOPLE, MAX_WEIGHT};
 use super::builder::Builder;
 use crate::decode::At;
 use crate::diag::Diagnostic;
@@ -137,6 +137,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: Option<&RegionMap
             grievance,
             support,
             source: r.source.clone(),
+            oil: r.oil.as_ref().map(|q| b.qty_limit(q, "oil", MAX_OIL)).unwrap_or(0.0),
         });
     }
     connect_neighbours(b, spec, map, &mut regions, declared_pairs);

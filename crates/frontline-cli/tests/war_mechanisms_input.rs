@@ -1,0 +1,89 @@
+//! Bad input to the engine features of issue #11 (input series, money,
+//! manpower, force generation, planning): each case, given in a variant of
+//! the example, is refused with exit code 2, nothing written, and an error
+//! at the variant's file:line:column that names the problem.
+
+mod common;
+
+use common::*;
+
+/// Writes `text` as a variant, runs the example with it, and checks the
+/// refusal: exit 2, no output, no panic, `message` in the error, located at
+/// the line of the variant holding `needle`.
+fn refused(case: &str, text: &str, needle: &str, message: &str) {
+    let dir = tmp(case);
+    let file = dir.path().join("variant.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["run", s(&example()), "--variant", s(&file), "--out", s(&out)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{case}: exit code\n{err}");
+    assert!(!err.contains("panicked"), "{case}: crash\n{err}");
+    assert!(err.contains(message), "{case}: expected `{message}` in\n{err}");
+    let line = text.lines().position(|l| l.contains(needle)).expect("needle in the case") + 1;
+    let at = format!("{}:{line}:", file.display());
+    assert!(err.contains(&at), "{case}: expected the location `{at}…` in\n{err}");
+    assert!(!out.exists(), "{case}: nothing may be written");
+}
+
+/// A variant in which the government reads an input series, so that the
+/// series has an effect (an overlay may not add what nothing uses).
+fn reading(series: &str) -> String {
+    format!("{series}\n[actors.gov]\nrevenue = \"input(price)\"\n")
+}
+
+#[test]
+fn input_series_errors_are_located() {
+    refused("no-points", &reading("[inputs.price]\nunit = \"USD\""), "[inputs.price]", "has no points");
+    refused(
+        "bad-date",
+        &reading("[inputs.price]\npoints = { 2015-13-40 = 1.0 }"),
+        "points",
+        "`2015-13-40` is not a date",
+    );
+    refused("huge-value", &reading("[inputs.price]\npoints = { 2015-01-01 = 1e13 }"), "points", "out of range");
+    refused(
+        "bad-scale",
+        &reading("[inputs.price]\npoints = { 2015-01-01 = 1.0 }\nscale = \"nosuch * 2\""),
+        "scale",
+        "unknown name `nosuch`",
+    );
+    refused(
+        "bad-interpolation",
+        &reading("[inputs.price]\npoints = { 2015-01-01 = 1.0 }\ninterpolation = \"cubic\""),
+        "interpolation",
+        "unknown value `cubic`",
+    );
+    refused(
+        "unknown-series",
+        "[actors.gov]\nrevenue = \"input(pirce)\"\n",
+        "revenue",
+        "unknown input series id `pirce`",
+    );
+    refused("unused-series", "[inputs.price]\npoints = { 2015-01-01 = 1.0 }\n", "[inputs.price]", "nothing reads it");
+}
+
+#[test]
+fn money_keys_errors_are_located() {
+    refused("oil-negative", "[regions.valley]\noil = -5\n", "oil", "oil is -5, out of range");
+    refused("oil-huge", "[regions.valley]\noil = 1e9\n", "oil", "out of range");
+    refused("price-type", "[actors.isis]\noil_price = \"controls(isis)\"\n", "oil_price", "controls");
+    refused("price-bool", "[actors.isis]\noil_price = \"tick > 3\"\n", "oil_price", "number");
+    refused("weapons-price", "[actors.gov]\nweapons_price = -1\n", "weapons_price", "out of range");
+    refused("reserve", "[constants.economy]\npayroll_reserve_weeks = 1000\n", "payroll_reserve_weeks", "out of range");
+}
+
+#[test]
+fn a_series_given_in_a_variant_runs() {
+    let dir = tmp("series-ok");
+    let file = dir.path().join("variant.toml");
+    std::fs::write(
+        &file,
+        "[mechanisms]\neconomy = true\n[inputs.price]\npoints = { 2014-01-01 = 2.0, 2016-01-01 = 1.0 }\nunit = \"money per week\"\n\
+         [actors.gov]\nrevenue = \"input(price)\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["run", s(&example()), "--variant", s(&file), "--out", s(&out), "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
