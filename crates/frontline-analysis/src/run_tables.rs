@@ -121,11 +121,12 @@ pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
     table
 }
 
-/// The `actors` table: money, weapons stock and threat per snapshot and actor.
+/// The `actors` table: money, weekly income, weapons stock and threat per
+/// snapshot and actor.
 pub fn actors(m: &Model, t: &Trajectory) -> Table {
     let na = m.actors.len();
-    let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat, mut income) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for (k, &day) in t.days.iter().enumerate() {
         for (a, act) in m.actors.iter().enumerate() {
             tick.push(k as i64);
@@ -134,6 +135,7 @@ pub fn actors(m: &Model, t: &Trajectory) -> Table {
             money.push(t.money[k * na + a]);
             weapons.push(t.weapons[k * na + a]);
             threat.push(t.threat[k * na + a]);
+            income.push(t.income[k * na + a]);
         }
     }
     Table::new("actors")
@@ -143,6 +145,7 @@ pub fn actors(m: &Model, t: &Trajectory) -> Table {
         .with("money", Column::F64(money))
         .with("weapons", Column::F64(weapons))
         .with("threat", Column::F64(threat))
+        .with("income", Column::F64(income))
 }
 
 /// The `events` table: control changes, routs, captures, scheduled events and watches.

@@ -377,8 +377,8 @@ impl RunMemory {
 /// matrices, the engine's trajectory (`Trajectory::with_capacity`: ticks + 1
 /// snapshots of control, contested, personnel per force and region, group
 /// equipment/morale/quality, grievance and population per region and
-/// identity, support per region, identity and actor, money/weapons/threat
-/// per actor) and the output tables built from it (one row per snapshot and
+/// identity, support per region, identity and actor, money/weapons/threat/
+/// income per actor) and the output tables built from it (one row per snapshot and
 /// region, force × region, region × identity, actor). The event log is left
 /// out: its length depends on what happens.
 pub fn run_memory(m: &Model) -> RunMemory {
@@ -392,7 +392,7 @@ pub fn run_memory(m: &Model) -> RunMemory {
         + nf * 3 * f64b // equipment, morale, quality
         + nr * ni * 2 * f64b // grievance, population
         + nr * ni * na * f64b // support
-        + na * 3 * f64b; // money, weapons, threat
+        + na * 4 * f64b; // money, weapons, threat, income
     // One snapshot's rows of the tables (columns tick i64, date i32, ids as strings).
     let strings = |lens: &mut dyn Iterator<Item = usize>| lens.map(string_cell_bytes).sum::<u64>();
     let region_ids = strings(&mut m.regions.iter().map(|r| r.id.len()));
@@ -410,7 +410,7 @@ pub fn run_memory(m: &Model) -> RunMemory {
         .sum::<u64>();
     let identity_ids = strings(&mut m.identities.iter().map(|i| i.id.len()));
     let attitude_rows = nr * ni * (i64b + i32b + (2 + na) * f64b) + ni * region_ids + nr * identity_ids;
-    let actor_rows = na * (i64b + i32b + 3 * f64b) + actor_ids;
+    let actor_rows = na * (i64b + i32b + 4 * f64b) + actor_ids;
     let table_row_bytes = control_rows + force_rows + attitude_rows + actor_rows;
     let snapshots = u64::from(m.ticks) + 1;
     RunMemory {

@@ -41,6 +41,8 @@ pub struct Trajectory {
     pub weapons: Vec<f64>,
     /// Threat per snapshot and actor.
     pub threat: Vec<f64>,
+    /// Weekly income per snapshot and actor (at its last supply phase).
+    pub income: Vec<f64>,
     /// Log of events.
     pub events: Vec<LogEntry>,
     /// First tick at which each watch held (None: never).
@@ -69,6 +71,7 @@ impl Trajectory {
             money: Vec::with_capacity(k * na),
             weapons: Vec::with_capacity(k * na),
             threat: Vec::with_capacity(k * na),
+            income: Vec::with_capacity(k * na),
             ..Trajectory::default()
         }
     }
@@ -129,6 +132,7 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.money.extend_from_slice(&s.money);
     t.weapons.extend_from_slice(&s.weapons);
     t.threat.extend_from_slice(&s.threat);
+    t.income.extend_from_slice(&s.economy.income);
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }
