@@ -320,6 +320,78 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
     t
 }
 
+/// Every engine feature of issue #11 switched on, with the data each needs,
+/// as an overlay on [`synthetic_scenario`] with the same arguments (merged
+/// over it, never alone): manpower with deterrence, conscription and
+/// momentum, foreign inflows from an input series, oil income at a price
+/// series, revenue, bought weapons and payroll caps, training pipelines with
+/// lent trainers, experience and reassembly, a division raised on threat,
+/// and both the government and the insurgency planning operations.
+pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
+    let nr = regions.max(1);
+    let nf = forces.max(1);
+    let ground: Vec<usize> = (1..nf).collect();
+    let of = |a: &str| -> Vec<usize> { ground.iter().copied().filter(|&k| owner(k) == a).collect() };
+    let (gov_f, ins_f) = (of("gov"), of("ins"));
+    let list = |v: &[usize]| v.iter().map(|&k| format!("\"{}\"", force_id(k))).collect::<Vec<_>>().join(", ");
+    let mut t = String::with_capacity(8 * 1024);
+    let w = &mut t;
+    let _ = writeln!(w, "[mechanisms]");
+    for m in [
+        "manpower",
+        "deterrence",
+        "conscription",
+        "momentum",
+        "payroll",
+        "economy",
+        "training_pipeline",
+        "experience",
+        "reassembly",
+        "planning",
+    ] {
+        let _ = writeln!(w, "{m} = true");
+    }
+    let _ = writeln!(w, "\n[inputs.price]\npoints = {{ 2014-06-01 = 100.0, 2015-06-01 = 60.0 }}");
+    let _ = writeln!(w, "[inputs.foreign]\npoints = {{ 2014-06-01 = 60.0, 2015-06-01 = 20.0 }}\n");
+    // Oil in one region of every nine, on both sides of the front.
+    for i in (4..nr).step_by(9) {
+        let _ = writeln!(w, "[regions.{}]\noil = 20000\n", region_id(i));
+    }
+    let _ = writeln!(w, "[actors.ins]\noil_price = \"input(price) * 0.00001\"\nrevenue = \"1\"");
+    if !ins_f.is_empty() {
+        let _ = writeln!(w, "[actors.ins.planning]\nforces = [{}]\nhorizon = 4\nreserve = 0.2\ngarrison = 100", list(&ins_f));
+    }
+    let _ = writeln!(w, "\n[actors.gov]\nrevenue = \"5\"\nweapons_price = 0.001\ntrainers = 100");
+    if !gov_f.is_empty() {
+        let _ = writeln!(
+            w,
+            "[actors.gov.planning]\nforces = [{}]\nhorizon = 4\nreserve = 0.2\ngarrison = 200\nwithdraw_ratio = 4",
+            list(&gov_f)
+        );
+        let _ = writeln!(w, "[actors.gov.rules.new_division]\nwhen = \"threat(gov) > 0.3 and not active(reserve_division)\"");
+        let _ = writeln!(w, "then = {{ tactic = \"raise\", force = \"reserve_division\", amount = 3000 }}");
+    }
+    let _ = writeln!(w, "\n[actors.backer]\ntrainers = 300");
+    let _ = writeln!(w, "[actors.backer.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\", fraction = 1 }}\n");
+    let _ = writeln!(w, "[forces.reserve_division]\nactor = \"gov\"\nkind = \"army\"\nidentity = \"alpha\"");
+    let _ = writeln!(w, "active = false\nupkeep = 0.0005\nequipment = 3000\n");
+    for (j, &k) in gov_f.iter().enumerate() {
+        let _ = writeln!(w, "[forces.{}]", force_id(k));
+        if j == 0 {
+            let _ = writeln!(w, "conscription = 0.0005");
+        }
+        let _ = writeln!(w, "training_weeks = 6\n");
+    }
+    for (j, &k) in ins_f.iter().enumerate() {
+        let _ = writeln!(w, "[forces.{}]\nupkeep = 0.0002", force_id(k));
+        if j == 0 {
+            let _ = writeln!(w, "inflow = \"input(foreign)\"\ninflow_region = \"{}\"", region_id(cell(nr, 0, 0)));
+        }
+        let _ = writeln!(w);
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
