@@ -161,6 +161,14 @@ pub struct Ledger {
     pub equipment_destroyed: f64,
     /// Weapon sets abandoned in routs and captured by the enemy.
     pub equipment_captured: f64,
+    /// People in training pipelines now (a stock; training_pipeline).
+    pub in_training: f64,
+    /// Routed stragglers waiting to reassemble now (a stock; reassembly).
+    pub straggling: f64,
+    /// Trainees who graduated into their group's personnel (cumulative).
+    pub graduated: f64,
+    /// Stragglers who rejoined their group's personnel (cumulative).
+    pub reassembled: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -262,6 +270,8 @@ pub struct State {
     pub log: Vec<LogEntry>,
     /// The run's only random number generator.
     pub rng: Pcg64Mcg,
+    /// Force generation: training pipelines, experience, stragglers (§3.13).
+    pub forcegen: crate::phases::forcegen::ForceGen,
 }
 
 impl State {
@@ -305,6 +315,7 @@ impl State {
             ledger: Ledger::default(),
             log: Vec::new(),
             rng: Pcg64Mcg::seed_from_u64(seed),
+            forcegen: crate::phases::forcegen::ForceGen::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -428,6 +439,8 @@ impl World for View<'_> {
                 .sum(),
             Query::Active { force } => b(s.active[force]),
             Query::Mechanism { mechanism } => b(s.on(mechanism)),
+            Query::Trainees { force } => s.forcegen.trainees[force],
+            Query::Trainers { actor } => crate::phases::forcegen::trainers_now(m, s, actor),
         }
     }
     fn param(&self, i: usize) -> f64 {

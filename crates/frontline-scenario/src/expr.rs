@@ -100,6 +100,10 @@ pub enum Query {
     Active { force: usize },
     /// 1 if the mechanism is switched on.
     Mechanism { mechanism: crate::spec::MechanismName },
+    /// People in a force group's training pipeline.
+    Trainees { force: usize },
+    /// Trainers an actor has this tick (its own, less those lent, plus those borrowed).
+    Trainers { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -145,11 +149,13 @@ impl Query {
             Query::Money { actor }
             | Query::Weapons { actor }
             | Query::RegionsHeld { actor }
-            | Query::PopulationHeld { actor } => f(Actor, *actor),
+            | Query::PopulationHeld { actor }
+            | Query::Trainers { actor } => f(Actor, *actor),
             Query::Equipment { force }
             | Query::Morale { force }
             | Query::Quality { force }
-            | Query::Active { force } => f(Force, *force),
+            | Query::Active { force }
+            | Query::Trainees { force } => f(Force, *force),
             Query::Grievance { identity, region } => {
                 f(Identity, *identity);
                 f(Region, *region);
@@ -636,6 +642,11 @@ pub const FUNCTIONS: &[Function] = &[
     function!("population_held", "population_held(actor)", "population of the regions the actor controls",
         [[Actor]] -> Num, state: true),
     function!("active", "active(force)", "true if the force group is active", [[Force]] -> Bool, state: true),
+    function!("trainees", "trainees(force)", "people in the force group's training pipeline",
+        [[Force]] -> Num, state: true),
+    function!("trainers", "trainers(actor)",
+        "trainers the actor has this tick: its own, less those it lent, plus those lent to it",
+        [[Actor]] -> Num, state: true),
     function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
     function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
     function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
@@ -667,6 +678,8 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "morale" => Query::Morale { force: ids[0] },
         "quality" => Query::Quality { force: ids[0] },
         "active" => Query::Active { force: ids[0] },
+        "trainees" => Query::Trainees { force: ids[0] },
+        "trainers" => Query::Trainers { actor: ids[0] },
         "grievance" => Query::Grievance { identity: ids[0], region: ids[1] },
         "support" => Query::Support { identity: ids[0], actor: ids[1], region: ids[2] },
         "mechanism_on" => Query::Mechanism {

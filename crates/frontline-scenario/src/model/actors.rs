@@ -61,6 +61,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Actor> {
             excludes,
             goals,
             rules: Vec::new(),
+            trainers: qa(b, &a.trainers, &format!("trainers of `{}`", k.name), MAX_PEOPLE),
         });
     }
     // Hostility and alliance are symmetric.
