@@ -407,3 +407,325 @@ pub fn after_combat(m: &Model, s: &mut State) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::line;
+
+    const PIPELINE: &str = "[mechanisms]\ntraining_pipeline = true\n";
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    /// Runs the end-of-supply step of force generation at tick t.
+    fn at_tick(m: &Model, s: &mut State, t: u32) {
+        s.tick = t;
+        run(m, s);
+    }
+
+    #[test]
+    fn a_cohort_of_100_with_a_4_week_delay_graduates_at_tick_4_not_3_and_mixes_quality() {
+        let m = line(&format!("{PIPELINE}[forces.army]\ntraining_weeks = 4\ngraduate_quality = 0.8\n"));
+        let mut s = State::new(&m, 1);
+        let (nr, army, capital) = (m.regions.len(), m.force_index("army").unwrap(), m.region_index("capital").unwrap());
+        assert_eq!(s.forcegen.depot[army], capital, "the army has most of its men in the capital");
+        let city = m.region_index("city").unwrap();
+        let (p0, q0) = (s.force_total(nr, army), s.quality[army]);
+        enlist(&m, &mut s, army, city, 100.0);
+        assert_eq!(s.force_total(nr, army), p0, "recruits do not join at once");
+        assert_eq!(s.forcegen.trainees[army], 100.0);
+        for t in 1..=3 {
+            at_tick(&m, &mut s, t);
+            assert_eq!(s.forcegen.trainees[army], 100.0, "still training at tick {t}");
+        }
+        let at_depot = s.personnel[army * nr + capital];
+        at_tick(&m, &mut s, 4);
+        assert_eq!(s.forcegen.trainees[army], 0.0);
+        assert_eq!(s.personnel[army * nr + capital], at_depot + 100.0, "graduates join at the depot");
+        assert!(close(s.quality[army], (q0 * p0 + 0.8 * 100.0) / (p0 + 100.0)), "{}", s.quality[army]);
+        assert_eq!((s.ledger.graduated, s.ledger.in_training), (100.0, 0.0));
+    }
+
+    #[test]
+    fn capacity_of_30_a_week_graduates_30_a_week_first_in_first_out() {
+        // 15 trainers × 2 trainees per trainer per week = 30 a week.
+        let m = line(&format!("{PIPELINE}[actors.gov]\ntrainers = 15\n[forces.army]\ntraining_weeks = 1\n"));
+        let mut s = State::new(&m, 1);
+        let (nr, army) = (m.regions.len(), m.force_index("army").unwrap());
+        let p0 = s.force_total(nr, army);
+        enlist(&m, &mut s, army, 0, 100.0); // ready at tick 1
+        s.tick = 1;
+        enlist(&m, &mut s, army, 0, 50.0); // ready at tick 2
+        let cohorts = |s: &State| s.forcegen.pipeline[army].iter().map(|c| (c.ready, c.people)).collect::<Vec<_>>();
+        let want: [&[(u32, f64)]; 4] =
+            [&[(1, 70.0), (2, 50.0)], &[(1, 40.0), (2, 50.0)], &[(1, 10.0), (2, 50.0)], &[(2, 30.0)]];
+        for (t, want) in (1..=4).zip(want) {
+            at_tick(&m, &mut s, t);
+            assert_eq!(cohorts(&s), want.to_vec(), "tick {t}");
+            assert!(close(s.force_total(nr, army), p0 + 30.0 * f64::from(t)), "tick {t}");
+        }
+    }
+
+    #[test]
+    fn lending_trainers_doubles_the_capacity_for_the_tick() {
+        let m = line(&format!(
+            "{PIPELINE}[actors.gov]\ntrainers = 15\n[actors.tribes]\ntrainers = 15\n\
+             [actors.tribes.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\" }}\n"
+        ));
+        let mut s = State::new(&m, 1);
+        let (gov, tribes) = (m.actor_index("gov").unwrap(), m.actor_index("tribes").unwrap());
+        assert_eq!(capacity(&m, &s, gov), 30.0);
+        s.tick = 1;
+        crate::phases::strategy::run(&m, &mut s);
+        assert_eq!(capacity(&m, &s, gov), 60.0, "the tribes' trainers add to the government's");
+        assert_eq!(capacity(&m, &s, tribes), 0.0, "and leave the tribes'");
+        let v = crate::state::View { model: &m, state: &s };
+        use frontline_scenario::expr::{Query, World};
+        assert_eq!(v.query(&Query::Trainers { actor: gov }), 30.0);
+        let army = m.force_index("army").unwrap();
+        enlist(&m, &mut s, army, 0, 100.0);
+        s.forcegen.pipeline[army][0].ready = 1;
+        assert_eq!(v_trainees(&m, &s, army), 100.0);
+        run(&m, &mut s);
+        assert_eq!(s.forcegen.trainees[army], 40.0, "60 graduated");
+        assert_eq!(capacity(&m, &s, gov), 30.0, "loans last one tick");
+    }
+
+    fn v_trainees(m: &Model, s: &State, f: usize) -> f64 {
+        use frontline_scenario::expr::{Query, World};
+        crate::state::View { model: m, state: s }.query(&Query::Trainees { force: f })
+    }
+
+    #[test]
+    fn trainees_are_paid() {
+        let extra = format!("{PIPELINE}[actors.gov]\nmoney = 1e6\n[forces.army]\nupkeep = 1.0\n");
+        let m = line(&extra);
+        let army = m.force_index("army").unwrap();
+        let spent = |trainees: f64| {
+            let mut s = State::new(&m, 1);
+            s.tick = 1;
+            enlist(&m, &mut s, army, 0, trainees);
+            let before = s.money[0];
+            crate::phases::supply::run(&m, &mut s);
+            before - s.money[0]
+        };
+        assert!(close(spent(0.0) - spent(1000.0), -1000.0), "1000 trainees cost 1000 a week more");
+    }
+
+    #[test]
+    fn experience_rises_with_the_share_that_fought_and_decays_without_battle_or_training() {
+        let m = line(
+            "[mechanisms]\nexperience = true\n[constants.combat]\nnoise = 0\n\
+             [forces.reserve]\nactor = \"gov\"\nkind = \"army\"\npersonnel = { capital = 100 }\nquality = 0.7\n\
+             [forces.drilled]\nactor = \"gov\"\nkind = \"army\"\npersonnel = { capital = 100 }\nquality = 0.7\n",
+        );
+        let mut s = State::new(&m, 7);
+        let f = |id: &str| m.force_index(id).unwrap();
+        let city = m.region_index("city").unwrap();
+        crate::testkit::set_personnel(&m, &mut s, f("insurgents"), city, 300.0);
+        s.orders.training[f("drilled")] = 1.0;
+        crate::phases::combat::run(&m, &mut s);
+        // The insurgents rout from the city, but the counts are taken before losses and routs.
+        assert!(s.log.iter().any(|l| l.kind == "rout" && l.force == Some(f("insurgents"))));
+        // The army fought with the 1000 of its 8000 in the city: e = 1/8.
+        assert!(close(s.quality[f("army")], 0.4 + 0.05 * 0.125 * 0.6), "{}", s.quality[f("army")]);
+        // The tribes fought with all of theirs (city and valley): e = 1.
+        assert!(close(s.quality[f("tribes")], 0.5 + 0.05 * 0.5), "{}", s.quality[f("tribes")]);
+        // The insurgents fought with 300 + 200 of their 2500: e = 0.2.
+        assert!(close(s.quality[f("insurgents")], 0.6 + 0.05 * 0.2 * 0.4));
+        // The reserve neither fought nor trained: it decays towards the floor 0.3.
+        assert!(close(s.quality[f("reserve")], 0.7 - 0.01 * 0.4), "{}", s.quality[f("reserve")]);
+        assert_eq!(s.quality[f("drilled")], 0.7, "training stops the decay");
+        // Off, nothing changes.
+        let m = line("[constants.combat]\nnoise = 0\n");
+        let mut s = State::new(&m, 7);
+        crate::testkit::set_personnel(&m, &mut s, f("insurgents"), city, 300.0);
+        crate::phases::combat::run(&m, &mut s);
+        assert_eq!(s.quality[f("army")], 0.4);
+    }
+
+    #[test]
+    fn stragglers_reappear_at_the_rally_region_after_the_delay_with_weapons_from_the_stock() {
+        let m = line(
+            "[mechanisms]\nreassembly = true\n[constants.rout]\npanic_morale = 0.5\n\
+             [constants.force_generation]\nreassembly_weeks = 2\nreassembly_share = 0.5\nreassembly_armed = 0.5\n\
+             [forces.army]\nrally = \"capital\"\n",
+        );
+        let mut s = State::new(&m, 7);
+        let (nr, ni) = (m.regions.len(), m.identities.len());
+        let (army, gov) = (m.force_index("army").unwrap(), m.actor_index("gov").unwrap());
+        let (capital, city) = (m.region_index("capital").unwrap(), m.region_index("city").unwrap());
+        let ins = m.force_index("insurgents").unwrap();
+        crate::testkit::set_personnel(&m, &mut s, ins, city, 300.0);
+        s.tick = 1;
+        let shia_city = |s: &State| s.population[city * ni];
+        let pop0 = shia_city(&s);
+        crate::phases::combat::run(&m, &mut s);
+        let routed = s.log.iter().find(|l| l.kind == "rout" && l.force == Some(army)).expect("the army panics").value;
+        // Half the routed detachment deserts; half of the deserters straggle.
+        let k = 0.25 * routed;
+        assert!(close(s.ledger.straggling, k), "{} vs {k}", s.ledger.straggling);
+        assert!(close(shia_city(&s) - pop0, 0.25 * routed), "the rest go home");
+        let (p, w, e) = (s.personnel[army * nr + capital], s.weapons[gov], s.equipment[army]);
+        at_tick(&m, &mut s, 2);
+        assert_eq!(s.personnel[army * nr + capital], p, "not yet");
+        // Due at tick 3, but the enemy holds the rally region: they wait.
+        s.control[capital] = m.actor_index("isis");
+        at_tick(&m, &mut s, 3);
+        assert_eq!(s.personnel[army * nr + capital], p, "they wait while the enemy holds it");
+        s.control[capital] = Some(gov);
+        at_tick(&m, &mut s, 4);
+        assert!(close(s.personnel[army * nr + capital], p + k));
+        assert!(close(s.weapons[gov], w - 0.5 * k) && close(s.equipment[army], e + 0.5 * k));
+        assert_eq!(s.ledger.straggling, 0.0);
+        assert!(close(s.ledger.reassembled, k));
+    }
+
+    #[test]
+    fn stragglers_come_back_unarmed_when_the_stock_is_empty() {
+        let m = line(
+            "[mechanisms]\nreassembly = true\n[actors.gov]\nweapons = 0\n[constants.force_generation]\nreassembly_weeks = 0\n",
+        );
+        let mut s = State::new(&m, 1);
+        let (nr, army) = (m.regions.len(), m.force_index("army").unwrap());
+        let capital = m.region_index("capital").unwrap();
+        s.tick = 1;
+        rout_desert(&m, &mut s, army, 1, 400.0);
+        let (p, e) = (s.personnel[army * nr + capital], s.equipment[army]);
+        at_tick(&m, &mut s, 2);
+        assert_eq!(s.personnel[army * nr + capital], p + 200.0, "the depot is the default rally region");
+        assert_eq!((s.equipment[army], s.weapons[0]), (e, 0.0));
+    }
+
+    #[test]
+    fn raise_draws_from_the_side_held_regions_in_proportion_and_never_more_than_lives_there() {
+        let levy = "[forces.levy]\nactor = \"gov\"\nkind = \"tribal\"\nidentity = \"sunni\"\nactive = false\n\
+                    [actors.gov.rules.levy]\nthen = { tactic = \"raise\", force = \"levy\", amount = AMOUNT }\n";
+        let m = line(&levy.replace("AMOUNT", "35000"));
+        let mut s = State::new(&m, 1);
+        let (nr, ni) = (m.regions.len(), m.identities.len());
+        let f = m.force_index("levy").unwrap();
+        let r = |id: &str| m.region_index(id).unwrap();
+        let sunni = |s: &State, id: &str| s.population[r(id) * ni + 1];
+        assert_eq!(m.identities[1].id, "sunni");
+        crate::phases::strategy::run(&m, &mut s);
+        assert!(s.active[f], "the group is activated");
+        // Held by the government: capital 100k, suburbs 50k, city 200k Sunnis; 10 % of each.
+        for (id, left) in [("capital", 90_000.0), ("suburbs", 45_000.0), ("city", 180_000.0)] {
+            assert!(close(sunni(&s, id), left), "{id}: {}", sunni(&s, id));
+        }
+        assert_eq!((sunni(&s, "valley"), sunni(&s, "desert")), (80_000.0, 20_000.0), "not held: untouched");
+        assert_eq!(s.forcegen.depot[f], r("capital"), "no personnel: the owner's first key region");
+        assert!(close(s.personnel[f * nr + r("capital")], 35_000.0));
+        assert!(close(s.ledger.recruited, 35_000.0));
+        assert!(s.log.iter().any(|l| l.kind == "raise" && l.force == Some(f) && close(l.value, 35_000.0)));
+        // Asking for more than lives there takes everyone, and no more.
+        let m = line(&levy.replace("AMOUNT", "\"1e9\""));
+        let mut s = State::new(&m, 1);
+        crate::phases::strategy::run(&m, &mut s);
+        assert!(close(s.force_total(nr, f), 350_000.0));
+        assert_eq!(sunni(&s, "city"), 0.0);
+        // With the pipeline on, the raised men train first.
+        let m = line(&format!("{PIPELINE}{}", levy.replace("AMOUNT", "35000")));
+        let mut s = State::new(&m, 1);
+        crate::phases::strategy::run(&m, &mut s);
+        assert_eq!(s.force_total(nr, f), 0.0);
+        assert!(close(s.forcegen.trainees[f], 35_000.0) && close(s.ledger.in_training, 35_000.0));
+    }
+
+    /// The rendered error of the `line` scenario with an overlay.
+    fn error_of(extra: &str) -> String {
+        use frontline_scenario::diag::{Diagnostics, Sources};
+        use frontline_scenario::value::{merge, parse_toml};
+        let mut sources = Sources::new();
+        let mut d = Diagnostics::default();
+        let f0 = sources.add("base.toml".into(), crate::testkit::LINE.into(), None);
+        let f1 = sources.add("extra.toml".into(), extra.into(), None);
+        let mut tree = parse_toml(crate::testkit::LINE, f0, &mut d).unwrap();
+        merge(&mut tree, parse_toml(extra, f1, &mut d).unwrap());
+        match frontline_scenario::load::build_from_tree(&tree, &sources) {
+            Ok(_) => panic!("{extra} was accepted"),
+            Err(d) => d.render(&sources, false),
+        }
+    }
+
+    #[test]
+    fn bad_force_generation_input_is_refused_with_its_place() {
+        let air = "[forces.jets]\nactor = \"gov\"\nkind = \"air\"\npersonnel = { capital = 10 }\n";
+        let cases: Vec<(String, &str, &str)> = vec![
+            ("[forces.army]\ndepot = \"nowhere\"\n".into(), "extra.toml:2:9", "unknown region `nowhere`"),
+            ("[forces.army]\nrally = \"nowhere\"\n".into(), "extra.toml:2:9", "unknown region `nowhere`"),
+            ("[forces.army]\ntraining_weeks = 600\n".into(), "extra.toml:2:18", "training_weeks of `army` is 600"),
+            ("[forces.army]\ntraining_weeks = -1\n".into(), "extra.toml:2:18", "a value in [0, 520]"),
+            ("[forces.army]\ngraduate_quality = 1.5\n".into(), "extra.toml:2:20", "a value in [0, 1]"),
+            ("[actors.gov]\ntrainers = -5\n".into(), "extra.toml:2:12", "trainers of `gov` is -5"),
+            (
+                "[actors.gov.rules.l]\nthen = { tactic = \"lend_trainers\", to = \"nobody\" }\n".into(),
+                "extra.toml:2:41",
+                "unknown actor `nobody`",
+            ),
+            (
+                "[actors.gov.rules.l]\nthen = { tactic = \"lend_trainers\", to = \"gov\" }\n".into(),
+                "extra.toml:2:41",
+                "cannot lend trainers to itself",
+            ),
+            (
+                format!("{air}[actors.gov.rules.r]\nthen = {{ tactic = \"raise\", force = \"jets\", amount = 10 }}\n"),
+                "extra.toml:6:36",
+                "`jets` is an air group",
+            ),
+            (
+                "[actors.gov.rules.r]\nthen = { tactic = \"raise\", force = \"ghost\", amount = 10 }\n".into(),
+                "extra.toml:2:36",
+                "unknown force group `ghost`",
+            ),
+            (
+                "[actors.gov.rules.r]\nthen = { tactic = \"raise\", force = \"army\", amount = -1 }\n".into(),
+                "extra.toml:2:53",
+                "amount of `raise` is -1",
+            ),
+            (
+                "[actors.gov.rules.r]\nthen = { tactic = \"raise\", force = \"army\" }\n".into(),
+                "extra.toml:2:19",
+                "tactic `raise` needs `amount`",
+            ),
+            (
+                "[forces.none]\nactor = \"gov\"\nkind = \"army\"\n[actors.gov.rules.r]\nthen = { tactic = \"raise\", force = \"none\", amount = 5 }\n".into(),
+                "extra.toml:5:36",
+                "has no identity to raise people from",
+            ),
+            (
+                "[actors.gov.rules.r]\nthen = { tactic = \"raise\", force = \"insurgents\", amount = 5 }\n".into(),
+                "extra.toml:2:36",
+                "belongs to another actor",
+            ),
+            (
+                "[constants.force_generation]\ntraining_weeks = 1000\n".into(),
+                "extra.toml:2:18",
+                "out of range",
+            ),
+        ];
+        for (extra, at, says) in cases {
+            let e = error_of(&extra);
+            assert!(e.contains(at) && e.contains(says), "{extra}\nwants {at} and `{says}`:\n{e}");
+        }
+    }
+
+    #[test]
+    fn new_keys_given_while_their_switch_is_off_are_fine() {
+        let m = line(
+            "[actors.gov]\ntrainers = 10\n[forces.army]\ndepot = \"suburbs\"\nrally = \"city\"\ntraining_weeks = 6\ngraduate_quality = 0.3\n",
+        );
+        let s = State::new(&m, 1);
+        let army = m.force_index("army").unwrap();
+        assert_eq!(
+            (s.forcegen.depot[army], s.forcegen.rally[army], s.forcegen.delay[army]),
+            (m.region_index("suburbs").unwrap(), m.region_index("city").unwrap(), 6)
+        );
+        let mut s = s;
+        enlist(&m, &mut s, army, 2, 10.0);
+        assert_eq!(s.forcegen.trainees[army], 0.0, "with the pipeline off recruits join at once");
+    }
+}
