@@ -359,7 +359,11 @@ pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
     }
     let _ = writeln!(w, "[actors.ins]\noil_price = \"input(price) * 0.00001\"\nrevenue = \"1\"");
     if !ins_f.is_empty() {
-        let _ = writeln!(w, "[actors.ins.planning]\nforces = [{}]\nhorizon = 4\nreserve = 0.2\ngarrison = 100", list(&ins_f));
+        let _ = writeln!(
+            w,
+            "[actors.ins.planning]\nforces = [{}]\nhorizon = 4\nreserve = 0.2\ngarrison = 100",
+            list(&ins_f)
+        );
     }
     let _ = writeln!(w, "\n[actors.gov]\nrevenue = \"5\"\nweapons_price = 0.001\ntrainers = 100");
     if !gov_f.is_empty() {
@@ -368,11 +372,17 @@ pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
             "[actors.gov.planning]\nforces = [{}]\nhorizon = 4\nreserve = 0.2\ngarrison = 200\nwithdraw_ratio = 4",
             list(&gov_f)
         );
-        let _ = writeln!(w, "[actors.gov.rules.new_division]\nwhen = \"threat(gov) > 0.3 and not active(reserve_division)\"");
+        let _ = writeln!(
+            w,
+            "[actors.gov.rules.new_division]\nwhen = \"threat(gov) > 0.3 and not active(reserve_division)\""
+        );
         let _ = writeln!(w, "then = {{ tactic = \"raise\", force = \"reserve_division\", amount = 3000 }}");
     }
     let _ = writeln!(w, "\n[actors.backer]\ntrainers = 300");
-    let _ = writeln!(w, "[actors.backer.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\", fraction = 1 }}\n");
+    let _ = writeln!(
+        w,
+        "[actors.backer.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\", fraction = 1 }}\n"
+    );
     let _ = writeln!(w, "[forces.reserve_division]\nactor = \"gov\"\nkind = \"army\"\nidentity = \"alpha\"");
     let _ = writeln!(w, "active = false\nupkeep = 0.0005\nequipment = 3000\n");
     for (j, &k) in gov_f.iter().enumerate() {

@@ -172,6 +172,14 @@ pub struct Ledger {
     pub spent_training: f64,
     /// Money spent buying weapons (`weapons_price`).
     pub spent_weapons: f64,
+    /// People in training pipelines now (a stock; training_pipeline).
+    pub in_training: f64,
+    /// Routed stragglers waiting to reassemble now (a stock; reassembly).
+    pub straggling: f64,
+    /// Trainees who graduated into their group's personnel (cumulative).
+    pub graduated: f64,
+    /// Stragglers who rejoined their group's personnel (cumulative).
+    pub reassembled: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -275,6 +283,8 @@ pub struct State {
     pub rng: Pcg64Mcg,
     /// Money flows of the `economy` and `payroll` mechanisms.
     pub economy: crate::phases::economy::Economy,
+    /// Force generation: training pipelines, experience, stragglers (§3.13).
+    pub forcegen: crate::phases::forcegen::ForceGen,
 }
 
 impl State {
@@ -319,6 +329,7 @@ impl State {
             log: Vec::new(),
             rng: Pcg64Mcg::seed_from_u64(seed),
             economy: crate::phases::economy::Economy::new(m),
+            forcegen: crate::phases::forcegen::ForceGen::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -445,6 +456,8 @@ impl World for View<'_> {
             Query::Input { input } => m.inputs[input].at(s.tick),
             Query::Income { actor } => s.economy.income[actor],
             Query::Payroll { actor } => crate::phases::economy::payroll(m, s, actor),
+            Query::Trainees { force } => s.forcegen.trainees[force],
+            Query::Trainers { actor } => crate::phases::forcegen::trainers_now(m, s, actor),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -18,21 +18,26 @@ fn overlay(lethality: f64, noise: f64, dominance: f64, issue: f64, rate: f64) ->
     )
 }
 
-/// People: population + personnel + the dead + deserters who left the theatre
-/// is constant; weapons: stocks + equipment + destroyed − received is constant.
+/// People: population + personnel + trainees + stragglers + the dead +
+/// deserters who left the theatre is constant; weapons: stocks + equipment +
+/// destroyed − received is constant.
 fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
     let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
     let k = t.snapshots() - 1;
+    // Stragglers are a stock too, but there are none at tick 0 (no combat yet).
     let people = |k: usize| -> f64 {
         t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum::<f64>()
             + t.personnel[k * nf * nr..(k + 1) * nf * nr].iter().sum::<f64>()
+            + t.trainees[k * nf..(k + 1) * nf].iter().sum::<f64>()
     };
+    let trainees: f64 = t.trainees[k * nf..(k + 1) * nf].iter().sum();
+    prop_assert!((trainees - t.ledger.in_training).abs() <= 1e-6 * trainees.max(1.0), "trainees {trainees}");
     let weapons = |k: usize| -> f64 {
         t.weapons[k * na..(k + 1) * na].iter().sum::<f64>() + t.equipment[k * nf..(k + 1) * nf].iter().sum::<f64>()
     };
     let l = &t.ledger;
     let p0 = people(0);
-    let p1 = people(k) + l.killed + l.deserted_lost;
+    let p1 = people(k) + l.straggling + l.killed + l.deserted_lost;
     prop_assert!((p0 - p1).abs() <= 1e-6 * p0, "people {p0} -> {p1}");
     let w0 = weapons(0) + l.weapons_received;
     let w1 = weapons(k) + l.equipment_destroyed;
@@ -54,6 +59,7 @@ fn check_bounds(t: &Trajectory) -> Result<(), TestCaseError> {
     prop_assert!(unit(&t.quality, 0.0), "quality out of [0, 1]");
     prop_assert!(unit(&t.threat, 0.0), "threat out of [0, 1]");
     for (name, v) in [
+        ("trainees", &t.trainees),
         ("personnel", &t.personnel),
         ("population", &t.population),
         ("equipment", &t.equipment),
@@ -118,6 +124,45 @@ proptest! {
         prop_assert!(at(t.snapshots() - 1) < at(0), "the reserve left the capital");
     }
 
+    /// Force generation on (training pipeline with lent trainers, experience,
+    /// reassembly, raise at the start and later): people (trainees and
+    /// stragglers included) and weapons are conserved, quality stays in [0, 1].
+    #[test]
+    fn force_generation_conserves_people_and_weapons(
+        seed in any::<u64>(),
+        weeks in 0.0..12.0f64,
+        trainers in 0.0..400.0f64,
+        panic in 0.0..0.6f64,
+        share in 0.0..1.0f64,
+        back in 0.0..6.0f64,
+        armed in 0.0..1.0f64,
+        raised in 0.0..1e6f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\ntraining_pipeline = true\nexperience = true\nreassembly = true\n\
+             [constants.rout]\npanic_morale = {panic}\n\
+             [constants.force_generation]\ntraining_weeks = {weeks}\nreassembly_share = {share}\n\
+             reassembly_weeks = {back}\nreassembly_armed = {armed}\ncombat_gain = 0.5\ndecay = 0.2\n\
+             [actors.gov]\ntrainers = {trainers}\n[actors.us]\ntrainers = 100\n\
+             [actors.us.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\", fraction = 0.5 }}\n\
+             [forces.levy]\nactor = \"gov\"\nkind = \"tribal\"\nidentity = \"majority\"\nactive = false\nupkeep = 0.001\nrally = \"south\"\n\
+             [events.levy]\ndate = 2014-06-01\nactor = \"gov\"\nthen = [{{ tactic = \"raise\", force = \"levy\", amount = 3000 }}]\n\
+             [actors.gov.rules.raise]\nwhen = \"tick == 10\"\nthen = {{ tactic = \"raise\", force = \"levy\", amount = {raised} }}\n\
+             [actors.gov.rules.send_levy]\nthen = {{ tactic = \"deploy\", force = \"levy\", to = \"city\", fraction = 0.5, from = \"all\" }}\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        prop_assert_eq!(&t, &simulate(&m, seed));
+        // The mechanisms acted: men were raised at the start and went into training.
+        let nf = m.forces.len();
+        let levy = m.force_index("levy").unwrap();
+        prop_assert!(t.trainees[levy] > 0.0 || weeks == 0.0, "the tick-0 levy trains");
+        prop_assert!(t.events.iter().any(|e| e.kind == "raise"));
+        prop_assert!(t.ledger.graduated > 0.0 || t.trainees[(t.snapshots() - 1) * nf + levy] > 0.0);
+    }
+
     /// Money that binds (oil at a price series, revenue, bought weapons,
     /// payroll caps, recruit and training costs): money is conserved through
     /// the ledger, and people and weapons still are.
@@ -165,4 +210,20 @@ proptest! {
 fn different_seeds_give_different_trajectories() {
     let m = example_with("");
     assert_ne!(simulate(&m, 1), simulate(&m, 2));
+}
+
+/// The force-generation property test exercises every stock: with panic on,
+/// stragglers scatter and reassemble, trainees graduate, and quality moves.
+#[test]
+fn force_generation_run_moves_every_stock() {
+    let m = example_with(
+        "[mechanisms]\ntraining_pipeline = true\nexperience = true\nreassembly = true\n\
+         [constants.rout]\npanic_morale = 0.4\n[actors.gov]\ntrainers = 100\n",
+    );
+    let t = simulate(&m, 3);
+    let l = &t.ledger;
+    assert!(l.graduated > 0.0 && l.reassembled > 0.0, "{l:?}");
+    let nf = m.forces.len();
+    let army = m.force_index("army").unwrap();
+    assert_ne!(t.quality[army], t.quality[(t.snapshots() - 1) * nf + army]);
 }

@@ -231,6 +231,41 @@ constants! {
     }
 
     force_generation: ForceGeneration {
+        /// Weeks a recruit trains before he joins his group (training_pipeline;
+        /// a group's `training_weeks` overrides it). Assumption, range 4–16:
+        /// basic infantry training of a few weeks to a few months.
+        training_weeks = 8.0, [0.0, 520.0];
+        /// Recruits one trainer graduates per week: an actor's capacity is
+        /// trainers × this (training_pipeline). Assumption, range 1–5: one
+        /// instructor for a class of 10–20 over a course of about 8 weeks.
+        trainees_per_trainer = 2.0, [0.0, 1000.0];
+        /// Quality of a fresh graduate; graduates mix into their group's
+        /// quality by personnel (training_pipeline; a group's
+        /// `graduate_quality` overrides it). Assumption, range 0.3–0.5: below
+        /// the neutral 0.5 of a seasoned unit.
+        graduate_quality = 0.4, [0.0, 1.0];
+        /// Weekly rise of quality, as a share of the gap to 1, of a group all
+        /// of whose personnel fought (experience; scaled by the share that
+        /// fought). Assumption, range 0.01–0.1: units learn in combat.
+        combat_gain = 0.05, [0.0, 1.0];
+        /// Weekly decay of quality, as a share of its excess over
+        /// `quality_floor`, of a group that neither trained nor fought
+        /// (experience). Assumption, range 0.005–0.05.
+        decay = 0.01, [0.0, 1.0];
+        /// Quality towards which an idle group decays (experience).
+        /// Assumption, range 0.2–0.4.
+        quality_floor = 0.3, [0.0, 1.0];
+        /// Share of a rout's deserters who become stragglers and reassemble
+        /// with their group (reassembly); the rest desert as before.
+        /// Assumption, range 0.2–0.8.
+        reassembly_share = 0.5, [0.0, 1.0];
+        /// Weeks before stragglers reappear at their group's rally region
+        /// (reassembly). Assumption, range 2–8.
+        reassembly_weeks = 4.0, [0.0, 520.0];
+        /// Weapon sets each reassembled straggler draws from his owner's
+        /// stock, as far as it holds them; the rest return unarmed
+        /// (reassembly). Assumption, range 0–1.
+        reassembly_armed = 0.5, [0.0, 1.0];
     }
 
     economy: Economy {

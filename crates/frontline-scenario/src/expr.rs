@@ -106,6 +106,10 @@ pub enum Query {
     Income { actor: usize },
     /// An actor's payroll: what its active groups cost per week in upkeep.
     Payroll { actor: usize },
+    /// People in a force group's training pipeline.
+    Trainees { force: usize },
+    /// Trainers an actor has this tick (its own, less those lent, plus those borrowed).
+    Trainers { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -155,12 +159,14 @@ impl Query {
             | Query::RegionsHeld { actor }
             | Query::PopulationHeld { actor }
             | Query::Income { actor }
-            | Query::Payroll { actor } => f(Actor, *actor),
+            | Query::Payroll { actor }
+            | Query::Trainers { actor } => f(Actor, *actor),
             Query::Input { input } => f(Input, *input),
             Query::Equipment { force }
             | Query::Morale { force }
             | Query::Quality { force }
-            | Query::Active { force } => f(Force, *force),
+            | Query::Active { force }
+            | Query::Trainees { force } => f(Force, *force),
             Query::Grievance { identity, region } => {
                 f(Identity, *identity);
                 f(Region, *region);
@@ -657,6 +663,11 @@ pub const FUNCTIONS: &[Function] = &[
         [[Actor]] -> Num, state: true),
     function!("payroll", "payroll(actor)", "what the actor's active force groups cost per week in upkeep",
         [[Actor]] -> Num, state: true),
+    function!("trainees", "trainees(force)", "people in the force group's training pipeline",
+        [[Force]] -> Num, state: true),
+    function!("trainers", "trainers(actor)",
+        "trainers the actor has this tick: its own, less those it lent, plus those lent to it",
+        [[Actor]] -> Num, state: true),
     function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
     function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
     function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
@@ -688,6 +699,8 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "morale" => Query::Morale { force: ids[0] },
         "quality" => Query::Quality { force: ids[0] },
         "active" => Query::Active { force: ids[0] },
+        "trainees" => Query::Trainees { force: ids[0] },
+        "trainers" => Query::Trainers { actor: ids[0] },
         "grievance" => Query::Grievance { identity: ids[0], region: ids[1] },
         "support" => Query::Support { identity: ids[0], actor: ids[1], region: ids[2] },
         "mechanism_on" => Query::Mechanism {

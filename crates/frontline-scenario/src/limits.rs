@@ -376,7 +376,7 @@ impl RunMemory {
 /// Estimates the memory of one `run` of `m`: the model's region-pair
 /// matrices, the engine's trajectory (`Trajectory::with_capacity`: ticks + 1
 /// snapshots of control, contested, personnel per force and region, group
-/// equipment/morale/quality, grievance and population per region and
+/// equipment/morale/quality/trainees, grievance and population per region and
 /// identity, support per region, identity and actor, money/weapons/threat/
 /// income per actor) and the output tables built from it (one row per snapshot and
 /// region, force × region, region × identity, actor). The event log is left
@@ -389,7 +389,7 @@ pub fn run_memory(m: &Model) -> RunMemory {
     let snapshot = i32b // day
         + nr * (i32b + 1) // control, contested
         + nf * nr * f64b // personnel
-        + nf * 3 * f64b // equipment, morale, quality
+        + nf * 4 * f64b // equipment, morale, quality, trainees
         + nr * ni * 2 * f64b // grievance, population
         + nr * ni * na * f64b // support
         + na * 4 * f64b; // money, weapons, threat, income

@@ -58,6 +58,10 @@ keyword! {
         Include = "include",
         /// Exclude `identity` politically (raises its grievance).
         Exclude = "exclude",
+        /// Lend `fraction` of the actor's trainers to the actor `to` for this tick (training_pipeline).
+        LendTrainers = "lend_trainers",
+        /// Activate `force` and raise `amount` people from its identity's population where its owner's side holds ground.
+        Raise = "raise",
     }
 }
 
@@ -205,17 +209,17 @@ record! {
     pub struct TacticSpec ("a tactic") {
         /// The tactic.
         tactic: At<TacticKind>,
-        /// Force group id (deploy, attack, defend, recruit, train, air_strike, transfer).
+        /// Force group id (deploy, attack, defend, recruit, train, air_strike, transfer, raise).
         force: Option<At<String>>,
-        /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight), or "broad_front" (deploy, attack: every detachment attacks the best enemy-held region next to it).
+        /// Target: a region id, or "best_target" (most valuable weakly held enemy region next to the force), or "most_threatened" (the actor's most threatened key region), or "allied_fronts" (air_strike: where allies fight), or "broad_front" (deploy, attack: every detachment attacks the best enemy-held region next to it); for lend_trainers, the id of the actor that receives the trainers.
         to: Option<At<String>>,
         /// Receiving force group id (transfer): a ground group of the same actor.
         into: Option<At<String>>,
-        /// Share of the force (deploy, attack, defend, air_strike, transfer, march) in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1). A number outside [0, 1] is refused; an expression is computed when the tactic runs and clamped to [0, 1].
+        /// Share of the force (deploy, attack, defend, air_strike, transfer, march), or of the actor's trainers (lend_trainers), in [0, 1]; default 0.5 (air_strike: 1, transfer: 0.1, lend_trainers: 1). A number outside [0, 1] is refused; an expression is computed when the tactic runs and clamped to [0, 1].
         fraction: Option<At<Quantity>>,
         /// Where movers come from: "adjacent" (default; only regions next to the target), "all" (every region, one step per tick) or a region id (only the detachment there moves one step along the shortest path each time; men who have left it are not carried on).
         from: Option<At<String>>,
-        /// Amount: money per week (fund, at most 1e12), recruitment multiplier (recruit) or training intensity (train), both at most 1e3. A number is checked against these bounds; an expression is computed when the tactic runs and clamped to ≥ 0.
+        /// Amount: money per week (fund, at most 1e12), recruitment multiplier (recruit) or training intensity (train), both at most 1e3, or people raised (raise, at most 1e10). A number is checked against these bounds; an expression is computed when the tactic runs and clamped to ≥ 0.
         amount: Option<At<Quantity>>,
         /// Shares by force group id (allocate_weapons, allocate_money): numbers in [0, 1e6] or expressions (clamped to ≥ 0), normalised to sum to 1.
         shares: Option<Map<At<Quantity>>>,
@@ -275,6 +279,8 @@ record! {
         revenue: Option<At<String>>,
         /// Money per weapon set of `weapons_income`: deliveries are bought, and only what it can pay for arrives (mechanism `economy`; default 0, free; at most 1e6).
         weapons_price: Option<Quantity>,
+        /// Trainers (people) who run its training pipelines: they graduate at most trainers × `force_generation.trainees_per_trainer` recruits per week (training_pipeline; default 0: no limit, only the delay applies; at most 1e10).
+        trainers: Option<Quantity>,
     }
 }
 
@@ -305,6 +311,14 @@ record! {
         active: Option<bool>,
         /// Where the numbers come from, or "assumption: …".
         source: Option<String>,
+        /// Region id where its recruits train and join it (training_pipeline, raise; default: the region where it has most personnel at the start, else its owner's first key region, else the first region).
+        depot: Option<At<String>>,
+        /// Weeks its recruits train before they join it, in [0, 520] (training_pipeline; default `force_generation.training_weeks`).
+        training_weeks: Option<Quantity>,
+        /// Quality in [0, 1] of its graduates (training_pipeline; default `force_generation.graduate_quality`).
+        graduate_quality: Option<Quantity>,
+        /// Region id where its routed stragglers reassemble (reassembly; default: the depot).
+        rally: Option<At<String>>,
     }
 }
 

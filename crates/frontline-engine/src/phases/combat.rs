@@ -164,6 +164,7 @@ pub fn run(m: &Model, s: &mut State) {
     for f in 0..nf {
         s.totals[f] = s.force_total(nr, f);
     }
+    crate::phases::forcegen::begin_combat(s);
     // Sorties per (actor, region) this tick.
     let mut sorties = std::mem::take(&mut s.buf.per_actor_region);
     sorties.clear();
@@ -254,6 +255,7 @@ pub fn run(m: &Model, s: &mut State) {
         let (a1, b1) = square_law(a0, b0, alpha, beta, days);
         before.clear();
         before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
+        crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
         spread_losses(m, s, &side_a, r, a0 - a1);
         spread_losses(m, s, &side_b, r, b0 - b1);
         if s.on(MechanismName::Rout) {
@@ -282,6 +284,7 @@ pub fn run(m: &Model, s: &mut State) {
     for f in 0..nf {
         s.morale[f] = (s.morale[f] + rec * (m.forces[f].morale - s.morale[f])).clamp(0.0, 1.0);
     }
+    crate::phases::forcegen::after_combat(m, s);
 }
 
 /// Air strikes in region r: each actor's sorties kill `kills_per_strike`
@@ -373,7 +376,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             .filter(|&q| s.control[q].is_some_and(|c| m.actors[a].allied[c]))
             .min_by(|&x, &y| s.hostile_eff[a * nr + x].total_cmp(&s.hostile_eff[a * nr + y]).then(x.cmp(&y)));
         let deserters = if retreat.is_some() { rc.desert_share * n } else { n };
-        desert(m, s, f, r, deserters);
+        crate::phases::forcegen::rout_desert(m, s, f, r, deserters);
         s.totals[f] -= deserters.min(n);
         if let Some(q) = retreat {
             let rest = s.personnel[f * nr + r];

@@ -113,12 +113,13 @@ pub fn damage_oil(s: &mut State, r: usize, share: f64) {
     *d = (*d + share.clamp(0.0, 1.0) * (1.0 - *d)).clamp(0.0, 1.0);
 }
 
-/// What actor a's active groups cost per week in upkeep.
+/// What actor a's active groups cost per week in upkeep (trainees in their
+/// pipelines are paid too, as in the supply phase).
 pub fn payroll(m: &Model, s: &State, a: usize) -> f64 {
     let nr = m.regions.len();
     (0..m.forces.len())
         .filter(|&f| m.forces[f].actor == a && s.active[f] && m.forces[f].upkeep > 0.0)
-        .map(|f| m.forces[f].upkeep * s.force_total(nr, f))
+        .map(|f| m.forces[f].upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f]))
         .sum()
 }
 

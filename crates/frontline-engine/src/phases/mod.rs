@@ -7,6 +7,7 @@ pub mod combat;
 pub mod control;
 pub mod economy;
 pub mod events;
+pub mod forcegen;
 pub mod movement;
 pub mod perception;
 pub mod record;

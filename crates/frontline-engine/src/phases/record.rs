@@ -49,6 +49,8 @@ pub struct Trajectory {
     pub watch_first: Vec<Option<u32>>,
     /// Final accounting.
     pub ledger: Ledger,
+    /// People in the training pipeline per snapshot and force group (§3.13).
+    pub trainees: Vec<f64>,
 }
 
 impl Trajectory {
@@ -72,6 +74,7 @@ impl Trajectory {
             weapons: Vec::with_capacity(k * na),
             threat: Vec::with_capacity(k * na),
             income: Vec::with_capacity(k * na),
+            trainees: Vec::with_capacity(k * nf),
             ..Trajectory::default()
         }
     }
@@ -133,6 +136,7 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.weapons.extend_from_slice(&s.weapons);
     t.threat.extend_from_slice(&s.threat);
     t.income.extend_from_slice(&s.economy.income);
+    t.trainees.extend_from_slice(&s.forcegen.trainees);
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

@@ -121,7 +121,7 @@ pub fn run(m: &Model, s: &mut State) {
                     }
                     let n = (mean * scale).min(s.population[r * ni + i]);
                     s.population[r * ni + i] -= n;
-                    s.personnel[f * nr + r] += n;
+                    crate::phases::forcegen::enlist(m, s, f, r, n);
                     got += n;
                 }
                 s.ledger.recruited += got;

@@ -14,7 +14,7 @@
 use crate::state::{MoveOrder, State, View};
 use frontline_scenario::Model;
 use frontline_scenario::expr::Expr;
-use frontline_scenario::model::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_WEIGHT, Tactic, Target};
+use frontline_scenario::model::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_PEOPLE, MAX_WEIGHT, Tactic, Target};
 use frontline_scenario::spec::{ForceKind, MechanismName, TacticKind};
 
 /// `x` clamped to [0, 1]; NaN (e.g. `0 / 0` in a rule) counts as 0.
@@ -225,6 +225,14 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
         Tactic::Inclusion { identity, include } => {
             s.excludes[a * ni + identity] = !include;
             s.included[a * ni + identity] = *include;
+        }
+        Tactic::LendTrainers { to, fraction } => {
+            let share = fraction_of(eval(m, s, fraction));
+            crate::phases::forcegen::lend(m, s, a, *to, share);
+        }
+        Tactic::Raise { force, amount } => {
+            let n = amount_within(eval(m, s, amount), MAX_PEOPLE);
+            crate::phases::forcegen::raise(m, s, *force, n);
         }
     }
 }

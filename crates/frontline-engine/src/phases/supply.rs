@@ -135,7 +135,8 @@ pub fn run(m: &Model, s: &mut State) {
     // Upkeep.
     for a in 0..m.actors.len() {
         let groups: Vec<usize> = (0..m.forces.len()).filter(|&f| m.forces[f].actor == a && s.active[f]).collect();
-        let cost: f64 = groups.iter().map(|&f| dt * m.forces[f].upkeep * s.force_total(nr, f)).sum();
+        let cost: f64 =
+            groups.iter().map(|&f| dt * m.forces[f].upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f])).sum();
         if cost <= 0.0 {
             continue;
         }
@@ -194,6 +195,7 @@ pub fn run(m: &Model, s: &mut State) {
         let gain = (dt * intensity * afford * c.training_gain).min(1.0);
         s.quality[f] += gain * (1.0 - s.quality[f]);
     }
+    crate::phases::forcegen::run(m, s);
 }
 
 #[cfg(test)]

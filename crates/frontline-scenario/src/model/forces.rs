@@ -50,6 +50,13 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
                 .hint("add `identity = \"…\"` or set recruit_rate = 0"),
             );
         }
+        let region = |b: &mut Builder, r: &Option<At<String>>| r.as_ref().and_then(|r| b.resolve(r, "region"));
+        let depot = region(b, &f.depot);
+        let rally = region(b, &f.rally);
+        let training_weeks =
+            f.training_weeks.as_ref().map(|q| b.qty(q, &format!("training_weeks of `{}`", k.name), 0.0, 520.0));
+        let graduate_quality =
+            f.graduate_quality.as_ref().map(|q| b.qty(q, &format!("graduate_quality of `{}`", k.name), 0.0, 1.0));
         forces.push(Force {
             id: k.name.clone(),
             actor: actor.unwrap_or(0),
@@ -63,6 +70,10 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             upkeep,
             recruit_rate,
             active: f.active.unwrap_or(true),
+            depot,
+            training_weeks,
+            graduate_quality,
+            rally,
         });
     }
     forces

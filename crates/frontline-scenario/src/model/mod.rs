@@ -185,6 +185,20 @@ pub enum Tactic {
         /// Include or exclude.
         include: bool,
     },
+    /// Lend a share of the actor's trainers to another actor for this tick.
+    LendTrainers {
+        /// Recipient actor.
+        to: usize,
+        /// Share of the lender's trainers.
+        fraction: Expr,
+    },
+    /// Activate a ground group and raise people from its identity's population.
+    Raise {
+        /// Force group (a ground group with an identity).
+        force: usize,
+        /// People to raise.
+        amount: Expr,
+    },
 }
 
 /// A rule of an actor's strategy.
@@ -237,6 +251,8 @@ pub struct Actor {
     pub revenue: Option<Expr>,
     /// Money per weapon set delivered by `weapons_income` (mechanism `economy`; 0: free).
     pub weapons_price: f64,
+    /// Trainers (people) running its training pipelines; 0: no capacity limit.
+    pub trainers: f64,
 }
 
 /// A force group.
@@ -266,6 +282,14 @@ pub struct Force {
     pub recruit_rate: f64,
     /// Active at start.
     pub active: bool,
+    /// Depot region declared (None: the engine's default, see docs/model.md §3.13).
+    pub depot: Option<usize>,
+    /// Training weeks declared (None: `force_generation.training_weeks`).
+    pub training_weeks: Option<f64>,
+    /// Graduate quality declared (None: `force_generation.graduate_quality`).
+    pub graduate_quality: Option<f64>,
+    /// Rally region declared (None: the depot).
+    pub rally: Option<usize>,
 }
 
 /// A scheduled event.

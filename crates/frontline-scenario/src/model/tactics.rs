@@ -6,7 +6,7 @@
 //! not touch the actors or their rules: [`super::rules`] and
 //! [`super::events`] decide where the tactics go.
 
-use super::bounds::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_WEIGHT};
+use super::bounds::{Limit, MAX_MONEY, MAX_MULTIPLIER, MAX_PEOPLE, MAX_WEIGHT};
 use super::builder::Builder;
 use super::{Force, Tactic, Target};
 use crate::decode::{At, Quantity};
@@ -242,6 +242,48 @@ impl Builder<'_> {
                 }
                 let fraction = frac(self, 1.0)?;
                 Some(Tactic::AirStrike { force: force?, to: to?, fraction })
+            }
+            LendTrainers => {
+                let a = self.need(&t.to, "to", t)?;
+                let to = self.resolve(a, "actor");
+                if to == Some(actor) {
+                    self.d.push(
+                        Diagnostic::at(&a.loc, "an actor cannot lend trainers to itself")
+                            .expected("the id of another actor"),
+                    );
+                    return None;
+                }
+                let fraction = frac(self, 1.0)?;
+                Some(Tactic::LendTrainers { to: to?, fraction })
+            }
+            Raise => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                if let Some(g) = force.and_then(|i| forces.get(i)) {
+                    if g.kind == ForceKind::Air {
+                        self.d.push(
+                            Diagnostic::at(
+                                &f.loc,
+                                format!("`{}` is an air group; only ground groups are raised", f.value),
+                            )
+                            .expected("a force group whose kind is not \"air\""),
+                        );
+                        return None;
+                    }
+                    if g.identity.is_none() {
+                        self.d.push(
+                            Diagnostic::at(
+                                &f.loc,
+                                format!("force group `{}` has no identity to raise people from", f.value),
+                            )
+                            .hint(format!("add `identity = \"…\"` to [forces.{}]", f.value)),
+                        );
+                        return None;
+                    }
+                }
+                self.need(&t.amount, "amount", t)?;
+                let amount = amount(self, 0.0, MAX_PEOPLE)?;
+                Some(Tactic::Raise { force: force?, amount })
             }
             Include | Exclude => {
                 let i = self.need(&t.identity, "identity", t)?;
