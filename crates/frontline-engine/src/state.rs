@@ -161,6 +161,10 @@ pub struct Ledger {
     pub equipment_destroyed: f64,
     /// Weapon sets abandoned in routs and captured by the enemy.
     pub equipment_captured: f64,
+    /// People who joined force groups from outside the theatre (`inflow`).
+    pub inflow: f64,
+    /// Of `recruited`, those conscripted (the `conscription` mechanism).
+    pub conscripted: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -262,6 +266,8 @@ pub struct State {
     pub log: Vec<LogEntry>,
     /// The run's only random number generator.
     pub rng: Pcg64Mcg,
+    /// Manpower and the recruitment regimes (docs/model.md §3.12).
+    pub manpower: crate::phases::manpower::Manpower,
 }
 
 impl State {
@@ -305,6 +311,7 @@ impl State {
             ledger: Ledger::default(),
             log: Vec::new(),
             rng: Pcg64Mcg::seed_from_u64(seed),
+            manpower: crate::phases::manpower::Manpower::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -428,6 +435,11 @@ impl World for View<'_> {
                 .sum(),
             Query::Active { force } => b(s.active[force]),
             Query::Mechanism { mechanism } => b(s.on(mechanism)),
+            Query::Manpower { identity, region: Some(r) } => crate::phases::manpower::men(m, s, r, identity),
+            Query::Manpower { identity, region: None } => {
+                (0..nr).map(|r| crate::phases::manpower::men(m, s, r, identity)).sum()
+            }
+            Query::Momentum { actor } => s.manpower.momentum.get(actor).copied().unwrap_or(0.0),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -100,6 +100,10 @@ pub enum Query {
     Active { force: usize },
     /// 1 if the mechanism is switched on.
     Mechanism { mechanism: crate::spec::MechanismName },
+    /// Men of fighting age of an identity, in one region or the whole theatre.
+    Manpower { identity: usize, region: Option<usize> },
+    /// An actor's momentum score (recent gains less losses of ground).
+    Momentum { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -160,6 +164,11 @@ impl Query {
                 f(Region, *region);
             }
             Query::Mechanism { .. } => {}
+            Query::Manpower { identity, region: r } => {
+                f(Identity, *identity);
+                region(r, f);
+            }
+            Query::Momentum { actor } => f(Actor, *actor),
         }
     }
 }
@@ -636,6 +645,12 @@ pub const FUNCTIONS: &[Function] = &[
     function!("population_held", "population_held(actor)", "population of the regions the actor controls",
         [[Actor]] -> Num, state: true),
     function!("active", "active(force)", "true if the force group is active", [[Force]] -> Bool, state: true),
+    function!("manpower", "manpower(identity) | manpower(identity, region)",
+        "men of fighting age of the identity, in the whole theatre or one region",
+        [[Identity], [Identity, Region]] -> Num, state: true),
+    function!("momentum", "momentum(actor)",
+        "the actor's momentum: recent gains less losses of ground, decaying (0 with the momentum mechanism off)",
+        [[Actor]] -> Num, state: true),
     function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
     function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
     function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
@@ -673,6 +688,8 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
             mechanism: crate::spec::MechanismName::parse(crate::spec::MechanismName::NAMES[ids[0]])
                 .expect("ident_arg returns the index of a mechanism name"),
         },
+        "manpower" => Query::Manpower { identity: ids[0], region: opt(1) },
+        "momentum" => Query::Momentum { actor: ids[0] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

@@ -6,6 +6,7 @@ pub mod attitudes;
 pub mod combat;
 pub mod control;
 pub mod events;
+pub mod manpower;
 pub mod movement;
 pub mod perception;
 pub mod record;

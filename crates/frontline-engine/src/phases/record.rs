@@ -8,6 +8,7 @@
 use crate::state::{Ledger, LogEntry, State, View};
 use frontline_date::Day;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 
 /// Everything recorded in one run. Per-tick arrays hold `ticks + 1` snapshots
 /// (tick 0 is the initial state), each laid out as in [`State`].
@@ -47,6 +48,9 @@ pub struct Trajectory {
     pub watch_first: Vec<Option<u32>>,
     /// Final accounting.
     pub ledger: Ledger,
+    /// Manpower (men of fighting age) per snapshot, region and identity,
+    /// laid out like `population`; empty when the `manpower` mechanism is off.
+    pub manpower: Vec<f64>,
 }
 
 impl Trajectory {
@@ -69,6 +73,7 @@ impl Trajectory {
             money: Vec::with_capacity(k * na),
             weapons: Vec::with_capacity(k * na),
             threat: Vec::with_capacity(k * na),
+            manpower: Vec::with_capacity(if m.mechanisms.on(MechanismName::Manpower) { k * nr * ni } else { 0 }),
             ..Trajectory::default()
         }
     }
@@ -129,6 +134,7 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.money.extend_from_slice(&s.money);
     t.weapons.extend_from_slice(&s.weapons);
     t.threat.extend_from_slice(&s.threat);
+    t.manpower.extend_from_slice(&s.manpower.stock);
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

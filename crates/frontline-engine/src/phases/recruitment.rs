@@ -23,9 +23,20 @@
 //! group makes men join it. If `supply.recruit_cost` > 0, recruits also cost
 //! money from the owner, split by its money shares (allocate_money).
 //! People move from the population into the force: conserved.
+//!
+//! The recruitment regimes of docs/model.md §3.12 (module
+//! [`crate::phases::manpower`]), each behind its switch: with `manpower`,
+//! pop(r, i) above becomes pop_eff = min(pop, M/s) and each region's recruits
+//! are capped at its manpower M, which they leave; with `deterrence`,
+//! max(0, support) becomes max(0, support − R·P); with `momentum`, E is
+//! multiplied by the owner's momentum factor. After the voluntary draws,
+//! conscription (`conscription`) and external inflows (a scenario input,
+//! whenever given) run; neither draws random numbers.
 
+use crate::phases::manpower;
 use crate::state::State;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
@@ -62,6 +73,11 @@ pub fn run(m: &Model, s: &mut State) {
     let dt = crate::phases::weeks(m);
     let cost = m.constants.supply.recruit_cost;
     let u = m.constants.recruitment.unarmed_factor;
+    manpower::prepare(m, s);
+    let stocked = s.on(MechanismName::Manpower);
+    let deterred = s.on(MechanismName::Deterrence);
+    let regimes = stocked || deterred || s.on(MechanismName::Momentum);
+    let risk_aversion = m.constants.manpower.risk_aversion;
     s.buf.refresh_held(m, &s.control);
     for (f, force) in m.forces.iter().enumerate() {
         let Some(i) = force.identity else { continue };
@@ -95,11 +111,28 @@ pub fn run(m: &Model, s: &mut State) {
         let k = force.recruit_rate * dt;
         let held = &s.buf.held[a * nr..(a + 1) * nr];
         let present = &s.personnel[f * nr..(f + 1) * nr];
-        for r in 0..nr {
-            let pop = s.population[r * ni + i];
-            let willing = s.support[(r * ni + i) * na + a].max(0.0);
-            let mean = k * pop * willing * drive * arms;
-            means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+        if !regimes {
+            for r in 0..nr {
+                let pop = s.population[r * ni + i];
+                let willing = s.support[(r * ni + i) * na + a].max(0.0);
+                let mean = k * pop * willing * drive * arms;
+                means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+            }
+        } else {
+            // The regimes of §3.12: manpower (pop_eff), deterrence (net
+            // risk), momentum (a multiplier).
+            let k = k * manpower::momentum_factor(m, s, a);
+            for r in 0..nr {
+                let pop = if stocked { manpower::recruitable(m, s, r, i) } else { s.population[r * ni + i] };
+                let support = s.support[(r * ni + i) * na + a];
+                let willing = if deterred {
+                    (support - risk_aversion * s.manpower.risk[a * nr + r]).max(0.0)
+                } else {
+                    support.max(0.0)
+                };
+                let mean = k * pop * willing * drive * arms;
+                means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+            }
         }
         let total_mean = crate::state::sum(&means);
         if total_mean > 0.0 {
@@ -111,7 +144,13 @@ pub fn run(m: &Model, s: &mut State) {
                     if mean <= 0.0 {
                         continue;
                     }
-                    let n = (mean * scale).min(s.population[r * ni + i]);
+                    let mut n = (mean * scale).min(s.population[r * ni + i]);
+                    if stocked {
+                        // Never beyond the men of fighting age there.
+                        let men = &mut s.manpower.stock[r * ni + i];
+                        n = n.min(*men);
+                        *men -= n;
+                    }
                     s.population[r * ni + i] -= n;
                     s.personnel[f * nr + r] += n;
                     got += n;
@@ -124,6 +163,8 @@ pub fn run(m: &Model, s: &mut State) {
         }
         s.buf.per_region = means;
     }
+    manpower::conscript(m, s);
+    manpower::inflow(m, s);
 }
 
 #[cfg(test)]

@@ -80,6 +80,10 @@ pub struct Region {
     pub support: Vec<Vec<f64>>,
     /// Where the region's numbers come from, or "assumption: …".
     pub source: Option<String>,
+    /// Men of fighting age as a share of the population, by identity index
+    /// (None: `constants.manpower.share`, resolved by the engine so that
+    /// `--set` of the constant applies).
+    pub manpower_share: Vec<Option<f64>>,
 }
 
 /// Where a movement or strike goes.
@@ -255,6 +259,12 @@ pub struct Force {
     pub recruit_rate: f64,
     /// Active at start.
     pub active: bool,
+    /// Share of its identity's manpower conscripted per week where its
+    /// owner controls the region (the `conscription` mechanism), in [0, 1].
+    pub conscription: f64,
+    /// People per week arriving from outside the theatre (an expression
+    /// computed every tick) and the region where they arrive.
+    pub inflow: Option<(Expr, usize)>,
 }
 
 /// A scheduled event.
