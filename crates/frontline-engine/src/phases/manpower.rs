@@ -405,6 +405,19 @@ mod tests {
     }
 
     #[test]
+    fn deserters_going_home_return_to_population_and_manpower() {
+        let m = line(ON);
+        let mut s = State::new(&m, 1);
+        let (city, sunni, ni) = idx(&m);
+        let tribes = m.force_index("tribes").unwrap();
+        let (pop, men) = (s.population[city * ni + sunni], s.manpower.stock[city * ni + sunni]);
+        crate::phases::supply::desert(&m, &mut s, tribes, city, 100.0);
+        assert_eq!(s.population[city * ni + sunni], pop + 100.0);
+        assert_eq!(s.manpower.stock[city * ni + sunni], men + 100.0);
+        assert_eq!(s.ledger.deserted_home, 100.0);
+    }
+
+    #[test]
     fn youths_coming_of_age_refill_the_stock_up_to_its_share() {
         let m = line(&format!("{ON}[constants.manpower]\ncoming_of_age = 0.001\n"));
         let mut s = State::new(&m, 1);
