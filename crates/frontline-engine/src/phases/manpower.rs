@@ -93,8 +93,12 @@ pub fn share(m: &Model, r: usize, i: usize) -> f64 {
 /// Men of fighting age of identity i in region r: the stock with the
 /// `manpower` switch on, else what the population holds, s · pop.
 pub fn men(m: &Model, s: &State, r: usize, i: usize) -> f64 {
-    let ni = m.identities.len();
-    if s.on(MechanismName::Manpower) { s.manpower.stock[r * ni + i] } else { share(m, r, i) * s.population[r * ni + i] }
+    let k = r * m.identities.len() + i;
+    // The stock is allocated exactly when the switch is on.
+    match s.manpower.stock.get(k) {
+        Some(&x) => x,
+        None => share(m, r, i) * s.population[k],
+    }
 }
 
 /// The population voluntary recruitment reads with the `manpower` switch

@@ -6,6 +6,8 @@ pub mod attitudes;
 pub mod combat;
 pub mod control;
 pub mod events;
+/// Not a phase of its own: the manpower stock and the recruitment regimes
+/// that the recruitment phase calls (docs/model.md §3.12).
 pub mod manpower;
 pub mod movement;
 pub mod perception;
