@@ -180,6 +180,10 @@ pub struct Ledger {
     pub graduated: f64,
     /// Stragglers who rejoined their group's personnel (cumulative).
     pub reassembled: f64,
+    /// People who joined force groups from outside the theatre (`inflow`).
+    pub inflow: f64,
+    /// Of `recruited`, those conscripted (the `conscription` mechanism).
+    pub conscripted: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -285,6 +289,8 @@ pub struct State {
     pub economy: crate::phases::economy::Economy,
     /// Force generation: training pipelines, experience, stragglers (§3.13).
     pub forcegen: crate::phases::forcegen::ForceGen,
+    /// Manpower and the recruitment regimes (docs/model.md §3.12).
+    pub manpower: crate::phases::manpower::Manpower,
 }
 
 impl State {
@@ -330,6 +336,7 @@ impl State {
             rng: Pcg64Mcg::seed_from_u64(seed),
             economy: crate::phases::economy::Economy::new(m),
             forcegen: crate::phases::forcegen::ForceGen::new(m),
+            manpower: crate::phases::manpower::Manpower::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -458,6 +465,11 @@ impl World for View<'_> {
             Query::Payroll { actor } => crate::phases::economy::payroll(m, s, actor),
             Query::Trainees { force } => s.forcegen.trainees[force],
             Query::Trainers { actor } => crate::phases::forcegen::trainers_now(m, s, actor),
+            Query::Manpower { identity, region: Some(r) } => crate::phases::manpower::men(m, s, r, identity),
+            Query::Manpower { identity, region: None } => {
+                (0..nr).map(|r| crate::phases::manpower::men(m, s, r, identity)).sum()
+            }
+            Query::Momentum { actor } => s.manpower.momentum.get(actor).copied().unwrap_or(0.0),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -19,7 +19,8 @@ fn overlay(lethality: f64, noise: f64, dominance: f64, issue: f64, rate: f64) ->
 }
 
 /// People: population + personnel + trainees + stragglers + the dead +
-/// deserters who left the theatre is constant; weapons: stocks + equipment +
+/// deserters who left the theatre is the initial total plus those who came
+/// from outside (inflow); weapons: stocks + equipment +
 /// destroyed − received is constant.
 fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
     let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
@@ -36,7 +37,7 @@ fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
         t.weapons[k * na..(k + 1) * na].iter().sum::<f64>() + t.equipment[k * nf..(k + 1) * nf].iter().sum::<f64>()
     };
     let l = &t.ledger;
-    let p0 = people(0);
+    let p0 = people(0) + l.inflow;
     let p1 = people(k) + l.straggling + l.killed + l.deserted_lost;
     prop_assert!((p0 - p1).abs() <= 1e-6 * p0, "people {p0} -> {p1}");
     let w0 = weapons(0) + l.weapons_received;
@@ -161,6 +162,47 @@ proptest! {
         prop_assert!(t.trainees[levy] > 0.0 || weeks == 0.0, "the tick-0 levy trains");
         prop_assert!(t.events.iter().any(|e| e.kind == "raise"));
         prop_assert!(t.ledger.graduated > 0.0 || t.trainees[(t.snapshots() - 1) * nf + levy] > 0.0);
+    }
+
+    /// Manpower, deterrence, conscription and momentum on, with an external
+    /// inflow: people are conserved through the ledger (inflow included),
+    /// 0 ≤ manpower ≤ population everywhere, and runs are deterministic.
+    #[test]
+    fn recruitment_regimes_keep_manpower_in_bounds_and_conserve_people(
+        seed in any::<u64>(),
+        share in 0.0..0.4f64,
+        coming in 0.0..0.001f64,
+        rate in 0.0..0.05f64,
+        conscription in 0.0..0.05f64,
+        inflow in -50.0..300.0f64,
+        weight in 0.0..4.0f64,
+        risk in 0.0..1.0f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\nmanpower = true\ndeterrence = true\nconscription = true\nmomentum = true\n\
+             [constants.manpower]\nshare = {share}\ncoming_of_age = {coming}\nmomentum_weight = {weight}\nrisk_aversion = {risk}\n\
+             [regions.city]\nmanpower_share = {{ minority = 0.01 }}\n\
+             [forces.isis_fighters]\nrecruit_rate = {rate}\ninflow = \"{inflow} + 10 * momentum(isis)\"\ninflow_region = \"desert\"\n\
+             [forces.army]\nconscription = {conscription}\n\
+             [forces.militia]\nrecruit_rate = {rate}\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        prop_assert_eq!(t.manpower.len(), t.population.len());
+        for (k, (x, p)) in t.manpower.iter().zip(&t.population).enumerate() {
+            prop_assert!(x.is_finite() && *x >= 0.0, "manpower {x} < 0 at {k}");
+            prop_assert!(*x <= p + 1e-9 * p.max(1.0), "manpower {x} > population {p} at {k}");
+        }
+        prop_assert!(t.ledger.conscripted <= t.ledger.recruited + 1e-9);
+        if inflow > 0.0 {
+            prop_assert!(t.ledger.inflow > 0.0, "the inflow arrived");
+        }
+        if conscription > 0.001 && share > 0.01 {
+            prop_assert!(t.ledger.conscripted > 0.0, "the army conscripted");
+        }
+        prop_assert_eq!(&t, &simulate(&m, seed));
     }
 
     /// Money that binds (oil at a price series, revenue, bought weapons,

@@ -228,6 +228,42 @@ constants! {
     }
 
     manpower: Manpower {
+        /// Men of fighting age (15–49) as a share of the population, where a
+        /// region does not give `manpower_share`. Assumption (plausible range
+        /// 0.2–0.3): in the UN World Population Prospects age structure of a
+        /// young population like Iraq's, roughly half the people are aged
+        /// 15–49 and half of them are men. (The Iraq CSO estimates of 2009
+        /// and 2018 imply growth of about 2.1 % a year, the mark of such a
+        /// population; they give no age structure.)
+        share = 0.25, [0.0, 1.0];
+        /// Men reaching fighting age per week, as a share of the population.
+        /// Assumption (plausible range 0.00019–0.00029, i.e. 1–1.5 % a year):
+        /// with about 40 % of a young population under 15, a one-year cohort
+        /// is about 2.7 % of it, half of it male, ≈ 1.3 % a year ≈ 0.00025 a
+        /// week. The stock regrows only up to share × population, since men
+        /// also age out of it.
+        coming_of_age = 0.00025, [0.0, 0.01];
+        /// k in Epstein's estimated arrest probability P = 1 − exp(−k·H/(F+1))
+        /// (deterrence): 2.3 makes P ≈ 0.9 when hostile and friendly armed
+        /// men are one to one (Epstein 2002, PNAS, "Modeling civil violence").
+        deterrence_k = 2.3, [0.0, 100.0];
+        /// R in the net risk R·P subtracted from support (deterrence).
+        /// Assumption (plausible range 0–1): Epstein's agents draw risk
+        /// aversion uniformly on [0, 1]; 0.5 is its mean.
+        risk_aversion = 0.5, [0.0, 1.0];
+        /// Grievance cost of conscription: an identity's grievance rises by
+        /// this × (share of its manpower conscripted this tick) × (1 − G).
+        /// Assumption (plausible range 0.5–5): taking 1 % of the men adds
+        /// about 1 % of the gap to full grievance.
+        conscription_grievance = 1.0, [0.0, 100.0];
+        /// Time constant τ (weeks) of the decay of an actor's momentum.
+        /// Assumption (plausible range 4–26): a run of victories draws men
+        /// for a few months, not years.
+        momentum_weeks = 8.0, [0.1, 1000.0];
+        /// Weight w of momentum in the recruitment multiplier exp(w·μ),
+        /// clamped to [1/4, 4]. Assumption (plausible range 0–4): taking a
+        /// tenth of what one holds (μ ≈ 0.1) raises recruitment by about 20 %.
+        momentum_weight = 2.0, [0.0, 20.0];
     }
 
     force_generation: ForceGeneration {

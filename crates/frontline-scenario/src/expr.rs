@@ -110,6 +110,10 @@ pub enum Query {
     Trainees { force: usize },
     /// Trainers an actor has this tick (its own, less those lent, plus those borrowed).
     Trainers { actor: usize },
+    /// Men of fighting age of an identity, in one region or the whole theatre.
+    Manpower { identity: usize, region: Option<usize> },
+    /// An actor's momentum score (recent gains less losses of ground).
+    Momentum { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -177,6 +181,11 @@ impl Query {
                 f(Region, *region);
             }
             Query::Mechanism { .. } => {}
+            Query::Manpower { identity, region: r } => {
+                f(Identity, *identity);
+                region(r, f);
+            }
+            Query::Momentum { actor } => f(Actor, *actor),
         }
     }
 }
@@ -668,6 +677,12 @@ pub const FUNCTIONS: &[Function] = &[
     function!("trainers", "trainers(actor)",
         "trainers the actor has this tick: its own, less those it lent, plus those lent to it",
         [[Actor]] -> Num, state: true),
+    function!("manpower", "manpower(identity) | manpower(identity, region)",
+        "men of fighting age of the identity, in the whole theatre or one region",
+        [[Identity], [Identity, Region]] -> Num, state: true),
+    function!("momentum", "momentum(actor)",
+        "the actor's momentum: recent gains less losses of ground, decaying (0 with the momentum mechanism off)",
+        [[Actor]] -> Num, state: true),
     function!("min", "min(x, y)", "smaller of two numbers", [[Num, Num]] -> Num, state: false),
     function!("max", "max(x, y)", "larger of two numbers", [[Num, Num]] -> Num, state: false),
     function!("abs", "abs(x)", "absolute value", [[Num]] -> Num, state: false),
@@ -710,6 +725,8 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "input" => Query::Input { input: ids[0] },
         "income" => Query::Income { actor: ids[0] },
         "payroll" => Query::Payroll { actor: ids[0] },
+        "manpower" => Query::Manpower { identity: ids[0], region: opt(1) },
+        "momentum" => Query::Momentum { actor: ids[0] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

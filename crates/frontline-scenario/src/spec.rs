@@ -201,6 +201,8 @@ record! {
         source: Option<String>,
         /// Oil produced per day (barrels, at most 1e8) while the region is held; the holder earns 7 · oil · its `oil_price` per week (mechanism `economy`).
         oil: Option<Quantity>,
+        /// Men of fighting age as a share of the population, in [0, 1], by identity id (default `constants.manpower.share`); read only when the `manpower` mechanism (or `conscription`) is on.
+        manpower_share: Map<Quantity>,
     }
 }
 
@@ -319,6 +321,12 @@ record! {
         graduate_quality: Option<Quantity>,
         /// Region id where its routed stragglers reassemble (reassembly; default: the depot).
         rally: Option<At<String>>,
+        /// Share of its identity's manpower conscripted per week where its owner controls the region, in [0, 1] (default 0); acts only when the `conscription` mechanism is on.
+        conscription: Option<Quantity>,
+        /// People per week joining the group from outside the theatre (foreign fighters, volunteers from abroad): a number ≥ 0 or an expression computed every tick, e.g. `"ff_rate * 100"`; negative or undefined values count as 0. Needs `inflow_region`.
+        inflow: Option<Quantity>,
+        /// Region id where the `inflow` arrives.
+        inflow_region: Option<At<String>>,
     }
 }
 

@@ -197,17 +197,26 @@ pub fn lend(m: &Model, s: &mut State, a: usize, b: usize, fraction: f64) {
     s.forcegen.lent_in[b] += x;
 }
 
-/// Takes up to `n` people of identity i from the population of region r and
-/// returns how many were taken (never more than live there).
-///
-/// The one place where `raise` draws people: on merge the lead routes it
-/// through the manpower stock (`crate::phases::manpower::draw`) when the
-/// `manpower` switch is on.
+/// Takes up to `n` people of identity i from region r and returns how many
+/// were taken: from its population, and with the `manpower` switch on only
+/// from its men of fighting age (never more than live there). The one place
+/// where `raise` draws people.
 pub fn take_from_population(m: &Model, s: &mut State, r: usize, i: usize, n: f64) -> f64 {
-    let cell = &mut s.population[r * m.identities.len() + i];
-    let x = n.min(*cell).max(0.0);
-    *cell -= x;
+    let k = r * m.identities.len() + i;
+    let mut x = n.min(s.population[k]).max(0.0);
+    if let Some(men) = s.manpower.stock.get_mut(k) {
+        x = x.min(*men);
+        *men -= x;
+    }
+    s.population[k] -= x;
     x
+}
+
+/// What `raise` can draw from region r: its population of identity i, or
+/// with the `manpower` switch on its men of fighting age.
+fn raisable(m: &Model, s: &State, r: usize, i: usize) -> f64 {
+    let k = r * m.identities.len() + i;
+    s.manpower.stock.get(k).copied().unwrap_or(s.population[k]).min(s.population[k])
 }
 
 /// `raise`: activates group f (if inactive) and draws `amount` people (≥ 0)
@@ -219,16 +228,16 @@ pub fn raise(m: &Model, s: &mut State, f: usize, amount: f64) {
     s.active[f] = true;
     let force = &m.forces[f];
     let Some(i) = force.identity else { return };
-    let (nr, ni) = (m.regions.len(), m.identities.len());
+    let nr = m.regions.len();
     let allied = &m.actors[force.actor].allied;
     let held = |s: &State, r: usize| s.control[r].is_some_and(|c| allied[c]);
-    let pool: f64 = (0..nr).filter(|&r| held(s, r)).map(|r| s.population[r * ni + i]).sum();
+    let pool: f64 = (0..nr).filter(|&r| held(s, r)).map(|r| raisable(m, s, r, i)).sum();
     let want = amount.min(pool);
     let mut got = 0.0;
     if want > 0.0 {
         for r in 0..nr {
             if held(s, r) {
-                let n = want * s.population[r * ni + i] / pool;
+                let n = want * raisable(m, s, r, i) / pool;
                 got += take_from_population(m, s, r, i, n);
             }
         }

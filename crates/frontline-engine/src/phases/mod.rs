@@ -8,6 +8,9 @@ pub mod control;
 pub mod economy;
 pub mod events;
 pub mod forcegen;
+/// Not a phase of its own: the manpower stock and the recruitment regimes
+/// that the recruitment phase calls (docs/model.md §3.12).
+pub mod manpower;
 pub mod movement;
 pub mod perception;
 pub mod record;

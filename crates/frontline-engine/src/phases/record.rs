@@ -8,6 +8,7 @@
 use crate::state::{Ledger, LogEntry, State, View};
 use frontline_date::Day;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 
 /// Everything recorded in one run. Per-tick arrays hold `ticks + 1` snapshots
 /// (tick 0 is the initial state), each laid out as in [`State`].
@@ -51,6 +52,9 @@ pub struct Trajectory {
     pub ledger: Ledger,
     /// People in the training pipeline per snapshot and force group (§3.13).
     pub trainees: Vec<f64>,
+    /// Manpower (men of fighting age) per snapshot, region and identity,
+    /// laid out like `population`; empty when the `manpower` mechanism is off.
+    pub manpower: Vec<f64>,
 }
 
 impl Trajectory {
@@ -75,6 +79,7 @@ impl Trajectory {
             threat: Vec::with_capacity(k * na),
             income: Vec::with_capacity(k * na),
             trainees: Vec::with_capacity(k * nf),
+            manpower: Vec::with_capacity(if m.mechanisms.on(MechanismName::Manpower) { k * nr * ni } else { 0 }),
             ..Trajectory::default()
         }
     }
@@ -137,6 +142,7 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.threat.extend_from_slice(&s.threat);
     t.income.extend_from_slice(&s.economy.income);
     t.trainees.extend_from_slice(&s.forcegen.trainees);
+    t.manpower.extend_from_slice(&s.manpower.stock);
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

@@ -23,8 +23,18 @@
 //! group makes men join it. If `supply.recruit_cost` > 0, recruits also cost
 //! money from the owner, split by its money shares (allocate_money).
 //! People move from the population into the force: conserved.
+//!
+//! The recruitment regimes of docs/model.md §3.12 (module
+//! [`crate::phases::manpower`]), each behind its switch: with `manpower`,
+//! pop(r, i) above becomes pop_eff = min(pop, M/s) and each region's recruits
+//! are capped at its manpower M, which they leave; with `deterrence`,
+//! max(0, support) becomes max(0, support − R·P); with `momentum`, E is
+//! multiplied by the owner's momentum factor. After the voluntary draws,
+//! conscription (`conscription`) and external inflows (a scenario input,
+//! whenever given) run; neither draws random numbers.
 
 use crate::phases::economy;
+use crate::phases::manpower;
 use crate::state::State;
 use frontline_scenario::Model;
 use frontline_scenario::spec::MechanismName;
@@ -64,6 +74,11 @@ pub fn run(m: &Model, s: &mut State) {
     let dt = crate::phases::weeks(m);
     let cost = m.constants.supply.recruit_cost;
     let u = m.constants.recruitment.unarmed_factor;
+    manpower::prepare(m, s);
+    let stocked = s.on(MechanismName::Manpower);
+    let deterred = s.on(MechanismName::Deterrence);
+    let regimes = stocked || deterred || s.on(MechanismName::Momentum);
+    let risk_aversion = m.constants.manpower.risk_aversion;
     s.buf.refresh_held(m, &s.control);
     let payroll = s.on(MechanismName::Payroll);
     if payroll {
@@ -103,11 +118,28 @@ pub fn run(m: &Model, s: &mut State) {
         let k = force.recruit_rate * dt;
         let held = &s.buf.held[a * nr..(a + 1) * nr];
         let present = &s.personnel[f * nr..(f + 1) * nr];
-        for r in 0..nr {
-            let pop = s.population[r * ni + i];
-            let willing = s.support[(r * ni + i) * na + a].max(0.0);
-            let mean = k * pop * willing * drive * arms;
-            means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+        if !regimes {
+            for r in 0..nr {
+                let pop = s.population[r * ni + i];
+                let willing = s.support[(r * ni + i) * na + a].max(0.0);
+                let mean = k * pop * willing * drive * arms;
+                means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+            }
+        } else {
+            // The regimes of §3.12: manpower (pop_eff), deterrence (net
+            // risk), momentum (a multiplier).
+            let k = k * manpower::momentum_factor(m, s, a);
+            for r in 0..nr {
+                let pop = if stocked { manpower::recruitable(m, s, r, i) } else { s.population[r * ni + i] };
+                let support = s.support[(r * ni + i) * na + a];
+                let willing = if deterred {
+                    (support - risk_aversion * s.manpower.risk[a * nr + r]).max(0.0)
+                } else {
+                    support.max(0.0)
+                };
+                let mean = k * pop * willing * drive * arms;
+                means[r] = if held[r] | (present[r] > 0.0) { mean } else { 0.0 };
+            }
         }
         let total_mean = crate::state::sum(&means);
         if total_mean > 0.0 {
@@ -119,7 +151,13 @@ pub fn run(m: &Model, s: &mut State) {
                     if mean <= 0.0 {
                         continue;
                     }
-                    let n = (mean * scale).min(s.population[r * ni + i]);
+                    let mut n = (mean * scale).min(s.population[r * ni + i]);
+                    if stocked {
+                        // Never beyond the men of fighting age there.
+                        let men = &mut s.manpower.stock[r * ni + i];
+                        n = n.min(*men);
+                        *men -= n;
+                    }
                     s.population[r * ni + i] -= n;
                     crate::phases::forcegen::enlist(m, s, f, r, n);
                     got += n;
@@ -136,6 +174,8 @@ pub fn run(m: &Model, s: &mut State) {
         }
         s.buf.per_region = means;
     }
+    manpower::conscript(m, s);
+    manpower::inflow(m, s);
 }
 
 #[cfg(test)]
@@ -168,6 +208,100 @@ mod tests {
         let n0 = s.force_total(m.regions.len(), ins);
         run(&m, &mut s);
         assert_eq!(s.force_total(m.regions.len(), ins), n0);
+    }
+
+    /// The insurgents' expected recruits per region on the first run of the
+    /// phase (they are the only group of `line` that recruits, so the
+    /// buffer holds theirs), and the state after it.
+    fn first_means(extra: &str, setup: impl FnOnce(&Model, &mut State)) -> (Vec<f64>, State) {
+        let m = line(extra);
+        let mut s = State::new(&m, 3);
+        setup(&m, &mut s);
+        run(&m, &mut s);
+        (s.buf.per_region.clone(), s)
+    }
+
+    #[test]
+    fn manpower_leaves_the_first_expectation_alone_then_scales_it_with_the_stock() {
+        let (off, _) = first_means("", |_, _| {});
+        let on = "[mechanisms]\nmanpower = true\n";
+        let (full, _) = first_means(on, |_, _| {});
+        assert_eq!(off, full, "a full stock recruits as the population did");
+        let m = line(on);
+        let (desert, sunni, ni) = (
+            m.region_index("desert").unwrap(),
+            m.identities.iter().position(|x| x.id == "sunni").unwrap(),
+            m.identities.len(),
+        );
+        let (half, _) = first_means(on, |_, s| s.manpower.stock[desert * ni + sunni] = 2500.0);
+        // Regrowth first: 2500 + 0.00025 · 20 000 = 2505 men, pop_eff = 2505 / 0.25 = 10 020.
+        assert!((half[desert] / off[desert] - 10_020.0 / 20_000.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn with_a_tiny_manpower_share_the_group_recruits_the_stock_and_stops() {
+        let extra = "[mechanisms]\nmanpower = true\n[constants.manpower]\ncoming_of_age = 0\n\
+                     [forces.insurgents]\nrecruit_rate = 0.5\n\
+                     [regions.desert]\nmanpower_share = { sunni = 0.0005 }\n[regions.valley]\nmanpower_share = { sunni = 0.0005 }\n";
+        let m = line(extra);
+        let mut s = State::new(&m, 3);
+        let (nr, ins) = (m.regions.len(), m.force_index("insurgents").unwrap());
+        let stock: f64 = s.manpower.stock.iter().sum();
+        let pop0: f64 = s.population.iter().sum();
+        let n0 = s.force_total(nr, ins);
+        // The desert holds 10 men of fighting age and the valley 40: far
+        // fewer than the thousands the rate would draw.
+        let (desert, valley, sunni, ni) = (
+            m.region_index("desert").unwrap(),
+            m.region_index("valley").unwrap(),
+            m.identities.iter().position(|x| x.id == "sunni").unwrap(),
+            m.identities.len(),
+        );
+        let there = s.manpower.stock[desert * ni + sunni] + s.manpower.stock[valley * ni + sunni];
+        assert!((there - 50.0).abs() < 1e-9);
+        run(&m, &mut s);
+        assert!((s.ledger.recruited - there).abs() < 1e-9, "recruited {} of {there}", s.ledger.recruited);
+        assert!((s.force_total(nr, ins) - n0 - there).abs() < 1e-9);
+        assert!((pop0 - s.population.iter().sum::<f64>() - there).abs() < 1e-6, "they left the population");
+        assert!((stock - s.manpower.stock.iter().sum::<f64>() - there).abs() < 1e-9, "and the manpower");
+        assert_eq!(s.manpower.stock[desert * ni + sunni], 0.0);
+        for _ in 0..5 {
+            run(&m, &mut s);
+        }
+        assert!((s.ledger.recruited - there).abs() < 1e-9, "then it stops");
+        assert!(s.manpower.stock.iter().all(|&x| x >= 0.0), "never negative");
+        assert!(s.manpower.stock.iter().zip(&s.population).all(|(x, p)| x <= p));
+    }
+
+    #[test]
+    fn deterrence_takes_the_net_risk_off_support() {
+        let (off, _) = first_means("", |_, _| {});
+        let (on, s) = first_means("[mechanisms]\ndeterrence = true\n", |_, _| {});
+        let m = line("");
+        let (nr, isis) = (m.regions.len(), m.actor_index("isis").unwrap());
+        let (desert, valley) = (m.region_index("desert").unwrap(), m.region_index("valley").unwrap());
+        assert_eq!(on[desert], off[desert], "no enemy in the desert: no risk");
+        // Valley: 300 tribal fighters against 200 insurgents, P = 1 − e^(−2.3·300/201)
+        // ≈ 0.968; support 0.2 − 0.5 · 0.968 < 0: nobody joins.
+        let p = 1.0 - (-2.3f64 * 300.0 / 201.0).exp();
+        assert!((s.manpower.risk[isis * nr + valley] - p).abs() < 1e-12);
+        assert!(off[valley] > 0.0 && on[valley] == 0.0);
+        // A lighter deterrent: R = 0.1 leaves 0.2 − 0.0968 of the support.
+        let (light, _) =
+            first_means("[mechanisms]\ndeterrence = true\n[constants.manpower]\nrisk_aversion = 0.1\n", |_, _| {});
+        assert!((light[valley] / off[valley] - (0.2 - 0.1 * p) / 0.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn momentum_multiplies_the_expectation() {
+        let (off, _) = first_means("", |_, _| {});
+        let extra = "[mechanisms]\nmomentum = true\n";
+        let isis = line(extra).actor_index("isis").unwrap();
+        let (on, _) = first_means(extra, |_, s| s.manpower.momentum[isis] = 0.5);
+        // No change of control: μ = 0.5 · e^(−1/8); factor e^(2μ).
+        let factor = (2.0 * 0.5 * (-1.0f64 / 8.0).exp()).exp();
+        let desert = line("").region_index("desert").unwrap();
+        assert!((on[desert] / off[desert] - factor).abs() < 1e-12);
     }
 
     #[test]

@@ -22,10 +22,10 @@ use frontline_scenario::Model;
 use frontline_scenario::spec::{ForceKind, MechanismName};
 
 /// Sends deserters of group f from region r home (to the population of the
-/// group's identity in that region) or, with no identity, out of the theatre.
+/// group's identity in that region, and its manpower: §3.12) or, with no
+/// identity, out of the theatre.
 pub fn desert(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
     let nr = m.regions.len();
-    let ni = m.identities.len();
     let n = n.min(s.personnel[f * nr + r]).max(0.0);
     if n <= 0.0 {
         return;
@@ -34,7 +34,7 @@ pub fn desert(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
     s.personnel[f * nr + r] -= n;
     match m.forces[f].identity {
         Some(i) => {
-            s.population[r * ni + i] += n;
+            crate::phases::manpower::add_people(m, s, r, i, n);
             s.ledger.deserted_home += n;
         }
         None => s.ledger.deserted_lost += n,

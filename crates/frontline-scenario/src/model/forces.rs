@@ -1,5 +1,6 @@
 //! Force groups: owner, kind, identity, personnel by region, equipment,
-//! quality, morale, upkeep and recruitment.
+//! quality, morale, upkeep, recruitment, conscription and inflow from
+//! outside the theatre.
 //!
 //! Reads `[forces]` only. It must not touch actors (it only resolves the
 //! owner's id), rules or events.
@@ -9,6 +10,7 @@ use super::bounds::{MAX_MONEY_PER_HEAD, MAX_PEOPLE};
 use super::builder::Builder;
 use crate::decode::{At, Quantity};
 use crate::diag::Diagnostic;
+use crate::expr::{Expr, Type};
 use crate::spec::*;
 
 /// Builds the force groups, in declaration order.
@@ -57,6 +59,8 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             f.training_weeks.as_ref().map(|q| b.qty(q, &format!("training_weeks of `{}`", k.name), 0.0, 520.0));
         let graduate_quality =
             f.graduate_quality.as_ref().map(|q| b.qty(q, &format!("graduate_quality of `{}`", k.name), 0.0, 1.0));
+        let conscription = q01(b, &f.conscription, &format!("conscription of `{}`", k.name), 0.0);
+        let inflow = inflow(b, f, &k.name);
         forces.push(Force {
             id: k.name.clone(),
             actor: actor.unwrap_or(0),
@@ -74,7 +78,38 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             training_weeks,
             graduate_quality,
             rally,
+            conscription,
+            inflow,
         });
     }
     forces
+}
+
+/// The group's `inflow` (a number ≥ 0 or an expression computed every tick)
+/// and the `inflow_region` where it arrives, which it needs.
+fn inflow(b: &mut Builder, f: &ForceSpec, name: &str) -> Option<(Expr, usize)> {
+    let region = f.inflow_region.as_ref().and_then(|r| b.resolve(r, "region"));
+    let q = f.inflow.as_ref()?;
+    let (expr, loc) = match q {
+        Quantity::Number(x, loc) => {
+            let ok = b.check_range(*x, loc, &format!("inflow of `{name}`"), 0.0, MAX_PEOPLE.max, Some(MAX_PEOPLE));
+            (ok.then_some(Expr::Const(*x)), loc)
+        }
+        Quantity::Expr(src, loc) => (b.expr(src, loc, Type::Num, false), loc),
+    };
+    if f.inflow_region.is_none() {
+        b.d.push(
+            Diagnostic::at(loc, format!("force group `{name}` has an inflow but no inflow_region"))
+                .expected("`inflow_region = \"<region id>\"` next to `inflow`")
+                .hint("name the region where the people from outside the theatre arrive"),
+        );
+    }
+    if f.kind == ForceKind::Air {
+        b.d.push(
+            Diagnostic::at(loc, format!("air group `{name}` cannot have an inflow"))
+                .hint("remove inflow: air groups' personnel are sorties per week"),
+        );
+        return None;
+    }
+    Some((expr?, region?))
 }

@@ -85,6 +85,10 @@ pub struct Region {
     pub source: Option<String>,
     /// Oil produced per day (barrels) while held (mechanism `economy`).
     pub oil: f64,
+    /// Men of fighting age as a share of the population, by identity index
+    /// (None: `constants.manpower.share`, resolved by the engine so that
+    /// `--set` of the constant applies).
+    pub manpower_share: Vec<Option<f64>>,
 }
 
 /// Where a movement or strike goes.
@@ -290,6 +294,12 @@ pub struct Force {
     pub graduate_quality: Option<f64>,
     /// Rally region declared (None: the depot).
     pub rally: Option<usize>,
+    /// Share of its identity's manpower conscripted per week where its
+    /// owner controls the region (the `conscription` mechanism), in [0, 1].
+    pub conscription: f64,
+    /// People per week arriving from outside the theatre (an expression
+    /// computed every tick) and the region where they arrive.
+    pub inflow: Option<(Expr, usize)>,
 }
 
 /// A scheduled event.

@@ -1,6 +1,6 @@
 //! Regions and the neighbour graph: each region's value, income, control,
-//! population by identity (given or from a composition), grievance, support
-//! and position; then the neighbours (declared ones, else the map's).
+//! population by identity (given or from a composition), grievance, support,
+//! manpower shares and position; then the neighbours (declared ones, else the map's).
 //!
 //! Reads `[regions]` and the map (centroids and adjacency). It must not touch
 //! actors, forces or rules; it only resolves the ids they are known by.
@@ -88,6 +88,14 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: Option<&RegionMap
                 }
             }
         }
+        let mut manpower_share = vec![None; ni];
+        for (ik, q) in r.manpower_share.iter() {
+            let id = At { value: ik.name.clone(), loc: ik.loc.clone() };
+            let x = b.qty(q, &format!("manpower_share of `{}` in `{}`", ik.name, k.name), 0.0, 1.0);
+            if let Some(i) = b.resolve(&id, "identity") {
+                manpower_share[i] = Some(x);
+            }
+        }
         if let Some(ns) = &r.neighbours {
             for n in &ns.value {
                 if let Some(j) = b.resolve(n, "region") {
@@ -138,6 +146,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: Option<&RegionMap
             support,
             source: r.source.clone(),
             oil: r.oil.as_ref().map(|q| b.qty_limit(q, "oil", MAX_OIL)).unwrap_or(0.0),
+            manpower_share,
         });
     }
     connect_neighbours(b, spec, map, &mut regions, declared_pairs);
