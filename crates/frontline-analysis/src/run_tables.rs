@@ -41,7 +41,8 @@ pub fn control(m: &Model, t: &Trajectory) -> Table {
 }
 
 /// The `forces` table: one row per snapshot, force group and region, with
-/// the group's equipment, morale and quality repeated on each row.
+/// the group's equipment, morale, quality and trainees (people in its
+/// training pipeline) repeated on each row.
 pub fn forces(m: &Model, t: &Trajectory) -> Table {
     let (nr, nf) = (m.regions.len(), m.forces.len());
     let (
@@ -54,7 +55,19 @@ pub fn forces(m: &Model, t: &Trajectory) -> Table {
         mut equipment,
         mut morale,
         mut quality,
-    ) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        mut trainees,
+    ) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for (k, &day) in t.days.iter().enumerate() {
         for (f, force) in m.forces.iter().enumerate() {
             for (r, reg) in m.regions.iter().enumerate() {
@@ -67,6 +80,7 @@ pub fn forces(m: &Model, t: &Trajectory) -> Table {
                 equipment.push(t.equipment[k * nf + f]);
                 morale.push(t.morale[k * nf + f]);
                 quality.push(t.quality[k * nf + f]);
+                trainees.push(t.trainees[k * nf + f]);
             }
         }
     }
@@ -80,15 +94,19 @@ pub fn forces(m: &Model, t: &Trajectory) -> Table {
         .with("group_equipment", Column::F64(equipment))
         .with("group_morale", Column::F64(morale))
         .with("group_quality", Column::F64(quality))
+        .with("group_trainees", Column::F64(trainees))
 }
 
 /// The `attitudes` table: one row per snapshot, region and identity, with a
-/// `support_<actor>` column per actor.
+/// `support_<actor>` column per actor, and with the `manpower` mechanism on a
+/// `manpower` column (men of fighting age).
 pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
     let (nr, ni, na) = (m.regions.len(), m.identities.len(), m.actors.len());
     let (mut tick, mut date, mut region, mut identity, mut pop, mut griev) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut support: Vec<Vec<f64>> = vec![Vec::new(); na];
+    let stocked = !t.manpower.is_empty();
+    let mut manpower = Vec::new();
     for (k, &day) in t.days.iter().enumerate() {
         for (r, reg) in m.regions.iter().enumerate() {
             for (i, id) in m.identities.iter().enumerate() {
@@ -102,6 +120,9 @@ pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
                 identity.push(id.id.clone());
                 pop.push(t.population[base]);
                 griev.push(t.grievance[base]);
+                if stocked {
+                    manpower.push(t.manpower[base]);
+                }
                 for (a, col) in support.iter_mut().enumerate() {
                     col.push(t.support[base * na + a]);
                 }
@@ -115,6 +136,9 @@ pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
         .with("identity", Column::Str(identity))
         .with("population", Column::F64(pop))
         .with("grievance", Column::F64(griev));
+    if stocked {
+        table = table.with("manpower", Column::F64(manpower));
+    }
     for (a, col) in support.into_iter().enumerate() {
         table = table.with(format!("support_{}", m.actors[a].id), Column::F64(col));
     }

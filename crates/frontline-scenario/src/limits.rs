@@ -406,7 +406,7 @@ pub fn run_memory(m: &Model) -> RunMemory {
         .iter()
         .map(|f| {
             let actor = m.actors.get(f.actor).map_or(0, |a| a.id.len());
-            nr * (i64b + i32b + 4 * f64b + string_cell_bytes(f.id.len()) + string_cell_bytes(actor)) + region_ids
+            nr * (i64b + i32b + 5 * f64b + string_cell_bytes(f.id.len()) + string_cell_bytes(actor)) + region_ids
         })
         .sum::<u64>();
     let identity_ids = strings(&mut m.identities.iter().map(|i| i.id.len()));
