@@ -61,6 +61,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Actor> {
             excludes,
             goals,
             rules: Vec::new(),
+            planning: None,
         });
     }
     // Hostility and alliance are symmetric.

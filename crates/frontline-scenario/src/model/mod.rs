@@ -10,8 +10,9 @@
 //! of the diagnostics): `clock`, `parameters`, `mechanisms` (and constants),
 //! `regions` (and the neighbour graph), `actors` (and hostility), `forces`,
 //! `rules` (whose tactics `tactics` compiles, as it does the events'),
-//! `events`, `watches`, then `overlays` (the overlay-typo check, which needs
-//! to know what every other part refers to) and, on a valid scenario,
+//! `planning` (the actors' planning tables), `events`, `watches`, then
+//! `overlays` (the overlay-typo check, which needs to know what every other
+//! part refers to) and, on a valid scenario,
 //! `geometry`. They share a `Builder` (`builder`): the declared ids, the
 //! diagnostics and the checks of a quantity against its bounds, whose input
 //! limits (`bounds`) are re-exported here. To add a part, give it a module
@@ -27,10 +28,13 @@ mod geometry;
 mod mechanisms;
 mod overlays;
 mod parameters;
+mod planning;
 mod regions;
 mod rules;
 mod tactics;
 mod watches;
+
+pub use planning::ActorPlanning;
 
 pub use bounds::{LIMITS, Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_MULTIPLIER, MAX_PARAMETER, MAX_PEOPLE, MAX_WEIGHT};
 
@@ -226,6 +230,8 @@ pub struct Actor {
     pub goals: Vec<f64>,
     /// Rules sorted by priority (desc) then name.
     pub rules: Vec<Rule>,
+    /// Its `[actors.<id>.planning]` table, if any (used when `planning` is on).
+    pub planning: Option<ActorPlanning>,
 }
 
 /// A force group.
@@ -428,6 +434,7 @@ pub fn build_layered(
     let mut actors = actors::build(&mut b, spec);
     let forces = forces::build(&mut b, spec);
     rules::attach(&mut b, spec, &mut actors, &forces);
+    planning::attach(&mut b, spec, &mut actors, &forces, &constants);
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
     if let Some(first) = first_overlay_file {
