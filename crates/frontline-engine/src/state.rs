@@ -170,7 +170,10 @@ pub struct LogEntry {
     pub tick: u32,
     /// Day.
     pub day: Day,
-    /// What: "control_change", "rout", "equipment_captured", "event", "watch".
+    /// What: "control_change", "rout", "equipment_captured", "event", "watch",
+    /// and with `planning` on "operation_planned", "operation_launched",
+    /// "operation_succeeded", "operation_culminated", "operation_abandoned",
+    /// "withdrawal".
     pub kind: &'static str,
     /// Region concerned.
     pub region: Option<usize>,
@@ -262,6 +265,8 @@ pub struct State {
     pub log: Vec<LogEntry>,
     /// The run's only random number generator.
     pub rng: Pcg64Mcg,
+    /// Planned operations and reserves (mechanism `planning`).
+    pub planning: crate::phases::planning::Planning,
 }
 
 impl State {
@@ -305,6 +310,7 @@ impl State {
             ledger: Ledger::default(),
             log: Vec::new(),
             rng: Pcg64Mcg::seed_from_u64(seed),
+            planning: crate::phases::planning::Planning::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -428,6 +434,9 @@ impl World for View<'_> {
                 .sum(),
             Query::Active { force } => b(s.active[force]),
             Query::Mechanism { mechanism } => b(s.on(mechanism)),
+            Query::AchievableRatio { actor, region } => crate::phases::planning::achievable_ratio(m, s, actor, region),
+            Query::OperationActive { force } => b(s.planning.ops[force].is_some()),
+            Query::OperationTarget { force, region } => b(s.planning.ops[force].is_some_and(|o| o.target == region)),
         }
     }
     fn param(&self, i: usize) -> f64 {

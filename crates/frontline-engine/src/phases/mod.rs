@@ -8,6 +8,7 @@ pub mod control;
 pub mod events;
 pub mod movement;
 pub mod perception;
+pub mod planning;
 pub mod record;
 pub mod recruitment;
 pub mod strategy;
