@@ -726,4 +726,41 @@ personnel = { obj = 500 }
         let t = simulate(&line(""), 1);
         assert_ne!(t.control[last * nr + desert], gov as i32);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Both sides plan, with thresholds, reserves, garrisons and
+        /// withdrawal drawn across their ranges: people are conserved
+        /// through the ledger, personnel stay finite and non-negative, and
+        /// a seed gives one history.
+        #[test]
+        fn planning_conserves_people_and_stays_in_bounds(
+            seed in proptest::prelude::any::<u64>(),
+            launch in 1.0..4.0f64,
+            reserve in 0.0..0.5f64,
+            garrison in 0.0..500.0f64,
+            withdraw in 0.0..5.0f64,
+            horizon in 1u32..6,
+        ) {
+            let m = line(&format!(
+                "[mechanisms]\nplanning = true\n\
+                 [actors.gov.planning]\nforces = [\"army\"]\nlaunch_ratio = {launch}\nculminate_ratio = {c}\n\
+                 reserve = {reserve}\ngarrison = {garrison}\nwithdraw_ratio = {withdraw}\nhorizon = {horizon}\n\
+                 [actors.isis.planning]\nforces = [\"insurgents\"]\nlaunch_ratio = 1.5\nwithdraw_ratio = 3\n",
+                c = launch / 2.0,
+            ));
+            let t = simulate(&m, seed);
+            let (nr, ni, nf) = (m.regions.len(), m.identities.len(), m.forces.len());
+            let people = |k: usize| -> f64 {
+                t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum::<f64>()
+                    + t.personnel[k * nf * nr..(k + 1) * nf * nr].iter().sum::<f64>()
+            };
+            let k = t.snapshots() - 1;
+            let (p0, p1) = (people(0), people(k) + t.ledger.killed + t.ledger.deserted_lost);
+            proptest::prop_assert!((p0 - p1).abs() <= 1e-6 * p0, "people {} -> {}", p0, p1);
+            proptest::prop_assert!(t.personnel.iter().all(|x| *x >= -1e-9 && x.is_finite()));
+            proptest::prop_assert_eq!(&t, &simulate(&m, seed));
+        }
+    }
 }
