@@ -42,8 +42,17 @@
 //!
 //! The reserve of a group is ρ of each of its detachments on the first tick
 //! it plans; it stays where it is for the rest of the run (planning never
-//! moves it; combat may thin it). Cost per group and tick: O(regions × regions
-//! where the group has free men), plus a pass over the neighbour lists.
+//! moves it; combat may thin it).
+//!
+//! Among objectives with achievable_f(r) ≥ launch_ratio the feasibility
+//! factor is 1, so the choice is the first feasible region in the table's
+//! order of preference (value · (1 + goal), fixed when the model is built).
+//!
+//! Cost: per actor and tick, one pass over the neighbour lists (around and
+//! defence of every region); per planning group and tick, one pass over the
+//! regions, and for each objective examined (in order of preference, until
+//! one is feasible) a bound on all its free men, then a pass over the
+//! regions where it has free men. No allocation once the buffers have grown.
 
 use crate::state::{MoveOrder, State};
 use frontline_scenario::Model;
@@ -88,8 +97,25 @@ pub struct Planning {
     pub reserve: Vec<f64>,
     /// `reserve_set[f]`: the group's reserve has been set aside.
     pub reserve_set: Vec<bool>,
-    /// (region, free personnel) of the group being planned for.
+    /// Scratch space (meaningless between calls).
+    scratch: Scratch,
+}
+
+/// Per-tick buffers of one actor and one of its groups.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// around(a, r) for the actor being planned for.
+    around: Vec<f64>,
+    /// defence(a, r) for the actor being planned for.
+    defence: Vec<f64>,
+    /// Whether the actor's side holds each region.
+    held: Vec<bool>,
+    /// (region, personnel) of the group being planned for, where it has any.
+    detachments: Vec<(usize, f64)>,
+    /// (region, free personnel) of the group, where it has any free.
     present: Vec<(usize, f64)>,
+    /// Its free men in all.
+    total: f64,
     /// Regions the group withdraws from this tick.
     withdrawn: Vec<bool>,
 }
@@ -102,8 +128,7 @@ impl Planning {
             ops: vec![None; nf],
             reserve: vec![0.0; nf * nr],
             reserve_set: vec![false; nf],
-            present: Vec::new(),
-            withdrawn: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 }
@@ -128,11 +153,6 @@ fn defence(m: &Model, s: &State, a: usize, r: usize) -> f64 {
     let nr = m.regions.len();
     let row = &s.hostile_eff[a * nr..(a + 1) * nr];
     row[r] + m.regions[r].neighbours.iter().map(|&n| row[n]).sum::<f64>()
-}
-
-/// `attack_odds(a, r)`: a's side in and next to r over the enemy in r.
-pub fn odds(m: &Model, s: &State, a: usize, r: usize) -> f64 {
-    ratio(around(m, s, a, r), s.hostile_eff[a * m.regions.len() + r])
 }
 
 /// Personnel of group f in region q that planning may move: what is there
@@ -168,37 +188,28 @@ pub fn achievable_ratio(m: &Model, s: &State, a: usize, r: usize) -> f64 {
     ratio(around(m, s, a, r) + mass, defence(m, s, a, r))
 }
 
-/// Mass of group f (multiplier `mult`) that can reach r within the horizon
-/// from 2 or more hops away, from its free detachments `present`; and whether
-/// any of them is within the horizon at all.
-fn mass_towards(m: &Model, present: &[(usize, f64)], mult: f64, r: usize, horizon: u32) -> (f64, bool) {
-    let nr = m.regions.len();
-    let (mut men, mut near) = (0.0, false);
-    for &(q, x) in present {
-        let h = m.hops[q * nr + r];
-        if h <= horizon {
-            near = true;
-            if h >= 2 {
-                men += x;
-            }
-        }
-    }
-    (mult * men, near)
-}
-
 /// Runs planning for actor a (called by the strategy phase after a's rules,
 /// when the mechanism is on).
 pub fn act(m: &Model, s: &mut State, a: usize) {
     let Some(p) = m.actors[a].planning.as_ref() else { return };
+    let nr = m.regions.len();
     let mut pl = std::mem::take(&mut s.planning);
+    let mut w = std::mem::take(&mut pl.scratch);
+    w.around.clear();
+    w.around.extend((0..nr).map(|r| around(m, s, a, r)));
+    w.defence.clear();
+    w.defence.extend((0..nr).map(|r| defence(m, s, a, r)));
+    w.held.clear();
+    w.held.extend((0..nr).map(|r| held(m, s, a, r)));
     for &f in &p.forces {
-        group(m, s, &mut pl, a, p, f);
+        group(m, s, &mut pl, &mut w, a, p, f);
     }
+    pl.scratch = w;
     s.planning = pl;
 }
 
 /// One planning group's tick.
-fn group(m: &Model, s: &mut State, pl: &mut Planning, a: usize, p: &ActorPlanning, f: usize) {
+fn group(m: &Model, s: &mut State, pl: &mut Planning, w: &mut Scratch, a: usize, p: &ActorPlanning, f: usize) {
     let nr = m.regions.len();
     if !s.on_ground(m, f) {
         if let Some(op) = pl.ops[f].take() {
@@ -212,60 +223,97 @@ fn group(m: &Model, s: &mut State, pl: &mut Planning, a: usize, p: &ActorPlannin
         }
         pl.reserve_set[f] = true;
     }
-    let mut present = std::mem::take(&mut pl.present);
-    present.clear();
-    for q in 0..nr {
-        let x = free(m, s, &pl.reserve, Some(p), a, f, q);
-        if x > 0.0 {
-            present.push((q, x));
+    w.detachments.clear();
+    w.present.clear();
+    for (q, &here) in s.personnel[f * nr..(f + 1) * nr].iter().enumerate() {
+        if here > 0.0 {
+            w.detachments.push((q, here));
+            let garrison = if w.held[q] { p.garrison } else { 0.0 };
+            let x = here - pl.reserve[f * nr + q] - garrison;
+            if x > 0.0 {
+                w.present.push((q, x));
+            }
         }
     }
-    let mut withdrawn = std::mem::take(&mut pl.withdrawn);
-    withdrawn.clear();
-    withdrawn.resize(nr, false);
+    // Largest first (lowest index on ties), so that `could_reach` can prove
+    // an objective out of reach after a few detachments.
+    w.present.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    w.total = w.present.iter().map(|x| x.1).sum();
+    w.withdrawn.clear();
+    w.withdrawn.resize(nr, false);
     if p.withdraw_ratio > 0.0 {
-        withdraw(m, s, pl, a, p, f, &present, &mut withdrawn);
+        withdraw(m, s, pl, w, a, p, f);
     }
-    operate(m, s, pl, a, p, f, &present, &withdrawn);
-    pl.present = present;
-    pl.withdrawn = withdrawn;
+    operate(m, s, pl, w, a, p, f);
+}
+
+/// mass_f(r) / m_f, the group's free men 2..H hops from r, and the hops from
+/// r to its nearest free detachment. The graph is symmetric, so row r of the
+/// hops table holds the hops from every region to r.
+fn mass(m: &Model, w: &Scratch, r: usize, horizon: u32) -> (f64, u32) {
+    let nr = m.regions.len();
+    let row = &m.hops[r * nr..(r + 1) * nr];
+    let (mut men, mut reach) = (0.0, u32::MAX);
+    for &(q, x) in &w.present {
+        let h = row[q];
+        reach = reach.min(h);
+        if (2..=horizon).contains(&h) {
+            men += x;
+        }
+    }
+    (men, reach)
+}
+
+/// False if the group's free men 2..H hops from r are sure to fall short of
+/// `need` (going through its detachments largest first, until those left
+/// could not make up the difference); true if they might not.
+fn could_reach(m: &Model, w: &Scratch, r: usize, horizon: u32, need: f64) -> bool {
+    let nr = m.regions.len();
+    let row = &m.hops[r * nr..(r + 1) * nr];
+    let (mut men, mut rest) = (0.0, w.total);
+    for &(q, x) in &w.present {
+        rest -= x;
+        if (2..=horizon).contains(&row[q]) {
+            men += x;
+            if men >= need {
+                return true;
+            }
+        } else if men + rest.max(0.0) < need * (1.0 - 1e-9) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Gives up hopeless held regions (see the module doc).
-#[allow(clippy::too_many_arguments)]
-fn withdraw(
-    m: &Model,
-    s: &mut State,
-    pl: &Planning,
-    a: usize,
-    p: &ActorPlanning,
-    f: usize,
-    present: &[(usize, f64)],
-    withdrawn: &mut [bool],
-) {
+fn withdraw(m: &Model, s: &mut State, pl: &Planning, w: &mut Scratch, a: usize, p: &ActorPlanning, f: usize) {
     let nr = m.regions.len();
     let threat = |s: &State, q: usize| {
         let h = s.hostile_eff[a * nr + q];
         h / (h + s.friendly_eff[a * nr + q] + 1.0)
     };
-    for (q, gave_up) in withdrawn.iter_mut().enumerate() {
-        let here = s.personnel[f * nr + q];
+    let mult = s.mult[f];
+    for i in 0..w.detachments.len() {
+        let (q, here) = w.detachments[i];
         let movers = here - pl.reserve[f * nr + q];
-        if movers <= 0.0 || !held(m, s, a, q) {
+        if movers <= 0.0 || !w.held[q] {
             continue;
         }
         let (h, own) = (s.hostile_eff[a * nr + q], s.friendly_eff[a * nr + q]);
         if own <= 0.0 || h / own < p.withdraw_ratio {
             continue;
         }
-        let (mass, _) = mass_towards(m, present, s.mult[f], q, p.horizon);
-        if h / (around(m, s, a, q) + mass) < p.withdraw_ratio {
+        // If not even all its free men could save it, there is no need to
+        // count those who can reach it.
+        let hopeless = h / (w.around[q] + mult * w.total) >= p.withdraw_ratio
+            || h / (w.around[q] + mult * mass(m, w, q, p.horizon).0) >= p.withdraw_ratio;
+        if !hopeless {
             continue;
         }
         let mut best: Option<(f64, usize)> = None;
         for &n in &m.regions[q].neighbours {
             let t = threat(s, n);
-            if held(m, s, a, n) && best.is_none_or(|(b, _)| t < b) {
+            if w.held[n] && best.is_none_or(|(b, _)| t < b) {
                 best = Some((t, n));
             }
         }
@@ -273,7 +321,7 @@ fn withdraw(
         if t >= threat(s, q) {
             continue;
         }
-        *gave_up = true;
+        w.withdrawn[q] = true;
         s.orders.moves.push(MoveOrder {
             kind: TacticKind::Deploy,
             force: f,
@@ -286,57 +334,65 @@ fn withdraw(
     }
 }
 
+/// The group's largest detachment (lowest index on ties).
+fn base_of(m: &Model, s: &State, f: usize) -> usize {
+    let nr = m.regions.len();
+    let row = &s.personnel[f * nr..(f + 1) * nr];
+    (0..nr).fold(0, |b, q| if row[q] > row[b] { q } else { b })
+}
+
 /// The staging region for an objective: its neighbour held by a's side
 /// closest in hops to `base`, lowest index on ties.
-fn staging_for(m: &Model, s: &State, a: usize, r: usize, base: usize) -> Option<usize> {
+fn staging_for(m: &Model, w: &Scratch, r: usize, base: usize) -> Option<usize> {
     let nr = m.regions.len();
     let mut best: Option<(u32, usize)> = None;
     for &n in &m.regions[r].neighbours {
         let h = m.hops[base * nr + n];
-        if held(m, s, a, n) && best.is_none_or(|(b, _)| h < b) {
+        if w.held[n] && best.is_none_or(|(b, _)| h < b) {
             best = Some((h, n));
         }
     }
     best.map(|(_, n)| n)
 }
 
-/// Chooses an operation for group f (see the module doc).
-fn choose(m: &Model, s: &State, a: usize, p: &ActorPlanning, f: usize, present: &[(usize, f64)]) -> Option<Operation> {
-    let nr = m.regions.len();
-    let row = &s.personnel[f * nr..(f + 1) * nr];
-    // The group's largest detachment (lowest index on ties).
-    let base = (0..nr).fold(0, |b, q| if row[q] > row[b] { q } else { b });
-    let goals = &m.actors[a].goals;
-    let mut best: Option<(f64, usize, usize, f64)> = None;
-    for (r, &goal) in goals.iter().enumerate() {
-        if !p.objectives[r] || held(m, s, a, r) {
+/// Chooses an operation for group f (see the module doc): the operation and
+/// its achievable ratio. Among objectives with achievable ≥ L the score is
+/// value · (1 + goal), so the first feasible one in the table's order of
+/// preference wins, and the search stops there.
+fn choose(m: &Model, s: &State, w: &Scratch, p: &ActorPlanning, f: usize) -> Option<(Operation, f64)> {
+    let mult = s.mult[f];
+    let mut base = None;
+    for &r in &p.preference {
+        // Not even all its free men would do: no need to count who can reach r.
+        if w.held[r] || (w.defence[r] > 0.0 && w.around[r] + mult * w.total < p.launch_ratio * w.defence[r]) {
             continue;
         }
-        let (mass, near) = mass_towards(m, present, s.mult[f], r, p.horizon);
-        if !near {
+        let need = (p.launch_ratio * w.defence[r] - w.around[r]) / mult;
+        if need > 0.0 && !could_reach(m, w, r, p.horizon, need) {
             continue;
         }
-        let achievable = ratio(around(m, s, a, r) + mass, defence(m, s, a, r));
+        let (men, reach) = mass(m, w, r, p.horizon);
+        if reach > p.horizon {
+            continue;
+        }
+        let achievable = ratio(w.around[r] + mult * men, w.defence[r]);
         if achievable < p.launch_ratio {
             continue;
         }
-        let score = m.regions[r].value * (1.0 + goal) * (achievable / p.launch_ratio).min(1.0);
-        if best.is_some_and(|(b, ..)| score <= b) {
-            continue;
-        }
-        if let Some(staging) = staging_for(m, s, a, r, base) {
-            best = Some((score, r, staging, achievable));
+        let base = *base.get_or_insert_with(|| base_of(m, s, f));
+        if let Some(staging) = staging_for(m, w, r, base) {
+            return Some((Operation { target: r, staging, stage: Stage::Massing, start: s.tick }, achievable));
         }
     }
-    best.map(|(_, target, staging, _)| Operation { target, staging, stage: Stage::Massing, start: s.tick })
+    None
 }
 
 /// Moves the group's free detachments 2..H hops from the objective one hop
 /// towards the staging region.
-fn feed(m: &Model, s: &mut State, f: usize, op: &Operation, horizon: u32, present: &[(usize, f64)], skip: &[bool]) {
+fn feed(m: &Model, s: &mut State, w: &Scratch, f: usize, op: &Operation, horizon: u32) {
     let nr = m.regions.len();
-    for &(q, x) in present {
-        if skip[q] || q == op.staging || !(2..=horizon).contains(&m.hops[q * nr + op.target]) {
+    for &(q, x) in &w.present {
+        if w.withdrawn[q] || q == op.staging || !(2..=horizon).contains(&m.hops[q * nr + op.target]) {
             continue;
         }
         let fraction = x / s.personnel[f * nr + q];
@@ -352,78 +408,55 @@ fn feed(m: &Model, s: &mut State, f: usize, op: &Operation, horizon: u32, presen
 }
 
 /// Plans, advances or ends group f's operation for this tick.
-#[allow(clippy::too_many_arguments)]
-fn operate(
-    m: &Model,
-    s: &mut State,
-    pl: &mut Planning,
-    a: usize,
-    p: &ActorPlanning,
-    f: usize,
-    present: &[(usize, f64)],
-    withdrawn: &[bool],
-) {
+fn operate(m: &Model, s: &mut State, pl: &mut Planning, w: &Scratch, a: usize, p: &ActorPlanning, f: usize) {
     let nr = m.regions.len();
     let mut op = match pl.ops[f] {
         Some(op) => op,
         None => {
-            let Some(op) = choose(m, s, a, p, f, present) else { return };
-            let value = ratio(
-                around(m, s, a, op.target) + mass_towards(m, present, s.mult[f], op.target, p.horizon).0,
-                defence(m, s, a, op.target),
-            );
-            s.note(
-                "operation_planned",
-                Some(op.target),
-                Some(a),
-                None,
-                Some(f),
-                value,
-                m.regions[op.staging].id.clone(),
-            );
+            let Some((op, achievable)) = choose(m, s, w, p, f) else { return };
+            let staging = m.regions[op.staging].id.clone();
+            s.note("operation_planned", Some(op.target), Some(a), None, Some(f), achievable, staging);
             op
         }
     };
     let r = op.target;
-    let end = |s: &mut State, pl: &mut Planning, kind: &'static str, value: f64| {
-        s.note(kind, Some(r), Some(a), None, Some(f), value, String::new());
+    let odds = ratio(w.around[r], s.hostile_eff[a * nr + r]);
+    let end = |s: &mut State, pl: &mut Planning, kind: &'static str| {
+        s.note(kind, Some(r), Some(a), None, Some(f), odds, String::new());
         pl.ops[f] = None;
     };
-    if held(m, s, a, r) {
-        end(s, pl, "operation_succeeded", odds(m, s, a, r));
+    if w.held[r] {
+        end(s, pl, "operation_succeeded");
         return;
     }
-    if !held(m, s, a, op.staging) {
-        let row = &s.personnel[f * nr..(f + 1) * nr];
-        let base = (0..nr).fold(0, |b, q| if row[q] > row[b] { q } else { b });
-        match staging_for(m, s, a, r, base) {
+    if !w.held[op.staging] {
+        match staging_for(m, w, r, base_of(m, s, f)) {
             Some(staging) => op.staging = staging,
             None => {
-                end(s, pl, "operation_abandoned", odds(m, s, a, r));
+                end(s, pl, "operation_abandoned");
                 return;
             }
         }
     }
-    let now = odds(m, s, a, r);
     if op.stage == Stage::Massing {
         let elapsed = s.tick.saturating_sub(op.start);
-        if now >= p.launch_ratio || (elapsed >= p.horizon && now >= p.culminate_ratio) {
+        if odds >= p.launch_ratio || (elapsed >= p.horizon && odds >= p.culminate_ratio) {
             op.stage = Stage::Launched;
-            s.note("operation_launched", Some(r), Some(a), None, Some(f), now, String::new());
+            s.note("operation_launched", Some(r), Some(a), None, Some(f), odds, String::new());
         } else if elapsed >= p.horizon {
-            end(s, pl, "operation_abandoned", now);
+            end(s, pl, "operation_abandoned");
             return;
         } else {
-            feed(m, s, f, &op, p.horizon, present, withdrawn);
+            feed(m, s, w, f, &op, p.horizon);
             pl.ops[f] = Some(op);
             return;
         }
     }
     // Launched.
-    let engaged =
-        s.personnel[f * nr + r] > 0.0 || m.regions[r].neighbours.iter().any(|&n| s.personnel[f * nr + n] > 0.0);
-    if now < p.culminate_ratio || !engaged {
-        end(s, pl, "operation_culminated", now);
+    let row = &s.personnel[f * nr..(f + 1) * nr];
+    let engaged = row[r] > 0.0 || m.regions[r].neighbours.iter().any(|&n| row[n] > 0.0);
+    if odds < p.culminate_ratio || !engaged {
+        end(s, pl, "operation_culminated");
         let here = s.personnel[f * nr + r];
         let movers = here - pl.reserve[f * nr + r];
         if movers > 0.0 {
@@ -438,8 +471,8 @@ fn operate(
         }
         return;
     }
-    for &(q, x) in present {
-        if withdrawn[q] || !m.regions[r].neighbours.contains(&q) {
+    for &(q, x) in &w.present {
+        if w.withdrawn[q] || !m.regions[r].neighbours.contains(&q) {
             continue;
         }
         s.orders.moves.push(MoveOrder {
@@ -451,7 +484,7 @@ fn operate(
             from: Some(q),
         });
     }
-    feed(m, s, f, &op, p.horizon, present, withdrawn);
+    feed(m, s, w, f, &op, p.horizon);
     pl.ops[f] = Some(op);
 }
 

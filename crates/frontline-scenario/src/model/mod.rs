@@ -434,7 +434,7 @@ pub fn build_layered(
     let mut actors = actors::build(&mut b, spec);
     let forces = forces::build(&mut b, spec);
     rules::attach(&mut b, spec, &mut actors, &forces);
-    planning::attach(&mut b, spec, &mut actors, &forces, &constants);
+    planning::attach(&mut b, spec, &regions, &mut actors, &forces, &constants);
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
     if let Some(first) = first_overlay_file {

@@ -9,7 +9,7 @@
 
 use super::bounds::MAX_PEOPLE;
 use super::builder::Builder;
-use super::{Actor, Force};
+use super::{Actor, Force, Region};
 use crate::constants::Constants;
 use crate::decode::Quantity;
 use crate::diag::Diagnostic;
@@ -34,6 +34,10 @@ pub struct ActorPlanning {
     pub withdraw_ratio: f64,
     /// `objectives[r]`: region r may be chosen as an objective.
     pub objectives: Vec<bool>,
+    /// The allowed objectives in order of preference: value · (1 + goal)
+    /// descending, lowest index on ties (both are fixed when the model is
+    /// built, so the order is too).
+    pub preference: Vec<usize>,
 }
 
 /// A planning quantity: the value of `q` (or `default` when absent), checked
@@ -57,7 +61,14 @@ fn loc_of(q: &Quantity) -> &crate::diag::Loc {
 }
 
 /// Builds each actor's planning table, if it has one, and attaches it.
-pub(super) fn attach(b: &mut Builder, spec: &ScenarioSpec, actors: &mut [Actor], forces: &[Force], c: &Constants) {
+pub(super) fn attach(
+    b: &mut Builder,
+    spec: &ScenarioSpec,
+    regions: &[Region],
+    actors: &mut [Actor],
+    forces: &[Force],
+    c: &Constants,
+) {
     let nr = spec.regions.len();
     let c = &c.planning;
     for (ai, (k, a)) in spec.actors.iter().enumerate() {
@@ -186,6 +197,10 @@ pub(super) fn attach(b: &mut Builder, spec: &ScenarioSpec, actors: &mut [Actor],
             }
         };
         if let Some(actor) = actors.get_mut(ai) {
+            let worth =
+                |r: usize| regions.get(r).map_or(0.0, |x| x.value) * (1.0 + actor.goals.get(r).copied().unwrap_or(0.0));
+            let mut preference: Vec<usize> = (0..nr).filter(|&r| objectives[r]).collect();
+            preference.sort_by(|&x, &y| worth(y).total_cmp(&worth(x)).then(x.cmp(&y)));
             actor.planning = Some(ActorPlanning {
                 forces: groups,
                 horizon: horizon as u32,
@@ -195,6 +210,7 @@ pub(super) fn attach(b: &mut Builder, spec: &ScenarioSpec, actors: &mut [Actor],
                 garrison,
                 withdraw_ratio,
                 objectives,
+                preference,
             });
         }
     }
@@ -261,11 +277,24 @@ mod tests {
             (c.culminate_ratio, c.garrison, c.withdraw_ratio)
         );
         assert_eq!(p.objectives, vec![false, true]);
+        assert_eq!(p.preference, vec![1]);
         assert!(m.actors[1].planning.is_none());
         // The constants group sets the defaults.
         let m = build("[constants.planning]\nhorizon = 7\n[actors.gov.planning]\nforces = [\"army\"]\n").unwrap();
         assert_eq!(m.actors[0].planning.as_ref().unwrap().horizon, 7);
         assert_eq!(m.actors[0].planning.as_ref().unwrap().objectives, vec![true, true]);
+    }
+
+    #[test]
+    fn objectives_are_preferred_by_value_and_goal() {
+        // a: value 1 with goal 1, worth 2; b: goal 3, worth 4; c: value 4
+        // (a tie with b, so the lower index first).
+        let m = build(
+            "[regions.c]\nposition = [44.2, 33.0]\nvalue = 4\nneighbours = [\"b\"]\n\
+             [actors.gov.goals]\na = 1\nb = 3\n[actors.gov.planning]\nforces = [\"army\"]\n",
+        )
+        .unwrap();
+        assert_eq!(m.actors[0].planning.as_ref().unwrap().preference, vec![1, 2, 0]);
     }
 
     #[test]
