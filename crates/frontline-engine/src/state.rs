@@ -193,7 +193,10 @@ pub struct LogEntry {
     pub tick: u32,
     /// Day.
     pub day: Day,
-    /// What: "control_change", "rout", "equipment_captured", "event", "watch".
+    /// What: "control_change", "rout", "equipment_captured", "event", "watch",
+    /// and with `planning` on "operation_planned", "operation_launched",
+    /// "operation_succeeded", "operation_culminated", "operation_abandoned",
+    /// "withdrawal".
     pub kind: &'static str,
     /// Region concerned.
     pub region: Option<usize>,
@@ -291,6 +294,8 @@ pub struct State {
     pub forcegen: crate::phases::forcegen::ForceGen,
     /// Manpower and the recruitment regimes (docs/model.md §3.12).
     pub manpower: crate::phases::manpower::Manpower,
+    /// Planned operations and reserves (mechanism `planning`).
+    pub planning: crate::phases::planning::Planning,
 }
 
 impl State {
@@ -337,6 +342,7 @@ impl State {
             economy: crate::phases::economy::Economy::new(m),
             forcegen: crate::phases::forcegen::ForceGen::new(m),
             manpower: crate::phases::manpower::Manpower::new(m),
+            planning: crate::phases::planning::Planning::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -470,6 +476,9 @@ impl World for View<'_> {
                 (0..nr).map(|r| crate::phases::manpower::men(m, s, r, identity)).sum()
             }
             Query::Momentum { actor } => s.manpower.momentum.get(actor).copied().unwrap_or(0.0),
+            Query::AchievableRatio { actor, region } => crate::phases::planning::achievable_ratio(m, s, actor, region),
+            Query::OperationActive { force } => b(s.planning.ops[force].is_some()),
+            Query::OperationTarget { force, region } => b(s.planning.ops[force].is_some_and(|o| o.target == region)),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -317,6 +317,39 @@ constants! {
     }
 
     planning: Planning {
+        /// Ticks within which the forces an actor masses for an operation
+        /// must be able to reach its objective (movement is one hop per
+        /// tick, so also the hops counted), and after which an operation
+        /// still massing launches or is abandoned; the default for an
+        /// actor's `[actors.<id>.planning] horizon`. Assumption: 4 weekly
+        /// ticks, about a month to concentrate a force; range 1–12.
+        horizon = 4.0, [1.0, 1000.0];
+        /// Force ratio (effective strength of the actor's side in and next
+        /// to the objective over the enemy's in it) at which an operation
+        /// launches; the default for `launch_ratio`. The classic 3:1 rule of
+        /// thumb for the attacker, as `control.dominance` (Mearsheimer 1989
+        /// discusses it and its critics).
+        launch_ratio = 3.0, [1.0, 100.0];
+        /// Force ratio, measured as for `launch_ratio`, below which an
+        /// operation under way culminates and stops; the default for
+        /// `culminate_ratio`. Assumption: parity, the point past which the
+        /// attacker is no longer the stronger side; range 0.5–2.
+        culminate_ratio = 1.0, [0.0, 100.0];
+        /// Share of each planning force group kept out of operations (the
+        /// reserve), the default for `reserve`. 0: no reserve unless the
+        /// scenario declares one.
+        reserve = 0.0, [0.0, 1.0];
+        /// Personnel a planning force group leaves in each region its side
+        /// holds when it masses or attacks (and in what it takes), the
+        /// default for `garrison`. Assumption: 100, twice the default
+        /// `control.min_presence`, so that a garrison counts for control;
+        /// range 50–1000.
+        garrison = 100.0, [0.0, 1.0e10];
+        /// Ratio of hostile to own side's effective strength in a held
+        /// region at which a planning group gives it up (when what it could
+        /// mass there within the horizon would not bring the ratio below
+        /// this), the default for `withdraw_ratio`. 0 (off): never withdraw.
+        withdraw_ratio = 0.0, [0.0, 1000.0];
     }
 }
 

@@ -114,6 +114,13 @@ pub enum Query {
     Manpower { identity: usize, region: Option<usize> },
     /// An actor's momentum score (recent gains less losses of ground).
     Momentum { actor: usize },
+    /// The force ratio the actor's side could reach at a region after
+    /// massing what can get there within the actor's planning horizon.
+    AchievableRatio { actor: usize, region: usize },
+    /// 1 while the force group has an operation (massing or launched).
+    OperationActive { force: usize },
+    /// 1 if the region is the objective of the force group's operation.
+    OperationTarget { force: usize, region: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -153,7 +160,8 @@ impl Query {
             }
             Query::Controls { actor, region }
             | Query::Ratio { actor, region }
-            | Query::AttackOdds { actor, region } => {
+            | Query::AttackOdds { actor, region }
+            | Query::AchievableRatio { actor, region } => {
                 f(Actor, *actor);
                 f(Region, *region);
             }
@@ -170,7 +178,12 @@ impl Query {
             | Query::Morale { force }
             | Query::Quality { force }
             | Query::Active { force }
-            | Query::Trainees { force } => f(Force, *force),
+            | Query::Trainees { force }
+            | Query::OperationActive { force } => f(Force, *force),
+            Query::OperationTarget { force, region } => {
+                f(Force, *force);
+                f(Region, *region);
+            }
             Query::Grievance { identity, region } => {
                 f(Identity, *identity);
                 f(Region, *region);
@@ -690,6 +703,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("mechanism_on", "mechanism_on(mechanism)",
         "true if the mechanism (e.g. enemy_dependent_goals) is switched on",
         [[Mechanism]] -> Bool, state: true),
+    function!("achievable_ratio", "achievable_ratio(actor, region)",
+        "force ratio the actor's side could reach at the region after massing what can get there within its planning horizon (2 ticks without a planning table), over the enemy in and next to it (large if no enemy)",
+        [[Actor, Region]] -> Num, state: true),
+    function!("operation_active", "operation_active(force)",
+        "true while the force group has a planned operation, massing or launched",
+        [[Force]] -> Bool, state: true),
+    function!("operation_target", "operation_target(force, region)",
+        "true if the region is the objective of the force group's operation",
+        [[Force, Region]] -> Bool, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -727,6 +749,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "payroll" => Query::Payroll { actor: ids[0] },
         "manpower" => Query::Manpower { identity: ids[0], region: opt(1) },
         "momentum" => Query::Momentum { actor: ids[0] },
+        "achievable_ratio" => Query::AchievableRatio { actor: ids[0], region: ids[1] },
+        "operation_active" => Query::OperationActive { force: ids[0] },
+        "operation_target" => Query::OperationTarget { force: ids[0], region: ids[1] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

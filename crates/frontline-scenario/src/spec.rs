@@ -283,6 +283,30 @@ record! {
         weapons_price: Option<Quantity>,
         /// Trainers (people) who run its training pipelines: they graduate at most trainers × `force_generation.trainees_per_trainer` recruits per week (training_pipeline; default 0: no limit, only the delay applies; at most 1e10).
         trainers: Option<Quantity>,
+        /// Planned operations (used when the `planning` mechanism is on): which of its force groups plan, mass for, launch and end operations, and with what thresholds.
+        planning: Option<PlanningSpec>,
+    }
+}
+
+record! {
+    /// `[actors.<id>.planning]`: how an actor plans operations (the `planning` mechanism). Each listed ground group runs at most one operation at a time: it picks an objective by value and achievable force ratio, masses for it, launches at `launch_ratio`, and stops when it takes it or its ratio falls below `culminate_ratio`.
+    pub struct PlanningSpec ("a planning table") {
+        /// Ids of this actor's ground force groups that plan operations (at least one).
+        forces: Vec<At<String>>,
+        /// Ticks (a whole number, 1–1000) within which massing forces must be able to reach the objective, and after which an operation still massing launches or is abandoned (default `constants.planning.horizon`).
+        horizon: Option<Quantity>,
+        /// Force ratio (own side in and next to the objective over the enemy in it) at which an operation launches, in [1, 100] (default `constants.planning.launch_ratio`, 3).
+        launch_ratio: Option<Quantity>,
+        /// Force ratio below which an operation under way culminates and stops, in [0, launch_ratio] (default `constants.planning.culminate_ratio`, 1).
+        culminate_ratio: Option<Quantity>,
+        /// Share of each planning group kept out of operations, in [0, 1] (default `constants.planning.reserve`).
+        reserve: Option<Quantity>,
+        /// Personnel each planning group leaves in each held region it is in, ≥ 0 (default `constants.planning.garrison`).
+        garrison: Option<Quantity>,
+        /// Hostile over own side's effective strength at which a held region that cannot be reinforced in time is given up, ≥ 0; 0 never (default `constants.planning.withdraw_ratio`).
+        withdraw_ratio: Option<Quantity>,
+        /// Region ids the actor may choose objectives among (default: every region).
+        objectives: Option<Vec<At<String>>>,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod forcegen;
 pub mod manpower;
 pub mod movement;
 pub mod perception;
+pub mod planning;
 pub mod record;
 pub mod recruitment;
 pub mod strategy;

@@ -237,7 +237,9 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
     }
 }
 
-/// Runs every actor's rules.
+/// Runs every actor's rules, then, with `planning` on, its planned
+/// operations (`phases::planning`), which add their move orders after the
+/// rules'.
 pub fn run(m: &Model, s: &mut State) {
     forget_target_scores(s);
     for (a, actor) in m.actors.iter().enumerate() {
@@ -248,6 +250,9 @@ pub fn run(m: &Model, s: &mut State) {
             if rule.when.holds(&View { model: m, state: s }) {
                 execute(m, s, a, &rule.then);
             }
+        }
+        if actor.planning.is_some() && s.on(MechanismName::Planning) {
+            crate::phases::planning::act(m, s, a);
         }
     }
 }

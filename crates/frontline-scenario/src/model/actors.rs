@@ -66,6 +66,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Actor> {
             revenue: a.revenue.as_ref().and_then(|e| b.expr(&e.value, &e.loc, Type::Num, false)),
             weapons_price: qa(b, &a.weapons_price, "weapons_price", MAX_MONEY_PER_HEAD),
             trainers: qa(b, &a.trainers, &format!("trainers of `{}`", k.name), MAX_PEOPLE),
+            planning: None,
         });
     }
     // Hostility and alliance are symmetric.

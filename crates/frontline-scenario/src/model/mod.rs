@@ -10,8 +10,9 @@
 //! of the diagnostics): `clock`, `parameters`, `mechanisms` (and constants),
 //! `regions` (and the neighbour graph), `actors` (and hostility), `forces`,
 //! `rules` (whose tactics `tactics` compiles, as it does the events'),
-//! `events`, `watches`, then `overlays` (the overlay-typo check, which needs
-//! to know what every other part refers to) and, on a valid scenario,
+//! `planning` (the actors' planning tables), `events`, `watches`, then
+//! `overlays` (the overlay-typo check, which needs to know what every other
+//! part refers to) and, on a valid scenario,
 //! `geometry`. They share a `Builder` (`builder`): the declared ids, the
 //! diagnostics and the checks of a quantity against its bounds, whose input
 //! limits (`bounds`) are re-exported here. To add a part, give it a module
@@ -28,6 +29,7 @@ mod inputs;
 mod mechanisms;
 mod overlays;
 mod parameters;
+mod planning;
 mod regions;
 mod rules;
 mod tactics;
@@ -36,6 +38,7 @@ mod watches;
 pub use bounds::{
     LIMITS, Limit, MAX_MONEY, MAX_MONEY_PER_HEAD, MAX_MULTIPLIER, MAX_OIL, MAX_PARAMETER, MAX_PEOPLE, MAX_WEIGHT,
 };
+pub use planning::ActorPlanning;
 
 use crate::constants::Constants;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
@@ -257,6 +260,8 @@ pub struct Actor {
     pub weapons_price: f64,
     /// Trainers (people) running its training pipelines; 0: no capacity limit.
     pub trainers: f64,
+    /// Its `[actors.<id>.planning]` table, if any (used when `planning` is on).
+    pub planning: Option<ActorPlanning>,
 }
 
 /// A force group.
@@ -498,6 +503,7 @@ pub fn build_layered(
     let mut actors = actors::build(&mut b, spec);
     let forces = forces::build(&mut b, spec);
     rules::attach(&mut b, spec, &mut actors, &forces);
+    planning::attach(&mut b, spec, &regions, &mut actors, &forces, &constants);
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
     let inputs = inputs::build(&mut b, spec, &clock);
