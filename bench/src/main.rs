@@ -1,12 +1,15 @@
 //! Frontline benchmarks.
 //!
 //! `cargo run --release -p frontline-bench -- theatre [--runs N] [--regions R] [--forces F] [--ticks T]`
+//! `cargo run --release -p frontline-bench -- mechanisms [same options]`
 //!
-//! Times single-threaded `frontline_engine::simulate` on a synthetic theatre
-//! (see [`synthetic`]) and, in the same command, on a small peer theatre
-//! (10 regions, 4 force groups, same ticks), and reports the ratio of the two
-//! per-run times: performance is reported as a ratio against a peer run in
-//! the same command. See bench/README.md.
+//! `theatre` times single-threaded `frontline_engine::simulate` on a
+//! synthetic theatre (see [`synthetic`]) and, in the same command, on a small
+//! peer theatre (10 regions, 4 force groups, same ticks), and reports the
+//! ratio of the two per-run times: performance is reported as a ratio against
+//! a peer run in the same command. `mechanisms` times the same synthetic
+//! theatre with every engine feature of issue #11 off and on, side by side.
+//! See bench/README.md.
 
 mod synthetic;
 
@@ -21,16 +24,27 @@ use std::time::Instant;
 /// Target for the default configuration (one year, weekly, 100 regions,
 /// 20 force groups), milliseconds per run.
 const TARGET_MS: f64 = 2.0;
+/// Targets of `mechanisms` in the default configuration: everything on
+/// costs at most this many times everything off, and stays under this many
+/// milliseconds per run (issue #11).
+const MECHANISMS_MAX_RATIO: f64 = 2.0;
+const MECHANISMS_TARGET_MS: f64 = 2.5;
 const PEER_REGIONS: usize = 10;
 const PEER_FORCES: usize = 4;
 
 const USAGE: &str = "\
 usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--no-peer] [--dump]
+       frontline-bench mechanisms [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--dump]
 
-Times single-threaded runs of the engine on a synthetic theatre with seeds
-0..N, after a warm-up, and the same runs on a peer theatre of 10 regions and
-4 force groups (same ticks), interleaved; prints mean, median and p95 ms per
-run, runs/s and the ratio of per-run times.
+theatre: times single-threaded runs of the engine on a synthetic theatre
+with seeds 0..N, after a warm-up, and the same runs on a peer theatre of 10
+regions and 4 force groups (same ticks), interleaved; prints mean, median and
+p95 ms per run, runs/s and the ratio of per-run times.
+
+mechanisms: times the same synthetic theatre with every engine feature
+(manpower, deterrence, conscription, momentum, payroll, economy, training
+pipeline, experience, reassembly, planning) off and on, interleaved, and
+prints both and their ratio (--dump prints the overlay that switches them on).
 
 options:
   --runs N       timed runs per theatre (default 200)
@@ -41,7 +55,15 @@ options:
   --no-peer      skip the peer theatre
   --dump         print the generated scenario TOML and exit";
 
+/// Which benchmark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Bench {
+    Theatre,
+    Mechanisms,
+}
+
 struct Args {
+    bench: Bench,
     runs: usize,
     regions: usize,
     forces: usize,
@@ -52,13 +74,15 @@ struct Args {
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
-    let mut a = Args { runs: 200, regions: 100, forces: 20, ticks: 52, warmup: None, peer: true, dump: false };
+    let mut a =
+        Args { bench: Bench::Theatre, runs: 200, regions: 100, forces: 20, ticks: 52, warmup: None, peer: true, dump: false };
     let mut it = argv.iter();
     match it.next().map(String::as_str) {
         Some("theatre") => {}
+        Some("mechanisms") => a.bench = Bench::Mechanisms,
         Some("-h" | "--help") => return Err(String::new()),
-        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre)")),
-        None => return Err("no benchmark named (available: theatre)".into()),
+        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre, mechanisms)")),
+        None => return Err("no benchmark named (available: theatre, mechanisms)".into()),
     }
     fn num<T: std::str::FromStr>(flag: &str, v: Option<&String>) -> Result<T, String> {
         let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -97,13 +121,91 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
 
 /// Builds a model from scenario text, as the loader would from a file.
 fn build(text: &str) -> Result<Model, String> {
+    build_with(text, None)
+}
+
+/// Builds a model from scenario text with an optional overlay merged over
+/// it, as a variant would be.
+fn build_with(text: &str, overlay: Option<&str>) -> Result<Model, String> {
     let mut sources = Sources::new();
     let file = sources.add("synthetic.toml".into(), text.to_string(), None);
     let mut d = Diagnostics::default();
-    let Some(tree) = parse_toml(text, file, &mut d) else {
+    let Some(mut tree) = parse_toml(text, file, &mut d) else {
         return Err(d.render(&sources, false));
     };
+    if let Some(overlay) = overlay {
+        let over = sources.add("mechanisms.toml".into(), overlay.to_string(), None);
+        let Some(o) = parse_toml(overlay, over, &mut d) else {
+            return Err(d.render(&sources, false));
+        };
+        frontline_scenario::value::merge(&mut tree, o);
+    }
     build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
+}
+
+/// `mechanisms`: the synthetic theatre with every engine feature off, then
+/// on (the overlay of [`synthetic::mechanisms_overlay`]), interleaved.
+fn mechanisms(a: &Args) -> Result<(), String> {
+    let text = synthetic::synthetic_scenario(a.regions, a.forces, a.ticks);
+    let overlay = synthetic::mechanisms_overlay(a.regions, a.forces);
+    if a.dump {
+        print!("{overlay}");
+        return Ok(());
+    }
+    let off = build(&text)?;
+    let on = build_with(&text, Some(&overlay))?;
+    println!("frontline-bench mechanisms (single thread, release={})", !cfg!(debug_assertions));
+    println!("theatre: {}", describe(&off));
+    for (label, m) in [("off", &off), ("on", &on)] {
+        let t = frontline_engine::simulate(m, 0);
+        let count = |k: &str| t.events.iter().filter(|e| e.kind == k).count();
+        println!(
+            "sanity {label:<3} (seed 0): {} control changes, {} routs, {} operations launched, {} raised, {:.0} recruited, {:.0} graduated, {:.0} in training, {:.0} killed",
+            count("control_change"),
+            count("rout"),
+            count("operation_launched"),
+            count("raise"),
+            t.ledger.recruited,
+            t.ledger.graduated,
+            t.ledger.in_training,
+            t.ledger.killed
+        );
+    }
+    let warmup = a.warmup.unwrap_or(a.runs.min(20));
+    for seed in 0..warmup as u64 {
+        black_box(frontline_engine::simulate(&off, 1_000_000 + seed));
+        black_box(frontline_engine::simulate(&on, 1_000_000 + seed));
+    }
+    let (mut off_ms, mut on_ms) = (Vec::with_capacity(a.runs), Vec::with_capacity(a.runs));
+    let wall = Instant::now();
+    for seed in 0..a.runs as u64 {
+        off_ms.push(timed(&off, seed));
+        on_ms.push(timed(&on, seed));
+    }
+    println!(
+        "timed: {} runs per arm, seeds 0..{}, {warmup} warm-up runs, {:.2} s wall",
+        a.runs,
+        a.runs,
+        wall.elapsed().as_secs_f64()
+    );
+    let (s_off, s_on) = (stats(&off_ms), stats(&on_ms));
+    line("off", &s_off);
+    line("on", &s_on);
+    let ratio = s_on.median / s_off.median;
+    println!(
+        "ratio on/off: mean {:.2}x   median {ratio:.2}x   min {:.2}x",
+        s_on.mean / s_off.mean,
+        s_on.min / s_off.min
+    );
+    if (a.regions, a.forces, a.ticks) == (100, 20, 52) {
+        let met = ratio <= MECHANISMS_MAX_RATIO && s_on.median < MECHANISMS_TARGET_MS;
+        println!(
+            "target: on ≤ {MECHANISMS_MAX_RATIO:.1}x off and < {MECHANISMS_TARGET_MS:.1} ms per run: {} (median on {:.3} ms, {ratio:.2}x)",
+            if met { "MET" } else { "MISSED" },
+            s_on.median
+        );
+    }
+    Ok(())
 }
 
 /// Per-run times in milliseconds, summarised.
@@ -285,7 +387,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match theatre(&args) {
+    let result = match args.bench {
+        Bench::Theatre => theatre(&args),
+        Bench::Mechanisms => mechanisms(&args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the synthetic scenario does not build:\n{e}");

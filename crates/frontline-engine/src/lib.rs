@@ -2,8 +2,10 @@
 //!
 //! The theatre engine: the run state ([`state`]), the ten phases of a tick
 //! ([`phases`], one module each, in order: events, perception, strategy,
-//! supply, recruitment, movement, combat, control, attitudes, record) and
-//! the run loop ([`run::simulate`]).
+//! supply, recruitment, movement, combat, control, attitudes, record), the
+//! engine features those phases call (manpower, economy, force generation,
+//! planning: one module each, each owning its part of the state) and the run
+//! loop ([`run::simulate`]).
 //!
 //! A run is a pure function of (model, seed): one seeded generator per run,
 //! phases draw from it in a fixed order, and nothing reads the clock, the
