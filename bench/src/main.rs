@@ -74,8 +74,16 @@ struct Args {
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
-    let mut a =
-        Args { bench: Bench::Theatre, runs: 200, regions: 100, forces: 20, ticks: 52, warmup: None, peer: true, dump: false };
+    let mut a = Args {
+        bench: Bench::Theatre,
+        runs: 200,
+        regions: 100,
+        forces: 20,
+        ticks: 52,
+        warmup: None,
+        peer: true,
+        dump: false,
+    };
     let mut it = argv.iter();
     match it.next().map(String::as_str) {
         Some("theatre") => {}

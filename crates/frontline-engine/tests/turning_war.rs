@@ -24,8 +24,9 @@ fn courses(m: &Model) -> Vec<(usize, usize, usize)> {
     (1..=SEEDS)
         .map(|seed| {
             let t = simulate(m, seed);
-            let held: Vec<usize> =
-                (0..t.snapshots()).map(|k| t.control[k * nr..(k + 1) * nr].iter().filter(|&&c| c == ins).count()).collect();
+            let held: Vec<usize> = (0..t.snapshots())
+                .map(|k| t.control[k * nr..(k + 1) * nr].iter().filter(|&&c| c == ins).count())
+                .collect();
             let peak = *held.iter().max().unwrap();
             let at = held.iter().position(|&h| h == peak).unwrap();
             (peak, at, *held.last().unwrap())
