@@ -87,3 +87,57 @@ fn a_series_given_in_a_variant_runs() {
     let o = run(&["run", s(&example()), "--variant", s(&file), "--out", s(&out), "--format", "csv"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn manpower_force_generation_and_planning_keys_errors_are_located() {
+    for (case, text, needle, message) in [
+        ("share", "[regions.valley]\nmanpower_share = { minority = 1.5 }\n", "manpower_share", "out of range"),
+        (
+            "share-id",
+            "[regions.valley]\nmanpower_share = { minorty = 0.2 }\n",
+            "manpower_share",
+            "unknown identity `minorty`",
+        ),
+        ("conscription", "[forces.army]\nconscription = 2\n", "conscription", "out of range"),
+        ("conscription-air", "[forces.coalition_air]\nconscription = 0.1\n", "conscription", "cannot conscript"),
+        ("inflow-region-alone", "[forces.army]\ninflow_region = \"valley\"\n", "inflow_region", "no inflow"),
+        ("inflow-alone", "[forces.army]\ninflow = 5\n", "inflow", "no inflow_region"),
+        (
+            "inflow-expr",
+            "[forces.army]\ninflow = \"nosuch + 1\"\ninflow_region = \"valley\"\n",
+            "inflow =",
+            "unknown name `nosuch`",
+        ),
+        ("depot", "[forces.army]\ndepot = \"atlantis\"\n", "depot", "unknown region `atlantis`"),
+        (
+            "air-training",
+            "[forces.coalition_air]\ntraining_weeks = 4\n",
+            "training_weeks",
+            "cannot have `training_weeks`",
+        ),
+        ("weeks", "[forces.army]\ntraining_weeks = 9999\n", "training_weeks", "out of range"),
+        ("trainers", "[actors.gov]\ntrainers = -3\n", "trainers", "out of range"),
+        (
+            "lend-to",
+            "[actors.gov.rules.lend]\nthen = { tactic = \"lend_trainers\", to = \"nobody\" }\n",
+            "then",
+            "nobody",
+        ),
+        (
+            "raise-air",
+            "[actors.us.rules.r]\nthen = { tactic = \"raise\", force = \"coalition_air\", amount = 5 }\n",
+            "then",
+            "coalition_air",
+        ),
+        ("plan-force", "[actors.gov.planning]\nforces = [\"nope\"]\n", "forces", "nope"),
+        (
+            "plan-ratio",
+            "[actors.gov.planning]\nforces = [\"army\"]\nlaunch_ratio = 0.5\n",
+            "launch_ratio",
+            "out of range",
+        ),
+        ("mechanism", "[mechanisms]\nmanpowr = true\n", "manpowr", "did you mean `manpower`"),
+    ] {
+        refused(case, text, needle, message);
+    }
+}

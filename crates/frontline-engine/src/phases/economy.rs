@@ -145,6 +145,39 @@ pub fn affordable_recruits(m: &Model, s: &State, f: usize) -> f64 {
     (free.max(0.0) / per_recruit).floor()
 }
 
+/// The most men group f may take on this tick outside voluntary recruitment
+/// (conscription, `raise`): what its owner's money pays at
+/// `supply.recruit_cost` each, and with `payroll` on what it can pay for
+/// ([`affordable_recruits`]). Infinite when recruits cost nothing. With
+/// `payroll` on, `s.economy.bills` must be current ([`start_bills`]).
+pub fn hire_cap(m: &Model, s: &State, f: usize) -> f64 {
+    let a = m.forces[f].actor;
+    let cost = m.constants.supply.recruit_cost;
+    let by_cost = if cost > 0.0 { (s.money[a].max(0.0) / cost).floor() } else { f64::INFINITY };
+    if s.on(frontline_scenario::spec::MechanismName::Payroll) {
+        by_cost.min(affordable_recruits(m, s, f))
+    } else {
+        by_cost
+    }
+}
+
+/// Charges group f's owner for n men taken on outside voluntary recruitment:
+/// `supply.recruit_cost` each, and with `payroll` on their upkeep joins the
+/// owner's bill for the rest of the phase.
+pub fn pay_hires(m: &Model, s: &mut State, f: usize, n: f64) {
+    let a = m.forces[f].actor;
+    let cost = m.constants.supply.recruit_cost * n;
+    if cost > 0.0 {
+        s.money[a] -= cost;
+        s.ledger.spent_recruitment += cost;
+    }
+    if s.on(frontline_scenario::spec::MechanismName::Payroll) {
+        if let Some(b) = s.economy.bills.get_mut(a) {
+            *b += n * m.forces[f].upkeep;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,6 +225,7 @@ fn raisable(m: &Model, s: &State, r: usize, i: usize) -> f64 {
 /// there, into its pipeline (training_pipeline on) or its personnel, at its
 /// depot. Counted as recruited; logged as `raise`.
 pub fn raise(m: &Model, s: &mut State, f: usize, amount: f64) {
+    let was_active = s.active[f];
     s.active[f] = true;
     let force = &m.forces[f];
     let Some(i) = force.identity else { return };
@@ -232,7 +233,12 @@ pub fn raise(m: &Model, s: &mut State, f: usize, amount: f64) {
     let allied = &m.actors[force.actor].allied;
     let held = |s: &State, r: usize| s.control[r].is_some_and(|c| allied[c]);
     let pool: f64 = (0..nr).filter(|&r| held(s, r)).map(|r| raisable(m, s, r, i)).sum();
-    let want = amount.min(pool);
+    // Raised men are paid for like recruits: recruit costs and, with
+    // `payroll` on, only what the owner can pay.
+    if s.on(frontline_scenario::spec::MechanismName::Payroll) {
+        crate::phases::economy::start_bills(m, s);
+    }
+    let want = amount.min(pool).min(crate::phases::economy::hire_cap(m, s, f));
     let mut got = 0.0;
     if want > 0.0 {
         for r in 0..nr {
@@ -243,9 +249,13 @@ pub fn raise(m: &Model, s: &mut State, f: usize, amount: f64) {
         }
     }
     s.ledger.recruited += got;
+    crate::phases::economy::pay_hires(m, s, f, got);
     let depot = s.forcegen.depot[f];
     enlist(m, s, f, depot, got);
-    s.note("raise", Some(depot), Some(force.actor), None, Some(f), got, force.id.clone());
+    // A rule that fires every tick raising no one logs nothing.
+    if got > 0.0 || !was_active {
+        s.note("raise", Some(depot), Some(force.actor), None, Some(f), got, force.id.clone());
+    }
 }
 
 /// End of the supply phase: graduation (training_pipeline), reassembly
@@ -263,7 +273,8 @@ pub fn run(m: &Model, s: &mut State) {
 
 /// People of group f whose cohorts are ready at `tick`.
 fn ready_of(q: &VecDeque<Cohort>, tick: u32) -> f64 {
-    q.iter().take_while(|c| c.ready <= tick).map(|c| c.people).sum()
+    // A fold from +0.0: an empty f64 sum is −0.0, which tables print as "-0".
+    q.iter().take_while(|c| c.ready <= tick).fold(0.0, |t, c| t + c.people)
 }
 
 fn graduate(m: &Model, s: &mut State) {
@@ -280,7 +291,9 @@ fn graduate(m: &Model, s: &mut State) {
             continue;
         }
         let ready_f = ready_of(&s.forcegen.pipeline[f], tick);
-        if ready_f <= 0.0 {
+        // Graduates wait, as stragglers do, while an enemy of their owner
+        // holds the depot: they do not appear behind enemy lines.
+        if ready_f <= 0.0 || s.control[s.forcegen.depot[f]].is_some_and(|c| m.actors[a].hostile[c]) {
             continue;
         }
         let cap = capacity(m, s, a);
@@ -308,7 +321,7 @@ fn graduate(m: &Model, s: &mut State) {
                 graduates += q.pop_front().map_or(0.0, |c| c.people);
             }
         }
-        s.forcegen.trainees[f] = q.iter().map(|c| c.people).sum();
+        s.forcegen.trainees[f] = q.iter().fold(0.0, |t, c| t + c.people);
         if graduates <= 0.0 {
             continue;
         }
@@ -318,7 +331,7 @@ fn graduate(m: &Model, s: &mut State) {
         s.personnel[f * nr + s.forcegen.depot[f]] += graduates;
         s.ledger.graduated += graduates;
     }
-    s.ledger.in_training = s.forcegen.trainees.iter().sum();
+    s.ledger.in_training = s.forcegen.trainees.iter().fold(0.0, |t, x| t + x);
     s.forcegen.ready = ready;
 }
 
@@ -342,7 +355,7 @@ fn reassemble(m: &Model, s: &mut State) {
         s.ledger.reassembled += x.people;
         false
     });
-    s.ledger.straggling = queue.iter().map(|x| x.people).sum();
+    s.ledger.straggling = queue.iter().fold(0.0, |t, x| t + x.people);
     s.forcegen.stragglers = queue;
 }
 

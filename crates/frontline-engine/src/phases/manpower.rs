@@ -287,16 +287,21 @@ pub fn conscript(m: &Model, s: &mut State) {
             continue;
         }
         let rate = (force.conscription * dt).min(1.0);
+        // A draft is still paid for: recruit costs and, with `payroll`, only
+        // what the owner can pay (the recruitment phase keeps the bills).
+        let mut allowance = crate::phases::economy::hire_cap(m, s, f);
         for r in 0..nr {
             if s.control[r] != Some(force.actor) {
                 continue;
             }
             let k = r * ni + i;
             let base = men(m, s, r, i);
-            let n = (rate * base).min(s.population[k]);
+            let n = (rate * base).min(s.population[k]).min(allowance);
             if n <= 0.0 {
                 continue;
             }
+            allowance -= n;
+            crate::phases::economy::pay_hires(m, s, f, n);
             s.population[k] -= n;
             if stocked {
                 s.manpower.stock[k] = (s.manpower.stock[k] - n).max(0.0).min(s.population[k]);

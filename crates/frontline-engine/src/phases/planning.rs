@@ -238,7 +238,7 @@ fn group(m: &Model, s: &mut State, pl: &mut Planning, w: &mut Scratch, a: usize,
     // Largest first (lowest index on ties), so that `could_reach` can prove
     // an objective out of reach after a few detachments.
     w.present.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    w.total = w.present.iter().map(|x| x.1).sum();
+    w.total = w.present.iter().fold(0.0, |t, x| t + x.1);
     w.withdrawn.clear();
     w.withdrawn.resize(nr, false);
     if p.withdraw_ratio > 0.0 {

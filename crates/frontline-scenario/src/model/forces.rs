@@ -60,6 +60,44 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
         let graduate_quality =
             f.graduate_quality.as_ref().map(|q| b.qty(q, &format!("graduate_quality of `{}`", k.name), 0.0, 1.0));
         let conscription = q01(b, &f.conscription, &format!("conscription of `{}`", k.name), 0.0);
+        let conscription_at = f.conscription.as_ref().map_or(&k.loc, quantity_loc);
+        if conscription > 0.0 && f.kind == ForceKind::Air {
+            b.d.push(
+                Diagnostic::at(conscription_at, format!("air group `{}` cannot conscript", k.name))
+                    .hint("remove conscription: air groups' personnel are sorties per week"),
+            );
+        } else if conscription > 0.0 && identity.is_none() {
+            b.d.push(
+                Diagnostic::at(
+                    conscription_at,
+                    format!("force group `{}` conscripts but has no identity to draft from", k.name),
+                )
+                .hint("add `identity = \"…\"` or remove conscription"),
+            );
+        }
+        if f.kind == ForceKind::Air {
+            // Air groups' personnel are sorties: they neither train nor rally.
+            let keys = [
+                ("depot", f.depot.as_ref().map(|x| &x.loc)),
+                ("rally", f.rally.as_ref().map(|x| &x.loc)),
+                ("training_weeks", f.training_weeks.as_ref().map(quantity_loc)),
+                ("graduate_quality", f.graduate_quality.as_ref().map(quantity_loc)),
+            ];
+            for (key, loc) in keys {
+                if let Some(loc) = loc {
+                    b.d.push(Diagnostic::at(loc, format!("air group `{}` cannot have `{key}`", k.name)).hint(
+                        "remove it: air groups' personnel are sorties per week; they do not train or reassemble",
+                    ));
+                }
+            }
+        }
+        if let (Some(r), None) = (&f.inflow_region, &f.inflow) {
+            b.d.push(
+                Diagnostic::at(&r.loc, format!("force group `{}` has an inflow_region but no inflow", k.name))
+                    .expected("`inflow = <people per week>` next to `inflow_region`")
+                    .hint("add the inflow or remove inflow_region"),
+            );
+        }
         let inflow = inflow(b, f, &k.name);
         forces.push(Force {
             id: k.name.clone(),
@@ -112,4 +150,11 @@ fn inflow(b: &mut Builder, f: &ForceSpec, name: &str) -> Option<(Expr, usize)> {
         return None;
     }
     Some((expr?, region?))
+}
+
+/// Where a quantity was written.
+fn quantity_loc(q: &Quantity) -> &crate::diag::Loc {
+    match q {
+        Quantity::Number(_, loc) | Quantity::Expr(_, loc) => loc,
+    }
 }
