@@ -126,9 +126,17 @@ pub fn payroll(m: &Model, s: &State, a: usize) -> f64 {
 /// Fills `s.economy.bills` with every actor's weekly payroll, for the
 /// recruitment phase (which adds each group's recruits as it goes).
 pub fn start_bills(m: &Model, s: &mut State) {
+    // One pass over the groups (not one per actor): the same sums as
+    // [`payroll`], in the same order per actor.
+    let nr = m.regions.len();
     let mut bills = std::mem::take(&mut s.economy.bills);
     bills.clear();
-    bills.extend((0..m.actors.len()).map(|a| payroll(m, s, a)));
+    bills.resize(m.actors.len(), 0.0);
+    for (f, force) in m.forces.iter().enumerate() {
+        if s.active[f] && force.upkeep > 0.0 {
+            bills[force.actor] += force.upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f]);
+        }
+    }
     s.economy.bills = bills;
 }
 
