@@ -141,3 +141,29 @@ fn manpower_force_generation_and_planning_keys_errors_are_located() {
         refused(case, text, needle, message);
     }
 }
+
+/// Every engine feature on (the turning-war example switches them all on
+/// but conscription): an ensemble is byte-identical on one and two threads.
+#[test]
+fn turning_war_ensemble_is_byte_identical_for_one_and_two_threads() {
+    let example = root().join("examples/turning-war.toml");
+    let (a, b) = (tmp("tw-t1"), tmp("tw-t2"));
+    for (dir, threads) in [(&a, "1"), (&b, "2")] {
+        let out = dir.path().join("out");
+        let o = run(&["ensemble", s(&example), "--runs", "60", "--threads", threads, "--out", s(&out), "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let read = |d: &TestDir| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d.path().join("out"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "parquet" || x == "csv"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (ta, tb) = (read(&a), read(&b));
+    assert!(!ta.is_empty());
+    assert_eq!(ta, tb);
+}
