@@ -179,10 +179,10 @@ pub fn pay_hires(m: &Model, s: &mut State, f: usize, n: f64) {
         s.money[a] -= cost;
         s.ledger.spent_recruitment += cost;
     }
-    if s.on(frontline_scenario::spec::MechanismName::Payroll) {
-        if let Some(b) = s.economy.bills.get_mut(a) {
-            *b += n * m.forces[f].upkeep;
-        }
+    if s.on(frontline_scenario::spec::MechanismName::Payroll)
+        && let Some(b) = s.economy.bills.get_mut(a)
+    {
+        *b += n * m.forces[f].upkeep;
     }
 }
 
