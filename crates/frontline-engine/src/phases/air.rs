@@ -166,15 +166,15 @@ pub fn settle(m: &Model, s: &mut State) {
     for &(f, _, x) in &s.orders.air {
         scale[f] += x;
     }
-    for f in 0..nf {
+    for (f, scale_f) in scale.iter_mut().enumerate() {
         if m.forces[f].kind != ForceKind::Air {
             continue;
         }
         let sigma = s.air.surge[f].clamp(0.0, c.max_surge);
         let factor = (1.0 + sigma) * (1.0 - s.air.fatigue[f]);
-        let ordered = scale[f];
+        let ordered = *scale_f;
         let capacity = s.force_total(nr, f) * dt * factor;
-        scale[f] = if ordered * factor > capacity && ordered > 0.0 { capacity / ordered } else { factor };
+        *scale_f = if ordered * factor > capacity && ordered > 0.0 { capacity / ordered } else { factor };
         let keep = (1.0 - c.fatigue_recovery).powf(dt);
         s.air.fatigue[f] = (s.air.fatigue[f] * keep + c.fatigue_per_surge * sigma).clamp(0.0, 1.0);
         s.air.surge[f] = 0.0;
@@ -387,13 +387,34 @@ mod tests {
     }
 
     #[test]
+    fn an_interdicted_column_leaves_its_stopped_men_behind_to_try_again() {
+        let m = strike(
+            "[actors.us.rules.s]\nthen = { tactic = \"air_strike\", force = \"us_air\", to = \"desert\", fraction = 0.1, mission = \"interdiction\" }\n\
+             [actors.isis.rules.go]\nwhen = \"tick == 1\"\nthen = { tactic = \"march\", force = \"insurgents\", from = \"desert\", to = \"city\", fraction = 0.5 }\n",
+        );
+        let mut s = State::new(&m, 1);
+        let (nr, ins) = (m.regions.len(), m.force_index("insurgents").unwrap());
+        let [desert, valley] = ["desert", "valley"].map(|x| m.region_index(x).unwrap());
+        let total = s.force_total(nr, ins);
+        s.tick = 1;
+        crate::phases::strategy::run(&m, &mut s);
+        crate::phases::movement::run(&m, &mut s);
+        let i = 1.0 - (-0.05f64 * 10.0 / 3.0).exp();
+        assert!((s.personnel[ins * nr + valley] - 200.0 - 1000.0 * (1.0 - i)).abs() < 1e-9);
+        assert!((s.force_total(nr, ins) - total).abs() < 1e-9, "people conserved");
+        let held: Vec<_> = s.columns.iter().filter(|c| c.at == desert).collect();
+        assert_eq!(held.len(), 1, "{:?}", s.columns);
+        assert!((held[0].people - 1000.0 * i).abs() < 1e-9, "the stopped men march on next tick");
+    }
+
+    #[test]
     fn interdiction_cuts_the_weapons_issued_to_enemies_in_the_region() {
         let m = strike(
             "[actors.us.rules.s]\nthen = { tactic = \"air_strike\", force = \"us_air\", to = \"desert\", fraction = 0.1, mission = \"interdiction\" }\n\
              [actors.isis]\nweapons = 1000\n",
         );
         let mut s = State::new(&m, 1);
-        let (nr, ins) = (m.regions.len(), m.force_index("insurgents").unwrap());
+        let ins = m.force_index("insurgents").unwrap();
         let isis = m.actor_index("isis").unwrap();
         let weapons = |s: &State| s.weapons.iter().sum::<f64>() + s.equipment.iter().sum::<f64>();
         let (e0, w0) = (s.equipment[ins], weapons(&s));
