@@ -191,9 +191,29 @@ pub fn events(m: &Model, t: &Trajectory) -> Table {
         .with("detail", Column::Str(e.iter().map(|x| x.detail.clone()).collect()))
 }
 
-/// All tables of a run, in the order they are written.
+/// The `strikes` table (mechanism `air_campaign`): sorties flown, one row
+/// per tick, region, air group and mission (docs/model.md §3.18). The
+/// `sorties` of the table sum to the run's `ledger.sorties_flown`.
+pub fn strikes(m: &Model, t: &Trajectory) -> Table {
+    let x = &t.strikes;
+    Table::new("strikes")
+        .with("tick", Column::I64(x.iter().map(|h| i64::from(h.tick)).collect()))
+        .with("date", Column::Date(x.iter().map(|h| m.day_of_tick(h.tick)).collect()))
+        .with("region", Column::Str(x.iter().map(|h| m.regions[h.region].id.clone()).collect()))
+        .with("actor", Column::Str(x.iter().map(|h| m.actors[m.forces[h.force].actor].id.clone()).collect()))
+        .with("force", Column::Str(x.iter().map(|h| m.forces[h.force].id.clone()).collect()))
+        .with("mission", Column::Str(x.iter().map(|h| h.mission.name().to_string()).collect()))
+        .with("sorties", Column::F64(x.iter().map(|h| h.sorties).collect()))
+}
+
+/// All tables of a run, in the order they are written (`strikes` only with
+/// the `air_campaign` mechanism on).
 pub fn all(m: &Model, t: &Trajectory) -> Vec<Table> {
-    vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)]
+    let mut tables = vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)];
+    if m.mechanisms.on(frontline_scenario::spec::MechanismName::AirCampaign) {
+        tables.push(strikes(m, t));
+    }
+    tables
 }
 
 /// The fields every theatre manifest of `command` carries: the scenario
@@ -219,4 +239,31 @@ pub fn manifest(loaded: &Loaded, scenario_path: &str, seed: u64, format: &str, t
     manifest.format = Some(format.to_string());
     manifest.tables = tables.to_vec();
     manifest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_strikes_table_adds_up_to_the_ledger_and_appears_only_with_the_campaign() {
+        let air = "[actors.us]\nallies = [\"gov\", \"tribes\"]\nhostile = [\"isis\"]\n\
+                   [forces.us_air]\nactor = \"us\"\nkind = \"air\"\npersonnel = { capital = 100 }\n\
+                   [actors.us.rules.cas]\nthen = { tactic = \"air_strike\", force = \"us_air\", to = \"allied_fronts\", fraction = 0.7 }\n\
+                   [actors.us.rules.cut]\nthen = { tactic = \"air_strike\", force = \"us_air\", to = \"desert\", fraction = 0.3, mission = \"interdiction\" }\n";
+        let m = frontline_engine::testkit::line(&format!("[mechanisms]\nair_campaign = true\n{air}"));
+        let t = frontline_engine::simulate(&m, 2);
+        let tables = all(&m, &t);
+        let table = tables.iter().find(|x| x.name == "strikes").expect("a strikes table");
+        let sorties = match &table.columns.iter().find(|(n, _)| n == "sorties").unwrap().1 {
+            Column::F64(v) => v.iter().sum::<f64>(),
+            _ => unreachable!(),
+        };
+        assert!(t.ledger.sorties_flown > 0.0);
+        assert!((sorties - t.ledger.sorties_flown).abs() <= 1e-9 * t.ledger.sorties_flown);
+        let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["tick", "date", "region", "actor", "force", "mission", "sorties"]);
+        let off = frontline_engine::testkit::line(air);
+        assert!(all(&off, &frontline_engine::simulate(&off, 2)).iter().all(|x| x.name != "strikes"));
+    }
 }

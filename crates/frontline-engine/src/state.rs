@@ -62,6 +62,8 @@ pub struct Orders {
     pub training: Vec<f64>,
     /// `defend[a * nr + r]`: actor a ordered to defend region r.
     pub defend: Vec<bool>,
+    /// The mission of each entry of `air`, in the same order (read only with `air_campaign` on).
+    pub air_mission: Vec<frontline_scenario::spec::AirMission>,
 }
 
 /// Scratch buffers owned by the state so that phases reuse their memory from
@@ -184,6 +186,16 @@ pub struct Ledger {
     pub inflow: f64,
     /// Of `recruited`, those conscripted (the `conscription` mechanism).
     pub conscripted: f64,
+    /// Air sorties flown (cumulative; recorded with `air_campaign` on).
+    pub sorties_flown: f64,
+    /// Of `sorties_flown`, close air support sorties.
+    pub sorties_support: f64,
+    /// Of `sorties_flown`, interdiction sorties.
+    pub sorties_interdiction: f64,
+    /// Of `sorties_flown`, sorties against oil.
+    pub sorties_oil: f64,
+    /// Weapon sets held back in their issuer's stock by interdiction (cumulative; not lost).
+    pub weapons_interdicted: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -296,6 +308,8 @@ pub struct State {
     pub manpower: crate::phases::manpower::Manpower,
     /// Planned operations and reserves (mechanism `planning`).
     pub planning: crate::phases::planning::Planning,
+    /// The air campaign: fatigue, surges, interdiction, strikes (mechanism `air_campaign`).
+    pub air: crate::phases::air::Air,
 }
 
 impl State {
@@ -343,6 +357,7 @@ impl State {
             forcegen: crate::phases::forcegen::ForceGen::new(m),
             manpower: crate::phases::manpower::Manpower::new(m),
             planning: crate::phases::planning::Planning::new(m),
+            air: crate::phases::air::Air::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -395,6 +410,7 @@ impl Orders {
         self.training.resize(nf, 0.0);
         self.defend.clear();
         self.defend.resize(na_nr, false);
+        self.air_mission.clear();
     }
 }
 
@@ -479,6 +495,9 @@ impl World for View<'_> {
             Query::AchievableRatio { actor, region } => crate::phases::planning::achievable_ratio(m, s, actor, region),
             Query::OperationActive { force } => b(s.planning.ops[force].is_some()),
             Query::OperationTarget { force, region } => b(s.planning.ops[force].is_some_and(|o| o.target == region)),
+            Query::Sorties { force } => s.air.flown[force],
+            Query::Fatigue { force } => s.air.fatigue[force],
+            Query::Contact { actor, region } => crate::phases::air::contact(m, s, actor, region),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -233,6 +233,45 @@ proptest! {
         prop_assert!(t.ledger.money_income > 0.0);
     }
 
+    /// The air campaign (surges, fatigue, support by contact, interdiction
+    /// of movement and resupply, oil strikes) with the economy on: people,
+    /// weapons and money are conserved, fatigue stays in [0, 1], the strike
+    /// record adds up to the ledger, and runs are deterministic.
+    #[test]
+    fn air_campaign_conserves_and_counts_its_strikes(
+        seed in any::<u64>(),
+        surge in 0.0..3.0f64,
+        per_surge in 0.0..1.0f64,
+        recovery in 0.0..1.0f64,
+        k in 0.0..2.0f64,
+        oil_k in 0.0..1.0f64,
+        split in 0.0..1.0f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\nair_campaign = true\neconomy = true\n\
+             [constants.air]\nfatigue_per_surge = {per_surge}\nfatigue_recovery = {recovery}\ninterdiction_k = {k}\noil_k = {oil_k}\n\
+             [regions.desert]\noil = 5000\n[actors.isis]\noil_price = \"0.001\"\nweapons_income = 100\n\
+             [actors.us.rules.air_campaign.then]\nfraction = {split}\n\
+             [actors.us.rules.interdict]\nthen = {{ tactic = \"air_strike\", force = \"coalition_air\", to = \"valley\", fraction = \"{rest}\", mission = \"interdiction\" }}\n\
+             [actors.us.rules.oil]\nthen = {{ tactic = \"air_strike\", force = \"coalition_air\", to = \"desert\", fraction = 0.2, mission = \"oil\" }}\n\
+             [actors.us.rules.surge]\nwhen = \"fatigue(coalition_air) < 0.3 and sorties(coalition_air) >= 0\"\n\
+             then = {{ tactic = \"air_surge\", force = \"coalition_air\", amount = {surge} }}\n",
+            rest = 1.0 - split,
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        let l = &t.ledger;
+        let recorded: f64 = t.strikes.iter().map(|x| x.sorties).sum();
+        prop_assert!(l.sorties_flown > 0.0, "the campaign flew");
+        prop_assert!((recorded - l.sorties_flown).abs() <= 1e-9 * l.sorties_flown);
+        let by_mission = l.sorties_support + l.sorties_interdiction + l.sorties_oil;
+        prop_assert!((by_mission - l.sorties_flown).abs() <= 1e-9 * l.sorties_flown);
+        prop_assert!(t.strikes.iter().all(|x| x.sorties >= 0.0 && x.sorties.is_finite()));
+        prop_assert_eq!(&t, &simulate(&m, seed));
+    }
+
     #[test]
     fn line_conserves_and_stays_in_bounds(seed in any::<u64>(), lethality in 0.0..0.05f64) {
         let m = testkit::line(&format!("[constants.combat]\nlethality = {lethality}\n"));

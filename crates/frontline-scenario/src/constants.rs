@@ -152,6 +152,34 @@ constants! {
         /// statements in 2015 claimed on the order of 10,000 ISIS fighters
         /// killed for some 4,000+ strikes in Iraq and Syria, i.e. ≈ 1–3.
         kills_per_strike = 1.5, [0.0, 1000.0];
+        /// Largest surge of an air group's sortie rate (mechanism
+        /// `air_campaign`): an `air_surge` amount is clamped to [0, this], and
+        /// the group may fly up to (1 + amount) × its sustainable sorties in
+        /// the tick. Assumption, range 0.5–2: an air wing can roughly double
+        /// its sustainable daily rate for a short surge, at the cost of crew
+        /// rest and maintenance.
+        max_surge = 1.0, [0.0, 10.0];
+        /// Fatigue added per unit of surge (mechanism `air_campaign`):
+        /// fatigue += this × surge; capacity = sorties × (1 + surge) ×
+        /// (1 − fatigue). Assumption, range 0.1–0.5: a week's full surge
+        /// (amount 1) costs a fifth of the next week's capacity.
+        fatigue_per_surge = 0.2, [0.0, 1.0];
+        /// Share of an air group's fatigue that recovers per week
+        /// (mechanism `air_campaign`): fatigue ← fatigue · (1 − this)^Δ.
+        /// Assumption, range 0.2–0.8: crews and aircraft recover within a
+        /// few weeks of normal tempo.
+        fatigue_recovery = 0.5, [0.0, 1.0];
+        /// k in the interdiction share i = 1 − exp(−k · sorties / (enemy
+        /// personnel in the region / 1000 + 1)) (mechanism `air_campaign`).
+        /// Assumption, range 0.02–0.2: 10 sorties over a region held by 1000
+        /// enemy fighters stop 1 − e^(−0.25) ≈ 22 % of their movement and
+        /// resupply.
+        interdiction_k = 0.05, [0.0, 100.0];
+        /// k in the share of a region's remaining oil output put out of
+        /// action by oil strikes, 1 − exp(−k · sorties) (mechanism
+        /// `air_campaign`). Assumption, range 0.01–0.1: some 20 sorties put
+        /// about 1 − e^(−1) ≈ 63 % of a field's output out of action.
+        oil_k = 0.05, [0.0, 100.0];
     }
     rout: Rout {
         /// A force group routs from a region when its local morale —

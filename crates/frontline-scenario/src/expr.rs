@@ -121,6 +121,13 @@ pub enum Query {
     OperationActive { force: usize },
     /// 1 if the region is the objective of the force group's operation.
     OperationTarget { force: usize, region: usize },
+    /// Sorties an air group flew at the last strategy phase (air_campaign).
+    Sorties { force: usize },
+    /// An air group's fatigue in [0, 1] (air_campaign).
+    Fatigue { force: usize },
+    /// The contact of an actor's side with the enemy in a region, in [0, 2]:
+    /// 2 · friendly / (friendly + hostile) effective ground strength.
+    Contact { actor: usize, region: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -161,7 +168,8 @@ impl Query {
             Query::Controls { actor, region }
             | Query::Ratio { actor, region }
             | Query::AttackOdds { actor, region }
-            | Query::AchievableRatio { actor, region } => {
+            | Query::AchievableRatio { actor, region }
+            | Query::Contact { actor, region } => {
                 f(Actor, *actor);
                 f(Region, *region);
             }
@@ -179,7 +187,9 @@ impl Query {
             | Query::Quality { force }
             | Query::Active { force }
             | Query::Trainees { force }
-            | Query::OperationActive { force } => f(Force, *force),
+            | Query::OperationActive { force }
+            | Query::Sorties { force }
+            | Query::Fatigue { force } => f(Force, *force),
             Query::OperationTarget { force, region } => {
                 f(Force, *force);
                 f(Region, *region);
@@ -712,6 +722,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("operation_target", "operation_target(force, region)",
         "true if the region is the objective of the force group's operation",
         [[Force, Region]] -> Bool, state: true),
+    function!("sorties", "sorties(force)",
+        "sorties the air group flew at the last strategy phase (0 with the air_campaign mechanism off)",
+        [[Force]] -> Num, state: true),
+    function!("fatigue", "fatigue(force)",
+        "the air group's fatigue in [0, 1], which lowers its sortie capacity (air_campaign)",
+        [[Force]] -> Num, state: true),
+    function!("contact", "contact(actor, region)",
+        "the actor's side's contact with the enemy in the region, 2 · friendly / (friendly + hostile) effective ground strength, in [0, 2] (0 with nobody there)",
+        [[Actor, Region]] -> Num, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -752,6 +771,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "achievable_ratio" => Query::AchievableRatio { actor: ids[0], region: ids[1] },
         "operation_active" => Query::OperationActive { force: ids[0] },
         "operation_target" => Query::OperationTarget { force: ids[0], region: ids[1] },
+        "sorties" => Query::Sorties { force: ids[0] },
+        "fatigue" => Query::Fatigue { force: ids[0] },
+        "contact" => Query::Contact { actor: ids[0], region: ids[1] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

@@ -62,6 +62,8 @@ keyword! {
         LendTrainers = "lend_trainers",
         /// Activate `force` and raise `amount` people from its identity's population where its owner's side holds ground.
         Raise = "raise",
+        /// Let the air group `force` fly up to (1 + `amount`) times its sustainable sorties this tick, at a cost in fatigue (air_campaign).
+        AirSurge = "air_surge",
     }
 }
 
@@ -109,6 +111,8 @@ keyword! {
         Reassembly = "reassembly",
         /// Engine feature (off by default): actors with a `[actors.<id>.planning]` table choose, mass for, launch and end operations.
         Planning = "planning",
+        /// Engine feature (off by default): the air campaign as a decision: sortie tempo within a capacity that can surge (with fatigue), close air support that scales with the partner's contact, interdiction of movement and resupply, and strikes on oil.
+        AirCampaign = "air_campaign",
     }
 }
 
@@ -130,6 +134,7 @@ impl MechanismName {
                 | MechanismName::Experience
                 | MechanismName::Reassembly
                 | MechanismName::Planning
+                | MechanismName::AirCampaign
         )
     }
 }
@@ -229,6 +234,20 @@ record! {
         actor: Option<At<String>>,
         /// Identity id (include, exclude).
         identity: Option<At<String>>,
+        /// What an air_strike's sorties do (mechanism `air_campaign`): "support" (default: close air support, kills and the C7 bonus), "interdiction" (slow the enemy's movement and resupply in the region) or "oil" (put the region's oil output out of action). Ignored while `air_campaign` is off.
+        mission: Option<At<AirMission>>,
+    }
+}
+
+keyword! {
+    /// The mission of an air strike (mechanism `air_campaign`).
+    pub enum AirMission {
+        /// Close air support: kills and the C7 multiplier, scaled by the partner's contact.
+        Support = "support",
+        /// Interdiction: enemy movement out of or into the region and its resupply are cut.
+        Interdiction = "interdiction",
+        /// Strikes on oil: the region's oil output is put out of action.
+        Oil = "oil",
     }
 }
 
@@ -399,7 +418,7 @@ record! {
         include: Vec<String>,
         /// Metadata and clock.
         scenario: ScenarioMeta,
-        /// Mechanism switches: the claims C1–C9 are on by default, the engine features (manpower, deterrence, conscription, momentum, payroll, economy, training_pipeline, experience, reassembly, planning) off.
+        /// Mechanism switches: the claims C1–C9 are on by default, the engine features (manpower, deterrence, conscription, momentum, payroll, economy, training_pipeline, experience, reassembly, planning, air_campaign) off.
         mechanisms: Map<At<bool>>,
         /// Overrides of model constants: `[constants.<group>] <name> = value`.
         constants: Map<Map<At<f64>>>,

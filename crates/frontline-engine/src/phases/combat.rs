@@ -22,7 +22,10 @@
 //! The closed form is exact for constant coefficients, so with σ = 0 and
 //! all multipliers at 1 a run reproduces Lanchester's solution (tested).
 //! Air strikes first kill `air.kills_per_strike` per sortie among the
-//! enemies of the air force's owner (at most half of them per tick).
+//! enemies of the air force's owner (at most half of them per tick). With
+//! `air_campaign` on, only close air support sorties act here, and both
+//! their kills and the bonus are multiplied by the side's contact
+//! (`phases::air::contact`, §3.18).
 //! Losses fall on each side's groups in proportion to their personnel;
 //! their weapons are destroyed with them (the group's weapons per head).
 //!
@@ -159,6 +162,7 @@ pub fn run(m: &Model, s: &mut State) {
     let cc = m.constants.combat.clone();
     let air = m.constants.air.clone();
     let air_on = s.on(MechanismName::AirPower);
+    let campaign = s.on(MechanismName::AirCampaign);
     let days = f64::from(m.tick_days);
     s.casualties.iter_mut().for_each(|c| *c = 0.0);
     for f in 0..nf {
@@ -169,7 +173,10 @@ pub fn run(m: &Model, s: &mut State) {
     let mut sorties = std::mem::take(&mut s.buf.per_actor_region);
     sorties.clear();
     sorties.resize(na * nr, 0.0);
-    if air_on {
+    if air_on && campaign {
+        // Only close air support sorties act in combat (§3.18).
+        crate::phases::air::add_support_sorties(m, s, &mut sorties);
+    } else if air_on {
         for &(f, r, x) in &s.orders.air {
             sorties[m.forces[f].actor * nr + r] += x;
         }
@@ -246,8 +253,16 @@ pub fn run(m: &Model, s: &mut State) {
         // Sorties are per tick; half_saturation is per week.
         let half = air.half_saturation * crate::phases::weeks(m);
         let air_bonus = |x: f64| 1.0 + air.max_bonus * x / (x + half);
-        let mult_a = if defender_a { terrain } else { 1.0 } * posture(&side_a) * air_bonus(air_a);
-        let mult_b = if defender_b { terrain } else { 1.0 } * posture(&side_b) * air_bonus(air_b);
+        // With the air campaign, the bonus scales with the side's contact (§3.18).
+        let cas_bonus =
+            |x: f64, lead: usize| 1.0 + crate::phases::air::contact(m, s, lead, r) * (air.max_bonus * x / (x + half));
+        let (bonus_a, bonus_b) = if campaign {
+            (cas_bonus(air_a, leader), cas_bonus(air_b, owner_b))
+        } else {
+            (air_bonus(air_a), air_bonus(air_b))
+        };
+        let mult_a = if defender_a { terrain } else { 1.0 } * posture(&side_a) * bonus_a;
+        let mult_b = if defender_b { terrain } else { 1.0 } * posture(&side_b) * bonus_b;
         let na_ = noise(s, cc.noise);
         let nb_ = noise(s, cc.noise);
         let alpha = cc.lethality * (ea / a0) * mult_a * na_;
@@ -300,7 +315,12 @@ fn interdiction(m: &Model, s: &mut State, r: usize, sorties: &[f64], present: &[
         targets.extend(present.iter().copied().filter(|&f| m.actors[o].hostile[m.forces[f].actor]));
         let people: f64 = targets.iter().map(|&f| s.personnel[f * nr + r]).sum();
         if people > 0.0 {
-            spread_losses(m, s, targets, r, (x * m.constants.air.kills_per_strike).min(0.5 * people));
+            let mut kills = x * m.constants.air.kills_per_strike;
+            if s.on(MechanismName::AirCampaign) {
+                // Close air support needs ground forces in contact (§3.18).
+                kills *= crate::phases::air::contact(m, s, o, r);
+            }
+            spread_losses(m, s, targets, r, kills.min(0.5 * people));
         }
     }
 }

@@ -2,6 +2,9 @@
 //! whose doc states its equations and the source or reason for each; the
 //! coefficients live in `frontline_scenario::constants`.
 
+/// Not a phase of its own: the air campaign that strategy, supply, movement
+/// and combat call (docs/model.md §3.18).
+pub mod air;
 pub mod attitudes;
 pub mod combat;
 pub mod control;

@@ -18,6 +18,10 @@
 //! is on the shortest such path (lowest index on ties). Such paths come from
 //! a breadth-first search from t through non-enemy ground, once per (actor,
 //! target) and tick.
+//!
+//! With `air_campaign` on, interdiction strikes (§3.18) stop a share of the
+//! movers of their enemies out of or into a struck region
+//! (`phases::air::let_through`); those stopped stay where they are.
 
 use crate::state::{MoveOrder, State};
 use frontline_scenario::Model;
@@ -137,6 +141,8 @@ fn move_from(
     let detour = if max_detour > 0.0 { detour_step(m, s, paths, actor, src, o.to, max_detour) } else { None };
     let next = detour.unwrap_or_else(|| next_step(m, s, actor, src, o.to));
     movable[f * nr + src] -= n;
+    // Interdiction (air_campaign, §3.18): those stopped stay where they are.
+    let n = if s.air.interdicting { crate::phases::air::let_through(m, s, actor, src, next, n) } else { n };
     s.personnel[f * nr + src] -= n;
     s.personnel[f * nr + next] += n;
 }
@@ -173,11 +179,22 @@ fn march_columns(m: &Model, s: &mut State, snapshot: &[f64], movable: &mut [f64]
         let detour = if max_detour > 0.0 { detour_step(m, s, paths, actor, c.at, c.to, max_detour) } else { None };
         let next = detour.unwrap_or_else(|| next_step(m, s, actor, c.at, c.to));
         movable[f * nr + c.at] -= n;
+        let mut n = n;
+        if s.air.interdicting {
+            // Interdiction (air_campaign, §3.18): those stopped stay where
+            // they are, as a column that tries again next tick.
+            let through = crate::phases::air::let_through(m, s, actor, c.at, next, n);
+            if n - through > 0.0 {
+                s.air.held_columns.push(crate::state::Column { force: f, at: c.at, to: c.to, people: n - through });
+            }
+            n = through;
+        }
         s.personnel[f * nr + c.at] -= n;
         s.personnel[f * nr + next] += n;
         c.at = next;
         c.people = n;
     }
+    columns.append(&mut s.air.held_columns);
     columns.retain(|c| c.people > 0.0 && c.at != c.to);
     s.columns = columns;
 }

@@ -55,6 +55,9 @@ pub struct Trajectory {
     /// Manpower (men of fighting age) per snapshot, region and identity,
     /// laid out like `population`; empty when the `manpower` mechanism is off.
     pub manpower: Vec<f64>,
+    /// Sorties flown per tick, region, air group and mission (§3.18); empty
+    /// when the `air_campaign` mechanism is off.
+    pub strikes: Vec<crate::phases::air::Strike>,
 }
 
 impl Trajectory {
@@ -143,6 +146,7 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.income.extend_from_slice(&s.economy.income);
     t.trainees.extend_from_slice(&s.forcegen.trainees);
     t.manpower.extend_from_slice(&s.manpower.stock);
+    t.strikes.extend_from_slice(&s.air.strikes);
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

@@ -192,7 +192,7 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
         Tactic::Train { force, amount } => {
             s.orders.training[*force] += amount_within(eval(m, s, amount), MAX_MULTIPLIER);
         }
-        Tactic::AirStrike { force, to, fraction } => {
+        Tactic::AirStrike { force, to, fraction, mission } => {
             if !s.active[*force] || m.forces[*force].kind != ForceKind::Air {
                 return;
             }
@@ -213,11 +213,13 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                     let total: f64 = fronts.iter().map(|x| x.1).sum();
                     for (r, w) in fronts {
                         s.orders.air.push((*force, r, sorties * w / total));
+                        s.orders.air_mission.push(*mission);
                     }
                 }
                 t => {
                     if let Some(r) = resolve_target(m, s, t, a, None) {
                         s.orders.air.push((*force, r, sorties));
+                        s.orders.air_mission.push(*mission);
                     }
                 }
             }
@@ -234,12 +236,19 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             let n = amount_within(eval(m, s, amount), MAX_PEOPLE);
             crate::phases::forcegen::raise(m, s, *force, n);
         }
+        Tactic::AirSurge { force, amount } => {
+            if s.on(MechanismName::AirCampaign) {
+                let x = eval(m, s, amount);
+                crate::phases::air::order_surge(m, s, *force, x);
+            }
+        }
     }
 }
 
 /// Runs every actor's rules, then, with `planning` on, its planned
 /// operations (`phases::planning`), which add their move orders after the
-/// rules'.
+/// rules'; with `air_campaign` on, the tick's strike orders are then settled
+/// (capacity, surge, fatigue, missions: `phases::air`).
 pub fn run(m: &Model, s: &mut State) {
     forget_target_scores(s);
     for (a, actor) in m.actors.iter().enumerate() {
@@ -254,6 +263,9 @@ pub fn run(m: &Model, s: &mut State) {
         if actor.planning.is_some() && s.on(MechanismName::Planning) {
             crate::phases::planning::act(m, s, a);
         }
+    }
+    if s.on(MechanismName::AirCampaign) {
+        crate::phases::air::settle(m, s);
     }
 }
 

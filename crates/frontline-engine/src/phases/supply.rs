@@ -13,6 +13,10 @@
 //! training:   q_f += Δ · intensity · training_gain · (1 − q_f), costing training_cost per person-week
 //! ```
 //!
+//! With `air_campaign` on, interdiction (§3.18) holds back in the issuer's
+//! stock the share of each group's issue bound for struck regions
+//! (`phases::air::issue_kept`).
+//!
 //! Weapons only move (stock → groups); money only moves or is spent. The
 //! rates are assumptions documented in `constants.rs`.
 
@@ -177,8 +181,19 @@ pub fn run(m: &Model, s: &mut State) {
         }
         let issue = s.weapons[a] * (c.weapons_issue_rate * dt).min(1.0);
         s.weapons[a] -= issue;
-        for (f, w) in shares {
-            s.equipment[f] += issue * w;
+        if s.air.interdicting {
+            // Interdiction (air_campaign, §3.18): the share of a group's
+            // issue bound for struck regions stays in the issuer's stock.
+            for (f, w) in shares {
+                let kept = crate::phases::air::issue_kept(m, s, f);
+                s.equipment[f] += issue * w * kept;
+                s.weapons[a] += issue * w * (1.0 - kept);
+                s.ledger.weapons_interdicted += issue * w * (1.0 - kept);
+            }
+        } else {
+            for (f, w) in shares {
+                s.equipment[f] += issue * w;
+            }
         }
     }
     // Training.

@@ -184,6 +184,8 @@ pub enum Tactic {
         to: Target,
         /// Share of sorties.
         fraction: Expr,
+        /// What the sorties do (read only with `air_campaign` on).
+        mission: AirMission,
     },
     /// Political inclusion (true) or exclusion (false) of an identity.
     Inclusion {
@@ -204,6 +206,13 @@ pub enum Tactic {
         /// Force group (a ground group with an identity).
         force: usize,
         /// People to raise.
+        amount: Expr,
+    },
+    /// Surge an air group's sortie rate this tick (mechanism `air_campaign`).
+    AirSurge {
+        /// Air force group.
+        force: usize,
+        /// Surge: the group may fly up to (1 + amount) × its sorties (clamped to [0, air.max_surge]).
         amount: Expr,
     },
 }

@@ -14,6 +14,10 @@ use crate::diag::{Diagnostic, choice_hint};
 use crate::expr::{Expr, Type};
 use crate::spec::*;
 
+/// The largest literal `air_surge` amount: the top of the range of
+/// `air.max_surge` (the engine clamps to the constant's value in force).
+const AIR_SURGE_LIMIT: f64 = 10.0;
+
 impl Builder<'_> {
     /// Compiles a tactic's fraction, amount or share. A number written as
     /// such must lie in `[lo, hi]`; an expression is computed each time the
@@ -94,6 +98,16 @@ impl Builder<'_> {
                 None => Some(Expr::Const(d)),
             }
         };
+        if let Some(mission) = &t.mission
+            && t.tactic.value != AirStrike
+        {
+            self.d.push(
+                Diagnostic::at(&mission.loc, format!("`mission` is a key of air_strike, not of `{name}`"))
+                    .expected("`mission` only in a tactic with tactic = \"air_strike\"")
+                    .hint("drop `mission`, or make the tactic an air_strike"),
+            );
+            return None;
+        }
         match t.tactic.value {
             Deploy | Attack | Defend => {
                 let f = self.need(&t.force, "force", t)?;
@@ -241,7 +255,28 @@ impl Builder<'_> {
                     );
                 }
                 let fraction = frac(self, 1.0)?;
-                Some(Tactic::AirStrike { force: force?, to: to?, fraction })
+                let mission = t.mission.as_ref().map_or(AirMission::Support, |m| m.value);
+                Some(Tactic::AirStrike { force: force?, to: to?, fraction, mission })
+            }
+            AirSurge => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                if let Some(i) = force
+                    && forces.get(i).is_some_and(|x| x.kind != ForceKind::Air)
+                {
+                    self.d.push(
+                        Diagnostic::at(&f.loc, format!("`{}` is not an air force group", f.value))
+                            .expected("a force group with kind = \"air\"")
+                            .hint("only air groups surge their sortie rate"),
+                    );
+                    return None;
+                }
+                self.need(&t.amount, "amount", t)?;
+                // A number must lie within the range that `air.max_surge` may
+                // take; the engine clamps the value to the constant in force.
+                let q = t.amount.as_ref()?;
+                let amount = self.runtime_expr(q, "amount of `air_surge`", 0.0, AIR_SURGE_LIMIT, None)?;
+                Some(Tactic::AirSurge { force: force?, amount })
             }
             LendTrainers => {
                 let a = self.need(&t.to, "to", t)?;
