@@ -296,6 +296,8 @@ pub struct State {
     pub manpower: crate::phases::manpower::Manpower,
     /// Planned operations and reserves (mechanism `planning`).
     pub planning: crate::phases::planning::Planning,
+    /// Hidden fighters, detection, area fire and presence (docs/model.md §3.16).
+    pub irregular: crate::phases::irregular::Irregular,
 }
 
 impl State {
@@ -343,6 +345,7 @@ impl State {
             forcegen: crate::phases::forcegen::ForceGen::new(m),
             manpower: crate::phases::manpower::Manpower::new(m),
             planning: crate::phases::planning::Planning::new(m),
+            irregular: crate::phases::irregular::Irregular::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -479,6 +482,10 @@ impl World for View<'_> {
             Query::AchievableRatio { actor, region } => crate::phases::planning::achievable_ratio(m, s, actor, region),
             Query::OperationActive { force } => b(s.planning.ops[force].is_some()),
             Query::OperationTarget { force, region } => b(s.planning.ops[force].is_some_and(|o| o.target == region)),
+            Query::Hidden { force, region: Some(r) } => crate::phases::irregular::hidden_people(m, s, force, r),
+            Query::Hidden { force, region: None } => crate::phases::irregular::hidden_total(m, s, force),
+            Query::Detected { force, region } => s.irregular.detected.get(force * nr + region).copied().unwrap_or(0.0),
+            Query::Cooperation { actor, region } => crate::phases::irregular::cooperation(m, s, actor, region),
         }
     }
     fn param(&self, i: usize) -> f64 {

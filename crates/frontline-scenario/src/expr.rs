@@ -121,6 +121,12 @@ pub enum Query {
     OperationActive { force: usize },
     /// 1 if the region is the objective of the force group's operation.
     OperationTarget { force: usize, region: usize },
+    /// Hidden personnel of a force group, in all regions or in one.
+    Hidden { force: usize, region: Option<usize> },
+    /// Share of the force group's hidden fighters in the region detected this tick.
+    Detected { force: usize, region: usize },
+    /// Population-weighted max(0, support) for the actor in the region.
+    Cooperation { actor: usize, region: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -180,8 +186,16 @@ impl Query {
             | Query::Active { force }
             | Query::Trainees { force }
             | Query::OperationActive { force } => f(Force, *force),
-            Query::OperationTarget { force, region } => {
+            Query::OperationTarget { force, region } | Query::Detected { force, region } => {
                 f(Force, *force);
+                f(Region, *region);
+            }
+            Query::Hidden { force, region: r } => {
+                f(Force, *force);
+                region(r, f);
+            }
+            Query::Cooperation { actor, region } => {
+                f(Actor, *actor);
                 f(Region, *region);
             }
             Query::Grievance { identity, region } => {
@@ -712,6 +726,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("operation_target", "operation_target(force, region)",
         "true if the region is the objective of the force group's operation",
         [[Force, Region]] -> Bool, state: true),
+    function!("hidden", "hidden(force) | hidden(force, region)",
+        "hidden personnel of a force group, in all regions or one (0 with the irregular mechanism off)",
+        [[Force], [Force, Region]] -> Num, state: true),
+    function!("detected", "detected(force, region)",
+        "share in [0, 1] of the force group's hidden fighters in the region detected this tick",
+        [[Force, Region]] -> Num, state: true),
+    function!("cooperation", "cooperation(actor, region)",
+        "the population's cooperation with the actor in the region: population-weighted max(0, support) in [0, 1]",
+        [[Actor, Region]] -> Num, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -752,6 +775,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "achievable_ratio" => Query::AchievableRatio { actor: ids[0], region: ids[1] },
         "operation_active" => Query::OperationActive { force: ids[0] },
         "operation_target" => Query::OperationTarget { force: ids[0], region: ids[1] },
+        "hidden" => Query::Hidden { force: ids[0], region: opt(1) },
+        "detected" => Query::Detected { force: ids[0], region: ids[1] },
+        "cooperation" => Query::Cooperation { actor: ids[0], region: ids[1] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

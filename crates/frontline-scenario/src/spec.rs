@@ -62,6 +62,10 @@ keyword! {
         LendTrainers = "lend_trainers",
         /// Activate `force` and raise `amount` people from its identity's population where its owner's side holds ground.
         Raise = "raise",
+        /// Hide `fraction` (default 1) of the open fighters of `force` in region `to` (absent: every region) (mechanism `irregular`).
+        GoUnderground = "go_underground",
+        /// Bring `fraction` (default 1) of the hidden fighters of `force` in region `to` (absent: every region) into the open (mechanism `irregular`).
+        Surface = "surface",
     }
 }
 
@@ -109,6 +113,10 @@ keyword! {
         Reassembly = "reassembly",
         /// Engine feature (off by default): actors with a `[actors.<id>.planning]` table choose, mass for, launch and end operations.
         Planning = "planning",
+        /// Engine feature (off by default): force groups can fight hidden; attackers must detect them (the population's cooperation), and undetected fighters are fought by area fire (Deitchman).
+        Irregular = "irregular",
+        /// Engine feature (off by default): a side holds a region only while it keeps a garrison there or the population does not turn against it; control lapses to whoever is present or supported.
+        Presence = "presence",
     }
 }
 
@@ -130,6 +138,8 @@ impl MechanismName {
                 | MechanismName::Experience
                 | MechanismName::Reassembly
                 | MechanismName::Planning
+                | MechanismName::Irregular
+                | MechanismName::Presence
         )
     }
 }
@@ -351,6 +361,8 @@ record! {
         inflow: Option<Quantity>,
         /// Region id where the `inflow` arrives.
         inflow_region: Option<At<String>>,
+        /// Whether the group starts hidden (insurgent cells) in every region (mechanism `irregular`; default false): hidden fighters cannot take or hold control and are fought by area fire until detected. Not for air groups.
+        hidden: Option<At<bool>>,
     }
 }
 

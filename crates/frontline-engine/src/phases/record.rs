@@ -55,6 +55,9 @@ pub struct Trajectory {
     /// Manpower (men of fighting age) per snapshot, region and identity,
     /// laid out like `population`; empty when the `manpower` mechanism is off.
     pub manpower: Vec<f64>,
+    /// Hidden personnel per snapshot and force group (§3.16); empty when
+    /// the `irregular` mechanism is off.
+    pub hidden: Vec<f64>,
 }
 
 impl Trajectory {
@@ -80,6 +83,7 @@ impl Trajectory {
             income: Vec::with_capacity(k * na),
             trainees: Vec::with_capacity(k * nf),
             manpower: Vec::with_capacity(if m.mechanisms.on(MechanismName::Manpower) { k * nr * ni } else { 0 }),
+            hidden: Vec::with_capacity(if m.mechanisms.on(MechanismName::Irregular) { k * nf } else { 0 }),
             ..Trajectory::default()
         }
     }
@@ -143,6 +147,9 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.income.extend_from_slice(&s.economy.income);
     t.trainees.extend_from_slice(&s.forcegen.trainees);
     t.manpower.extend_from_slice(&s.manpower.stock);
+    if s.on(MechanismName::Irregular) {
+        t.hidden.extend((0..m.forces.len()).map(|f| crate::phases::irregular::hidden_total(m, s, f)));
+    }
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

@@ -234,6 +234,12 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
             let n = amount_within(eval(m, s, amount), MAX_PEOPLE);
             crate::phases::forcegen::raise(m, s, *force, n);
         }
+        Tactic::Hide { force, to, fraction, hide } => {
+            if s.on(MechanismName::Irregular) {
+                let share = fraction_of(eval(m, s, fraction));
+                crate::phases::irregular::switch(m, s, *force, *to, share, *hide);
+            }
+        }
     }
 }
 

@@ -61,6 +61,14 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             f.graduate_quality.as_ref().map(|q| b.qty(q, &format!("graduate_quality of `{}`", k.name), 0.0, 1.0));
         let conscription = q01(b, &f.conscription, &format!("conscription of `{}`", k.name), 0.0);
         let inflow = inflow(b, f, &k.name);
+        let hidden = f.hidden.as_ref().is_some_and(|h| h.value);
+        if let Some(h) = f.hidden.as_ref().filter(|h| h.value && f.kind == ForceKind::Air) {
+            b.d.push(
+                Diagnostic::at(&h.loc, format!("air group `{}` cannot be hidden", k.name))
+                    .expected("`hidden = true` on a ground force group only")
+                    .hint("remove `hidden`: air groups fly sorties, they do not hide among the population"),
+            );
+        }
         forces.push(Force {
             id: k.name.clone(),
             actor: actor.unwrap_or(0),
@@ -80,6 +88,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             rally,
             conscription,
             inflow,
+            hidden,
         });
     }
     forces

@@ -206,6 +206,17 @@ pub enum Tactic {
         /// People to raise.
         amount: Expr,
     },
+    /// `go_underground` (hide = true) or `surface` (mechanism `irregular`).
+    Hide {
+        /// Force group (a ground group).
+        force: usize,
+        /// Region (None: every region).
+        to: Option<usize>,
+        /// Share of the open (go_underground) or hidden (surface) fighters switched.
+        fraction: Expr,
+        /// Go underground (true) or surface (false).
+        hide: bool,
+    },
 }
 
 /// A rule of an actor's strategy.
@@ -305,6 +316,8 @@ pub struct Force {
     /// People per week arriving from outside the theatre (an expression
     /// computed every tick) and the region where they arrive.
     pub inflow: Option<(Expr, usize)>,
+    /// Starts hidden in every region (mechanism `irregular`).
+    pub hidden: bool,
 }
 
 /// A scheduled event.

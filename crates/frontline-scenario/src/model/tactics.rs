@@ -285,6 +285,37 @@ impl Builder<'_> {
                 let amount = amount(self, 0.0, MAX_PEOPLE)?;
                 Some(Tactic::Raise { force: force?, amount })
             }
+            GoUnderground | Surface => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                if let Some(g) = force.and_then(|i| forces.get(i))
+                    && g.kind == ForceKind::Air
+                {
+                    self.d.push(
+                        Diagnostic::at(&f.loc, format!("`{}` is an air group; only ground groups hide", f.value))
+                            .expected("a force group whose kind is not \"air\""),
+                    );
+                    return None;
+                }
+                let to = match &t.to {
+                    None => None,
+                    Some(r) => match self.regions.iter().position(|x| *x == r.value) {
+                        Some(i) => Some(i),
+                        None => {
+                            let cands: Vec<&str> = self.regions.iter().map(String::as_str).collect();
+                            let hint = choice_hint(&r.value, &cands);
+                            self.d.push(
+                                Diagnostic::at(&r.loc, format!("unknown region `{}`", r.value))
+                                    .expected(format!("a region id, or no `to` for every region of `{name}`"))
+                                    .hint(hint),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                let fraction = frac(self, 1.0)?;
+                Some(Tactic::Hide { force: force?, to, fraction, hide: t.tactic.value == GoUnderground })
+            }
             Include | Exclude => {
                 let i = self.need(&t.identity, "identity", t)?;
                 let identity = self.resolve(i, "identity")?;
