@@ -500,3 +500,343 @@ pub fn switch(m: &Model, s: &mut State, f: usize, to: Option<usize>, fraction: f
         None => row.iter_mut().for_each(apply),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::View;
+    use crate::testkit::{line, set_personnel};
+    use frontline_scenario::expr::{Query, World};
+
+    /// RK4 integration of Deitchman's system with n steps: (G, A, ∫A dt).
+    fn rk4(g0: f64, a0: f64, c: f64, d: f64, t: f64, n: usize) -> (f64, f64, f64) {
+        let f = |g: f64, a: f64| -> (f64, f64, f64) {
+            let (g, a) = (g.max(0.0), a.max(0.0));
+            (-c * a * g, if a > 0.0 { -d * g } else { 0.0 }, a)
+        };
+        let (mut g, mut a, mut i) = (g0, a0, 0.0);
+        let h = t / n as f64;
+        for _ in 0..n {
+            let k1 = f(g, a);
+            let k2 = f(g + 0.5 * h * k1.0, a + 0.5 * h * k1.1);
+            let k3 = f(g + 0.5 * h * k2.0, a + 0.5 * h * k2.1);
+            let k4 = f(g + h * k3.0, a + h * k3.1);
+            g += h / 6.0 * (k1.0 + 2.0 * k2.0 + 2.0 * k3.0 + k4.0);
+            a = (a + h / 6.0 * (k1.1 + 2.0 * k2.1 + 2.0 * k3.1 + k4.1)).max(0.0);
+            i += h / 6.0 * (k1.2 + 2.0 * k2.2 + 2.0 * k3.2 + k4.2);
+        }
+        (g, a, i)
+    }
+
+    fn close(x: f64, y: f64, rel: f64) -> bool {
+        (x - y).abs() <= rel * y.abs().max(1e-9)
+    }
+
+    #[test]
+    fn deitchman_closed_form_matches_numerical_integration_in_every_case() {
+        for &(g0, a0, c, d, t, what) in &[
+            (500.0, 2000.0, 1e-4, 0.01, 7.0, "kappa > 0: the attackers grind the cells down"),
+            (5000.0, 300.0, 1e-5, 0.05, 30.0, "kappa < 0: the raids destroy the attackers"),
+            (500.0, 1000.0, 2e-4, 200.0, 7.0, "kappa = 0"),
+            (500.0, 1000.0, 1e-4, 0.0, 7.0, "no raids: exponential decay"),
+            (500.0, 1000.0, 1e-4, 1e-12, 7.0, "tiny raids"),
+            (500.0, 1000.0, 0.0, 0.05, 7.0, "no area fire: linear losses"),
+            (50.0, 10_000.0, 1e-6, 0.002, 7.0, "the defaults"),
+        ] {
+            let (g, a, i) = deitchman(g0, a0, c, d, t);
+            let (gn, an, inn) = rk4(g0, a0, c, d, t, 200_000);
+            assert!(close(g, gn, 1e-6), "{what}: G {g} vs {gn}");
+            assert!(close(a, an, 1e-6) || (a - an).abs() < 1e-6, "{what}: A {a} vs {an}");
+            assert!(close(i, inn, 1e-5), "{what}: fire {i} vs {inn}");
+            // The invariant c·A² − 2δ·G.
+            assert!(close(c * a * a - 2.0 * d * g, c * a0 * a0 - 2.0 * d * g0, 1e-9) || c == 0.0 || a == 0.0, "{what}");
+        }
+        // Semigroup: two half ticks make one tick.
+        let (g1, a1, _) = deitchman(800.0, 1500.0, 1e-4, 0.02, 3.5);
+        let (g2, a2, _) = deitchman(g1, a1, 1e-4, 0.02, 3.5);
+        let (g, a, _) = deitchman(800.0, 1500.0, 1e-4, 0.02, 7.0);
+        assert!(close(g2, g, 1e-9) && close(a2, a, 1e-9));
+        assert_eq!(deitchman(0.0, 10.0, 1.0, 1.0, 7.0), (0.0, 10.0, 0.0));
+    }
+
+    #[test]
+    fn detection_is_one_minus_exp_and_rises_with_cooperation_and_presence_and_falls_with_cover() {
+        assert!(close(detection(1.0, 1.0, 0.5, 0.8, 2.0), 1.0 - (-0.2f64).exp(), 1e-12));
+        assert_eq!(detection(1.0, 1.0, 0.0, 1.0, 1.0), 0.0);
+        assert!(detection(1.0, 1.0, 0.6, 0.5, 1.0) > detection(1.0, 1.0, 0.3, 0.5, 1.0));
+        assert!(detection(1.0, 1.0, 0.6, 0.9, 1.0) > detection(1.0, 1.0, 0.6, 0.5, 1.0));
+        assert!(detection(1.0, 1.0, 0.6, 0.5, 2.0) < detection(1.0, 1.0, 0.6, 0.5, 1.0));
+    }
+
+    /// The line scenario with `irregular` on, no noise, neutral multipliers
+    /// and no rout: a battle in the city between the army and the
+    /// insurgents, hidden or not, with the city's support for gov set.
+    fn city_battle(hidden: bool, support: f64, extra: &str) -> (Model, State) {
+        let m = line(&format!(
+            "[mechanisms]\nirregular = true\nrout = false\n\
+             [constants.combat]\nnoise = 0\nquality_weight = 0\nmorale_weight = 0\nequipment_weight = 0\n\
+             [forces.insurgents]\nhidden = {hidden}\n\
+             [regions.city.support.sunni]\ngov = {support}\n{extra}"
+        ));
+        let mut s = State::new(&m, 3);
+        let (city, army, ins, tribes) = ids(&m);
+        set_personnel(&m, &mut s, tribes, city, 0.0);
+        set_personnel(&m, &mut s, army, city, 2000.0);
+        set_personnel(&m, &mut s, ins, city, 600.0);
+        set_personnel(&m, &mut s, ins, m.region_index("valley").unwrap(), 0.0);
+        (m, s)
+    }
+
+    fn ids(m: &Model) -> (usize, usize, usize, usize) {
+        (
+            m.region_index("city").unwrap(),
+            m.force_index("army").unwrap(),
+            m.force_index("insurgents").unwrap(),
+            m.force_index("tribes").unwrap(),
+        )
+    }
+
+    #[test]
+    fn detection_rises_with_the_populations_cooperation() {
+        let mut last = -1.0;
+        for support in [-0.5, 0.0, 0.2, 0.5, 0.9] {
+            let (m, mut s) = city_battle(true, support, "");
+            let (city, _, ins, _) = ids(&m);
+            crate::phases::combat::run(&m, &mut s);
+            let d = s.irregular.detected[ins * m.regions.len() + city];
+            let v = View { model: &m, state: &s };
+            assert_eq!(v.query(&Query::Detected { force: ins, region: city }), d);
+            let gov = m.actor_index("gov").unwrap();
+            let coop = v.query(&Query::Cooperation { actor: gov, region: city });
+            assert!(close(coop, support.max(0.0), 1e-9), "cooperation {coop}");
+            if support <= 0.0 {
+                assert_eq!(d, 0.0, "nobody informs");
+            } else {
+                assert!(d > last, "support {support}: {d} after {last}");
+            }
+            last = d;
+        }
+    }
+
+    #[test]
+    fn area_fire_against_undetected_fighters_reproduces_deitchman() {
+        // No cooperation: nobody is detected, so only area fire acts.
+        let (m, mut s) = city_battle(true, -0.1, "");
+        let (city, army, ins, _) = ids(&m);
+        let nr = m.regions.len();
+        crate::phases::combat::run(&m, &mut s);
+        let ic = &m.constants.irregular;
+        let (g, a, fire) = rk4(600.0, 2000.0, ic.area_lethality, ic.raid_lethality, 7.0, 100_000);
+        assert!(close(s.personnel[ins * nr + city], g, 0.01), "{} vs {g}", s.personnel[ins * nr + city]);
+        assert!(close(s.personnel[army * nr + city], a, 0.01), "{} vs {a}", s.personnel[army * nr + city]);
+        assert!(s.personnel[ins * nr + city] < 600.0 && s.personnel[army * nr + city] < 2000.0);
+        assert!(close(s.irregular.area_fire[city], fire, 0.01));
+        assert_eq!(area_fire_events(&s).collect::<Vec<_>>(), vec![(city, s.irregular.area_fire[city])]);
+        // The survivors are still hidden, and the dead are in the ledger.
+        assert_eq!(s.irregular.hidden[ins * nr + city], 1.0);
+        assert!(close(s.ledger.killed, (600.0 - g) + (2000.0 - a), 0.01));
+    }
+
+    #[test]
+    fn aimed_fire_against_open_fighters_reproduces_the_square_law() {
+        let (m, mut s) = city_battle(false, 0.5, "");
+        let (city, army, ins, _) = ids(&m);
+        let nr = m.regions.len();
+        crate::phases::combat::run(&m, &mut s);
+        // Hand-worked closed form: the army defends the city (terrain_urban).
+        let k = m.constants.combat.lethality;
+        let (alpha, beta) = (k * m.constants.combat.terrain_urban, k);
+        let gamma = (alpha * beta).sqrt() * 7.0;
+        let a = 2000.0 * gamma.cosh() - (beta / alpha).sqrt() * 600.0 * gamma.sinh();
+        let b = 600.0 * gamma.cosh() - (alpha / beta).sqrt() * 2000.0 * gamma.sinh();
+        assert!(close(s.personnel[army * nr + city], a, 0.01), "{} vs {a}", s.personnel[army * nr + city]);
+        assert!(close(s.personnel[ins * nr + city], b, 0.01), "{} vs {b}", s.personnel[ins * nr + city]);
+        assert_eq!(s.irregular.area_fire[city], 0.0, "no hidden fighters: no area fire");
+    }
+
+    #[test]
+    fn detected_fighters_join_the_aimed_battle() {
+        let (m, mut s) = city_battle(true, 0.9, "");
+        let (city, _, ins, _) = ids(&m);
+        let nr = m.regions.len();
+        crate::phases::combat::run(&m, &mut s);
+        let d = s.irregular.detected[ins * nr + city];
+        assert!(d > 0.2 && d < 1.0, "{d}");
+        let (undetected_losses, _, _) = {
+            let ic = &m.constants.irregular;
+            rk4(600.0 * (1.0 - d), 2000.0, ic.area_lethality, ic.raid_lethality, 7.0, 1000)
+        };
+        // More die than area fire alone would kill: the detected were fought by aimed fire.
+        assert!(s.personnel[ins * nr + city] < undetected_losses + 600.0 * d - 1.0);
+    }
+
+    #[test]
+    fn hidden_fighters_never_take_control_but_contest_it() {
+        for hidden in [false, true] {
+            let (m, mut s) = city_battle(hidden, 0.0, "");
+            let (city, army, ins, _) = ids(&m);
+            set_personnel(&m, &mut s, army, city, 0.0);
+            set_personnel(&m, &mut s, ins, city, 100_000.0);
+            crate::phases::control::run(&m, &mut s);
+            let (gov, isis) = (m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
+            if hidden {
+                assert_eq!(s.control[city], Some(gov), "hidden fighters cannot take the city");
+                assert!(s.contested[city], "but they contest it");
+            } else {
+                assert_eq!(s.control[city], Some(isis));
+            }
+        }
+        // A whole run: hidden insurgents never change control anywhere.
+        let m = line("[mechanisms]\nirregular = true\n[forces.insurgents]\nhidden = true\n");
+        let t = crate::simulate(&m, 5);
+        let isis = m.actor_index("isis").unwrap();
+        assert!(!t.events.iter().any(|e| e.kind == "control_change" && e.actor == Some(isis)));
+        let nf = m.forces.len();
+        assert_eq!(t.hidden.len(), t.snapshots() * nf);
+        let ins = m.force_index("insurgents").unwrap();
+        assert!(t.hidden[ins] > 2000.0 && t.hidden[(t.snapshots() - 1) * nf + ins] > 0.0);
+    }
+
+    /// The line scenario with `presence` on; the city is held by gov with no
+    /// garrison and its population at `support` for gov, `isis` for isis.
+    fn ungarrisoned_city(support: f64, isis: f64, garrison: f64) -> (Model, State) {
+        let m = line(&format!(
+            "[mechanisms]\npresence = true\n[regions.city.support.sunni]\ngov = {support}\nisis = {isis}\n"
+        ));
+        let mut s = State::new(&m, 1);
+        let (city, army, _, tribes) = ids(&m);
+        set_personnel(&m, &mut s, tribes, city, 0.0);
+        set_personnel(&m, &mut s, army, city, garrison);
+        (m, s)
+    }
+
+    fn week(m: &Model, s: &mut State) {
+        s.tick += 1;
+        crate::phases::control::run(m, s);
+    }
+
+    #[test]
+    fn control_lapses_by_influence_after_the_lapse_and_not_before() {
+        let (m, mut s) = ungarrisoned_city(-0.5, 0.3, 0.0);
+        let (city, gov, isis) = (ids(&m).0, m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
+        for w in 1..4 {
+            week(&m, &mut s);
+            assert_eq!(s.control[city], Some(gov), "week {w}");
+            assert!(s.contested[city], "week {w}");
+        }
+        week(&m, &mut s);
+        assert_eq!(s.control[city], Some(isis), "after 4 weeks, by influence");
+        let e = s.log.iter().find(|e| e.kind == "control_change" && e.region == Some(city)).unwrap();
+        assert_eq!((e.actor, e.other, e.detail.as_str()), (Some(isis), Some(gov), "influence"));
+        // Nobody supported enough: it passes to nobody.
+        let (m, mut s) = ungarrisoned_city(-0.5, 0.05, 0.0);
+        for _ in 0..4 {
+            week(&m, &mut s);
+        }
+        assert_eq!(s.control[city], None);
+        assert!(s.log.iter().any(|e| e.kind == "control_change" && e.detail == "lapse" && e.actor.is_none()));
+        // Off: the city stays held.
+        let (m, mut s) = ungarrisoned_city(-0.5, 0.3, 0.0);
+        s.mechanisms.set(MechanismName::Presence, false);
+        for _ in 0..10 {
+            week(&m, &mut s);
+        }
+        assert_eq!(s.control[city], Some(gov));
+    }
+
+    #[test]
+    fn a_garrison_or_a_friendly_population_never_lapses_and_recovery_resets_the_clock() {
+        let (m, mut s) = ungarrisoned_city(-0.5, 0.3, 500.0);
+        let (city, gov) = (ids(&m).0, m.actor_index("gov").unwrap());
+        for _ in 0..20 {
+            week(&m, &mut s);
+        }
+        assert_eq!(s.control[city], Some(gov), "garrisoned");
+        let (m, mut s) = ungarrisoned_city(0.0, 0.3, 0.0);
+        for _ in 0..20 {
+            week(&m, &mut s);
+        }
+        assert_eq!(s.control[city], Some(gov), "not hostile");
+        // Hysteresis: three hostile weeks, one of recovered support, then
+        // the clock starts again from zero.
+        let (m, mut s) = ungarrisoned_city(-0.5, 0.3, 0.0);
+        let (ni, na) = (m.identities.len(), m.actors.len());
+        let sunni = m.identities.iter().position(|i| i.id == "sunni").unwrap();
+        let idx = (city * ni + sunni) * na + gov;
+        for _ in 0..3 {
+            week(&m, &mut s);
+        }
+        s.support[idx] = 0.0;
+        week(&m, &mut s);
+        assert_eq!(s.irregular.lapse[city], 0.0);
+        s.support[idx] = -0.5;
+        for w in 1..4 {
+            week(&m, &mut s);
+            assert_eq!(s.control[city], Some(gov), "week {w} after the reset");
+        }
+        week(&m, &mut s);
+        assert_ne!(s.control[city], Some(gov));
+    }
+
+    #[test]
+    fn hidden_insurgents_take_no_region_by_influence_until_they_surface() {
+        let m = line(
+            "[mechanisms]\npresence = true\nirregular = true\n[forces.insurgents]\nhidden = true\n\
+             [regions.city.support.sunni]\ngov = -0.5\nisis = 0.3\n",
+        );
+        let mut s = State::new(&m, 1);
+        let (city, army, ins, tribes) = ids(&m);
+        set_personnel(&m, &mut s, tribes, city, 0.0);
+        set_personnel(&m, &mut s, army, city, 0.0);
+        set_personnel(&m, &mut s, ins, city, 30.0);
+        for _ in 0..4 {
+            week(&m, &mut s);
+        }
+        assert_eq!(s.control[city], None, "isis hides there: not eligible by influence");
+    }
+
+    #[test]
+    fn going_underground_by_rule_and_surfacing() {
+        let rules = "[actors.isis.rules.hide]\nwhen = \"regions_held(isis) < 3\"\n\
+                     then = { tactic = \"go_underground\", force = \"insurgents\" }\n\
+                     [actors.isis.rules.show]\nwhen = \"tick == 5\"\n\
+                     then = { tactic = \"surface\", force = \"insurgents\", to = \"desert\", fraction = 0.5 }\n";
+        let m = line(&format!("[mechanisms]\nirregular = true\n{rules}"));
+        let mut s = State::new(&m, 1);
+        let (nr, ins) = (m.regions.len(), m.force_index("insurgents").unwrap());
+        let desert = m.region_index("desert").unwrap();
+        crate::phases::strategy::run(&m, &mut s);
+        assert!(s.irregular.hidden[ins * nr..(ins + 1) * nr].iter().all(|&h| h == 1.0));
+        let v = View { model: &m, state: &s };
+        assert_eq!(v.query(&Query::Hidden { force: ins, region: None }), s.force_total(nr, ins));
+        assert_eq!(v.query(&Query::Hidden { force: ins, region: Some(desert) }), 2000.0);
+        s.tick = 5;
+        crate::phases::strategy::run(&m, &mut s);
+        // go_underground runs first (still 1), then surface halves the desert.
+        assert_eq!(s.irregular.hidden[ins * nr + desert], 0.5);
+        // With the switch off the tactics do nothing.
+        let m = line(rules);
+        let mut s = State::new(&m, 1);
+        crate::phases::strategy::run(&m, &mut s);
+        assert!(s.irregular.hidden.is_empty());
+        assert_eq!(View { model: &m, state: &s }.query(&Query::Hidden { force: ins, region: None }), 0.0);
+    }
+
+    #[test]
+    fn intimidation_lowers_support_for_the_controller_where_cells_hide() {
+        let after = |hidden: bool| {
+            let m = line(&format!("[mechanisms]\nirregular = true\n[forces.insurgents]\nhidden = {hidden}\n"));
+            let mut s = State::new(&m, 1);
+            let (city, _, ins, _) = ids(&m);
+            set_personnel(&m, &mut s, ins, city, 1000.0);
+            crate::phases::attitudes::run(&m, &mut s);
+            let (ni, na) = (m.identities.len(), m.actors.len());
+            let gov = m.actor_index("gov").unwrap();
+            s.support[(city * ni) * na + gov]
+        };
+        let (open, hidden) = (after(false), after(true));
+        // 1 000 cell members among 200 000: x = 1000 / (200000 · 0.001) → saturated.
+        let c = frontline_scenario::constants::Constants::default().irregular;
+        assert!(close(open - hidden, c.intimidation, 1e-9), "{open} vs {hidden}");
+    }
+}
