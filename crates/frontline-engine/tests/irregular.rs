@@ -81,3 +81,16 @@ fn presence_makes_an_unheld_hostile_city_lapse_in_a_whole_run() {
     let lapsed = held("[mechanisms]\npresence = true\n").expect("with presence it lapses");
     assert!(lapsed >= 4, "not before four weeks: {lapsed}");
 }
+
+#[test]
+fn irregular_on_with_nobody_hidden_runs_as_the_square_law_alone() {
+    // No group hides: detection and area fire never act, and the aimed
+    // battle is the combat phase's own, draw for draw.
+    for seed in [1, 2, 3] {
+        let off = simulate(&testkit::line(""), seed);
+        let mut on = simulate(&testkit::line("[mechanisms]\nirregular = true\n"), seed);
+        assert!(on.hidden.iter().all(|&h| h == 0.0));
+        on.hidden.clear();
+        assert_eq!(off, on, "seed {seed}");
+    }
+}

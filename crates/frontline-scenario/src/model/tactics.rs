@@ -306,7 +306,7 @@ impl Builder<'_> {
                             let hint = choice_hint(&r.value, &cands);
                             self.d.push(
                                 Diagnostic::at(&r.loc, format!("unknown region `{}`", r.value))
-                                    .expected(format!("a region id, or no `to` for every region of `{name}`"))
+                                    .expected(format!("a region id for `{name}`, or no `to` for every region"))
                                     .hint(hint),
                             );
                             return None;
