@@ -310,6 +310,8 @@ pub struct State {
     pub planning: crate::phases::planning::Planning,
     /// The air campaign: fatigue, surges, interdiction, strikes (mechanism `air_campaign`).
     pub air: crate::phases::air::Air,
+    /// Hidden fighters, detection, area fire and presence (docs/model.md §3.16).
+    pub irregular: crate::phases::irregular::Irregular,
 }
 
 impl State {
@@ -358,6 +360,7 @@ impl State {
             manpower: crate::phases::manpower::Manpower::new(m),
             planning: crate::phases::planning::Planning::new(m),
             air: crate::phases::air::Air::new(m),
+            irregular: crate::phases::irregular::Irregular::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -498,6 +501,10 @@ impl World for View<'_> {
             Query::Sorties { force } => s.air.flown[force],
             Query::Fatigue { force } => s.air.fatigue[force],
             Query::Contact { actor, region } => crate::phases::air::contact(m, s, actor, region),
+            Query::Hidden { force, region: Some(r) } => crate::phases::irregular::hidden_people(m, s, force, r),
+            Query::Hidden { force, region: None } => crate::phases::irregular::hidden_total(m, s, force),
+            Query::Detected { force, region } => s.irregular.detected.get(force * nr + region).copied().unwrap_or(0.0),
+            Query::Cooperation { actor, region } => crate::phases::irregular::cooperation(m, s, actor, region),
         }
     }
     fn param(&self, i: usize) -> f64 {

@@ -125,6 +125,47 @@ proptest! {
         prop_assert!(at(t.snapshots() - 1) < at(0), "the reserve left the capital");
     }
 
+    /// Irregular war and control that needs presence on (hidden fighters
+    /// from the start or by rule, surfacing, area fire, intimidation,
+    /// lapses): people, weapons and money are conserved, the bounds hold,
+    /// the run is deterministic, and hidden personnel never exceed personnel.
+    #[test]
+    fn irregular_war_and_presence_conserve_people_and_stay_in_bounds(
+        seed in any::<u64>(),
+        start_hidden in any::<bool>(),
+        held in 1u32..6,
+        area in 0.0..1e-4f64,
+        raids in 0.0..0.01f64,
+        lapse in 0.0..8.0f64,
+        noise in 0.0..1.0f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\nirregular = true\npresence = true\n\
+             [constants.combat]\nnoise = {noise}\n\
+             [constants.irregular]\narea_lethality = {area}\nraid_lethality = {raids}\n\
+             [constants.presence]\nlapse_weeks = {lapse}\nhostile_support = 0.05\n\
+             [actors.isis.rules.go_to_ground]\nwhen = \"regions_held(isis) < {held}\"\n\
+             then = {{ tactic = \"go_underground\", force = \"isis_fighters\", fraction = 0.5 }}\n\
+             [actors.isis.rules.surface]\nwhen = \"tick > 30 and hidden(isis_fighters) > 0\"\n\
+             then = {{ tactic = \"surface\", force = \"isis_fighters\", to = \"desert\" }}\n\
+             [forces.isis_fighters]\nhidden = {start_hidden}\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        prop_assert_eq!(&t, &simulate(&m, seed));
+        let (nr, nf) = (m.regions.len(), m.forces.len());
+        prop_assert_eq!(t.hidden.len(), t.snapshots() * nf);
+        for k in 0..t.snapshots() {
+            for f in 0..nf {
+                let p: f64 = t.personnel[(k * nf + f) * nr..(k * nf + f + 1) * nr].iter().sum();
+                let h = t.hidden[k * nf + f];
+                prop_assert!(h >= 0.0 && h <= p * (1.0 + 1e-9) + 1e-9, "hidden {} of {}", h, p);
+            }
+        }
+    }
+
     /// Force generation on (training pipeline with lent trainers, experience,
     /// reassembly, raise at the start and later): people (trainees and
     /// stragglers included) and weapons are conserved, quality stays in [0, 1].

@@ -379,6 +379,58 @@ constants! {
         /// this), the default for `withdraw_ratio`. 0 (off): never withdraw.
         withdraw_ratio = 0.0, [0.0, 1000.0];
     }
+
+    irregular: Irregular {
+        /// k_d, detection rate per week (mechanism `irregular`): the share of
+        /// hidden fighters detected in a tick of Δ weeks is
+        /// 1 − exp(−k_d · Δ · coop · presence / cover). Assumption, range
+        /// 0.2–5: at full cooperation and presence in rural cover about 63 %
+        /// of the cells are found within a week (the population's informers,
+        /// as in Athena's cooperation and PSOM's consent-and-intelligence loop).
+        detection_rate = 1.0, [0.0, 100.0];
+        /// Cover of hidden fighters in urban terrain (divides detection).
+        /// Assumption, range 1–4: cities hide cells best.
+        cover_urban = 2.0, [0.01, 100.0];
+        /// Cover in rural (cultivated, river valley) terrain. Assumption,
+        /// range 0.5–2: the reference.
+        cover_rural = 1.0, [0.01, 100.0];
+        /// Cover in open desert. Assumption, range 0.25–1: little to hide in.
+        cover_desert = 0.5, [0.01, 100.0];
+        /// Cover in mountains. Assumption, range 1–3.
+        cover_mountain = 1.5, [0.01, 100.0];
+        /// c in Deitchman's dG/dt = −c·A·G: hidden fighters killed per day
+        /// per attacker per hidden fighter by area fire (scaled by the
+        /// attackers' combat multiplier per head). Assumption, range
+        /// 1e-7–1e-5: 1 000 attackers kill about 0.1 % of the undetected
+        /// per day, a tenth of the aimed-fire rate at `combat.lethality`.
+        area_lethality = 1.0e-6, [0.0, 1.0];
+        /// d in Deitchman's dA/dt = −d·G: attackers killed per day per
+        /// undetected fighter (raids, ambushes and bombs from cover; scaled
+        /// by the hidden group's multiplier per head). Assumption, range
+        /// 0.0005–0.005: below the aimed-fire `combat.lethality`.
+        raid_lethality = 0.002, [0.0, 1.0];
+        /// Weekly fall of support for a region's controller at saturated
+        /// intimidation by hidden fighters hostile to it. Assumption, range
+        /// 0–0.1.
+        intimidation = 0.02, [0.0, 1.0];
+        /// Hidden fighters per inhabitant at which intimidation saturates.
+        /// Assumption, range 0.0005–0.01 (one cell member per 1 000
+        /// inhabitants).
+        intimidation_saturation = 0.001, [1.0e-9, 1.0];
+    }
+
+    presence: Presence {
+        /// Population-weighted support for the holder below which a region
+        /// without the holder's garrison counts as hostile to it (mechanism
+        /// `presence`). Assumption, range −0.3–0.
+        hostile_support = -0.1, [-1.0, 1.0];
+        /// Consecutive weeks a region must stay ungarrisoned and hostile
+        /// before its control lapses. Assumption, range 2–12: about a month.
+        lapse_weeks = 4.0, [0.0, 520.0];
+        /// Population-weighted support an actor needs to take a lapsed region
+        /// by influence when nobody is present. Assumption, range 0–0.5.
+        influence_support = 0.1, [-1.0, 1.0];
+    }
 }
 
 #[cfg(test)]

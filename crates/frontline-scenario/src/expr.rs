@@ -128,6 +128,12 @@ pub enum Query {
     /// The contact of an actor's side with the enemy in a region, in [0, 2]:
     /// 2 · friendly / (friendly + hostile) effective ground strength.
     Contact { actor: usize, region: usize },
+    /// Hidden personnel of a force group, in all regions or in one.
+    Hidden { force: usize, region: Option<usize> },
+    /// Share of the force group's hidden fighters in the region detected this tick.
+    Detected { force: usize, region: usize },
+    /// Population-weighted max(0, support) for the actor in the region.
+    Cooperation { actor: usize, region: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -190,8 +196,16 @@ impl Query {
             | Query::OperationActive { force }
             | Query::Sorties { force }
             | Query::Fatigue { force } => f(Force, *force),
-            Query::OperationTarget { force, region } => {
+            Query::OperationTarget { force, region } | Query::Detected { force, region } => {
                 f(Force, *force);
+                f(Region, *region);
+            }
+            Query::Hidden { force, region: r } => {
+                f(Force, *force);
+                region(r, f);
+            }
+            Query::Cooperation { actor, region } => {
+                f(Actor, *actor);
                 f(Region, *region);
             }
             Query::Grievance { identity, region } => {
@@ -731,6 +745,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("contact", "contact(actor, region)",
         "the actor's side's contact with the enemy in the region, 2 · friendly / (friendly + hostile) effective ground strength, in [0, 2] (0 with nobody there)",
         [[Actor, Region]] -> Num, state: true),
+    function!("hidden", "hidden(force) | hidden(force, region)",
+        "hidden personnel of a force group, in all regions or one (0 with the irregular mechanism off)",
+        [[Force], [Force, Region]] -> Num, state: true),
+    function!("detected", "detected(force, region)",
+        "share in [0, 1] of the force group's hidden fighters in the region detected this tick",
+        [[Force, Region]] -> Num, state: true),
+    function!("cooperation", "cooperation(actor, region)",
+        "the population's cooperation with the actor in the region: population-weighted max(0, support) in [0, 1]",
+        [[Actor, Region]] -> Num, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -774,6 +797,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "sorties" => Query::Sorties { force: ids[0] },
         "fatigue" => Query::Fatigue { force: ids[0] },
         "contact" => Query::Contact { actor: ids[0], region: ids[1] },
+        "hidden" => Query::Hidden { force: ids[0], region: opt(1) },
+        "detected" => Query::Detected { force: ids[0], region: ids[1] },
+        "cooperation" => Query::Cooperation { actor: ids[0], region: ids[1] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

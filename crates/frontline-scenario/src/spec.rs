@@ -64,6 +64,10 @@ keyword! {
         Raise = "raise",
         /// Let the air group `force` fly up to (1 + `amount`) times its sustainable sorties this tick, at a cost in fatigue (air_campaign).
         AirSurge = "air_surge",
+        /// Hide `fraction` (default 1) of the open fighters of `force` in region `to` (absent: every region) (mechanism `irregular`).
+        GoUnderground = "go_underground",
+        /// Bring `fraction` (default 1) of the hidden fighters of `force` in region `to` (absent: every region) into the open (mechanism `irregular`).
+        Surface = "surface",
     }
 }
 
@@ -113,6 +117,10 @@ keyword! {
         Planning = "planning",
         /// Engine feature (off by default): the air campaign as a decision: sortie tempo within a capacity that can surge (with fatigue), close air support that scales with the partner's contact, interdiction of movement and resupply, and strikes on oil.
         AirCampaign = "air_campaign",
+        /// Engine feature (off by default): force groups can fight hidden; attackers must detect them (the population's cooperation), and undetected fighters are fought by area fire (Deitchman).
+        Irregular = "irregular",
+        /// Engine feature (off by default): a side holds a region only while it keeps a garrison there or the population does not turn against it; control lapses to whoever is present or supported.
+        Presence = "presence",
     }
 }
 
@@ -135,6 +143,8 @@ impl MechanismName {
                 | MechanismName::Reassembly
                 | MechanismName::Planning
                 | MechanismName::AirCampaign
+                | MechanismName::Irregular
+                | MechanismName::Presence
         )
     }
 }
@@ -370,6 +380,8 @@ record! {
         inflow: Option<Quantity>,
         /// Region id where the `inflow` arrives.
         inflow_region: Option<At<String>>,
+        /// Whether the group starts hidden (insurgent cells) in every region (mechanism `irregular`; default false): hidden fighters cannot take or hold control and are fought by area fire until detected. Not for air groups.
+        hidden: Option<At<bool>>,
     }
 }
 

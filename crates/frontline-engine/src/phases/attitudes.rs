@@ -121,6 +121,9 @@ pub fn run(m: &Model, s: &mut State) {
                 current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);
             }
         }
+    } // Intimidation by hidden fighters (§3.16).
+    if s.on(MechanismName::Irregular) {
+        crate::phases::irregular::intimidate(m, s);
     }
 }
 

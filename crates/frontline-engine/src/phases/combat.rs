@@ -106,7 +106,7 @@ fn terrain_multiplier(m: &Model, t: Terrain) -> f64 {
     }
 }
 
-fn noise(s: &mut State, sigma: f64) -> f64 {
+pub(crate) fn noise(s: &mut State, sigma: f64) -> f64 {
     if sigma <= 0.0 {
         return 1.0;
     }
@@ -115,7 +115,7 @@ fn noise(s: &mut State, sigma: f64) -> f64 {
 }
 
 /// Removes `n` fighters of group f in region r as combat deaths, with their weapons.
-fn kill(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
+pub(crate) fn kill(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
     let nr = m.regions.len();
     let n = n.min(s.personnel[f * nr + r]).max(0.0);
     if n <= 0.0 {
@@ -169,6 +169,10 @@ pub fn run(m: &Model, s: &mut State) {
         s.totals[f] = s.force_total(nr, f);
     }
     crate::phases::forcegen::begin_combat(s);
+    let irregular = s.on(MechanismName::Irregular);
+    if irregular {
+        crate::phases::irregular::begin_combat(s);
+    }
     // Sorties per (actor, region) this tick.
     let mut sorties = std::mem::take(&mut s.buf.per_actor_region);
     sorties.clear();
@@ -253,7 +257,7 @@ pub fn run(m: &Model, s: &mut State) {
         // Sorties are per tick; half_saturation is per week.
         let half = air.half_saturation * crate::phases::weeks(m);
         let air_bonus = |x: f64| 1.0 + air.max_bonus * x / (x + half);
-        // With the air campaign, the bonus scales with the side's contact (§3.18).
+        // With the air campaign, the bonus scales with the side's contact (Â§3.18).
         let cas_bonus =
             |x: f64, lead: usize| 1.0 + crate::phases::air::contact(m, s, lead, r) * (air.max_bonus * x / (x + half));
         let (bonus_a, bonus_b) = if campaign {
@@ -263,16 +267,24 @@ pub fn run(m: &Model, s: &mut State) {
         };
         let mult_a = if defender_a { terrain } else { 1.0 } * posture(&side_a) * bonus_a;
         let mult_b = if defender_b { terrain } else { 1.0 } * posture(&side_b) * bonus_b;
-        let na_ = noise(s, cc.noise);
-        let nb_ = noise(s, cc.noise);
-        let alpha = cc.lethality * (ea / a0) * mult_a * na_;
-        let beta = cc.lethality * (eb / b0) * mult_b * nb_;
-        let (a1, b1) = square_law(a0, b0, alpha, beta, days);
-        before.clear();
-        before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
-        crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
-        spread_losses(m, s, &side_a, r, a0 - a1);
-        spread_losses(m, s, &side_b, r, b0 - b1);
+        if irregular {
+            // Hidden fighters: detection, aimed and area fire (Â§3.16).
+            before.clear();
+            before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
+            crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
+            crate::phases::irregular::battle(m, s, r, &side_a, &side_b, (leader, owner_b), (mult_a, mult_b), days);
+        } else {
+            let na_ = noise(s, cc.noise);
+            let nb_ = noise(s, cc.noise);
+            let alpha = cc.lethality * (ea / a0) * mult_a * na_;
+            let beta = cc.lethality * (eb / b0) * mult_b * nb_;
+            let (a1, b1) = square_law(a0, b0, alpha, beta, days);
+            before.clear();
+            before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
+            crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
+            spread_losses(m, s, &side_a, r, a0 - a1);
+            spread_losses(m, s, &side_b, r, b0 - b1);
+        }
         if s.on(MechanismName::Rout) {
             rout_check(m, s, r, &side_a, &side_b, &present, &before);
             rout_check(m, s, r, &side_b, &side_a, &present, &before);

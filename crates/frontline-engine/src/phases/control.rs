@@ -18,6 +18,7 @@
 
 use crate::state::State;
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 
 /// Runs the phase.
 pub fn run(m: &Model, s: &mut State) {
@@ -38,12 +39,27 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
     }
+    // With `irregular` on, hidden fighters neither take nor hold (§3.16).
+    let irregular = s.on(MechanismName::Irregular);
+    if irregular {
+        crate::phases::irregular::tally(m, s);
+        for (p, h) in people.iter_mut().zip(&s.irregular.hidden_people) {
+            *p = (*p - h).max(0.0);
+        }
+    }
     let mut eff = vec![0.0; na];
     for r in 0..nr {
         // Effective strength per actor, ignoring token presences.
         for (a, e) in eff.iter_mut().enumerate() {
-            *e =
-                if people[a * nr + r] >= c.min_presence.max(f64::MIN_POSITIVE) { s.eff_actor[a * nr + r] } else { 0.0 };
+            *e = if people[a * nr + r] >= c.min_presence.max(f64::MIN_POSITIVE) {
+                if irregular {
+                    (s.eff_actor[a * nr + r] - s.irregular.hidden_eff[a * nr + r]).max(0.0)
+                } else {
+                    s.eff_actor[a * nr + r]
+                }
+            } else {
+                0.0
+            };
         }
         let eff = &eff;
         let side = |a: usize| -> f64 { (0..na).filter(|&b| m.actors[a].allied[b]).map(|b| eff[b]).sum() };
@@ -97,6 +113,12 @@ pub fn run(m: &Model, s: &mut State) {
                 }
             }
         }
+    }
+    if irregular {
+        crate::phases::irregular::contest(m, s);
+    }
+    if s.on(MechanismName::Presence) {
+        crate::phases::irregular::presence(m, s, &people);
     }
     s.buf.per_actor_region = people;
 }

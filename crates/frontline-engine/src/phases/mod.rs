@@ -11,6 +11,9 @@ pub mod control;
 pub mod economy;
 pub mod events;
 pub mod forcegen;
+/// Not a phase of its own: hidden fighters, detection, area fire and
+/// control that needs presence (docs/model.md §3.16).
+pub mod irregular;
 /// Not a phase of its own: the manpower stock and the recruitment regimes
 /// that the recruitment phase calls (docs/model.md §3.12).
 pub mod manpower;

@@ -58,6 +58,9 @@ pub struct Trajectory {
     /// Sorties flown per tick, region, air group and mission (§3.18); empty
     /// when the `air_campaign` mechanism is off.
     pub strikes: Vec<crate::phases::air::Strike>,
+    /// Hidden personnel per snapshot and force group (§3.16); empty when
+    /// the `irregular` mechanism is off.
+    pub hidden: Vec<f64>,
 }
 
 impl Trajectory {
@@ -83,6 +86,7 @@ impl Trajectory {
             income: Vec::with_capacity(k * na),
             trainees: Vec::with_capacity(k * nf),
             manpower: Vec::with_capacity(if m.mechanisms.on(MechanismName::Manpower) { k * nr * ni } else { 0 }),
+            hidden: Vec::with_capacity(if m.mechanisms.on(MechanismName::Irregular) { k * nf } else { 0 }),
             ..Trajectory::default()
         }
     }
@@ -147,6 +151,9 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.trainees.extend_from_slice(&s.forcegen.trainees);
     t.manpower.extend_from_slice(&s.manpower.stock);
     t.strikes.extend_from_slice(&s.air.strikes);
+    if s.on(MechanismName::Irregular) {
+        t.hidden.extend((0..m.forces.len()).map(|f| crate::phases::irregular::hidden_total(m, s, f)));
+    }
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];
     }

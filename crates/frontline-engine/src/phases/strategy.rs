@@ -242,6 +242,12 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
                 crate::phases::air::order_surge(m, s, *force, x);
             }
         }
+        Tactic::Hide { force, to, fraction, hide } => {
+            if s.on(MechanismName::Irregular) {
+                let share = fraction_of(eval(m, s, fraction));
+                crate::phases::irregular::switch(m, s, *force, *to, share, *hide);
+            }
+        }
     }
 }
 

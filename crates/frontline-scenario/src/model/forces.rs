@@ -99,6 +99,14 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             );
         }
         let inflow = inflow(b, f, &k.name);
+        let hidden = f.hidden.as_ref().is_some_and(|h| h.value);
+        if let Some(h) = f.hidden.as_ref().filter(|h| h.value && f.kind == ForceKind::Air) {
+            b.d.push(
+                Diagnostic::at(&h.loc, format!("air group `{}` cannot be hidden", k.name))
+                    .expected("`hidden = true` on a ground force group only")
+                    .hint("remove `hidden`: air groups fly sorties, they do not hide among the population"),
+            );
+        }
         forces.push(Force {
             id: k.name.clone(),
             actor: actor.unwrap_or(0),
@@ -118,6 +126,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec) -> Vec<Force> {
             rally,
             conscription,
             inflow,
+            hidden,
         });
     }
     forces

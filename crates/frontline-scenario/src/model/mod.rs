@@ -215,6 +215,17 @@ pub enum Tactic {
         /// Surge: the group may fly up to (1 + amount) × its sorties (clamped to [0, air.max_surge]).
         amount: Expr,
     },
+    /// `go_underground` (hide = true) or `surface` (mechanism `irregular`).
+    Hide {
+        /// Force group (a ground group).
+        force: usize,
+        /// Region (None: every region).
+        to: Option<usize>,
+        /// Share of the open (go_underground) or hidden (surface) fighters switched.
+        fraction: Expr,
+        /// Go underground (true) or surface (false).
+        hide: bool,
+    },
 }
 
 /// A rule of an actor's strategy.
@@ -314,6 +325,8 @@ pub struct Force {
     /// People per week arriving from outside the theatre (an expression
     /// computed every tick) and the region where they arrive.
     pub inflow: Option<(Expr, usize)>,
+    /// Starts hidden in every region (mechanism `irregular`).
+    pub hidden: bool,
 }
 
 /// A scheduled event.

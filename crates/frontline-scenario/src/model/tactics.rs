@@ -320,11 +320,163 @@ impl Builder<'_> {
                 let amount = amount(self, 0.0, MAX_PEOPLE)?;
                 Some(Tactic::Raise { force: force?, amount })
             }
+            GoUnderground | Surface => {
+                let f = self.need(&t.force, "force", t)?;
+                let force = own_force(self, f);
+                if let Some(g) = force.and_then(|i| forces.get(i))
+                    && g.kind == ForceKind::Air
+                {
+                    self.d.push(
+                        Diagnostic::at(&f.loc, format!("`{}` is an air group; only ground groups hide", f.value))
+                            .expected("a force group whose kind is not \"air\""),
+                    );
+                    return None;
+                }
+                let to = match &t.to {
+                    None => None,
+                    Some(r) => match self.regions.iter().position(|x| *x == r.value) {
+                        Some(i) => Some(i),
+                        None => {
+                            let cands: Vec<&str> = self.regions.iter().map(String::as_str).collect();
+                            let hint = choice_hint(&r.value, &cands);
+                            self.d.push(
+                                Diagnostic::at(&r.loc, format!("unknown region `{}`", r.value))
+                                    .expected(format!("a region id for `{name}`, or no `to` for every region"))
+                                    .hint(hint),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                let fraction = frac(self, 1.0)?;
+                Some(Tactic::Hide { force: force?, to, fraction, hide: t.tactic.value == GoUnderground })
+            }
             Include | Exclude => {
                 let i = self.need(&t.identity, "identity", t)?;
                 let identity = self.resolve(i, "identity")?;
                 Some(Tactic::Inclusion { identity, include: t.tactic.value == Include })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod irregular_tests {
+    use crate::Model;
+    use crate::diag::{Diagnostics, Sources};
+    use crate::load::build_from_tree;
+    use crate::value::parse_toml;
+
+    /// Two regions, gov (army, jets) against isis (fighters).
+    const BASE: &str = "[scenario]\nname = \"h\"\nstart = 2015-01-01\nticks = 2\n\
+        [identities.p]\n\
+        [regions.a]\nposition = [44.0, 33.0]\nneighbours = [\"b\"]\ncontrol = \"gov\"\n\
+        [regions.b]\nposition = [44.1, 33.0]\ncontrol = \"isis\"\n\
+        [actors.gov]\nhostile = [\"isis\"]\n[actors.isis]\n\
+        [forces.army]\nactor = \"gov\"\nkind = \"army\"\npersonnel = { a = 1000 }\n\
+        [forces.jets]\nactor = \"gov\"\nkind = \"air\"\npersonnel = { a = 10 }\n\
+        [forces.fighters]\nactor = \"isis\"\nkind = \"insurgent\"\npersonnel = { b = 100 }\n";
+
+    fn build(extra: &str) -> Result<Model, String> {
+        let text = format!("{BASE}{extra}");
+        let mut sources = Sources::new();
+        let mut d = Diagnostics::default();
+        let f = sources.add("h.toml".into(), text.clone(), None);
+        let Some(tree) = parse_toml(&text, f, &mut d) else {
+            return Err(d.render(&sources, false));
+        };
+        build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
+    }
+
+    /// `h.toml:<line>:<col>` for line `n` after the base (1: the first extra line).
+    fn at(n: usize, col: usize) -> String {
+        format!("h.toml:{}:{col}", BASE.lines().count() + n)
+    }
+
+    /// The rendered error of an isis rule whose `then` is `then`.
+    fn rule_error(then: &str) -> String {
+        build(&format!("[actors.isis.rules.r]\nthen = {then}\n")).expect_err(then)
+    }
+
+    #[test]
+    fn go_underground_and_surface_compile() {
+        // The first extra line lands in the last table of the base, [forces.fighters].
+        let m = build(
+            "hidden = true\n[actors.isis.rules.hide]\nwhen = \"regions_held(isis) < 3\"\nthen = { tactic = \"go_underground\", force = \"fighters\" }\n\
+             [actors.isis.rules.show]\nthen = { tactic = \"surface\", force = \"fighters\", to = \"b\", fraction = 0.5 }\n",
+        )
+        .unwrap();
+        let (f, army) = (m.force_index("fighters").unwrap(), m.force_index("army").unwrap());
+        let b = m.region_index("b").unwrap();
+        assert!(m.forces[f].hidden && !m.forces[army].hidden);
+        let kinds: Vec<_> = m.actors[m.actor_index("isis").unwrap()]
+            .rules
+            .iter()
+            .map(|r| match &r.then {
+                super::Tactic::Hide { force, to, hide, .. } => (*force, *to, *hide),
+                t => panic!("{t:?}"),
+            })
+            .collect();
+        assert!(kinds.contains(&(f, None, true)) && kinds.contains(&(f, Some(b), false)), "{kinds:?}");
+    }
+
+    #[test]
+    fn bad_hiding_tactics_are_located_errors_with_a_hint() {
+        let e = rule_error("{ tactic = \"go_underground\" }");
+        assert!(e.contains("tactic `go_underground` needs `force`") && e.contains(&at(2, 19)), "{e}");
+        assert!(e.contains("hint:"), "{e}");
+        let e = rule_error("{ tactic = \"surface\", force = \"fighters\", to = \"c\" }");
+        assert!(e.contains("unknown region `c`") && e.contains(&at(2, 55)), "{e}");
+        assert!(e.contains("expected") && e.contains("did you mean") || e.contains("valid:"), "{e}");
+        let e = rule_error("{ tactic = \"go_underground\", force = \"army\" }");
+        assert!(e.contains("belongs to another actor") && e.contains(&at(2, 45)), "{e}");
+        let e = rule_error("{ tactic = \"go_underground\", force = \"fightres\" }");
+        assert!(e.contains("unknown force group `fightres`") && e.contains("did you mean `fighters`?"), "{e}");
+        let e = rule_error("{ tactic = \"surface\", force = \"fighters\", fraction = 1.5 }");
+        assert!(e.contains("fraction of `surface`") && e.contains(&at(2, 61)), "{e}");
+        let e = build("[actors.gov.rules.r]\nthen = { tactic = \"go_underground\", force = \"jets\" }\n").unwrap_err();
+        assert!(e.contains("`jets` is an air group; only ground groups hide") && e.contains(&at(2, 45)), "{e}");
+        let e = rule_error("{ tactic = \"go_undreground\", force = \"fighters\" }");
+        assert!(e.contains("go_undreground") && e.contains("go_underground"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_hidden_key_is_a_located_error() {
+        // The first extra line lands in the last table of the base, [forces.fighters].
+        let e = build("hidden = \"yes\"\n").unwrap_err();
+        assert!(e.contains("wrong type") && e.contains(&at(1, 10)), "{e}");
+        let jets = "[forces.jets2]\nactor = \"gov\"\nkind = \"air\"\npersonnel = { a = 5 }\n";
+        let e = build(&format!("{jets}hidden = true\n")).unwrap_err();
+        assert!(e.contains("air group `jets2` cannot be hidden") && e.contains(&at(5, 10)), "{e}");
+        assert!(e.contains("hint:") && e.contains("expected"), "{e}");
+        // Given while the mechanism is off it is fine, and false on an air group too.
+        assert!(build(&format!("hidden = true\n{jets}hidden = false\n")).is_ok());
+    }
+
+    #[test]
+    fn bad_constants_and_switches_are_located_errors() {
+        let e = build("[constants.irregular]\ncover_urban = 0\n").unwrap_err();
+        assert!(e.contains("cover_urban") && e.contains(&at(2, 15)), "{e}");
+        let e = build("[constants.presence]\nlapse_weeks = -1\n").unwrap_err();
+        assert!(e.contains("lapse_weeks") && e.contains(&at(2, 15)), "{e}");
+        let e = build("[constants.irregular]\narea_lethalty = 1e-6\n").unwrap_err();
+        assert!(e.contains("area_lethalty") && e.contains("area_lethality") && e.contains(&at(2, 1)), "{e}");
+        let e = build("[mechanisms]\nirregullar = true\n").unwrap_err();
+        assert!(e.contains("irregullar") && e.contains("irregular") && e.contains(&at(2, 1)), "{e}");
+        let e = build("[mechanisms]\npresence = 1\n").unwrap_err();
+        assert!(e.contains("wrong type") && e.contains(&at(2, 12)), "{e}");
+        let e = build(
+            "[actors.isis.rules.r]\nwhen = \"hidden(fighters, c) > 0\"\nthen = { tactic = \"surface\", force = \"fighters\" }\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("unknown") && e.contains("`c`") && e.contains(&format!("h.toml:{}:", BASE.lines().count() + 2)),
+            "{e}"
+        );
+        let e = build(
+            "[actors.isis.rules.r]\nwhen = \"cooperation(fighters, b) > 0\"\nthen = { tactic = \"surface\", force = \"fighters\" }\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("fighters") && e.contains("actor"), "{e}");
     }
 }
