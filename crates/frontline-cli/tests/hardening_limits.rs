@@ -282,7 +282,8 @@ fn the_run_estimate_counts_exactly_the_engines_trajectory_buffers() {
         + bytes(t.threat.capacity(), 8)
         + bytes(t.income.capacity(), 8)
         + bytes(t.trainees.capacity(), 8)
-        + bytes(t.manpower.capacity(), 8);
+        + bytes(t.manpower.capacity(), 8)
+        + bytes(t.hidden.capacity(), 8);
     let need = run_memory(m);
     assert_eq!(need.trajectory, recorded);
     // The tables hold every snapshot row: at least the numbers the trajectory holds.

@@ -392,6 +392,7 @@ pub fn run_memory(m: &Model) -> RunMemory {
         + nf * 4 * f64b // equipment, morale, quality, trainees
         + nr * ni * 2 * f64b // grievance, population
         + if m.mechanisms.on(crate::spec::MechanismName::Manpower) { nr * ni * f64b } else { 0 } // manpower
+        + if m.mechanisms.on(crate::spec::MechanismName::Irregular) { nf * f64b } else { 0 } // hidden
         + nr * ni * na * f64b // support
         + na * 4 * f64b; // money, weapons, threat, income
     // One snapshot's rows of the tables (columns tick i64, date i32, ids as strings).
