@@ -320,13 +320,15 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
     t
 }
 
-/// Every engine feature of issue #11 switched on, with the data each needs,
+/// Every engine feature of issues #11 and #12 switched on, with the data each needs,
 /// as an overlay on [`synthetic_scenario`] with the same arguments (merged
 /// over it, never alone): manpower with deterrence, conscription and
 /// momentum, foreign inflows from an input series, oil income at a price
 /// series, revenue, bought weapons and payroll caps, training pipelines with
 /// lent trainers, experience and reassembly, a division raised on threat,
-/// and both the government and the insurgency planning operations.
+/// both the government and the insurgency planning operations, hidden
+/// fighters and control that needs presence, and an air campaign that
+/// surges and strikes oil.
 pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
     let nr = regions.max(1);
     let nf = forces.max(1);
@@ -348,6 +350,9 @@ pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
         "experience",
         "reassembly",
         "planning",
+        "irregular",
+        "presence",
+        "air_campaign",
     ] {
         let _ = writeln!(w, "{m} = true");
     }
@@ -383,6 +388,26 @@ pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
         w,
         "[actors.backer.rules.lend]\nthen = {{ tactic = \"lend_trainers\", to = \"gov\", fraction = 1 }}\n"
     );
+    // The air campaign: surge while the government's first group is on an
+    // operation, and strike the insurgency's oil.
+    if let Some(&k) = gov_f.first() {
+        let _ = writeln!(w, "[actors.backer.rules.surge]\nwhen = \"operation_active({})\"", force_id(k));
+        let _ = writeln!(w, "then = {{ tactic = \"air_surge\", force = \"{}\", amount = 0.5 }}\n", force_id(0));
+    }
+    let oil_region = (4..nr).step_by(9).next().unwrap_or(0);
+    let _ = writeln!(w, "[actors.backer.rules.oil]\nwhen = \"controls(ins, {})\"", region_id(oil_region));
+    let _ = writeln!(
+        w,
+        "then = {{ tactic = \"air_strike\", force = \"{}\", to = \"{}\", fraction = 0.2, mission = \"oil\" }}\n",
+        force_id(0),
+        region_id(oil_region)
+    );
+    // Irregular war: the insurgency goes underground where it is losing.
+    for &k in &ins_f {
+        let _ =
+            writeln!(w, "[actors.ins.rules.underground_{}]\nwhen = \"morale({}) < 0.35\"", force_id(k), force_id(k));
+        let _ = writeln!(w, "then = {{ tactic = \"go_underground\", force = \"{}\", fraction = 0.5 }}\n", force_id(k));
+    }
     let _ = writeln!(w, "[forces.reserve_division]\nactor = \"gov\"\nkind = \"army\"\nidentity = \"alpha\"");
     let _ = writeln!(w, "active = false\nupkeep = 0.0005\nequipment = 3000\n");
     for (j, &k) in gov_f.iter().enumerate() {
