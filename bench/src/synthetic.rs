@@ -457,6 +457,31 @@ mod tests {
         }
     }
 
+    /// The "everything on" arm of the mechanisms benchmark builds, and every
+    /// feature it switches on does something in a run.
+    #[test]
+    fn mechanisms_overlay_builds_and_every_feature_acts() {
+        let text = synthetic_scenario(100, 20, 52);
+        let overlay = mechanisms_overlay(100, 20);
+        let mut sources = Sources::new();
+        let (f0, f1) =
+            (sources.add("synthetic.toml".into(), text.clone(), None), sources.add("on.toml".into(), overlay.clone(), None));
+        let mut d = Diagnostics::default();
+        let mut tree = parse_toml(&text, f0, &mut d).unwrap();
+        frontline_scenario::value::merge(&mut tree, parse_toml(&overlay, f1, &mut d).unwrap());
+        let m = build_from_tree(&tree, &sources).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)));
+        let t = frontline_engine::simulate(&m, 0);
+        let count = |k: &str| t.events.iter().filter(|e| e.kind == k).count();
+        assert!(count("operation_launched") > 0, "planning");
+        assert!(count("raise") > 0, "raise");
+        assert!(t.ledger.graduated > 0.0, "training pipeline");
+        assert!(t.ledger.inflow > 0.0, "inflow");
+        assert!(t.ledger.conscripted > 0.0, "conscription");
+        assert!(t.ledger.money_income > 0.0 && t.ledger.spent_weapons > 0.0, "economy");
+        assert!(t.ledger.sorties_flown > 0.0, "air campaign");
+        assert!(!t.manpower.is_empty(), "manpower");
+    }
+
     #[test]
     fn theatre_scenario_has_combat_control_changes_and_recruitment() {
         check_busy(100, 20, 52);
