@@ -464,8 +464,10 @@ mod tests {
         let text = synthetic_scenario(100, 20, 52);
         let overlay = mechanisms_overlay(100, 20);
         let mut sources = Sources::new();
-        let (f0, f1) =
-            (sources.add("synthetic.toml".into(), text.clone(), None), sources.add("on.toml".into(), overlay.clone(), None));
+        let (f0, f1) = (
+            sources.add("synthetic.toml".into(), text.clone(), None),
+            sources.add("on.toml".into(), overlay.clone(), None),
+        );
         let mut d = Diagnostics::default();
         let mut tree = parse_toml(&text, f0, &mut d).unwrap();
         frontline_scenario::value::merge(&mut tree, parse_toml(&overlay, f1, &mut d).unwrap());

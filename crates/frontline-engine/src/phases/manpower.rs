@@ -54,6 +54,10 @@ pub struct Manpower {
     pub last_control: Vec<Option<usize>>,
     /// Scratch per actor: regions gained, lost and held (`3 * na`).
     pub counts: Vec<f64>,
+    /// `shares[r * ni + i]`: the share s of men of fighting age, looked up
+    /// once (the `manpower` switch), since recruitment reads it per group
+    /// and region every tick.
+    pub shares: Vec<f64>,
 }
 
 impl Manpower {
@@ -63,7 +67,8 @@ impl Manpower {
         let on = |x| m.mechanisms.on(x);
         let mut mp = Manpower::default();
         if on(MechanismName::Manpower) {
-            mp.stock = (0..nr * ni).map(|k| share(m, k / ni, k % ni) * m.regions[k / ni].population[k % ni]).collect();
+            mp.shares = (0..nr * ni).map(|k| share(m, k / ni, k % ni)).collect();
+            mp.stock = (0..nr * ni).map(|k| mp.shares[k] * m.regions[k / ni].population[k % ni]).collect();
         }
         if on(MechanismName::Deterrence) {
             mp.risk = vec![0.0; na * nr];
@@ -104,10 +109,11 @@ pub fn men(m: &Model, s: &State, r: usize, i: usize) -> f64 {
 /// The population voluntary recruitment reads with the `manpower` switch
 /// on: pop_eff = min(pop, M / s), which is pop while the stock is full and
 /// falls in proportion as its men are drawn (0 where s = 0).
+#[inline]
 pub fn recruitable(m: &Model, s: &State, r: usize, i: usize) -> f64 {
-    let ni = m.identities.len();
-    let sh = share(m, r, i);
-    if sh > 0.0 { (s.manpower.stock[r * ni + i] / sh).min(s.population[r * ni + i]) } else { 0.0 }
+    let k = r * m.identities.len() + i;
+    let sh = s.manpower.shares[k];
+    if sh > 0.0 { (s.manpower.stock[k] / sh).min(s.population[k]) } else { 0.0 }
 }
 
 /// The recruitment multiplier of actor a's momentum, clamp(exp(w · μ), 1/4, 4)
@@ -189,12 +195,10 @@ pub fn prepare(m: &Model, s: &mut State) {
 /// M ← min(max(M, s · pop), M + c · Δ · pop): youths coming of age refill
 /// the stock up to its structural share (and never above the population).
 fn regrow(m: &Model, s: &mut State, dt: f64) {
-    let ni = m.identities.len();
     let c = m.constants.manpower.coming_of_age * dt;
-    for k in 0..s.manpower.stock.len() {
-        let pop = s.population[k];
-        let cap = (share(m, k / ni, k % ni) * pop).min(pop);
-        let x = &mut s.manpower.stock[k];
+    let mp = &mut s.manpower;
+    for ((x, &sh), &pop) in mp.stock.iter_mut().zip(&mp.shares).zip(&s.population) {
+        let cap = (sh * pop).min(pop);
         if *x < cap {
             *x = (*x + c * pop).min(cap);
         }

@@ -81,6 +81,7 @@ pub fn run(m: &Model, s: &mut State) {
     let risk_aversion = m.constants.manpower.risk_aversion;
     s.buf.refresh_held(m, &s.control);
     let payroll = s.on(MechanismName::Payroll);
+    let pipeline = s.forcegen.pipeline_on;
     if payroll {
         economy::start_bills(m, s);
     }
@@ -159,8 +160,16 @@ pub fn run(m: &Model, s: &mut State) {
                         *men -= n;
                     }
                     s.population[r * ni + i] -= n;
-                    crate::phases::forcegen::enlist(m, s, f, r, n);
+                    // With the training pipeline on, recruits join one
+                    // cohort of the group whatever their region (they train
+                    // at its depot): one enlistment per group, below.
+                    if !pipeline {
+                        crate::phases::forcegen::enlist(m, s, f, r, n);
+                    }
                     got += n;
+                }
+                if pipeline {
+                    crate::phases::forcegen::enlist(m, s, f, 0, got);
                 }
                 s.ledger.recruited += got;
                 if cost > 0.0 {
