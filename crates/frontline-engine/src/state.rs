@@ -184,6 +184,8 @@ pub struct Ledger {
     pub inflow: f64,
     /// Of `recruited`, those conscripted (the `conscription` mechanism).
     pub conscripted: f64,
+    /// Civilians killed by battles, strikes and area fire (`civilian_harm`).
+    pub civilians_killed: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -296,6 +298,8 @@ pub struct State {
     pub manpower: crate::phases::manpower::Manpower,
     /// Planned operations and reserves (mechanism `planning`).
     pub planning: crate::phases::planning::Planning,
+    /// Civilian harm and displacement (docs/model.md §3.17).
+    pub civilians: crate::phases::civilians::Civilians,
 }
 
 impl State {
@@ -343,6 +347,7 @@ impl State {
             forcegen: crate::phases::forcegen::ForceGen::new(m),
             manpower: crate::phases::manpower::Manpower::new(m),
             planning: crate::phases::planning::Planning::new(m),
+            civilians: crate::phases::civilians::Civilians::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -479,6 +484,9 @@ impl World for View<'_> {
             Query::AchievableRatio { actor, region } => crate::phases::planning::achievable_ratio(m, s, actor, region),
             Query::OperationActive { force } => b(s.planning.ops[force].is_some()),
             Query::OperationTarget { force, region } => b(s.planning.ops[force].is_some_and(|o| o.target == region)),
+            Query::Displaced { identity } => s.civilians.displaced(identity),
+            Query::CivilianDeaths { region } => s.civilians.deaths.get(region).copied().unwrap_or(0.0),
+            Query::CivilianDeathsBy { actor } => s.civilians.deaths_by.get(actor).copied().unwrap_or(0.0),
         }
     }
     fn param(&self, i: usize) -> f64 {

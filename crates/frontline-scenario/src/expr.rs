@@ -121,6 +121,12 @@ pub enum Query {
     OperationActive { force: usize },
     /// 1 if the region is the objective of the force group's operation.
     OperationTarget { force: usize, region: usize },
+    /// People of an identity away from their home region (displacement).
+    Displaced { identity: usize },
+    /// Civilians killed in a region so far (civilian_harm).
+    CivilianDeaths { region: usize },
+    /// Civilians killed by an actor so far (civilian_harm).
+    CivilianDeathsBy { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -199,6 +205,9 @@ impl Query {
                 region(r, f);
             }
             Query::Momentum { actor } => f(Actor, *actor),
+            Query::Displaced { identity } => f(Identity, *identity),
+            Query::CivilianDeaths { region } => f(Region, *region),
+            Query::CivilianDeathsBy { actor } => f(Actor, *actor),
         }
     }
 }
@@ -712,6 +721,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("operation_target", "operation_target(force, region)",
         "true if the region is the objective of the force group's operation",
         [[Force, Region]] -> Bool, state: true),
+    function!("displaced", "displaced(identity)",
+        "people of the identity away from their home region (0 with the displacement mechanism off)",
+        [[Identity]] -> Num, state: true),
+    function!("civilian_deaths", "civilian_deaths(region)",
+        "civilians killed in the region so far (0 with the civilian_harm mechanism off)",
+        [[Region]] -> Num, state: true),
+    function!("civilian_deaths_by", "civilian_deaths_by(actor)",
+        "civilians the actor's forces have killed so far (0 with the civilian_harm mechanism off)",
+        [[Actor]] -> Num, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -752,6 +770,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "achievable_ratio" => Query::AchievableRatio { actor: ids[0], region: ids[1] },
         "operation_active" => Query::OperationActive { force: ids[0] },
         "operation_target" => Query::OperationTarget { force: ids[0], region: ids[1] },
+        "displaced" => Query::Displaced { identity: ids[0] },
+        "civilian_deaths" => Query::CivilianDeaths { region: ids[0] },
+        "civilian_deaths_by" => Query::CivilianDeathsBy { actor: ids[0] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

@@ -173,6 +173,7 @@ pub fn run(m: &Model, s: &mut State) {
         for &(f, r, x) in &s.orders.air {
             sorties[m.forces[f].actor * nr + r] += x;
         }
+        crate::phases::civilians::strikes(m, s);
     }
     let ground: Vec<usize> = (0..nf).filter(|&f| s.on_ground(m, f)).collect();
     let mut present: Vec<usize> = Vec::with_capacity(nf);
@@ -258,6 +259,7 @@ pub fn run(m: &Model, s: &mut State) {
         crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
         spread_losses(m, s, &side_a, r, a0 - a1);
         spread_losses(m, s, &side_b, r, b0 - b1);
+        crate::phases::civilians::battle(m, s, r, &side_a, &side_b, a0 - a1, b0 - b1);
         if s.on(MechanismName::Rout) {
             rout_check(m, s, r, &side_a, &side_b, &present, &before);
             rout_check(m, s, r, &side_b, &side_a, &present, &before);
