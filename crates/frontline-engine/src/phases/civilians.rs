@@ -512,3 +512,236 @@ fn abuse(m: &Model, s: &State, r: usize, i: usize, pop: f64) -> f64 {
         .sum();
     if militia > 0.0 { (militia / (m.constants.attitudes.abuse_saturation * pop)).min(1.0) } else { 0.0 }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::line;
+
+    const HARM: &str = "[mechanisms]\ncivilian_harm = true\n";
+    const MOVE: &str = "[mechanisms]\ndisplacement = true\n";
+
+    fn ids(m: &Model) -> (usize, usize, usize, usize) {
+        let sunni = m.identities.iter().position(|x| x.id == "sunni").unwrap();
+        (m.region_index("city").unwrap(), sunni, m.identities.len(), m.actors.len())
+    }
+
+    #[test]
+    fn harm_kills_by_terrain_and_kind_spread_over_identities_with_their_manpower() {
+        let m = line(&format!("{HARM}manpower = true\n"));
+        let mut s = State::new(&m, 1);
+        let (city, sunni, ni, _) = ids(&m);
+        let gov = m.actor_index("gov").unwrap();
+        // City (urban): 1 civilian per fighter killed, 0.5 per sortie.
+        assert_eq!(harm(&m, &mut s, city, Fire::Battle, 100.0, gov), 100.0);
+        assert_eq!(harm(&m, &mut s, city, Fire::Strike, 10.0, gov), 5.0);
+        assert_eq!(harm(&m, &mut s, city, Fire::Area, 10.0, gov), 20.0);
+        assert!((s.population[city * ni + sunni] - (200_000.0 - 125.0)).abs() < 1e-9);
+        assert!((s.manpower.stock[city * ni + sunni] - 0.25 * (200_000.0 - 125.0)).abs() < 1e-6, "manpower follows");
+        assert_eq!(
+            (s.ledger.civilians_killed, s.civilians.deaths[city], s.civilians.deaths_by[gov]),
+            (125.0, 125.0, 125.0)
+        );
+        // Capital (urban, 400 000 Shia and 100 000 Sunni): 500 dead, split 4 to 1.
+        let capital = m.region_index("capital").unwrap();
+        harm(&m, &mut s, capital, Fire::Battle, 500.0, gov);
+        assert!((s.population[capital * ni + sunni] - (100_000.0 - 100.0)).abs() < 1e-9);
+        assert!((s.population[capital * ni + 1 - sunni] - (400_000.0 - 400.0)).abs() < 1e-9);
+        // The desert: 0.05 per fighter killed; never more than live there.
+        let desert = m.region_index("desert").unwrap();
+        assert!((harm(&m, &mut s, desert, Fire::Battle, 100.0, gov) - 5.0).abs() < 1e-12);
+        assert_eq!(harm(&m, &mut s, desert, Fire::Area, 1e12, gov), 20_000.0 - 5.0);
+        assert_eq!(s.population[desert * ni + sunni], 0.0);
+        // Switched off: nothing.
+        let off = line("");
+        let mut s = State::new(&off, 1);
+        assert_eq!(harm(&off, &mut s, city, Fire::Battle, 100.0, gov), 0.0);
+        assert_eq!(s.ledger.civilians_killed, 0.0);
+    }
+
+    #[test]
+    fn a_battle_blames_each_side_for_the_losses_it_inflicted() {
+        let m = line(&format!("{HARM}rout = false\n"));
+        let mut s = State::new(&m, 7);
+        let (city, _, _, _) = ids(&m);
+        let nr = m.regions.len();
+        let (army, tribes, ins) =
+            (m.force_index("army").unwrap(), m.force_index("tribes").unwrap(), m.force_index("insurgents").unwrap());
+        // Only the city fights (the valley's skirmish emptied).
+        s.personnel[ins * nr + m.region_index("valley").unwrap()] = 0.0;
+        crate::testkit::set_personnel(&m, &mut s, ins, city, 600.0);
+        let side = |s: &State| s.personnel[army * nr + city] + s.personnel[tribes * nr + city];
+        let (a0, b0) = (side(&s), s.personnel[ins * nr + city]);
+        crate::phases::combat::run(&m, &mut s);
+        let (lost_a, lost_b) = (a0 - side(&s), b0 - s.personnel[ins * nr + city]);
+        assert!(lost_a > 0.0 && lost_b > 0.0);
+        let by = |a: &str| s.civilians.deaths_by[m.actor_index(a).unwrap()];
+        // Urban city: one civilian per fighter killed; isis caused what it killed.
+        assert!((by("isis") - lost_a).abs() < 1e-9, "{} vs {lost_a}", by("isis"));
+        assert!((by("gov") + by("tribes") - lost_b).abs() < 1e-9);
+        assert!(by("gov") > 0.0 && by("tribes") > 0.0, "shared by effective strength");
+        assert!((s.civilians.deaths[city] - lost_a - lost_b).abs() < 1e-9);
+        assert!((s.civilians.tick_deaths[city] - s.civilians.deaths[city]).abs() < 1e-12);
+        // The end of the tick clears this tick's buffers, not the totals.
+        run(&m, &mut s);
+        assert_eq!(s.civilians.tick_deaths[city], 0.0);
+        assert!(s.civilians.deaths[city] > 0.0);
+    }
+
+    /// Grievance and support after one attitudes phase, with `by` having
+    /// killed 100 civilians in the city this tick, and without.
+    fn attitudes_after_harm(by: &str) -> (State, State, Model) {
+        // Inclusion off: σ = 0, so grievance does not move support and the
+        // harm term is all that differs.
+        let m = line(&format!("{HARM}inclusion = false\n[constants.attitudes]\nrelaxation = 0\n"));
+        let mut s = State::new(&m, 1);
+        let (city, _, _, _) = ids(&m);
+        harm(&m, &mut s, city, Fire::Battle, 100.0, m.actor_index(by).unwrap());
+        let mut quiet = s.clone();
+        quiet.civilians.tick_deaths.iter_mut().for_each(|x| *x = 0.0);
+        quiet.civilians.tick_by.iter_mut().for_each(|x| *x = 0.0);
+        crate::phases::attitudes::run(&m, &mut s);
+        crate::phases::attitudes::run(&m, &mut quiet);
+        (s, quiet, m)
+    }
+
+    #[test]
+    fn civilian_deaths_raise_grievance_and_lower_support_for_the_side_that_caused_them() {
+        let (s, quiet, m) = attitudes_after_harm("gov");
+        let (city, sunni, ni, na) = ids(&m);
+        let k = city * ni + sunni;
+        // h = 100 · 100 / 199 900; the push rises by 0.2 · h over a week,
+        // times the gap to 1 (g = 0.4 before).
+        let h = 100.0 * 100.0 / 199_900.0;
+        let dg = s.grievance[k] - quiet.grievance[k];
+        assert!((dg - 0.2 * h * (1.0 - 0.4)).abs() < 1e-12, "Δg = {dg}");
+        // Support moves a tenth of the way to a target lowered by 0.5 · h,
+        // for gov and its ally the tribes; isis, the other side, is untouched.
+        let sup = |st: &State, a: &str| st.support[k * na + m.actor_index(a).unwrap()];
+        assert!((sup(&s, "gov") - sup(&quiet, "gov") + 0.1 * 0.5 * h).abs() < 1e-12);
+        assert!((sup(&s, "tribes") - sup(&quiet, "tribes") + 0.1 * 0.5 * h).abs() < 1e-12);
+        assert_eq!(sup(&s, "isis"), sup(&quiet, "isis"));
+        // Elsewhere nothing changed.
+        let valley = m.region_index("valley").unwrap() * ni + sunni;
+        assert_eq!(s.grievance[valley], quiet.grievance[valley]);
+        // Caused by isis instead: isis loses support, gov and the tribes do not.
+        let (s, quiet, _) = attitudes_after_harm("isis");
+        assert!((sup(&s, "isis") - sup(&quiet, "isis") + 0.1 * 0.5 * h).abs() < 1e-12);
+        assert_eq!(sup(&s, "gov"), sup(&quiet, "gov"));
+        assert_eq!(sup(&s, "tribes"), sup(&quiet, "tribes"));
+        assert!(s.grievance[k] > quiet.grievance[k], "grievance rises whoever caused it");
+    }
+
+    fn set_support(m: &Model, s: &mut State, region: &str, actor: &str, x: f64) {
+        let (_, sunni, ni, na) = ids(m);
+        let k = m.region_index(region).unwrap() * ni + sunni;
+        s.support[k * na + m.actor_index(actor).unwrap()] = x;
+    }
+
+    #[test]
+    fn feared_control_drives_people_out_to_the_best_neighbour_with_their_attitudes() {
+        let m = line(&format!("{MOVE}manpower = true\n"));
+        let mut s = State::new(&m, 1);
+        let (city, sunni, ni, na) = ids(&m);
+        let valley = m.region_index("valley").unwrap();
+        // The city's Sunnis fear the government (−0.5) that holds the city
+        // and the suburbs: they flee to the valley, which nobody holds.
+        set_support(&m, &mut s, "city", "gov", -0.5);
+        s.grievance[city * ni + sunni] = 0.8;
+        let total = |s: &State| s.population.iter().sum::<f64>();
+        let before = total(&s);
+        run(&m, &mut s);
+        // φ = 1 week · 0.01 · 0.5; 200 000 · 0.005 = 1 000.
+        assert_eq!(s.civilians.flows.len(), 1);
+        let f = s.civilians.flows[0];
+        assert_eq!((f.from, f.to, f.identity, f.returning), (city, valley, sunni, false));
+        assert!((f.people - 1_000.0).abs() < 1e-9);
+        assert!((s.population[valley * ni + sunni] - 81_000.0).abs() < 1e-9);
+        assert!((total(&s) - before).abs() < 1e-6, "people conserved");
+        assert!((s.civilians.displaced(sunni) - 1_000.0).abs() < 1e-9);
+        // Grievance and support mix by population: (80 000 · 0.5 + 1 000 · 0.8) / 81 000.
+        assert!((s.grievance[valley * ni + sunni] - (80_000.0 * 0.5 + 800.0) / 81_000.0).abs() < 1e-12);
+        let gov = m.actor_index("gov").unwrap();
+        assert!((s.support[(valley * ni + sunni) * na + gov] - (-500.0 / 81_000.0)).abs() < 1e-12);
+        // Manpower went with them (a quarter of those who moved).
+        assert!((s.manpower.stock[valley * ni + sunni] - 0.25 * 81_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn people_return_when_home_is_safe_and_held_by_a_side_they_do_not_fear_and_not_before() {
+        let m = line(MOVE);
+        let mut s = State::new(&m, 1);
+        let (city, sunni, ni, _) = ids(&m);
+        set_support(&m, &mut s, "city", "gov", -0.5);
+        run(&m, &mut s);
+        let away = s.civilians.displaced(sunni);
+        assert!(away > 0.0);
+        // The city stops being feared, but the valley's Sunnis (the
+        // displaced among them) still fear gov, which holds the city: no return.
+        set_support(&m, &mut s, "city", "gov", 0.0);
+        set_support(&m, &mut s, "valley", "gov", -0.01);
+        run(&m, &mut s);
+        assert!(s.civilians.flows.is_empty(), "{:?}", s.civilians.flows);
+        // Not feared any more, but the city is unsafe (a battle killed 1 %).
+        set_support(&m, &mut s, "valley", "gov", 0.0);
+        s.casualties[city] = 2_000.0;
+        run(&m, &mut s);
+        assert!(s.civilians.flows.iter().all(|f| !f.returning), "no return while unsafe");
+        let away = s.civilians.displaced(sunni);
+        // Safe and held by a side they do not fear: 5 % a week go home.
+        s.casualties[city] = 0.0;
+        // (Those who fled the battle went to the valley and suburbs alike; all return.)
+        let pop_city = s.population[city * ni + sunni];
+        run(&m, &mut s);
+        let back: f64 = s.civilians.flows.iter().filter(|f| f.returning).map(|f| f.people).sum();
+        assert!((back - 0.05 * away).abs() < 1e-6 * away, "{back} vs {away}");
+        assert!(s.civilians.flows.iter().filter(|f| f.returning).all(|f| f.to == city));
+        assert!((s.population[city * ni + sunni] - pop_city - back).abs() < 1e-6);
+        assert!((s.civilians.displaced(sunni) - 0.95 * away).abs() < 1e-6 * away);
+    }
+
+    #[test]
+    fn camps_within_reach_attract_the_displaced() {
+        let flee_to = |extra: &str| {
+            let m = line(&format!("{MOVE}{extra}"));
+            let mut s = State::new(&m, 1);
+            set_support(&m, &mut s, "city", "gov", -0.5);
+            run(&m, &mut s);
+            m.regions[s.civilians.flows[0].to].id.clone()
+        };
+        assert_eq!(flee_to(""), "valley", "the nearest unfeared neighbour");
+        // A camp in the desert (two hops, through the valley, held by isis,
+        // which the city's Sunnis do not fear) draws them past the valley.
+        assert_eq!(flee_to("[regions.desert]\ncamp = true\n"), "desert");
+        assert_eq!(flee_to("[regions.desert]\ncamp = true\n[constants.civilians]\ncamp_reach = 1\n"), "valley");
+        // A camp in the capital is behind feared ground (gov holds the
+        // suburbs and the capital itself): not reachable.
+        assert_eq!(flee_to("[regions.capital]\ncamp = true\n"), "valley");
+        // Fearing isis too closes the way to the desert's camp.
+        let m = line(&format!("{MOVE}[regions.desert]\ncamp = true\n"));
+        let mut s = State::new(&m, 1);
+        set_support(&m, &mut s, "city", "gov", -0.5);
+        set_support(&m, &mut s, "city", "isis", -0.1);
+        run(&m, &mut s);
+        assert_eq!(m.regions[s.civilians.flows[0].to].id, "valley");
+    }
+
+    #[test]
+    fn nobody_moves_into_or_out_of_a_region_with_no_route() {
+        // The island has no neighbours; it is even a camp, and it is at war.
+        let m = line(
+            "[mechanisms]\ndisplacement = true\ncivilian_harm = true\n\
+             [regions.island]\nposition = [40.0, 30.0]\ncontrol = \"gov\"\ncamp = true\nterrain = \"urban\"\n\
+             population = { sunni = 50000 }\nsupport = { sunni = { gov = -0.5 } }\n\
+             [forces.army]\npersonnel = { capital = 5000, suburbs = 2000, city = 1000, island = 2000 }\n\
+             [forces.insurgents]\npersonnel = { desert = 2000, valley = 200, island = 1500 }\n\
+             [regions.city]\nsupport = { sunni = { isis = 0.1, tribes = 0.3, gov = -0.5 } }\n",
+        );
+        let island = m.region_index("island").unwrap();
+        assert!(m.regions[island].neighbours.is_empty());
+        let t = crate::simulate(&m, 3);
+        assert!(t.ledger.civilians_killed > 0.0, "the island's battle killed civilians");
+        assert!(!t.displacement.is_empty(), "people fled elsewhere");
+        assert!(t.displacement.iter().all(|f| f.from != island && f.to != island), "no route, no move");
+    }
+}
