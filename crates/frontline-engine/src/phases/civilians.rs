@@ -701,6 +701,34 @@ mod tests {
     }
 
     #[test]
+    fn the_rule_language_reads_the_displaced_and_the_dead() {
+        use crate::state::View;
+        use frontline_scenario::expr::{Query, World};
+        let m = line("[mechanisms]\ndisplacement = true\ncivilian_harm = true\n");
+        let mut s = State::new(&m, 1);
+        let (city, sunni, _, _) = ids(&m);
+        let (gov, isis) = (m.actor_index("gov").unwrap(), m.actor_index("isis").unwrap());
+        harm(&m, &mut s, city, Fire::Battle, 40.0, isis);
+        set_support(&m, &mut s, "city", "gov", -0.5);
+        run(&m, &mut s);
+        let q = |s: &State, q: Query| View { model: &m, state: s }.query(&q);
+        assert_eq!(q(&s, Query::CivilianDeaths { region: city }), 40.0);
+        assert_eq!(q(&s, Query::CivilianDeathsBy { actor: isis }), 40.0);
+        assert_eq!(q(&s, Query::CivilianDeathsBy { actor: gov }), 0.0);
+        let away = q(&s, Query::Displaced { identity: sunni });
+        assert!(away > 0.0 && (away - s.civilians.displaced(sunni)).abs() < 1e-12);
+        // Off: all zero.
+        let off = line("");
+        let s = State::new(&off, 1);
+        let v = View { model: &off, state: &s };
+        assert_eq!(
+            v.query(&Query::CivilianDeaths { region: city }) + v.query(&Query::Displaced { identity: sunni }),
+            0.0
+        );
+        assert_eq!(v.query(&Query::CivilianDeathsBy { actor: isis }), 0.0);
+    }
+
+    #[test]
     fn camps_within_reach_attract_the_displaced() {
         let flee_to = |extra: &str| {
             let m = line(&format!("{MOVE}{extra}"));
