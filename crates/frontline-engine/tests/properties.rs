@@ -322,7 +322,7 @@ fn force_generation_run_moves_every_stock() {
 #[test]
 fn displacement_run_moves_people_and_kills_civilians() {
     let m = example_with(
-        "[mechanisms]\ndisplacement = true\ncivilian_harm = true\nmanpower = true\n[regions.south]\ncamp = true\n",
+        "[mechanisms]\ndisplacement = true\ncivilian_harm = true\nmanpower = true\n[regions.desert]\ncamp = true\n",
     );
     let t = simulate(&m, 3);
     assert!(t.ledger.civilians_killed > 0.0);
@@ -332,6 +332,11 @@ fn displacement_run_moves_people_and_kills_civilians() {
     assert!(by[us] > 0.0, "strikes kill civilians: {by:?} {:?}", t.ledger);
     // (The minority that fled the government's city fears it still: it stays away.)
     assert!(t.displacement.iter().any(|f| !f.returning));
-    let south = m.region_index("south").unwrap();
-    assert!(t.displacement.iter().any(|f| f.to == south && !f.returning), "the camp takes people in");
+    // The city's minority, which fears the government, passes the valley
+    // for the desert's camp, two hops away through ground held by isis.
+    let (city, desert) = (m.region_index("city").unwrap(), m.region_index("desert").unwrap());
+    assert!(
+        t.displacement.iter().any(|f| f.from == city && f.to == desert && !f.returning),
+        "the camp takes people in"
+    );
 }

@@ -45,6 +45,11 @@ use crate::state::{State, sum};
 use frontline_scenario::Model;
 use frontline_scenario::spec::{ForceKind, MechanismName, Terrain};
 
+/// Flows under one person are not made (a flight of fewer people is none;
+/// a stock of fewer people away goes home whole): fractions of a person
+/// moving every tick would fill the displacement table with noise.
+pub const MIN_FLOW: f64 = 1.0;
+
 /// The kind of fire that kills civilians.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fire {
@@ -343,11 +348,13 @@ fn destination(m: &Model, s: &mut State, r: usize, i: usize) -> Option<usize> {
         }
     }
     let u = &s.civilians.insecurity;
-    m.regions[r]
-        .neighbours
-        .iter()
-        .copied()
-        .min_by(|&x, &y| feared(m, s, r, i, x).cmp(&feared(m, s, r, i, y)).then(u[x].total_cmp(&u[y])).then(x.cmp(&y)))
+    let best = m.regions[r].neighbours.iter().copied().min_by(|&x, &y| {
+        feared(m, s, r, i, x).cmp(&feared(m, s, r, i, y)).then(u[x].total_cmp(&u[y])).then(x.cmp(&y))
+    })?;
+    // Nobody flees into more danger than he leaves: the neighbour must be
+    // safer, or free of the fear that drives them out.
+    let better = u[best] < u[r] || (feared(m, s, r, i, r) && !feared(m, s, r, i, best));
+    better.then_some(best)
 }
 
 /// n people of identity i arrive in `to` from `from`, where pop_to people
@@ -436,7 +443,7 @@ fn displace(m: &Model, s: &mut State) {
             let fear = s.control[r].map_or(0.0, |c| (-s.support[k * na + c]).max(0.0));
             let abuse = if abuse_on { abuse(m, s, r, i, pop) } else { 0.0 };
             let phi = (dt * (cc.flee_rate_combat * u + cc.flee_rate_fear * fear + cc.flee_rate_abuse * abuse)).min(1.0);
-            if phi <= 0.0 {
+            if phi <= 0.0 || phi * pop < MIN_FLOW {
                 continue;
             }
             let Some(d) = destination(m, s, r, i) else { continue };
@@ -483,7 +490,8 @@ fn displace(m: &Model, s: &mut State) {
             if feared(m, s, e.at, e.identity, e.home) {
                 continue;
             }
-            let moved = go(m, s, e.at, e.home, e.identity, back * e.people, true);
+            let n = (back * e.people).max(e.people.min(MIN_FLOW));
+            let moved = go(m, s, e.at, e.home, e.identity, n, true);
             s.civilians.away[j].people = (e.people - moved).max(0.0);
         }
     }
@@ -726,6 +734,29 @@ mod tests {
             0.0
         );
         assert_eq!(v.query(&Query::CivilianDeathsBy { actor: isis }), 0.0);
+    }
+
+    #[test]
+    fn nobody_flees_into_more_danger_than_he_leaves() {
+        let m = line(MOVE);
+        let mut s = State::new(&m, 1);
+        let (city, sunni, _, _) = ids(&m);
+        let (suburbs, valley) = (m.region_index("suburbs").unwrap(), m.region_index("valley").unwrap());
+        // No fear of gov; a battle in the city (u = 0.5), worse ones on both
+        // sides (u = 1): they stay.
+        set_support(&m, &mut s, "city", "gov", 0.0);
+        s.casualties[city] = 1_000.0;
+        s.casualties[suburbs] = 10_000.0;
+        s.casualties[valley] = 10_000.0;
+        run(&m, &mut s);
+        assert!(s.civilians.flows.iter().all(|f| f.from != city), "{:?}", s.civilians.flows);
+        // The valley quiet: they flee there, 0.2 · 0.5 of them.
+        s.casualties[valley] = 0.0;
+        run(&m, &mut s);
+        let f = s.civilians.flows.iter().find(|f| f.from == city).unwrap();
+        assert_eq!(f.to, valley);
+        assert!((f.people - 0.1 * 200_000.0).abs() < 1e-6);
+        assert!(s.civilians.displaced(sunni) >= f.people);
     }
 
     #[test]
