@@ -131,6 +131,9 @@ pub struct Civilians {
     next_layer: Vec<usize>,
     /// Scratch: new entries made this tick.
     pending: Vec<Away>,
+    /// Scratch per (region, identity): active militia personnel of that
+    /// identity; then per region (at `nr * ni + r`) of any identity.
+    militia: Vec<f64>,
     /// Whether any region is a camp.
     camps: bool,
 }
@@ -156,6 +159,7 @@ impl Civilians {
             c.dest = vec![usize::MAX; nr * ni];
             c.insecurity = vec![0.0; nr];
             c.mark = vec![0; nr];
+            c.militia = vec![0.0; nr * ni + nr];
             c.camps = m.regions.iter().any(|r| r.camp);
         }
         c
@@ -304,8 +308,9 @@ fn feared(m: &Model, s: &State, home: usize, i: usize, q: usize) -> bool {
 }
 
 /// Where identity i of region r flees: the nearest camp within reach, else
-/// the best neighbour; None if r has no neighbour.
-fn destination(m: &Model, s: &mut State, r: usize, i: usize) -> Option<usize> {
+/// the best neighbour if it is an improvement; None if there is none.
+/// `abused` is the abuse b(r, i) they suffer at home.
+fn destination(m: &Model, s: &mut State, r: usize, i: usize, abused: f64) -> Option<usize> {
     let reach = m.constants.civilians.camp_reach;
     if s.civilians.camps && reach >= 1.0 {
         // Breadth-first, layer by layer, through ground i does not fear.
@@ -352,8 +357,11 @@ fn destination(m: &Model, s: &mut State, r: usize, i: usize) -> Option<usize> {
         feared(m, s, r, i, x).cmp(&feared(m, s, r, i, y)).then(u[x].total_cmp(&u[y])).then(x.cmp(&y))
     })?;
     // Nobody flees into more danger than he leaves: the neighbour must be
-    // safer, or free of the fear that drives them out.
-    let better = u[best] < u[r] || (feared(m, s, r, i, r) && !feared(m, s, r, i, best));
+    // safer, or free of the fear or with less of the abuse that drives them out.
+    let ni = m.identities.len();
+    let better = u[best] < u[r]
+        || (feared(m, s, r, i, r) && !feared(m, s, r, i, best))
+        || (abused > 0.0 && abuse(m, s, best, i, s.population[best * ni + i].max(1.0)) < abused);
     better.then_some(best)
 }
 
@@ -429,6 +437,9 @@ fn displace(m: &Model, s: &mut State) {
     }
     // 3. Who flees, and where to, from the state at the start of the step.
     let abuse_on = s.on(MechanismName::SectarianAbuse) && cc.flee_rate_abuse > 0.0;
+    if abuse_on {
+        count_militia(m, s);
+    }
     let na = m.actors.len();
     for r in 0..nr {
         let u = s.civilians.insecurity[r];
@@ -446,7 +457,7 @@ fn displace(m: &Model, s: &mut State) {
             if phi <= 0.0 || phi * pop < MIN_FLOW {
                 continue;
             }
-            let Some(d) = destination(m, s, r, i) else { continue };
+            let Some(d) = destination(m, s, r, i, abuse) else { continue };
             s.civilians.share[k] = phi;
             s.civilians.leaving[k] = phi * pop;
             s.civilians.dest[k] = d;
@@ -505,20 +516,33 @@ fn displace(m: &Model, s: &mut State) {
     s.civilians = c;
 }
 
+/// Active militia personnel with an identity, per (region, identity) and
+/// per region: one pass over the militias.
+fn count_militia(m: &Model, s: &mut State) {
+    let (nr, ni) = (m.regions.len(), m.identities.len());
+    let c = &mut s.civilians;
+    c.militia.iter_mut().for_each(|x| *x = 0.0);
+    for (f, force) in m.forces.iter().enumerate() {
+        let Some(fi) = force.identity else { continue };
+        if force.kind != ForceKind::Militia || !s.active[f] {
+            continue;
+        }
+        for r in 0..nr {
+            let n = s.personnel[f * nr + r];
+            c.militia[r * ni + fi] += n;
+            c.militia[nr * ni + r] += n;
+        }
+    }
+}
+
 /// The C8 abuse measure b = min(1, militia of another identity in r /
-/// (abuse_saturation · pop(r, i))), as the attitudes phase computes it.
+/// (abuse_saturation · pop(r, i))), as the attitudes phase defines it.
 fn abuse(m: &Model, s: &State, r: usize, i: usize, pop: f64) -> f64 {
-    let nr = m.regions.len();
-    let militia: f64 = m
-        .forces
-        .iter()
-        .enumerate()
-        .filter(|(f, force)| {
-            force.kind == ForceKind::Militia && s.active[*f] && force.identity.is_some_and(|fi| fi != i)
-        })
-        .map(|(f, _)| s.personnel[f * nr + r])
-        .sum();
-    if militia > 0.0 { (militia / (m.constants.attitudes.abuse_saturation * pop)).min(1.0) } else { 0.0 }
+    let (nr, ni) = (m.regions.len(), m.identities.len());
+    let c = &s.civilians;
+    let total = c.militia[nr * ni + r];
+    let militia = total - c.militia[r * ni + i];
+    if militia > 1e-9 * total { (militia / (m.constants.attitudes.abuse_saturation * pop)).min(1.0) } else { 0.0 }
 }
 
 #[cfg(test)]
@@ -734,6 +758,29 @@ mod tests {
             0.0
         );
         assert_eq!(v.query(&Query::CivilianDeathsBy { actor: isis }), 0.0);
+    }
+
+    #[test]
+    fn militia_abuse_drives_the_other_identity_out() {
+        // 500 Shia militiamen in the city: abuse of its Sunnis saturates at
+        // 0.01 · 200 000 = 2 000, so b = 0.25 and φ = 0.02 · 0.25 (no fear).
+        let m = line(&format!(
+            "{MOVE}[forces.pmf]\nactor = \"gov\"\nkind = \"militia\"\nidentity = \"shia\"\npersonnel = {{ city = 500 }}\n"
+        ));
+        let mut s = State::new(&m, 1);
+        let (city, sunni, _, _) = ids(&m);
+        set_support(&m, &mut s, "city", "gov", 0.0);
+        run(&m, &mut s);
+        let f = s.civilians.flows.iter().find(|f| f.from == city && f.identity == sunni).unwrap();
+        assert!((f.people - 0.005 * 200_000.0).abs() < 1e-6, "{f:?}");
+        // sectarian_abuse off: no abuse term, nobody flees.
+        let m = line(&format!(
+            "{MOVE}sectarian_abuse = false\n[forces.pmf]\nactor = \"gov\"\nkind = \"militia\"\nidentity = \"shia\"\npersonnel = {{ city = 500 }}\n"
+        ));
+        let mut s = State::new(&m, 1);
+        set_support(&m, &mut s, "city", "gov", 0.0);
+        run(&m, &mut s);
+        assert!(s.civilians.flows.iter().all(|f| f.from != city));
     }
 
     #[test]
