@@ -50,6 +50,10 @@ use frontline_scenario::spec::{ForceKind, MechanismName, Terrain};
 /// moving every tick would fill the displacement table with noise.
 pub const MIN_FLOW: f64 = 1.0;
 
+/// An entry of people away with fewer than this many is dropped (they are
+/// counted home; the population is not touched).
+const EMPTY: f64 = 1e-6;
+
 /// The kind of fire that kills civilians.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fire {
@@ -511,6 +515,23 @@ fn displace(m: &Model, s: &mut State) {
     for j in 0..c.pending.len() {
         let e = c.pending[j];
         add_away(&mut c, nr, ni, e);
+    }
+    // Entries that have emptied (everyone home) are dropped, so that the
+    // passes above cost what is away, not what ever was.
+    if c.away.iter().any(|e| e.people < EMPTY) {
+        let mut kept = 0;
+        for j in 0..c.away.len() {
+            let e = c.away[j];
+            let k = (e.home * ni + e.identity) * nr + e.at;
+            if e.people < EMPTY {
+                c.slot[k] = u32::MAX;
+            } else {
+                c.away[kept] = e;
+                c.slot[k] = kept as u32;
+                kept += 1;
+            }
+        }
+        c.away.truncate(kept);
     }
     c.last_pop.copy_from_slice(&s.population);
     s.civilians = c;
