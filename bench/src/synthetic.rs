@@ -327,8 +327,8 @@ pub fn synthetic_scenario(regions: usize, forces: usize, ticks: u32) -> String {
 /// series, revenue, bought weapons and payroll caps, training pipelines with
 /// lent trainers, experience and reassembly, a division raised on threat,
 /// both the government and the insurgency planning operations, hidden
-/// fighters and control that needs presence, and an air campaign that
-/// surges and strikes oil.
+/// fighters and control that needs presence, an air campaign that surges
+/// and strikes oil, and civilian harm and displacement (with camps).
 pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
     let nr = regions.max(1);
     let nf = forces.max(1);
@@ -353,14 +353,27 @@ pub fn mechanisms_overlay(regions: usize, forces: usize) -> String {
         "irregular",
         "presence",
         "air_campaign",
+        "civilian_harm",
+        "displacement",
     ] {
         let _ = writeln!(w, "{m} = true");
     }
     let _ = writeln!(w, "\n[inputs.price]\npoints = {{ 2014-06-01 = 100.0, 2015-06-01 = 60.0 }}");
     let _ = writeln!(w, "[inputs.foreign]\npoints = {{ 2014-06-01 = 60.0, 2015-06-01 = 20.0 }}\n");
-    // Oil in one region of every nine, on both sides of the front.
-    for i in (4..nr).step_by(9) {
-        let _ = writeln!(w, "[regions.{}]\noil = 20000\n", region_id(i));
+    // Oil in one region of every nine, on both sides of the front; camps
+    // for the displaced in one region of every twenty-five.
+    for i in 0..nr {
+        let (oil, camp) = (i >= 4 && (i - 4) % 9 == 0, i % 25 == 12);
+        if oil || camp {
+            let _ = writeln!(w, "[regions.{}]", region_id(i));
+            if oil {
+                let _ = writeln!(w, "oil = 20000");
+            }
+            if camp {
+                let _ = writeln!(w, "camp = true");
+            }
+            let _ = writeln!(w);
+        }
     }
     let _ = writeln!(w, "[actors.ins]\noil_price = \"input(price) * 0.00001\"\nrevenue = \"1\"");
     if !ins_f.is_empty() {
@@ -482,6 +495,8 @@ mod tests {
         assert!(t.ledger.money_income > 0.0 && t.ledger.spent_weapons > 0.0, "economy");
         assert!(t.ledger.sorties_flown > 0.0, "air campaign");
         assert!(!t.manpower.is_empty(), "manpower");
+        assert!(t.ledger.civilians_killed > 0.0, "civilian harm");
+        assert!(!t.displacement.is_empty(), "displacement");
     }
 
     #[test]

@@ -8,7 +8,9 @@ use frontline_engine::Trajectory;
 use frontline_output::{Column, Command, Manifest, THEATRE_MODEL, Table};
 use frontline_scenario::{Loaded, Model};
 
-/// The `control` table: one row per snapshot and region.
+/// The `control` table: one row per snapshot and region, and with the
+/// `civilian_harm` mechanism on a `civilian_deaths` column (civilians killed
+/// there so far).
 pub fn control(m: &Model, t: &Trajectory) -> Table {
     let nr = m.regions.len();
     let n = t.snapshots() * nr;
@@ -31,13 +33,18 @@ pub fn control(m: &Model, t: &Trajectory) -> Table {
             contested.push(t.contested[k * nr + r]);
         }
     }
-    Table::new("control")
+    let table = Table::new("control")
         .with("tick", Column::I64(tick))
         .with("date", Column::Date(date))
         .with("region", Column::Str(region))
         .with("region_name", Column::Str(name))
         .with("controller", Column::OptStr(controller))
-        .with("contested", Column::Bool(contested))
+        .with("contested", Column::Bool(contested));
+    if t.civilian_deaths.is_empty() {
+        table
+    } else {
+        table.with("civilian_deaths", Column::F64(t.civilian_deaths.clone()))
+    }
 }
 
 /// The `forces` table: one row per snapshot, force group and region, with
@@ -146,7 +153,8 @@ pub fn attitudes(m: &Model, t: &Trajectory) -> Table {
 }
 
 /// The `actors` table: money, weekly income, weapons stock and threat per
-/// snapshot and actor.
+/// snapshot and actor, and with `civilian_harm` on a `civilian_deaths`
+/// column (civilians its forces have killed so far).
 pub fn actors(m: &Model, t: &Trajectory) -> Table {
     let na = m.actors.len();
     let (mut tick, mut date, mut actor, mut money, mut weapons, mut threat, mut income) =
@@ -162,14 +170,38 @@ pub fn actors(m: &Model, t: &Trajectory) -> Table {
             income.push(t.income[k * na + a]);
         }
     }
-    Table::new("actors")
+    let table = Table::new("actors")
         .with("tick", Column::I64(tick))
         .with("date", Column::Date(date))
         .with("actor", Column::Str(actor))
         .with("money", Column::F64(money))
         .with("weapons", Column::F64(weapons))
         .with("threat", Column::F64(threat))
-        .with("income", Column::F64(income))
+        .with("income", Column::F64(income));
+    if t.civilian_deaths_by.is_empty() {
+        table
+    } else {
+        table.with("civilian_deaths", Column::F64(t.civilian_deaths_by.clone()))
+    }
+}
+
+/// The `displacement` table (the `displacement` mechanism): one row per
+/// movement of people in a tick — the region left (`origin`), the region
+/// reached (`destination`), the identity, the people and the kind
+/// (`flight` or `return`).
+pub fn displacement(m: &Model, t: &Trajectory) -> Table {
+    let d = &t.displacement;
+    Table::new("displacement")
+        .with("tick", Column::I64(d.iter().map(|x| i64::from(x.tick)).collect()))
+        .with("date", Column::Date(d.iter().map(|x| m.day_of_tick(x.tick)).collect()))
+        .with("origin", Column::Str(d.iter().map(|x| m.regions[x.from].id.clone()).collect()))
+        .with("destination", Column::Str(d.iter().map(|x| m.regions[x.to].id.clone()).collect()))
+        .with("identity", Column::Str(d.iter().map(|x| m.identities[x.identity].id.clone()).collect()))
+        .with("people", Column::F64(d.iter().map(|x| x.people).collect()))
+        .with(
+            "kind",
+            Column::Str(d.iter().map(|x| if x.returning { "return" } else { "flight" }.to_string()).collect()),
+        )
 }
 
 /// The `events` table: control changes, routs, captures, scheduled events and watches.
@@ -212,6 +244,9 @@ pub fn all(m: &Model, t: &Trajectory) -> Vec<Table> {
     let mut tables = vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)];
     if m.mechanisms.on(frontline_scenario::spec::MechanismName::AirCampaign) {
         tables.push(strikes(m, t));
+    }
+    if m.mechanisms.on(frontline_scenario::spec::MechanismName::Displacement) {
+        tables.push(displacement(m, t));
     }
     tables
 }
@@ -265,5 +300,62 @@ mod tests {
         assert_eq!(names, ["tick", "date", "region", "actor", "force", "mission", "sorties"]);
         let off = frontline_engine::testkit::line(air);
         assert!(all(&off, &frontline_engine::simulate(&off, 2)).iter().all(|x| x.name != "strikes"));
+    }
+
+    use frontline_engine::testkit;
+
+    fn column<'a>(t: &'a Table, name: &str) -> &'a Column {
+        &t.columns.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no column {name}")).1
+    }
+
+    #[test]
+    fn the_displacement_table_has_a_row_per_flow_and_sums_to_the_flows() {
+        let m = testkit::line(
+            "[mechanisms]\ndisplacement = true\ncivilian_harm = true\n\
+             [regions.city]\nsupport = { sunni = { gov = -0.5, isis = 0.1 } }\n",
+        );
+        let t = frontline_engine::simulate(&m, 5);
+        assert!(!t.displacement.is_empty());
+        let d = displacement(&m, &t);
+        assert_eq!(d.len(), t.displacement.len());
+        for (_, c) in &d.columns {
+            assert_eq!(c.len(), d.len());
+        }
+        let Column::F64(people) = column(&d, "people") else { panic!("people is numeric") };
+        let Column::Str(kind) = column(&d, "kind") else { panic!("kind is text") };
+        let Column::Str(origin) = column(&d, "origin") else { panic!("origin is text") };
+        let total: f64 = t.displacement.iter().map(|f| f.people).sum();
+        assert!((people.iter().sum::<f64>() - total).abs() <= 1e-9 * total);
+        for (k, f) in t.displacement.iter().enumerate() {
+            assert_eq!(people[k], f.people);
+            assert_eq!(kind[k], if f.returning { "return" } else { "flight" });
+            assert_eq!(origin[k], m.regions[f.from].id);
+        }
+        // People who left the city, from the table, are the city's loss less its returns and arrivals.
+        let (nr, ni) = (m.regions.len(), m.identities.len());
+        let city = m.region_index("city").unwrap();
+        let last = t.snapshots() - 1;
+        let out: f64 = (0..d.len()).filter(|&k| origin[k] == "city").map(|k| people[k]).sum();
+        let into: f64 = t.displacement.iter().filter(|f| f.to == city).map(|f| f.people).sum();
+        let pop = |k: usize| t.population[(k * nr + city) * ni..(k * nr + city + 1) * ni].iter().sum::<f64>();
+        let dead = t.civilian_deaths[last * nr + city];
+        let recruited_etc = pop(0) - pop(last) - dead - (out - into);
+        assert!(recruited_etc.abs() < 0.05 * pop(0), "the city's population is accounted for: {recruited_etc}");
+        assert!(all(&m, &t).iter().any(|t| t.name == "displacement"));
+        // The civilian deaths columns.
+        let c = control(&m, &t);
+        assert_eq!(column(&c, "civilian_deaths").len(), c.len());
+        let a = actors(&m, &t);
+        assert_eq!(column(&a, "civilian_deaths").len(), a.len());
+    }
+
+    #[test]
+    fn with_the_switches_off_the_tables_are_as_before() {
+        let m = testkit::line("");
+        let t = frontline_engine::simulate(&m, 5);
+        let tables = all(&m, &t);
+        assert_eq!(tables.len(), 5);
+        assert!(control(&m, &t).columns.iter().all(|(n, _)| n != "civilian_deaths"));
+        assert!(actors(&m, &t).columns.iter().all(|(n, _)| n != "civilian_deaths"));
     }
 }

@@ -50,6 +50,9 @@ pub fn step(m: &Model, s: &mut State, tick: u32) {
     phases::combat::run(m, s);
     phases::control::run(m, s);
     phases::attitudes::run(m, s);
+    // Displacement, and the end of the tick's civilian harm (no-op with
+    // `civilian_harm` and `displacement` off).
+    phases::civilians::run(m, s);
     // Orders last one tick. Clearing them here, not at the start of a tick,
     // keeps orders issued by events dated on the start day (tick 0).
     s.orders.reset(m.forces.len(), m.actors.len() * m.regions.len());

@@ -196,6 +196,8 @@ pub struct Ledger {
     pub sorties_oil: f64,
     /// Weapon sets held back in their issuer's stock by interdiction (cumulative; not lost).
     pub weapons_interdicted: f64,
+    /// Civilians killed by battles, strikes and area fire (`civilian_harm`).
+    pub civilians_killed: f64,
 }
 
 /// Something that happened during a run, for the events table.
@@ -312,6 +314,8 @@ pub struct State {
     pub air: crate::phases::air::Air,
     /// Hidden fighters, detection, area fire and presence (docs/model.md §3.16).
     pub irregular: crate::phases::irregular::Irregular,
+    /// Civilian harm and displacement (docs/model.md §3.17).
+    pub civilians: crate::phases::civilians::Civilians,
 }
 
 impl State {
@@ -361,6 +365,7 @@ impl State {
             planning: crate::phases::planning::Planning::new(m),
             air: crate::phases::air::Air::new(m),
             irregular: crate::phases::irregular::Irregular::new(m),
+            civilians: crate::phases::civilians::Civilians::new(m),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);
@@ -505,6 +510,9 @@ impl World for View<'_> {
             Query::Hidden { force, region: None } => crate::phases::irregular::hidden_total(m, s, force),
             Query::Detected { force, region } => s.irregular.detected.get(force * nr + region).copied().unwrap_or(0.0),
             Query::Cooperation { actor, region } => crate::phases::irregular::cooperation(m, s, actor, region),
+            Query::Displaced { identity } => s.civilians.displaced(identity),
+            Query::CivilianDeaths { region } => s.civilians.deaths.get(region).copied().unwrap_or(0.0),
+            Query::CivilianDeathsBy { actor } => s.civilians.deaths_by.get(actor).copied().unwrap_or(0.0),
         }
     }
     fn param(&self, i: usize) -> f64 {

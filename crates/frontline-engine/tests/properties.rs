@@ -18,7 +18,8 @@ fn overlay(lethality: f64, noise: f64, dominance: f64, issue: f64, rate: f64) ->
     )
 }
 
-/// People: population + personnel + trainees + stragglers + the dead +
+/// People: population + personnel + trainees + stragglers + the dead
+/// (fighters and civilians) +
 /// deserters who left the theatre is the initial total plus those who came
 /// from outside (inflow); weapons: stocks + equipment +
 /// destroyed − received is constant.
@@ -38,7 +39,7 @@ fn check_conservation(m: &Model, t: &Trajectory) -> Result<(), TestCaseError> {
     };
     let l = &t.ledger;
     let p0 = people(0) + l.inflow;
-    let p1 = people(k) + l.straggling + l.killed + l.deserted_lost;
+    let p1 = people(k) + l.straggling + l.killed + l.civilians_killed + l.deserted_lost;
     prop_assert!((p0 - p1).abs() <= 1e-6 * p0, "people {p0} -> {p1}");
     let w0 = weapons(0) + l.weapons_received;
     let w1 = weapons(k) + l.equipment_destroyed;
@@ -274,6 +275,52 @@ proptest! {
         prop_assert!(t.ledger.money_income > 0.0);
     }
 
+    /// Civilian harm and displacement on, with manpower, air strikes and a
+    /// camp: people are conserved through the ledger (civilians killed
+    /// included), 0 ≤ manpower ≤ population, the displaced never exceed the
+    /// population, every flow follows a neighbour path, and runs are deterministic.
+    #[test]
+    fn displacement_and_civilian_harm_conserve_people(
+        seed in any::<u64>(),
+        combat in 0.0..1.0f64,
+        fear in 0.0..0.2f64,
+        back in 0.0..0.5f64,
+        reach in 0u32..4,
+        rate in 0.0..3.0f64,
+        lethality in 0.0..0.03f64,
+    ) {
+        let extra = format!(
+            "[mechanisms]\ndisplacement = true\ncivilian_harm = true\nmanpower = true\nconscription = true\n\
+             [constants.civilians]\nflee_rate_combat = {combat}\nflee_rate_fear = {fear}\nreturn_rate = {back}\n\
+             camp_reach = {reach}\nbattle_rate_urban = {rate}\nbattle_rate_rural = {rate}\nstrike_rate_rural = {rate}\n\
+             [constants.combat]\nlethality = {lethality}\n\
+             [regions.south]\ncamp = true\n[forces.army]\nconscription = 0.01\n"
+        );
+        let m = example_with(&extra);
+        let t = simulate(&m, seed);
+        check_conservation(&m, &t)?;
+        check_bounds(&t)?;
+        let (nr, ni) = (m.regions.len(), m.identities.len());
+        for (k, (x, p)) in t.manpower.iter().zip(&t.population).enumerate() {
+            prop_assert!(*x >= 0.0 && *x <= p + 1e-9 * p.max(1.0), "manpower {x} vs population {p} at {k}");
+        }
+        for k in 0..t.snapshots() {
+            let pop: f64 = t.population[k * nr * ni..(k + 1) * nr * ni].iter().sum();
+            let away: f64 = t.displaced[k * ni..(k + 1) * ni].iter().sum();
+            prop_assert!(away >= 0.0 && away <= pop * (1.0 + 1e-9), "displaced {away} > population {pop}");
+        }
+        for f in &t.displacement {
+            prop_assert!(f.people > 0.0 && f.from != f.to);
+            prop_assert!(m.hops[f.from * nr + f.to] != u32::MAX, "a flow without a route: {f:?}");
+            if !f.returning {
+                prop_assert!(m.regions[f.from].neighbours.contains(&f.to) || m.regions[f.to].camp, "{f:?}");
+            }
+        }
+        let dead: f64 = t.civilian_deaths[(t.snapshots() - 1) * nr..].iter().sum();
+        prop_assert!((dead - t.ledger.civilians_killed).abs() <= 1e-6 * dead.max(1.0));
+        prop_assert_eq!(&t, &simulate(&m, seed));
+    }
+
     /// The air campaign (surges, fatigue, support by contact, interdiction
     /// of movement and resupply, oil strikes) with the economy on: people,
     /// weapons and money are conserved, fatigue stays in [0, 1], the strike
@@ -348,4 +395,28 @@ fn force_generation_run_moves_every_stock() {
     let nf = m.forces.len();
     let army = m.force_index("army").unwrap();
     assert_ne!(t.quality[army], t.quality[(t.snapshots() - 1) * nf + army]);
+}
+
+/// The displacement property test exercises its stocks: with the defaults,
+/// civilians die (in battles and under strikes) and people flee, some to the camp.
+#[test]
+fn displacement_run_moves_people_and_kills_civilians() {
+    let m = example_with(
+        "[mechanisms]\ndisplacement = true\ncivilian_harm = true\nmanpower = true\n[regions.desert]\ncamp = true\n",
+    );
+    let t = simulate(&m, 3);
+    assert!(t.ledger.civilians_killed > 0.0);
+    let us = m.actor_index("us").unwrap();
+    let na = m.actors.len();
+    let by = &t.civilian_deaths_by[(t.snapshots() - 1) * na..];
+    assert!(by[us] > 0.0, "strikes kill civilians: {by:?} {:?}", t.ledger);
+    // (The minority that fled the government's city fears it still: it stays away.)
+    assert!(t.displacement.iter().any(|f| !f.returning));
+    // The city's minority, which fears the government, passes the valley
+    // for the desert's camp, two hops away through ground held by isis.
+    let (city, desert) = (m.region_index("city").unwrap(), m.region_index("desert").unwrap());
+    assert!(
+        t.displacement.iter().any(|f| f.from == city && f.to == desert && !f.returning),
+        "the camp takes people in"
+    );
 }

@@ -89,7 +89,8 @@ fn swatch(colour: &str) -> String {
 }
 
 /// The charts of a run, as (file stem, standalone SVG): regions held,
-/// fighters and threat per actor, and grievance per identity over time.
+/// fighters and threat per actor, grievance per identity over time, and
+/// with the `displacement` mechanism on the people away from home per identity.
 pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
     let (nr, nf, ni, na) = (m.regions.len(), m.forces.len(), m.identities.len(), m.actors.len());
     let last = t.snapshots() - 1;
@@ -146,6 +147,23 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
         unit_interval: true,
     };
     out.push(("grievance", c.svg()));
+    if !t.displaced.is_empty() {
+        let displaced: Vec<Series> = (0..ni)
+            .map(|i| Series {
+                label: m.identities[i].name.clone(),
+                colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
+                values: (0..=last).map(|k| t.displaced[k * ni + i]).collect(),
+                band: None,
+            })
+            .collect();
+        let c = LineChart {
+            title: "People displaced (away from home)".into(),
+            days: t.days.clone(),
+            series: displaced,
+            unit_interval: false,
+        };
+        out.push(("displaced", c.svg()));
+    }
     out
 }
 
@@ -499,6 +517,7 @@ mod tests {
         let m = example();
         let t = frontline_engine::simulate(&m, 7);
         let html = run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() });
+        assert!(!html.contains("People displaced"), "no displacement chart with the switch off");
         assert!(html.starts_with("<!DOCTYPE html>"));
         balanced(&html);
         assert_eq!(html.matches("<svg").count(), 2 + 4, "two maps and four charts");
@@ -509,6 +528,21 @@ mod tests {
         assert!(!html.contains("<script"));
         // Reproducible.
         assert_eq!(html, run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() }));
+    }
+
+    #[test]
+    fn run_report_plots_the_displaced_with_displacement_on() {
+        let mut m = example();
+        m.mechanisms.set(frontline_scenario::spec::MechanismName::Displacement, true);
+        m.mechanisms.set(frontline_scenario::spec::MechanismName::CivilianHarm, true);
+        let t = frontline_engine::simulate(&m, 7);
+        assert!(t.displaced.iter().any(|&x| x > 0.0));
+        let html = run_report(&m, &t, &Provenance { command: "run".into(), seed: 7, ..Provenance::default() });
+        balanced(&html);
+        assert_eq!(html.matches("<svg").count(), 2 + 5, "two maps and five charts");
+        assert!(html.contains("People displaced (away from home)"));
+        let charts = run_charts(&m, &t);
+        assert_eq!(charts.last().map(|c| c.0), Some("displaced"));
     }
 
     #[test]

@@ -431,6 +431,80 @@ constants! {
         /// by influence when nobody is present. Assumption, range 0–0.5.
         influence_support = 0.1, [-1.0, 1.0];
     }
+
+    civilians: Civilians {
+        /// Civilians killed per fighter killed in a square-law battle in
+        /// urban terrain (civilian_harm). Assumption, range 0.3–3: fighting
+        /// among dense housing kills more bystanders than fighting in the
+        /// open (the reason urban rates are the highest; no source here gives
+        /// a ratio).
+        battle_rate_urban = 1.0, [0.0, 1000.0];
+        /// Civilians killed per fighter killed in battle in rural terrain
+        /// (civilian_harm). Assumption, range 0.1–1.
+        battle_rate_rural = 0.3, [0.0, 1000.0];
+        /// Civilians killed per fighter killed in battle in desert terrain
+        /// (civilian_harm). Assumption, range 0–0.3: few people live there.
+        battle_rate_desert = 0.05, [0.0, 1000.0];
+        /// Civilians killed per fighter killed in battle in mountains
+        /// (civilian_harm). Assumption, range 0.05–0.5.
+        battle_rate_mountain = 0.2, [0.0, 1000.0];
+        /// Civilians killed per air sortie flown over an urban region
+        /// (civilian_harm, air_power). Assumption, range 0.1–2.
+        strike_rate_urban = 0.5, [0.0, 1000.0];
+        /// Civilians killed per sortie over a rural region. Assumption, range 0.05–1.
+        strike_rate_rural = 0.2, [0.0, 1000.0];
+        /// Civilians killed per sortie over desert. Assumption, range 0–0.2.
+        strike_rate_desert = 0.02, [0.0, 1000.0];
+        /// Civilians killed per sortie over mountains. Assumption, range 0.02–0.5.
+        strike_rate_mountain = 0.1, [0.0, 1000.0];
+        /// Civilians killed per unit of area fire (fire against fighters who
+        /// are not located, spread over the ground they may be on) in urban
+        /// terrain (civilian_harm). Assumption, range 0.5–5: unaimed fire is
+        /// the most dangerous to bystanders, so area rates exceed battle rates.
+        area_rate_urban = 2.0, [0.0, 1000.0];
+        /// Civilians killed per unit of area fire in rural terrain. Assumption, range 0.2–2.
+        area_rate_rural = 0.6, [0.0, 1000.0];
+        /// Civilians killed per unit of area fire in desert. Assumption, range 0–0.5.
+        area_rate_desert = 0.1, [0.0, 1000.0];
+        /// Civilians killed per unit of area fire in mountains. Assumption, range 0.1–1.
+        area_rate_mountain = 0.4, [0.0, 1000.0];
+        /// Weekly rise of grievance (share of the gap to 1) per unit of harm,
+        /// harm = min(1, attitudes.casualty_scale · civilian deaths / population)
+        /// (civilian_harm). Assumption, range 0.05–1: of the order of
+        /// `attitudes.insecurity_rate`, the same kind of term.
+        harm_grievance = 0.2, [0.0, 10.0];
+        /// Fall of the support target for the actor that killed the
+        /// civilians, and its allies, per unit of harm it caused
+        /// (civilian_harm). Assumption, range 0.1–2: of the order of
+        /// `attitudes.abuse_support`.
+        harm_support = 0.5, [0.0, 10.0];
+        /// Weekly share of an identity that flees its region at saturated
+        /// insecurity, insecurity = min(1, attitudes.casualty_scale ·
+        /// (fighters and civilians killed) / population) (displacement).
+        /// Assumption, range 0.05–0.5.
+        flee_rate_combat = 0.2, [0.0, 1.0];
+        /// Weekly share that flees per unit of fear of the region's
+        /// controller, fear = max(0, −support for it) (displacement).
+        /// Assumption, range 0–0.05: flight from feared rule is slower than
+        /// flight from battle.
+        flee_rate_fear = 0.01, [0.0, 1.0];
+        /// Weekly share that flees at saturated abuse by militias of another
+        /// identity (the C8 measure; displacement with sectarian_abuse on).
+        /// Assumption, range 0–0.1.
+        flee_rate_abuse = 0.02, [0.0, 1.0];
+        /// Hops within which the displaced reach a camp (a region with
+        /// `camp = true`) through ground not held by a side they fear; 0: no
+        /// camps (displacement). Assumption, range 1–5.
+        camp_reach = 3.0, [0.0, 1000.0];
+        /// Weekly share of the displaced who go home once home is safe and
+        /// held by a side they do not fear (displacement). Assumption, range
+        /// 0.01–0.2: returns take months.
+        return_rate = 0.05, [0.0, 1.0];
+        /// Insecurity below which a home region counts as safe for return
+        /// (displacement). Assumption, range 0–0.1: a week with fewer deaths
+        /// than 0.01 % of its population (at casualty_scale 100).
+        return_insecurity = 0.01, [0.0, 1.0];
+    }
 }
 
 #[cfg(test)]

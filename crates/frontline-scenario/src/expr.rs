@@ -134,6 +134,12 @@ pub enum Query {
     Detected { force: usize, region: usize },
     /// Population-weighted max(0, support) for the actor in the region.
     Cooperation { actor: usize, region: usize },
+    /// People of an identity away from their home region (displacement).
+    Displaced { identity: usize },
+    /// Civilians killed in a region so far (civilian_harm).
+    CivilianDeaths { region: usize },
+    /// Civilians killed by an actor so far (civilian_harm).
+    CivilianDeathsBy { actor: usize },
 }
 
 /// The kinds of id an expression can name.
@@ -223,6 +229,9 @@ impl Query {
                 region(r, f);
             }
             Query::Momentum { actor } => f(Actor, *actor),
+            Query::Displaced { identity } => f(Identity, *identity),
+            Query::CivilianDeaths { region } => f(Region, *region),
+            Query::CivilianDeathsBy { actor } => f(Actor, *actor),
         }
     }
 }
@@ -754,6 +763,15 @@ pub const FUNCTIONS: &[Function] = &[
     function!("cooperation", "cooperation(actor, region)",
         "the population's cooperation with the actor in the region: population-weighted max(0, support) in [0, 1]",
         [[Actor, Region]] -> Num, state: true),
+    function!("displaced", "displaced(identity)",
+        "people of the identity away from their home region (0 with the displacement mechanism off)",
+        [[Identity]] -> Num, state: true),
+    function!("civilian_deaths", "civilian_deaths(region)",
+        "civilians killed in the region so far (0 with the civilian_harm mechanism off)",
+        [[Region]] -> Num, state: true),
+    function!("civilian_deaths_by", "civilian_deaths_by(actor)",
+        "civilians the actor's forces have killed so far (0 with the civilian_harm mechanism off)",
+        [[Actor]] -> Num, state: true),
 ];
 
 /// The expression for a call of `name` whose arguments have been checked
@@ -800,6 +818,9 @@ fn call_expr(name: &str, ids: &[usize], mut nums: Vec<Expr>) -> Expr {
         "hidden" => Query::Hidden { force: ids[0], region: opt(1) },
         "detected" => Query::Detected { force: ids[0], region: ids[1] },
         "cooperation" => Query::Cooperation { actor: ids[0], region: ids[1] },
+        "displaced" => Query::Displaced { identity: ids[0] },
+        "civilian_deaths" => Query::CivilianDeaths { region: ids[0] },
+        "civilian_deaths_by" => Query::CivilianDeathsBy { actor: ids[0] },
         "abs" => return Expr::Abs(arg()),
         "min" => return Expr::Min(arg(), arg()),
         "max" => return Expr::Max(arg(), arg()),

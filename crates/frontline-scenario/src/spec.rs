@@ -121,6 +121,10 @@ keyword! {
         Irregular = "irregular",
         /// Engine feature (off by default): a side holds a region only while it keeps a garrison there or the population does not turn against it; control lapses to whoever is present or supported.
         Presence = "presence",
+        /// Engine feature (off by default): battles, air strikes and area fire kill civilians, by terrain and kind of fire; the deaths raise grievance and lower support for the side that caused them.
+        CivilianHarm = "civilian_harm",
+        /// Engine feature (off by default): people flee combat, abuse and feared control to safer neighbouring regions or camps, with their identity, grievance and manpower, and return when home is safe.
+        Displacement = "displacement",
     }
 }
 
@@ -145,6 +149,8 @@ impl MechanismName {
                 | MechanismName::AirCampaign
                 | MechanismName::Irregular
                 | MechanismName::Presence
+                | MechanismName::CivilianHarm
+                | MechanismName::Displacement
         )
     }
 }
@@ -218,6 +224,8 @@ record! {
         oil: Option<Quantity>,
         /// Men of fighting age as a share of the population, in [0, 1], by identity id (default `constants.manpower.share`); read only when the `manpower` mechanism (or `conscription`) is on.
         manpower_share: Map<Quantity>,
+        /// Whether the region takes in the displaced (a camp; default false): with the `displacement` mechanism on, people fleeing within `constants.civilians.camp_reach` hops of it through ground not held by a side they fear go there.
+        camp: Option<bool>,
     }
 }
 

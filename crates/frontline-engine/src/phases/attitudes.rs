@@ -28,6 +28,12 @@
 //! which follows exclusion, not occupation: grievance is one number per
 //! group and region, a simplification stated in docs/model.md.
 //!
+//! With `civilian_harm` on (docs/model.md §3.17), civilian deaths this tick
+//! add `harm_grievance · h(r)` to the push and lower the target for the
+//! actors that caused them and their allies by `harm_support · h_a(r)`,
+//! with h = min(1, casualty_scale · civilians killed / pop(r)) (see
+//! `civilians::grievance_harm` and `civilians::support_harm`).
+//!
 //! so grievance turns a group away from the actors that exclude it and
 //! towards their enemies — the channel through which exclusion feeds
 //! insurgent recruitment. All rates are assumptions in `constants.rs`; the
@@ -46,6 +52,7 @@ pub fn run(m: &Model, s: &mut State) {
     let c = &m.constants.attitudes;
     let inclusion_on = s.on(MechanismName::Inclusion);
     let abuse_on = s.on(MechanismName::SectarianAbuse);
+    let harm_on = s.on(MechanismName::CivilianHarm);
     let mut abusers = vec![false; na];
     // σ(a, i) depends on policies only, not on the region: compute it once.
     let mut sigma = vec![0.0; na * ni];
@@ -69,6 +76,9 @@ pub fn run(m: &Model, s: &mut State) {
         let pop_r: f64 = s.population[r * ni..(r + 1) * ni].iter().sum();
         let insecurity = if pop_r > 0.0 { (c.casualty_scale * s.casualties[r] / pop_r).min(1.0) } else { 0.0 };
         let holder = s.control[r];
+        // Civilian harm (§3.17): grievance push and blame per actor, if anyone died here.
+        let harmed = harm_on && crate::phases::civilians::support_harm(m, s, r, pop_r);
+        let harm = if harmed { crate::phases::civilians::grievance_harm(m, s, r, pop_r) } else { 0.0 };
         for i in 0..ni {
             let pop = s.population[r * ni + i];
             if pop <= 0.0 {
@@ -100,11 +110,14 @@ pub fn run(m: &Model, s: &mut State) {
             let initial = &m.regions[r].support[i];
             // Occupation: ruled by an actor the group opposed at the start.
             let occupation = holder.map_or(0.0, |h| (-initial[h]).max(0.0));
-            let push = (c.exclusion_rate * f64::from(u8::from(excluded))
+            let mut push = (c.exclusion_rate * f64::from(u8::from(excluded))
                 + c.insecurity_rate * insecurity
                 + c.abuse_rate * abuse
                 + c.occupation_rate * occupation)
                 * dt;
+            if harmed {
+                push += harm * dt;
+            }
             let g_new = (g + push.min(1.0) * (1.0 - g) - (c.relaxation * dt).min(1.0) * (g - base)).clamp(0.0, 1.0);
             s.grievance[r * ni + i] = g_new;
             let rate = (c.support_rate * dt).min(1.0);
@@ -117,6 +130,9 @@ pub fn run(m: &Model, s: &mut State) {
                 }
                 if c.occupation_support > 0.0 && holder.is_some_and(|h| m.actors[h].allied[a]) {
                     target -= c.occupation_support * occupation;
+                }
+                if harmed {
+                    target -= s.civilians.blame[a];
                 }
                 current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);
             }

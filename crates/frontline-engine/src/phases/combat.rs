@@ -184,6 +184,7 @@ pub fn run(m: &Model, s: &mut State) {
         for &(f, r, x) in &s.orders.air {
             sorties[m.forces[f].actor * nr + r] += x;
         }
+        crate::phases::civilians::strikes(m, s);
     }
     let ground: Vec<usize> = (0..nf).filter(|&f| s.on_ground(m, f)).collect();
     let mut present: Vec<usize> = Vec::with_capacity(nf);
@@ -273,6 +274,10 @@ pub fn run(m: &Model, s: &mut State) {
             before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
             crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
             crate::phases::irregular::battle(m, s, r, &side_a, &side_b, (leader, owner_b), (mult_a, mult_b), days);
+            // Area fire kills civilians too (`civilian_harm`, §3.17).
+            while let Some((q, by, fire)) = s.irregular.area_fire_by.pop() {
+                crate::phases::civilians::harm(m, s, q, crate::phases::civilians::Fire::Area, fire, by);
+            }
         } else {
             let na_ = noise(s, cc.noise);
             let nb_ = noise(s, cc.noise);
@@ -284,6 +289,7 @@ pub fn run(m: &Model, s: &mut State) {
             crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
             spread_losses(m, s, &side_a, r, a0 - a1);
             spread_losses(m, s, &side_b, r, b0 - b1);
+            crate::phases::civilians::battle(m, s, r, &side_a, &side_b, a0 - a1, b0 - b1);
         }
         if s.on(MechanismName::Rout) {
             rout_check(m, s, r, &side_a, &side_b, &present, &before);

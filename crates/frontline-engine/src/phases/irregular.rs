@@ -83,6 +83,9 @@ pub struct Irregular {
     /// `area_fire[r]`: attacker-fighter-days of area fire in r this tick
     /// (cleared at the start of each combat phase).
     pub area_fire: Vec<f64>,
+    /// This tick's area fire as (region, actor firing it, attacker-fighter-days),
+    /// for the civilians it kills (`civilian_harm`); drained by the combat phase.
+    pub area_fire_by: Vec<(usize, usize, f64)>,
     /// Weeks region r has been ungarrisoned and hostile to its holder (`presence`).
     pub lapse: Vec<f64>,
     /// Hidden ground personnel per (actor, region), refreshed by [`tally`].
@@ -114,6 +117,7 @@ impl Irregular {
                 .collect(),
             detected: vec![0.0; nf * nr],
             area_fire: vec![0.0; nr],
+            area_fire_by: Vec::new(),
             lapse: vec![0.0; nr],
             hidden_people: vec![0.0; na * nr],
             hidden_eff: vec![0.0; na * nr],
@@ -243,6 +247,7 @@ pub fn area_fire_events(s: &State) -> impl Iterator<Item = (usize, f64)> + '_ {
 pub fn begin_combat(s: &mut State) {
     s.irregular.detected.iter_mut().for_each(|x| *x = 0.0);
     s.irregular.area_fire.iter_mut().for_each(|x| *x = 0.0);
+    s.irregular.area_fire_by.clear();
 }
 
 /// The battle in region r with `irregular` on, replacing the combat phase's
@@ -340,6 +345,10 @@ pub fn battle(
         let delta = ic.raid_lethality * (eg / g0) * nd;
         let (g1, h1, fire) = deitchman(g0, h0, c, delta, days);
         st.area_fire[r] += fire;
+        // The fire is charged to the owner of the hunters' largest group.
+        if let Some(&top) = hunters.iter().max_by(|&&x, &&y| st.open[x].total_cmp(&st.open[y]).then(y.cmp(&x))) {
+            st.area_fire_by.push((r, m.forces[top].actor, fire));
+        }
         let (gs, hs) = ((g0 - g1) / g0, (h0 - h1) / h0);
         for &f in hiders {
             st.lost_hidden[f] += gs * st.und[f];

@@ -6,6 +6,9 @@
 /// and combat call (docs/model.md §3.18).
 pub mod air;
 pub mod attitudes;
+/// Civilian harm and displacement (docs/model.md §3.17): called from the
+/// combat and attitudes phases, and a step of its own after attitudes.
+pub mod civilians;
 pub mod combat;
 pub mod control;
 pub mod economy;

@@ -61,6 +61,18 @@ pub struct Trajectory {
     /// Hidden personnel per snapshot and force group (§3.16); empty when
     /// the `irregular` mechanism is off.
     pub hidden: Vec<f64>,
+    /// Civilians killed so far per snapshot and region (cumulative); empty
+    /// when the `civilian_harm` mechanism is off.
+    pub civilian_deaths: Vec<f64>,
+    /// Civilians killed so far per snapshot and actor that caused them
+    /// (cumulative); empty when `civilian_harm` is off.
+    pub civilian_deaths_by: Vec<f64>,
+    /// People away from home per snapshot and identity; empty when the
+    /// `displacement` mechanism is off.
+    pub displaced: Vec<f64>,
+    /// Every movement of people (flight and return), in the order they
+    /// happened (displacement).
+    pub displacement: Vec<crate::phases::civilians::Flow>,
 }
 
 impl Trajectory {
@@ -87,6 +99,13 @@ impl Trajectory {
             trainees: Vec::with_capacity(k * nf),
             manpower: Vec::with_capacity(if m.mechanisms.on(MechanismName::Manpower) { k * nr * ni } else { 0 }),
             hidden: Vec::with_capacity(if m.mechanisms.on(MechanismName::Irregular) { k * nf } else { 0 }),
+            civilian_deaths: Vec::with_capacity(if m.mechanisms.on(MechanismName::CivilianHarm) { k * nr } else { 0 }),
+            civilian_deaths_by: Vec::with_capacity(if m.mechanisms.on(MechanismName::CivilianHarm) {
+                k * na
+            } else {
+                0
+            }),
+            displaced: Vec::with_capacity(if m.mechanisms.on(MechanismName::Displacement) { k * ni } else { 0 }),
             ..Trajectory::default()
         }
     }
@@ -153,6 +172,14 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
     t.strikes.extend_from_slice(&s.air.strikes);
     if s.on(MechanismName::Irregular) {
         t.hidden.extend((0..m.forces.len()).map(|f| crate::phases::irregular::hidden_total(m, s, f)));
+    }
+    t.civilian_deaths.extend_from_slice(&s.civilians.deaths);
+    t.civilian_deaths_by.extend_from_slice(&s.civilians.deaths_by);
+    if s.on(MechanismName::Displacement) {
+        for i in 0..m.identities.len() {
+            t.displaced.push(s.civilians.displaced(i));
+        }
+        t.displacement.extend_from_slice(&s.civilians.flows);
     }
     if t.watch_first.len() != m.watches.len() {
         t.watch_first = vec![None; m.watches.len()];

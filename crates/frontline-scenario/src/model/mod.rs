@@ -92,6 +92,8 @@ pub struct Region {
     /// (None: `constants.manpower.share`, resolved by the engine so that
     /// `--set` of the constant applies).
     pub manpower_share: Vec<Option<f64>>,
+    /// Takes in the displaced (region key `camp`; mechanism `displacement`).
+    pub camp: bool,
 }
 
 /// Where a movement or strike goes.

@@ -147,6 +147,7 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, map: Option<&RegionMap
             source: r.source.clone(),
             oil: r.oil.as_ref().map(|q| b.qty_limit(q, "oil", MAX_OIL)).unwrap_or(0.0),
             manpower_share,
+            camp: r.camp.unwrap_or(false),
         });
     }
     connect_neighbours(b, spec, map, &mut regions, declared_pairs);
