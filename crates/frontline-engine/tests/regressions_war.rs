@@ -69,18 +69,23 @@ fn regression_graduates_wait_while_the_enemy_holds_the_depot() {
 
 /// Area fire against hidden fighters (§3.16) kills civilians (§3.17), and
 /// the deaths are charged to the side that fired: the two features of #12
-/// meet in the combat phase.
+/// meet in the combat phase. With the area fire switched off (lethality 0),
+/// the hunters' toll falls to what their aimed fire alone causes.
 #[test]
 fn area_fire_kills_civilians_charged_to_the_hunters() {
-    let m = testkit::line(
-        "[mechanisms]\nirregular = true\ncivilian_harm = true\n[forces.insurgents]\nhidden = true\n\
-         [constants.irregular]\ndetection_rate = 0\narea_lethality = 0.0001\n",
-    );
-    let (tribes, isis) = (m.actor_index("tribes").unwrap(), m.actor_index("isis").unwrap());
-    let mut s = State::new(&m, 1);
-    frontline_engine::phases::perception::effective_strengths(&m, &mut s);
-    frontline_engine::phases::combat::run(&m, &mut s);
-    assert!(s.ledger.civilians_killed > 0.0, "area fire in the valley kills civilians");
-    assert!(s.civilians.deaths_by[tribes] > 0.0, "charged to the tribes, who hunt the cells there");
-    assert_eq!(s.civilians.deaths_by[isis], 0.0, "undetected cells fire aimed shots, not area fire");
+    let toll = |area: f64| {
+        let m = testkit::line(&format!(
+            "[mechanisms]\nirregular = true\ncivilian_harm = true\n[forces.insurgents]\nhidden = true\n\
+             [constants.irregular]\ndetection_rate = 0\narea_lethality = {area}\n"
+        ));
+        let tribes = m.actor_index("tribes").unwrap();
+        let mut s = State::new(&m, 1);
+        frontline_engine::phases::perception::effective_strengths(&m, &mut s);
+        frontline_engine::phases::combat::run(&m, &mut s);
+        (s.civilians.deaths_by[tribes], s.ledger.civilians_killed)
+    };
+    let (with, total) = toll(0.0001);
+    let (without, _) = toll(0.0);
+    assert!(total > 0.0, "the battle in the valley kills civilians");
+    assert!(with > without, "area fire adds to the hunters' toll: {with} vs {without}");
 }

@@ -273,7 +273,14 @@ pub fn run(m: &Model, s: &mut State) {
             before.clear();
             before.extend(present.iter().map(|&f| s.personnel[f * nr + r]));
             crate::phases::forcegen::engaged(m, s, r, &side_a, &side_b);
+            let people = |s: &State, side: &[usize]| side.iter().map(|&f| s.personnel[f * nr + r]).sum::<f64>();
+            let (pa, pb) = (people(s, &side_a), people(s, &side_b));
             crate::phases::irregular::battle(m, s, r, &side_a, &side_b, (leader, owner_b), (mult_a, mult_b), days);
+            // Civilians die in the aimed part of the battle (§3.17) like in
+            // a square-law battle; area fire is charged below by its own rate.
+            let [area_a, area_b] = s.irregular.area_losses;
+            let (lost_a, lost_b) = (pa - people(s, &side_a) - area_a, pb - people(s, &side_b) - area_b);
+            crate::phases::civilians::battle(m, s, r, &side_a, &side_b, lost_a.max(0.0), lost_b.max(0.0));
             // Area fire kills civilians too (`civilian_harm`, §3.17).
             while let Some((q, by, fire)) = s.irregular.area_fire_by.pop() {
                 crate::phases::civilians::harm(m, s, q, crate::phases::civilians::Fire::Area, fire, by);

@@ -86,6 +86,9 @@ pub struct Irregular {
     /// This tick's area fire as (region, actor firing it, attacker-fighter-days),
     /// for the civilians it kills (`civilian_harm`); drained by the combat phase.
     pub area_fire_by: Vec<(usize, usize, f64)>,
+    /// Fighters of side A and side B killed by area fire in the last battle
+    /// (so that the combat phase charges civilian harm for the rest as battle).
+    pub area_losses: [f64; 2],
     /// Weeks region r has been ungarrisoned and hostile to its holder (`presence`).
     pub lapse: Vec<f64>,
     /// Hidden ground personnel per (actor, region), refreshed by [`tally`].
@@ -118,6 +121,7 @@ impl Irregular {
             detected: vec![0.0; nf * nr],
             area_fire: vec![0.0; nr],
             area_fire_by: Vec::new(),
+            area_losses: [0.0; 2],
             lapse: vec![0.0; nr],
             hidden_people: vec![0.0; na * nr],
             hidden_eff: vec![0.0; na * nr],
@@ -275,6 +279,7 @@ pub fn battle(
     let mut st = std::mem::take(&mut s.irregular);
     // Open and hidden fighters of each group.
     let mut open_side = [0.0, 0.0];
+    st.area_losses = [0.0; 2];
     for (k, side) in [side_a, side_b].into_iter().enumerate() {
         for &f in side {
             let p = s.personnel[f * nr + r];
@@ -325,7 +330,7 @@ pub fn battle(
         }
     }
     // Area fire against each side's undetected by the other side's open fighters.
-    for (hiders, hunters) in [(side_b, side_a), (side_a, side_b)] {
+    for (hider_side, (hiders, hunters)) in [(1, (side_b, side_a)), (0, (side_a, side_b))] {
         let (mut g0, mut eg) = (0.0, 0.0);
         for &f in hiders {
             g0 += st.und[f];
@@ -345,6 +350,7 @@ pub fn battle(
         let delta = ic.raid_lethality * (eg / g0) * nd;
         let (g1, h1, fire) = deitchman(g0, h0, c, delta, days);
         st.area_fire[r] += fire;
+        st.area_losses[hider_side] += g0 - g1;
         // The fire is charged to the owner of the hunters' largest group.
         if let Some(&top) = hunters.iter().max_by(|&&x, &&y| st.open[x].total_cmp(&st.open[y]).then(y.cmp(&x))) {
             st.area_fire_by.push((r, m.forces[top].actor, fire));
