@@ -167,3 +167,50 @@ fn turning_war_ensemble_is_byte_identical_for_one_and_two_threads() {
     assert!(!ta.is_empty());
     assert_eq!(ta, tb);
 }
+
+/// The engine features of issue #12 on (hidden fighters that go
+/// underground, control that needs presence, an air campaign with oil
+/// strikes and surges, civilian harm, displacement into a camp): an ensemble
+/// is byte-identical on one and two threads.
+#[test]
+fn irregular_war_civilians_and_air_ensemble_is_byte_identical_for_one_and_two_threads() {
+    let dir = tmp("war2");
+    let variant = dir.path().join("war2.toml");
+    std::fs::write(
+        &variant,
+        "[mechanisms]\nirregular = true\npresence = true\nair_campaign = true\ncivilian_harm = true\ndisplacement = true\neconomy = true\n\
+         [regions.south]\ncamp = true\n[regions.desert]\noil = 5000\n[actors.isis]\noil_price = \"0.001\"\n\
+         [actors.isis.rules.underground]\nwhen = \"regions_held(isis) < 3\"\nthen = { tactic = \"go_underground\", force = \"isis_fighters\", fraction = 0.5 }\n\
+         [actors.us.rules.oil]\nthen = { tactic = \"air_strike\", force = \"coalition_air\", to = \"desert\", fraction = 0.2, mission = \"oil\" }\n\
+         [actors.us.rules.surge]\nwhen = \"fatigue(coalition_air) < 0.2\"\nthen = { tactic = \"air_surge\", force = \"coalition_air\", amount = 0.5 }\n",
+    )
+    .unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        let o = run(&[
+            "ensemble",
+            s(&example()),
+            "--variant",
+            s(&variant),
+            "--runs",
+            "60",
+            "--threads",
+            threads,
+            "--out",
+            s(&out),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "parquet" || x == "csv"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        outs.push(v);
+    }
+    assert!(!outs[0].is_empty());
+    assert_eq!(outs[0], outs[1]);
+}
