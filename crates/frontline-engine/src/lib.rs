@@ -4,7 +4,8 @@
 //! ([`phases`], one module each, in order: events, perception, strategy,
 //! supply, recruitment, movement, combat, control, attitudes, record), the
 //! engine features those phases call (manpower, economy, force generation,
-//! planning: one module each, each owning its part of the state) and the run
+//! planning, irregular war, civilians, the air campaign: one module each,
+//! each owning its part of the state) and the run
 //! loop ([`run::simulate`]).
 //!
 //! A run is a pure function of (model, seed): one seeded generator per run,
