@@ -3,13 +3,13 @@
 //! functions `sorties`, `fatigue` and `contact`. Good values build; bad ones
 //! are located errors.
 
-use frontline_scenario::Model;
+mod common;
+
+use common::build;
+
 use frontline_scenario::constants::Constants;
-use frontline_scenario::diag::{Diagnostics, Sources};
-use frontline_scenario::load::build_from_tree;
 use frontline_scenario::model::Tactic;
 use frontline_scenario::spec::AirMission;
-use frontline_scenario::value::parse_toml;
 
 /// Two regions, a government with an army, a US air group, and `extra`
 /// appended (rules, constants).
@@ -29,35 +29,9 @@ fn scenario(extra: &str) -> String {
     )
 }
 
-fn build(text: &str) -> Result<Model, String> {
-    let mut sources = Sources::new();
-    let mut d = Diagnostics::default();
-    let f = sources.add("air.toml".into(), text.into(), None);
-    let Some(tree) = parse_toml(text, f, &mut d) else {
-        return Err(d.render(&sources, false));
-    };
-    build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
-}
-
-/// `air.toml:line:column` of the place marked `|` in `needle` within `text`.
-fn at(text: &str, needle: &str) -> String {
-    let (head, tail) = needle.split_once('|').unwrap_or(("", needle));
-    let found = text.find(&format!("{head}{tail}")).unwrap_or_else(|| panic!("{needle:?} not in the text"));
-    let start = found + head.len();
-    let before = &text[..start];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    format!("air.toml:{line}:{column}")
-}
-
+/// Checks that the scenario with `extra` appended is refused at `needle`.
 fn refused(extra: &str, needle: &str, parts: &[&str]) {
-    let text = scenario(extra);
-    let e = build(&text).unwrap_err();
-    let loc = at(&text, needle);
-    assert!(e.contains(&loc), "no {loc} in:\n{e}");
-    for p in parts {
-        assert!(e.contains(p), "no {p:?} in:\n{e}");
-    }
+    common::refused(&scenario(extra), needle, parts);
 }
 
 const STRIKE: &str = "[actors.us.rules.s]\nthen = { tactic = \"air_strike\", force = \"us_air\", to = \"away\"";

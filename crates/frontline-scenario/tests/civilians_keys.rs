@@ -2,11 +2,11 @@
 //! on regions and the `[constants.civilians]` group. Good values build; bad
 //! ones are located errors.
 
-use frontline_scenario::Model;
+mod common;
+
+use common::{build, refused};
+
 use frontline_scenario::constants::Constants;
-use frontline_scenario::diag::{Diagnostics, Sources};
-use frontline_scenario::load::build_from_tree;
-use frontline_scenario::value::parse_toml;
 
 /// A two-region scenario with `region` appended to region `home`'s table and `extra` at the end.
 fn scenario(region: &str, extra: &str) -> String {
@@ -18,35 +18,6 @@ fn scenario(region: &str, extra: &str) -> String {
          [regions.away]\nposition = [42.5, 34.3]\npopulation = {{ sunni = 100 }}\n\n\
          [actors.gov]\n{extra}\n"
     )
-}
-
-fn build(text: &str) -> Result<Model, String> {
-    let mut sources = Sources::new();
-    let mut d = Diagnostics::default();
-    let f = sources.add("keys.toml".into(), text.into(), None);
-    let Some(tree) = parse_toml(text, f, &mut d) else {
-        return Err(d.render(&sources, false));
-    };
-    build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
-}
-
-/// `keys.toml:line:column` of the place marked `|` in `needle`.
-fn at(text: &str, needle: &str) -> String {
-    let (head, tail) = needle.split_once('|').unwrap_or(("", needle));
-    let found = text.find(&format!("{head}{tail}")).unwrap_or_else(|| panic!("{needle:?} not in the text"));
-    let before = &text[..found + head.len()];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    format!("keys.toml:{line}:{column}")
-}
-
-fn refused(text: &str, needle: &str, parts: &[&str]) {
-    let e = build(text).unwrap_err();
-    let loc = at(text, needle);
-    assert!(e.contains(&loc), "no {loc} in:\n{e}");
-    for p in parts {
-        assert!(e.contains(p), "no {p:?} in:\n{e}");
-    }
 }
 
 #[test]

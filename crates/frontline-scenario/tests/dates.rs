@@ -1,11 +1,10 @@
 //! Dates in scenarios follow the workspace's one rule (frontline-date):
 //! strict `YYYY-MM-DD`, years 0000..=9999, real calendar days.
 
+mod common;
+
 use frontline_date::Day;
 use frontline_scenario::Model;
-use frontline_scenario::diag::{Diagnostics, Sources};
-use frontline_scenario::load::build_from_tree;
-use frontline_scenario::value::parse_toml;
 
 /// A one-region scenario with `clock` as its `[scenario]` timing lines and
 /// `extra` appended.
@@ -18,15 +17,9 @@ fn scenario(clock: &str, extra: &str) -> String {
     )
 }
 
-/// The model, or the rendered diagnostics.
+/// The model, or the rendered diagnostics (as `dates.toml`).
 fn build(text: &str) -> Result<Model, String> {
-    let mut sources = Sources::new();
-    let mut d = Diagnostics::default();
-    let f = sources.add("dates.toml".into(), text.into(), None);
-    let Some(tree) = parse_toml(text, f, &mut d) else {
-        return Err(d.render(&sources, false));
-    };
-    build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
+    common::build_named("dates.toml", text)
 }
 
 #[test]

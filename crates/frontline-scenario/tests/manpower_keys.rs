@@ -2,11 +2,11 @@
 //! `manpower_share` on regions, `conscription`, `inflow` and `inflow_region`
 //! on force groups. Good values build; bad ones are located errors.
 
-use frontline_scenario::Model;
-use frontline_scenario::diag::{Diagnostics, Sources};
+mod common;
+
+use common::{build, refused};
+
 use frontline_scenario::expr::Expr;
-use frontline_scenario::load::build_from_tree;
-use frontline_scenario::value::parse_toml;
 
 /// A two-region scenario with `region` appended to region `home`'s table and
 /// `force` to force group `band`'s.
@@ -21,40 +21,6 @@ fn scenario(region: &str, force: &str) -> String {
          [actors.gov]\n\n\
          [forces.band]\nactor = \"gov\"\nkind = \"militia\"\nidentity = \"sunni\"\npersonnel = {{ home = 10 }}\n{force}\n"
     )
-}
-
-/// The model, or the rendered diagnostics.
-fn build(text: &str) -> Result<Model, String> {
-    let mut sources = Sources::new();
-    let mut d = Diagnostics::default();
-    let f = sources.add("keys.toml".into(), text.into(), None);
-    let Some(tree) = parse_toml(text, f, &mut d) else {
-        return Err(d.render(&sources, false));
-    };
-    build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
-}
-
-/// `keys.toml:line:column` of the first occurrence of `needle` in `text`,
-/// or of the place marked `|` in it (`"conscription = |2"`: the 2).
-fn at(text: &str, needle: &str) -> String {
-    let (head, tail) = needle.split_once('|').unwrap_or(("", needle));
-    let found = text.find(&format!("{head}{tail}")).unwrap_or_else(|| panic!("{needle:?} not in the text"));
-    let start = found + head.len();
-    let before = &text[..start];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    format!("keys.toml:{line}:{column}")
-}
-
-/// Builds `text`, expecting an error that contains every one of `parts` and
-/// the location of `needle`.
-fn refused(text: &str, needle: &str, parts: &[&str]) {
-    let e = build(text).unwrap_err();
-    let loc = at(text, needle);
-    assert!(e.contains(&loc), "no {loc} in:\n{e}");
-    for p in parts {
-        assert!(e.contains(p), "no {p:?} in:\n{e}");
-    }
 }
 
 #[test]

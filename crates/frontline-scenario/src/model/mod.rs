@@ -33,6 +33,8 @@ mod planning;
 mod regions;
 mod rules;
 mod tactics;
+#[cfg(test)]
+mod test_support;
 mod watches;
 
 pub use bounds::{

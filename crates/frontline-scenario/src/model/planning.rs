@@ -219,31 +219,14 @@ pub(super) fn attach(
 #[cfg(test)]
 mod tests {
     use crate::Model;
-    use crate::diag::{Diagnostics, Sources};
-    use crate::load::build_from_tree;
-    use crate::value::parse_toml;
 
-    /// Two regions, two actors (gov with an army and an air group, isis with
-    /// fighters).
-    const BASE: &str = "[scenario]\nname = \"p\"\nstart = 2015-01-01\nticks = 2\n\
-        [identities.p]\n\
-        [regions.a]\nposition = [44.0, 33.0]\nneighbours = [\"b\"]\ncontrol = \"gov\"\n\
-        [regions.b]\nposition = [44.1, 33.0]\ncontrol = \"isis\"\n\
-        [actors.gov]\nhostile = [\"isis\"]\n[actors.isis]\n\
-        [forces.army]\nactor = \"gov\"\nkind = \"army\"\npersonnel = { a = 1000 }\n\
-        [forces.jets]\nactor = \"gov\"\nkind = \"air\"\npersonnel = { a = 10 }\n\
-        [forces.fighters]\nactor = \"isis\"\nkind = \"insurgent\"\npersonnel = { b = 100 }\n";
+    use super::super::test_support;
+
+    const BASE: &str = test_support::TWO_REGIONS;
 
     /// The model of `BASE` with `extra` appended, or the rendered diagnostics.
     fn build(extra: &str) -> Result<Model, String> {
-        let text = format!("{BASE}{extra}");
-        let mut sources = Sources::new();
-        let mut d = Diagnostics::default();
-        let f = sources.add("p.toml".into(), text.clone(), None);
-        let Some(tree) = parse_toml(&text, f, &mut d) else {
-            return Err(d.render(&sources, false));
-        };
-        build_from_tree(&tree, &sources).map_err(|d| d.render(&sources, false))
+        test_support::build("p.toml", extra)
     }
 
     /// The rendered error for a planning table with `body`.
