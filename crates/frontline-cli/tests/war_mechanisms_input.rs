@@ -153,19 +153,7 @@ fn turning_war_ensemble_is_byte_identical_for_one_and_two_threads() {
         let o = run(&["ensemble", s(&example), "--runs", "60", "--threads", threads, "--out", s(&out), "-q"]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    let read = |d: &TestDir| -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d.path().join("out"))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "parquet" || x == "csv"))
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-            .collect();
-        v.sort();
-        v
-    };
-    let (ta, tb) = (read(&a), read(&b));
-    assert!(!ta.is_empty());
-    assert_eq!(ta, tb);
+    assert_eq!(tables(&a.path().join("out")), tables(&b.path().join("out")));
 }
 
 /// The engine features of issue #12 on (hidden fighters that go
@@ -202,15 +190,7 @@ fn irregular_war_civilians_and_air_ensemble_is_byte_identical_for_one_and_two_th
             "-q",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "parquet" || x == "csv"))
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-            .collect();
-        v.sort();
-        outs.push(v);
+        outs.push(tables(&out));
     }
-    assert!(!outs[0].is_empty());
     assert_eq!(outs[0], outs[1]);
 }
