@@ -113,14 +113,21 @@ pub fn damage_oil(s: &mut State, r: usize, share: f64) {
     *d = (*d + share.clamp(0.0, 1.0) * (1.0 - *d)).clamp(0.0, 1.0);
 }
 
-/// What actor a's active groups cost per week in upkeep (trainees in their
-/// pipelines are paid too, as in the supply phase).
+/// What group f costs its owner per week in upkeep: nothing if it is
+/// inactive, else upkeep × (personnel + trainees) — trainees in the pipeline
+/// are paid too, as in the supply phase.
+fn group_bill(m: &Model, s: &State, f: usize) -> f64 {
+    let force = &m.forces[f];
+    if s.active[f] && force.upkeep > 0.0 {
+        force.upkeep * (s.force_total(m.regions.len(), f) + s.forcegen.trainees[f])
+    } else {
+        0.0
+    }
+}
+
+/// What actor a's active groups cost per week in upkeep.
 pub fn payroll(m: &Model, s: &State, a: usize) -> f64 {
-    let nr = m.regions.len();
-    (0..m.forces.len())
-        .filter(|&f| m.forces[f].actor == a && s.active[f] && m.forces[f].upkeep > 0.0)
-        .map(|f| m.forces[f].upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f]))
-        .sum()
+    (0..m.forces.len()).filter(|&f| m.forces[f].actor == a).fold(0.0, |t, f| t + group_bill(m, s, f))
 }
 
 /// Fills `s.economy.bills` with every actor's weekly payroll, for the
@@ -128,14 +135,11 @@ pub fn payroll(m: &Model, s: &State, a: usize) -> f64 {
 pub fn start_bills(m: &Model, s: &mut State) {
     // One pass over the groups (not one per actor): the same sums as
     // [`payroll`], in the same order per actor.
-    let nr = m.regions.len();
     let mut bills = std::mem::take(&mut s.economy.bills);
     bills.clear();
     bills.resize(m.actors.len(), 0.0);
     for (f, force) in m.forces.iter().enumerate() {
-        if s.active[f] && force.upkeep > 0.0 {
-            bills[force.actor] += force.upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f]);
-        }
+        bills[force.actor] += group_bill(m, s, f);
     }
     s.economy.bills = bills;
 }
