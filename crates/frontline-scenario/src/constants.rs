@@ -417,6 +417,17 @@ constants! {
         /// Assumption, range 0.0005–0.01 (one cell member per 1 000
         /// inhabitants).
         intimidation_saturation = 0.001, [1.0e-9, 1.0];
+        /// Share of its `tax` per head that an actor's hidden fighters
+        /// extort from the population of a region it does not hold, at
+        /// saturated intimidation (scaled like intimidation by
+        /// min(1, hidden / (pop · intimidation_saturation))). Assumption,
+        /// range 0.2–1: cells live on protection money and levies, but less
+        /// of it than an administration collects.
+        extortion = 0.5, [0.0, 1.0];
+        /// Share of a full fighter's upkeep a hidden fighter costs.
+        /// Assumption, range 0.1–0.5: cell members are part-time, live at
+        /// home and are paid per operation rather than a soldier's wage.
+        hidden_upkeep = 0.25, [0.0, 1.0];
     }
 
     presence: Presence {

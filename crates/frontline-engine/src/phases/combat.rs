@@ -362,6 +362,7 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
     let odds_term = rc.odds_weight * odds.ln();
     // The side's personnel here before anyone routs, for contagion.
     let side_people: f64 = if rc.contagion > 0.0 { own.iter().map(|&g| s.personnel[g * nr + r]).sum() } else { 0.0 };
+    let cells = s.on(frontline_scenario::spec::MechanismName::Irregular);
     for &f in own {
         let n = s.personnel[f * nr + r];
         if n <= 0.0 {
@@ -369,6 +370,13 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
         }
         let b = before[present.iter().position(|&x| x == f).unwrap_or(0)];
         let loss_share = if b > 0.0 { (b - n) / b } else { 0.0 };
+        // Undetected hidden fighters (`irregular`, §3.16) are not in the
+        // battle line and do not rout: only the rest of the detachment can.
+        let stay = if cells { crate::phases::irregular::undetected(m, s, f, r) } else { 0.0 };
+        let n = n - stay;
+        if n <= 0.0 {
+            continue;
+        }
         let local = s.morale[f] - rc.loss_weight * loss_share - odds_term;
         // Panic: a group whose morale is below panic_morale breaks on
         // contact, whatever the odds (off at the default 0).
@@ -421,12 +429,19 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             .filter(|&q| s.control[q].is_some_and(|c| m.actors[a].allied[c]))
             .min_by(|&x, &y| s.hostile_eff[a * nr + x].total_cmp(&s.hostile_eff[a * nr + y]).then(x.cmp(&y)));
         let deserters = if retreat.is_some() { rc.desert_share * n } else { n };
+        if stay > 0.0 {
+            s.personnel[f * nr + r] -= stay;
+        }
         crate::phases::forcegen::rout_desert(m, s, f, r, deserters);
         s.totals[f] -= deserters.min(n);
         if let Some(q) = retreat {
             let rest = s.personnel[f * nr + r];
             s.personnel[f * nr + r] = 0.0;
             s.personnel[f * nr + q] += rest;
+        }
+        if stay > 0.0 {
+            // The cells stay behind, all of them hidden.
+            crate::phases::irregular::cells_remain(m, s, f, r, stay);
         }
         if total > 0.0 {
             s.morale[f] = (s.morale[f] - rc.morale_shock * n / total).clamp(0.0, 1.0);

@@ -35,6 +35,7 @@
 
 use crate::state::{State, View};
 use frontline_scenario::Model;
+use frontline_scenario::spec::MechanismName;
 
 /// Money flows of one run, kept for rules and for the record.
 #[derive(Debug, Clone, Default)]
@@ -118,10 +119,19 @@ pub fn damage_oil(s: &mut State, r: usize, share: f64) {
 /// are paid too, as in the supply phase.
 fn group_bill(m: &Model, s: &State, f: usize) -> f64 {
     let force = &m.forces[f];
-    if s.active[f] && force.upkeep > 0.0 {
-        force.upkeep * (s.force_total(m.regions.len(), f) + s.forcegen.trainees[f])
+    if s.active[f] && force.upkeep > 0.0 { force.upkeep * paid_heads(m, s, f) } else { 0.0 }
+}
+
+/// The heads group f pays upkeep for: personnel and trainees, with hidden
+/// fighters (mechanism `irregular`, §3.16) counted at `irregular.hidden_upkeep`
+/// of a full fighter's pay.
+pub fn paid_heads(m: &Model, s: &State, f: usize) -> f64 {
+    let heads = s.force_total(m.regions.len(), f) + s.forcegen.trainees[f];
+    if s.on(MechanismName::Irregular) {
+        let part_time = 1.0 - m.constants.irregular.hidden_upkeep;
+        heads - part_time * crate::phases::irregular::hidden_total(m, s, f)
     } else {
-        0.0
+        heads
     }
 }
 

@@ -25,6 +25,9 @@
 //!
 //! Graduates join f at its depot and q_f ← (q_f · P_f + g_f · G_f) / (P_f + G_f),
 //! g_f the group's `graduate_quality`, else `force_generation.graduate_quality`.
+//! While an enemy holds the depot they wait, unless the group has hidden
+//! fighters (`irregular`, §3.16): then they join its cells, in proportion
+//! to the hidden fighters of each region, hidden.
 //!
 //! Experience (`experience`). With e_f the share of f's personnel (at the
 //! start of combat) present in regions where f fought this tick:
@@ -292,8 +295,11 @@ fn graduate(m: &Model, s: &mut State) {
         }
         let ready_f = ready_of(&s.forcegen.pipeline[f], tick);
         // Graduates wait, as stragglers do, while an enemy of their owner
-        // holds the depot: they do not appear behind enemy lines.
-        if ready_f <= 0.0 || s.control[s.forcegen.depot[f]].is_some_and(|c| m.actors[a].hostile[c]) {
+        // holds the depot: they do not appear behind enemy lines. A group
+        // with cells (`irregular`, §3.16) sends them to its cells instead.
+        let lost_depot = s.control[s.forcegen.depot[f]].is_some_and(|c| m.actors[a].hostile[c]);
+        let to_cells = lost_depot && crate::phases::irregular::hidden_total(m, s, f) > 0.0;
+        if ready_f <= 0.0 || (lost_depot && !to_cells) {
             continue;
         }
         let cap = capacity(m, s, a);
@@ -328,7 +334,11 @@ fn graduate(m: &Model, s: &mut State) {
         let kept = s.force_total(nr, f);
         let gq = m.forces[f].graduate_quality.unwrap_or(m.constants.force_generation.graduate_quality);
         s.quality[f] = ((s.quality[f] * kept + gq * graduates) / (kept + graduates)).clamp(0.0, 1.0);
-        s.personnel[f * nr + s.forcegen.depot[f]] += graduates;
+        if to_cells {
+            crate::phases::irregular::join_cells(m, s, f, graduates);
+        } else {
+            s.personnel[f * nr + s.forcegen.depot[f]] += graduates;
+        }
         s.ledger.graduated += graduates;
     }
     s.ledger.in_training = s.forcegen.trainees.iter().fold(0.0, |t, x| t + x);

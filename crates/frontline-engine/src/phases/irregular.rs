@@ -102,6 +102,9 @@ pub struct Irregular {
     /// Per-group scratch: losses of open and of hidden fighters.
     lost_open: Vec<f64>,
     lost_hidden: Vec<f64>,
+    /// Hidden fighters per (group, region) at the start of the movement
+    /// phase, for the groups that move ([`hold_cells`]).
+    cells: Vec<f64>,
 }
 
 impl Irregular {
@@ -130,6 +133,121 @@ impl Irregular {
             und: vec![0.0; nf],
             lost_open: vec![0.0; nf],
             lost_hidden: vec![0.0; nf],
+            cells: vec![0.0; nf * nr],
+        }
+    }
+}
+
+/// The hidden share h of group f's detachment in region r (0 with
+/// `irregular` off, when the shares are not kept).
+#[inline]
+pub fn hidden_share(s: &State, nr: usize, f: usize, r: usize) -> f64 {
+    s.irregular.hidden.get(f * nr + r).copied().unwrap_or(0.0)
+}
+
+/// Adds `n` hidden recruits to group f's cell in region r: personnel rise
+/// by n and the hidden share becomes (h·P + n) / (P + n), so that every
+/// one of them is hidden (underground recruitment, §3.16).
+pub fn join_cell(m: &Model, s: &mut State, f: usize, r: usize, n: f64) {
+    if n <= 0.0 {
+        return;
+    }
+    let i = f * m.regions.len() + r;
+    let p = s.personnel[i];
+    let h = s.irregular.hidden[i];
+    s.irregular.hidden[i] = ((h * p + n) / (p + n)).clamp(0.0, 1.0);
+    s.personnel[i] = p + n;
+}
+
+/// Money per week actor a's hidden fighters extort where it does not hold
+/// the region (§3.16, mechanism `irregular`):
+///
+/// ```text
+/// X_a = Σ_{r not held by a} extortion · tax_a · pop_r · min(1, H_ar / (pop_r · intimidation_saturation))
+/// ```
+///
+/// Reason: an insurgency driven underground still levies the population it
+/// lives among (the issue's "raid, intimidate and recruit underground");
+/// without it a group that holds no ground can pay no one, and cells would
+/// desert whatever the population thinks of them. Requires a fresh [`tally`].
+pub fn extortion(m: &Model, s: &State, a: usize) -> f64 {
+    let (nr, ni) = (m.regions.len(), m.identities.len());
+    let ic = &m.constants.irregular;
+    let rate = ic.extortion * m.actors[a].tax;
+    if rate <= 0.0 {
+        return 0.0;
+    }
+    let mut x = 0.0;
+    for r in 0..nr {
+        let hidden = s.irregular.hidden_people[a * nr + r];
+        if hidden <= 0.0 || s.control[r] == Some(a) {
+            continue;
+        }
+        let pop: f64 = s.population[r * ni..(r + 1) * ni].iter().sum();
+        if pop > 0.0 {
+            x += rate * pop * (hidden / (pop * ic.intimidation_saturation)).min(1.0);
+        }
+    }
+    x
+}
+
+/// Cells stay where they hide (movement hook, §3.16): before the movement
+/// phase moves group f, only its open fighters (1 − h)·P of each region are
+/// free to move, and its hidden fighters are counted; [`cells_stay`] then
+/// sets each region's share so that the hidden count is unchanged. Reason:
+/// a cell is men living among the population, not a detachment that
+/// marches; a group that must move surfaces first (`surface`).
+pub fn hold_cells(m: &Model, s: &mut State, f: usize, movable: &mut [f64]) {
+    let nr = m.regions.len();
+    for i in f * nr..(f + 1) * nr {
+        let hidden = s.irregular.hidden[i] * s.personnel[i];
+        s.irregular.cells[i] = hidden;
+        movable[i] = s.personnel[i] - hidden;
+    }
+}
+
+/// After the movement phase: group f's hidden share in each region is its
+/// hidden count held by [`hold_cells`] over its personnel now (the open men
+/// who arrived or left change the share, not the count).
+pub fn cells_stay(m: &Model, s: &mut State, f: usize) {
+    let nr = m.regions.len();
+    for i in f * nr..(f + 1) * nr {
+        let p = s.personnel[i];
+        s.irregular.hidden[i] =
+            if p > 0.0 { (s.irregular.cells[i] / p).clamp(0.0, 1.0) } else { s.irregular.hidden[i] };
+    }
+}
+
+/// Group f's hidden fighters in region r not detected this tick:
+/// h · (1 − d) · P. They stay out of the battle line, and so out of a rout
+/// (combat hook, §3.16).
+pub fn undetected(m: &Model, s: &State, f: usize, r: usize) -> f64 {
+    let i = f * m.regions.len() + r;
+    s.irregular.hidden[i] * (1.0 - s.irregular.detected[i]) * s.personnel[i]
+}
+
+/// After a rout of group f in r that spared its `stay` undetected cells:
+/// they are added back, and the share is that of cells among those left.
+pub fn cells_remain(m: &Model, s: &mut State, f: usize, r: usize, stay: f64) {
+    let i = f * m.regions.len() + r;
+    let left = s.personnel[i];
+    let hidden = s.irregular.hidden[i] * left;
+    s.personnel[i] = left + stay;
+    s.irregular.hidden[i] = ((hidden + stay) / (left + stay)).clamp(0.0, 1.0);
+}
+
+/// Adds `n` hidden fighters to group f's cells, shared among regions in
+/// proportion to the hidden fighters already there (graduates of a group
+/// whose depot is lost, §3.13 and §3.16). Nothing if f has no cells.
+pub fn join_cells(m: &Model, s: &mut State, f: usize, n: f64) {
+    let total = hidden_total(m, s, f);
+    if total <= 0.0 || n <= 0.0 {
+        return;
+    }
+    for r in 0..m.regions.len() {
+        let h = hidden_people(m, s, f, r);
+        if h > 0.0 {
+            join_cell(m, s, f, r, n * h / total);
         }
     }
 }
@@ -853,5 +971,134 @@ mod tests {
         // 1 000 cell members among 200 000: x = 1000 / (200000 · 0.001) → saturated.
         let c = frontline_scenario::constants::Constants::default().irregular;
         assert!(close(open - hidden, c.intimidation, 1e-9), "{open} vs {hidden}");
+    }
+
+    /// Every insurgent of `line` hidden; the given extra text on top.
+    fn cells(extra: &str) -> (Model, State) {
+        let m = line(&format!("[mechanisms]\nirregular = true\n[forces.insurgents]\nhidden = true\n{extra}"));
+        let s = State::new(&m, 5);
+        (m, s)
+    }
+
+    #[test]
+    fn cells_extort_where_their_actor_holds_no_ground_up_to_saturation() {
+        // tax 1e-6 a head; the valley (80 000 people, nobody holds it) has
+        // 200 cell members, above saturation (80): 0.5 · 1e-6 · 80 000 = 0.04.
+        let (m, mut s) = cells("[actors.isis]\ntax = 0.000001\n");
+        let isis = m.actor_index("isis").unwrap();
+        tally(&m, &mut s);
+        assert!((extortion(&m, &s, isis) - 0.04).abs() < 1e-12, "the desert is held: no extortion there");
+        // 40 members: half saturated, half the levy.
+        let (ins, valley) = (m.force_index("insurgents").unwrap(), m.region_index("valley").unwrap());
+        set_personnel(&m, &mut s, ins, valley, 40.0);
+        tally(&m, &mut s);
+        assert!((extortion(&m, &s, isis) - 0.02).abs() < 1e-12);
+        // Open fighters extort nothing; with the switch off, nor do cells.
+        let m = line("[actors.isis]\ntax = 0.000001\n[forces.insurgents]\nhidden = true\n");
+        let mut s = State::new(&m, 5);
+        crate::phases::supply::run(&m, &mut s);
+        assert_eq!(s.economy.income[isis], 1.0 + 1e-6 * 20000.0, "income and the desert's tax only");
+    }
+
+    #[test]
+    fn hidden_fighters_are_paid_a_quarter_of_a_fighters_upkeep() {
+        let (m, s) = cells("");
+        let ins = m.force_index("insurgents").unwrap();
+        let p = s.force_total(m.regions.len(), ins);
+        assert_eq!(crate::phases::economy::paid_heads(&m, &s, ins), 0.25 * p);
+        let m = line("[forces.insurgents]\nhidden = true\n");
+        let s = State::new(&m, 5);
+        assert_eq!(crate::phases::economy::paid_heads(&m, &s, ins), p, "with irregular off, every head in full");
+    }
+
+    #[test]
+    fn cells_stay_where_they_hide_and_only_open_fighters_march() {
+        let (m, mut s) = cells("");
+        let nr = m.regions.len();
+        let (ins, desert, valley) = (
+            m.force_index("insurgents").unwrap(),
+            m.region_index("desert").unwrap(),
+            m.region_index("valley").unwrap(),
+        );
+        let order = |s: &mut State| {
+            s.orders.moves.push(crate::state::MoveOrder {
+                kind: frontline_scenario::spec::TacticKind::Attack,
+                force: ins,
+                to: valley,
+                fraction: 1.0,
+                from_all: false,
+                from: None,
+            })
+        };
+        order(&mut s);
+        crate::phases::movement::run(&m, &mut s);
+        assert_eq!(s.personnel[ins * nr + desert], 2000.0, "hidden: nobody marches");
+        // Half of the desert's men surface: those 1 000 march, the 1 000
+        // cells stay, and the valley's 200 cells are still 200 hidden.
+        switch(&m, &mut s, ins, Some(desert), 0.5, false);
+        order(&mut s);
+        crate::phases::movement::run(&m, &mut s);
+        assert_eq!(s.personnel[ins * nr + desert], 1000.0);
+        assert_eq!(s.irregular.hidden[ins * nr + desert], 1.0);
+        assert_eq!(s.personnel[ins * nr + valley], 1200.0);
+        assert!((hidden_people(&m, &s, ins, valley) - 200.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn undetected_cells_do_not_rout_with_the_open_fighters() {
+        // A population that gives the army no informers (support 0): no
+        // detection. Insurgents that panic on contact (panic_morale 1).
+        let battle = |share: f64| {
+            let m = line(
+                "[mechanisms]\nirregular = true\n[constants.combat]\nnoise = 0\n\
+                 [forces.insurgents]\npanic_morale = 1.0\n[regions.city.support.sunni]\ngov = 0.0\n",
+            );
+            let mut s = State::new(&m, 3);
+            let (city, army, ins, tribes) = ids(&m);
+            set_personnel(&m, &mut s, tribes, city, 0.0);
+            set_personnel(&m, &mut s, army, city, 2000.0);
+            set_personnel(&m, &mut s, ins, city, 600.0);
+            s.irregular.hidden[ins * m.regions.len() + city] = share;
+            crate::phases::combat::run(&m, &mut s);
+            (s.personnel[ins * m.regions.len() + city], hidden_people(&m, &s, ins, city))
+        };
+        let (open_left, _) = battle(0.0);
+        assert_eq!(open_left, 0.0, "open fighters who panic all rout from the city");
+        let (left, hidden) = battle(0.5);
+        assert!(left > 250.0 && (left - hidden).abs() < 1e-9, "the 300 cells stay, all hidden, less area fire: {left}");
+    }
+
+    #[test]
+    fn a_cell_trains_its_own_recruits_and_takes_the_graduates_of_a_lost_depot() {
+        let m = line(
+            "[mechanisms]\nirregular = true\ntraining_pipeline = true\n\
+             [forces.insurgents]\nhidden = true\ndepot = \"desert\"\ntraining_weeks = 1\n",
+        );
+        let mut s = State::new(&m, 5);
+        let nr = m.regions.len();
+        let (ins, desert, valley) = (
+            m.force_index("insurgents").unwrap(),
+            m.region_index("desert").unwrap(),
+            m.region_index("valley").unwrap(),
+        );
+        let before = s.force_total(nr, ins);
+        crate::phases::recruitment::run(&m, &mut s);
+        let recruited = s.force_total(nr, ins) - before;
+        assert!(recruited > 0.0 && s.forcegen.trainees[ins] == 0.0, "every recruit joins a cell at once");
+        assert!((hidden_total(&m, &s, ins) - s.force_total(nr, ins)).abs() < 1e-9, "all of them hidden");
+        // Half the valley's cell surfaces; 100 trainees are ready while the
+        // government holds the depot: they go to the cells, in proportion to
+        // the hidden fighters of each region, hidden.
+        let desert_cells = hidden_people(&m, &s, ins, desert);
+        switch(&m, &mut s, ins, Some(valley), 0.5, false);
+        let valley_cells = hidden_people(&m, &s, ins, valley);
+        crate::phases::forcegen::enlist(&m, &mut s, ins, desert, 100.0);
+        s.tick += 1;
+        s.control[desert] = m.actor_index("gov");
+        crate::phases::forcegen::run(&m, &mut s);
+        let total = desert_cells + valley_cells;
+        assert!((hidden_people(&m, &s, ins, desert) - desert_cells - 100.0 * desert_cells / total).abs() < 1e-9);
+        assert!((hidden_people(&m, &s, ins, valley) - valley_cells - 100.0 * valley_cells / total).abs() < 1e-9);
+        assert_eq!(s.forcegen.trainees[ins], 0.0);
     }
 }

@@ -19,6 +19,9 @@
 //! a breadth-first search from t through non-enemy ground, once per (actor,
 //! target) and tick.
 //!
+//! With `irregular` on, hidden fighters do not move: only a detachment's
+//! open fighters are free to (`phases::irregular::hold_cells`, §3.16).
+//!
 //! With `air_campaign` on, interdiction strikes (§3.18) stop a share of the
 //! movers of their enemies out of or into a struck region
 //! (`phases::air::let_through`); those stopped stay where they are.
@@ -216,6 +219,7 @@ pub fn run(m: &Model, s: &mut State) {
     copied.resize(m.forces.len(), false);
     let moves = std::mem::take(&mut s.orders.moves);
     let mut paths = SafePaths::default();
+    let cells = s.on(frontline_scenario::spec::MechanismName::Irregular);
     let forces_with_orders = moves
         .iter()
         .map(|o| o.force)
@@ -227,6 +231,13 @@ pub fn run(m: &Model, s: &mut State) {
             snapshot[row.clone()].copy_from_slice(&s.personnel[row.clone()]);
             movable[row.clone()].copy_from_slice(&s.personnel[row]);
             copied[f] = true;
+        }
+    }
+    if cells {
+        for (f, &moves) in copied.iter().enumerate() {
+            if moves {
+                crate::phases::irregular::hold_cells(m, s, f, &mut movable);
+            }
         }
     }
     march_columns(m, s, &snapshot, &mut movable, &mut paths);
@@ -255,6 +266,13 @@ pub fn run(m: &Model, s: &mut State) {
             // same as a scan of every region).
             for &src in &m.regions[o.to].neighbours {
                 move_from(m, s, o, src, &snapshot, &mut movable, &mut paths);
+            }
+        }
+    }
+    if cells {
+        for (f, &moved) in copied.iter().enumerate() {
+            if moved {
+                crate::phases::irregular::cells_stay(m, s, f);
             }
         }
     }

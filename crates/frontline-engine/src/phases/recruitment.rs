@@ -32,6 +32,14 @@
 //! multiplied by the owner's momentum factor. After the voluntary draws,
 //! conscription (`conscription`) and external inflows (a scenario input,
 //! whenever given) run; neither draws random numbers.
+//!
+//! Underground recruitment (`irregular` with `training_pipeline`, §3.16):
+//! a cell has no depot to send its recruits to, so of the n recruits of
+//! group f in region r, h_fr · n (h_fr the hidden share of f's detachment
+//! there) join f in r at once, hidden, and the rest enter the pipeline.
+//! Reason: insurgent cells recruit and train locally (the issue's "recruit
+//! underground"); without it an insurgency that has lost its depot could
+//! never grow again anywhere.
 
 use crate::phases::economy;
 use crate::phases::manpower;
@@ -148,6 +156,7 @@ pub fn run(m: &Model, s: &mut State) {
             if drawn > 0.0 {
                 let scale = drawn / total_mean;
                 let mut got = 0.0;
+                let mut to_pipeline = 0.0;
                 for (r, &mean) in means.iter().enumerate() {
                     if mean <= 0.0 {
                         continue;
@@ -162,14 +171,21 @@ pub fn run(m: &Model, s: &mut State) {
                     s.population[r * ni + i] -= n;
                     // With the training pipeline on, recruits join one
                     // cohort of the group whatever their region (they train
-                    // at its depot): one enlistment per group, below.
+                    // at its depot): one enlistment per group, below. Cells
+                    // train their own (`irregular`, §3.16): the hidden share
+                    // of the recruits of a region join its cell at once.
                     if !pipeline {
                         crate::phases::forcegen::enlist(m, s, f, r, n);
+                        got += n;
+                    } else {
+                        let local = n * crate::phases::irregular::hidden_share(s, nr, f, r);
+                        crate::phases::irregular::join_cell(m, s, f, r, local);
+                        got += n;
+                        to_pipeline += n - local;
                     }
-                    got += n;
                 }
                 if pipeline {
-                    crate::phases::forcegen::enlist(m, s, f, 0, got);
+                    crate::phases::forcegen::enlist(m, s, f, 0, to_pipeline);
                 }
                 s.ledger.recruited += got;
                 if cost > 0.0 {

@@ -13,6 +13,11 @@
 //! training:   q_f += Δ · intensity · training_gain · (1 − q_f), costing training_cost per person-week
 //! ```
 //!
+//! With `irregular` on, an actor's hidden fighters also extort money where
+//! it holds no ground (`phases::irregular::extortion`, §3.16), and hidden
+//! fighters cost `irregular.hidden_upkeep` of a fighter's upkeep
+//! (`economy::paid_heads`).
+//!
 //! With `air_campaign` on, interdiction (§3.18) holds back in the issuer's
 //! stock the share of each group's issue bound for struck regions
 //! (`phases::air::issue_kept`).
@@ -98,6 +103,10 @@ pub fn run(m: &Model, s: &mut State) {
     let ni = m.identities.len();
     let dt = crate::phases::weeks(m);
     let c = &m.constants.supply;
+    let extorting = s.on(MechanismName::Irregular);
+    if extorting {
+        crate::phases::irregular::tally(m, s);
+    }
     for (a, actor) in m.actors.iter().enumerate() {
         let mut income = actor.income;
         for r in 0..nr {
@@ -108,6 +117,9 @@ pub fn run(m: &Model, s: &mut State) {
         }
         if s.on(MechanismName::Economy) {
             income += economy::extra_income(m, s, a);
+        }
+        if extorting {
+            income += crate::phases::irregular::extortion(m, s, a);
         }
         s.money[a] += dt * income;
         s.ledger.money_income += dt * income;
@@ -139,8 +151,7 @@ pub fn run(m: &Model, s: &mut State) {
     // Upkeep.
     for a in 0..m.actors.len() {
         let groups: Vec<usize> = (0..m.forces.len()).filter(|&f| m.forces[f].actor == a && s.active[f]).collect();
-        let cost: f64 =
-            groups.iter().map(|&f| dt * m.forces[f].upkeep * (s.force_total(nr, f) + s.forcegen.trainees[f])).sum();
+        let cost: f64 = groups.iter().map(|&f| dt * m.forces[f].upkeep * economy::paid_heads(m, s, f)).sum();
         if cost <= 0.0 {
             continue;
         }
