@@ -199,10 +199,10 @@ pub fn extortion(m: &Model, s: &State, a: usize) -> f64 {
 /// marches; a group that must move surfaces first (`surface`).
 pub fn hold_cells(m: &Model, s: &mut State, f: usize, movable: &mut [f64]) {
     let nr = m.regions.len();
-    for i in f * nr..(f + 1) * nr {
+    for (i, free) in movable.iter_mut().enumerate().take((f + 1) * nr).skip(f * nr) {
         let hidden = s.irregular.hidden[i] * s.personnel[i];
         s.irregular.cells[i] = hidden;
-        movable[i] = s.personnel[i] - hidden;
+        *free = s.personnel[i] - hidden;
     }
 }
 
