@@ -863,6 +863,68 @@ mod tests {
         assert_eq!(whole[2], part[0]);
     }
 
+    /// A cluster in this process: each share is a [`compute_batches`] call
+    /// on a model loaded anew, as a worker would load it.
+    struct InProcess {
+        analysis: &'static str,
+        options: Vec<(String, Arg)>,
+        shares: Mutex<usize>,
+    }
+
+    impl Remote for InProcess {
+        fn compute(
+            &self,
+            prefix: &str,
+            missing: &[u64],
+            _count: u64,
+            deliver: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), JobError>,
+        ) -> Result<(), JobError> {
+            let sim = civil();
+            for share in missing.chunks(2) {
+                *self.shares.lock().unwrap() += 1;
+                let files = compute_batches(&*sim, self.analysis, self.options.clone(), prefix, share)
+                    .map_err(|e| JobError::Task(e.to_string()))?;
+                for (&b, file) in share.iter().zip(files) {
+                    deliver(b, file)?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_job_whose_batches_are_computed_elsewhere_has_the_same_tables() {
+        let sim = civil();
+        let _serial = TEMP_FOLDERS.lock().unwrap_or_else(|e| e.into_inner());
+        let cases: [(&'static str, Vec<(String, Arg)>); 2] = [
+            ("ensemble", opts(&[("runs", Arg::Int(300)), ("seed", Arg::Int(4)), ("threads", Arg::Int(1))])),
+            (
+                "sweep",
+                opts(&[
+                    ("samples", Arg::Int(40)),
+                    ("runs_per_point", Arg::Int(1)),
+                    ("ranges", Arg::Str("legitimacy=0.6:0.9".into())),
+                    ("outcomes", Arg::List(vec!["peak_active".into()])),
+                    ("threads", Arg::Int(1)),
+                ]),
+            ),
+        ];
+        for (analysis, options) in cases {
+            let here = analyse(&*sim, analysis, options.clone()).expect("runs here");
+            let remote = Arc::new(InProcess { analysis, options: options.clone(), shares: Mutex::new(0) });
+            let there = analyse_placed(&*sim, analysis, options, Distribution::Driver(remote.clone()))
+                .expect("runs elsewhere");
+            assert_eq!(here.tables, there.tables, "{analysis}");
+            assert_eq!(here.fields, there.fields, "{analysis}");
+            assert!(*remote.shares.lock().unwrap() >= 2, "{analysis}: the batches went to the workers");
+        }
+        // A worker writes nothing that stays.
+        let e = compute_batches(&*sim, "ensemble", opts(&[("out", Arg::Str("x".into()))]), "batch", &[0]).unwrap_err();
+        assert!(e.to_string().contains("takes no `out`"), "{e}");
+        let e = compute_batches(&*sim, "run", Vec::new(), "batch", &[0]).unwrap_err();
+        assert!(e.to_string().contains("no batches"), "{e}");
+    }
+
     #[test]
     fn a_civil_sweep_records_its_ranges() {
         let sim = civil();
