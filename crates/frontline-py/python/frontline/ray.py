@@ -67,10 +67,18 @@ def connect(address: Optional[str] = None, **init: Any) -> Dict[str, Any]:
     ``ray start --head`` started on this machine; ``"HOST:PORT"``; a
     ``ray://`` client address), or starts a local instance when ``address``
     is None (``num_cpus=`` and other ``ray.init`` arguments in ``init``).
-    Does nothing if Ray is already initialised. Returns the cluster's
-    resources. Raises ``ConnectionError`` saying how to start a cluster when
-    there is none at ``address``."""
-    if not ray.is_initialized():
+    If Ray is already initialised, uses that connection (an ``address``
+    naming another cluster is refused). Returns the cluster's resources.
+    Raises ``ConnectionError`` saying how to start a cluster when there is
+    none at ``address``."""
+    if ray.is_initialized():
+        current = ray.get_runtime_context().gcs_address
+        if address not in (None, "auto", current):
+            raise ValueError(
+                f"Ray is already connected to the cluster at {current!r}, not {address!r}: "
+                "call ray.shutdown() first, or leave address out"
+            )
+    else:
         if address and not address.startswith("ray://") and address != "auto":
             _probe(address)
         init.setdefault("log_to_driver", False)
