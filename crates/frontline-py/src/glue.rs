@@ -912,8 +912,8 @@ mod tests {
         for (analysis, options) in cases {
             let here = analyse(&*sim, analysis, options.clone()).expect("runs here");
             let remote = Arc::new(InProcess { analysis, options: options.clone(), shares: Mutex::new(0) });
-            let there = analyse_placed(&*sim, analysis, options, Distribution::Driver(remote.clone()))
-                .expect("runs elsewhere");
+            let there =
+                analyse_placed(&*sim, analysis, options, Distribution::Driver(remote.clone())).expect("runs elsewhere");
             assert_eq!(here.tables, there.tables, "{analysis}");
             assert_eq!(here.fields, there.fields, "{analysis}");
             assert!(*remote.shares.lock().unwrap() >= 2, "{analysis}: the batches went to the workers");

@@ -257,9 +257,8 @@ fn compute_batches<'py>(
     batches: Vec<u64>,
 ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
     let opts = args(options)?;
-    let files = py
-        .detach(|| glue::compute_batches(&*scenario.sim, analysis, opts, prefix, &batches))
-        .map_err(to_py_err)?;
+    let files =
+        py.detach(|| glue::compute_batches(&*scenario.sim, analysis, opts, prefix, &batches)).map_err(to_py_err)?;
     Ok(files.iter().map(|f| PyBytes::new(py, f)).collect())
 }
 

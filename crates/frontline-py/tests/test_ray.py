@@ -17,9 +17,11 @@ import frontline
 ray = pytest.importorskip("ray")
 import frontline.ray as fray  # noqa: E402
 
-from test_frontline import CIVIL, CIVIL_SMALL, EXAMPLE, ROOT, SMALL, cli_binary  # noqa: E402
+from test_frontline import CIVIL, EXAMPLE, ROOT, SMALL, cli_binary  # noqa: E402
 
-CITY = "controls(isis, city) by 2014-12-20"
+# Smaller than test_frontline's: jobs of several batches (128 runs each)
+# must stay quick on CI's 2 cores, in the package's debug build.
+CIVIL_SMALL = ["steps=55", "parameters.width=12", "parameters.height=12"]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 try:
@@ -220,6 +221,7 @@ def _distributed(
     cpus = int(ray.cluster_resources().get("CPU", 1))
     in_flight = max(2, 2 * cpus // threads_per_task)
     report, close = _reporter(progress)
+    interrupted = threading.Event()
 
     def compute(prefix: str, missing: List[int], count: int) -> Iterator[Tuple[int, bytes]]:
         shares = [missing[i : i + batches_per_task] for i in range(0, len(missing), batches_per_task)]
@@ -231,7 +233,12 @@ def _distributed(
             while shares or pending:
                 while shares and len(pending) < in_flight:
                     pending.append(task.remote(spec_ref, analysis, worker_opts, prefix, shares.pop(), threads_per_task))
-                ready, pending = ray.wait(pending, num_returns=1)
+                ready, pending = ray.wait(pending, num_returns=1, timeout=0.5)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt(
+                        "interrupted: the batches written so far are kept in the job's .runs/; "
+                        "run it again with the same out and resume=True to finish it"
+                    )
                 for ref in ready:
                     batches, files = ray.get(ref)
                     for b, f in zip(batches, files):
@@ -242,10 +249,30 @@ def _distributed(
             for ref in pending:
                 ray.cancel(ref)
 
+    # The job runs in a thread of its own, so that Ctrl-C here stops it
+    # between two batches (the main thread alone receives signals).
+    outcome: Dict[str, Any] = {}
+
+    def job() -> None:
+        try:
+            outcome["done"] = _frontline.analyse_distributed(scn, analysis, opts, compute)
+        except BaseException as e:  # handed to the caller's thread
+            outcome["error"] = e
+
+    worker = threading.Thread(target=job, name=f"frontline.ray {analysis}", daemon=True)
+    worker.start()
     try:
-        fields, tables, dates, written = _frontline.analyse_distributed(scn, analysis, opts, compute)
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        interrupted.set()
+        worker.join()
+        raise
     finally:
         close()
+    if "error" in outcome:
+        raise outcome["error"]
+    fields, tables, dates, written = outcome["done"]
     out = opts.get("out")
     return Result(analysis, scn, fields, _frames(tables, dates), out, written)
 
