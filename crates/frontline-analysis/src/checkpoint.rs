@@ -26,6 +26,15 @@
 //! [`frontline_output::OutputDir`]), which also clears the temporary files a
 //! killed job left in `.runs/`.
 //!
+//! A job's batches can be computed by other processes ([`Placement`]): a
+//! worker of a distributed job computes only the batches it is given and
+//! stops ([`Placement::Only`], [`JobError::Shard`]); the process that runs
+//! the job hands the batches it lacks to a [`Remote`] (a cluster) and writes
+//! each one as it arrives, after checking its seal
+//! ([`Placement::Elsewhere`], [`JobDir::import_batch`]), then aggregates as
+//! any job does. Batches are the same files either way, so a distributed
+//! job resumes, and ends with the same tables, as a local one.
+//!
 //! A job can also interrupt itself at an exact point ([`Interruption`]): after
 //! writing K batches it stops ([`JobError::Stopped`]) or holds until it is
 //! killed. The tests use this to leave a folder as a kill after K batches
@@ -79,6 +88,10 @@ pub enum JobError {
     /// this many batches: they are in `.runs/`, nothing else was written,
     /// and resuming the job finishes it.
     Stopped(u64),
+    /// A worker of a distributed job ([`Placement::Only`]) wrote the
+    /// batches it was given, this many: they are in its `.runs/`, and the
+    /// process that runs the job gathers them.
+    Shard(u64),
 }
 
 impl std::fmt::Display for JobError {
@@ -96,6 +109,9 @@ impl std::fmt::Display for JobError {
                 f,
                 "stopped after writing {k} batch(es), as asked; they are kept: rerun the job's command with --resume to finish it"
             ),
+            JobError::Shard(k) => {
+                write!(f, "wrote the {k} batch(es) this worker was given; the process that runs the job gathers them")
+            }
         }
     }
 }
@@ -110,7 +126,7 @@ impl JobError {
         match self {
             JobError::Directory(_) | JobError::Task(_) => 2,
             JobError::Output(_) | JobError::Io(..) | JobError::Corrupt(..) => 1,
-            JobError::Stopped(_) => STOPPED_EXIT_CODE,
+            JobError::Stopped(_) | JobError::Shard(_) => STOPPED_EXIT_CODE,
         }
     }
 }
@@ -156,6 +172,52 @@ pub enum InterruptAction {
     Hold,
 }
 
+/// Where a job's batches are computed.
+#[derive(Clone, Default)]
+pub enum Placement {
+    /// Here, in this process's thread pool (every job but a distributed one's).
+    #[default]
+    Here,
+    /// Here, but only these batch indices (of every batch loop of the job):
+    /// a worker of a distributed job. The job writes them (those not already
+    /// sound on disk), then stops with [`JobError::Shard`] instead of
+    /// aggregating.
+    Only(Arc<std::collections::BTreeSet<u64>>),
+    /// Elsewhere: before each batch loop, the batches missing from disk are
+    /// handed to the [`Remote`], and each batch it delivers is checked
+    /// against this job's seal and written ([`JobDir::import_batch`]). Nothing
+    /// is computed here; the job then aggregates the batches as usual.
+    Elsewhere(Arc<dyn Remote>),
+}
+
+impl std::fmt::Debug for Placement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Placement::Here => f.write_str("Here"),
+            Placement::Only(b) => f.debug_tuple("Only").field(b).finish(),
+            Placement::Elsewhere(_) => f.write_str("Elsewhere(..)"),
+        }
+    }
+}
+
+/// Computes a job's batches in other processes (the Python package's Ray
+/// driver is one): each worker runs the same job with
+/// [`Placement::Only`] and returns its batch files.
+pub trait Remote: Send + Sync {
+    /// Computes batches `missing` (indices among `count`) of the loop whose
+    /// files are named `prefix`, and gives each one's whole file (payload
+    /// and seal, as the worker wrote it) to `deliver` as it completes, in
+    /// any order. An error from `deliver` must end the computation and be
+    /// returned.
+    fn compute(
+        &self,
+        prefix: &str,
+        missing: &[u64],
+        count: u64,
+        deliver: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), JobError>,
+    ) -> Result<(), JobError>;
+}
+
 /// What [`JobDir::check_batch`] found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchState {
@@ -173,6 +235,8 @@ pub struct JobDir {
     runs_dir: PathBuf,
     job_digest: [u8; 32],
     interruption: Option<Interruption>,
+    /// Where the batches are computed.
+    placement: Placement,
     /// Batches written through this handle (and its clones): what an
     /// [`Interruption`] counts.
     written: Arc<AtomicU64>,
@@ -230,7 +294,109 @@ impl JobDir {
     }
 
     fn new(runs_dir: PathBuf, job_digest: [u8; 32]) -> JobDir {
-        JobDir { runs_dir, job_digest, interruption: None, written: Arc::new(AtomicU64::new(0)) }
+        JobDir {
+            runs_dir,
+            job_digest,
+            interruption: None,
+            placement: Placement::Here,
+            written: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// This job directory, its batches computed where `placement` says.
+    pub fn placed(mut self, placement: Placement) -> JobDir {
+        self.placement = placement;
+        self
+    }
+
+    /// Whether this process computes batch `b` of a batch loop (a worker of
+    /// a distributed job computes only its own): the loops skip the others.
+    pub fn computes(&self, b: u64) -> bool {
+        match &self.placement {
+            Placement::Only(batches) => batches.contains(&b),
+            Placement::Here | Placement::Elsewhere(_) => true,
+        }
+    }
+
+    /// Called by a batch loop before it starts: with
+    /// [`Placement::Elsewhere`], the loop's batches that are not sound on
+    /// disk (of `count`, batch `b` having a payload of `len(b)` bytes) are
+    /// computed by the [`Remote`] and written here as they arrive; every one
+    /// must arrive. Otherwise it does nothing.
+    pub fn compute_elsewhere(&self, prefix: &str, count: u64, len: &dyn Fn(u64) -> usize) -> Result<(), JobError> {
+        let Placement::Elsewhere(remote) = &self.placement else { return Ok(()) };
+        let mut missing = Vec::new();
+        for b in 0..count {
+            if !self.has_batch(prefix, b, len(b))? {
+                missing.push(b);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut arrived = std::collections::BTreeSet::new();
+        remote.compute(prefix, &missing, count, &mut |b, file| {
+            if b >= count {
+                return Err(JobError::Task(format!("a worker delivered batch {b} of a job of {count} batches")));
+            }
+            self.import_batch(prefix, b, len(b), &file)?;
+            arrived.insert(b);
+            Ok(())
+        })?;
+        match missing.iter().find(|b| !arrived.contains(b)) {
+            Some(b) => Err(JobError::Task(format!(
+                "the workers finished without delivering batch {b} (`{}`); run the job again with resume to compute what is missing",
+                self.batch_path(prefix, *b).display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Called by a batch loop once it is done: a worker of a distributed
+    /// job ([`Placement::Only`]) stops there with [`JobError::Shard`], its
+    /// batches written; otherwise Ok.
+    pub fn end_of_shard(&self) -> Result<(), JobError> {
+        match self.placement {
+            Placement::Only(_) => Err(JobError::Shard(self.written.load(Ordering::SeqCst))),
+            Placement::Here | Placement::Elsewhere(_) => Ok(()),
+        }
+    }
+
+    /// Writes batch `b` from a whole batch file `file` (payload and seal)
+    /// that another process wrote for the same job, after checking that it
+    /// has the length (`len` bytes of payload and the seal) and the seal of
+    /// this job's batch `b`: a worker that loaded another scenario, other
+    /// variants, other sets or another Frontline version wrote another job's
+    /// batch, which is refused ([`JobError::Task`]) and not written.
+    pub fn import_batch(&self, prefix: &str, b: u64, len: usize, file: &[u8]) -> Result<(), JobError> {
+        let name = format!("{prefix}-{b:06}.bin");
+        let state = if file.len() != len + TRAILER_LEN {
+            BatchState::Bad(format!("has {} bytes where its batch has {}", file.len(), len + TRAILER_LEN))
+        } else {
+            let mut seal = self.seal(prefix, b);
+            seal.update(&file[..len]);
+            sealed_state(seal, &file[len..])
+        };
+        if let BatchState::Bad(why) = state {
+            return Err(JobError::Task(format!(
+                "batch `{name}` from a worker {why}: the worker ran another job (its scenario files, variants, sets or Frontline version differ from this process's); every worker must see the same files"
+            )));
+        }
+        let path = self.batch_path(prefix, b);
+        frontline_output::write_atomic(&path, |f| {
+            use std::io::Write;
+            f.write_all(file).map_err(|e| OutputError::Io { path: path.clone(), source: e })
+        })
+        .map_err(JobError::Output)?;
+        self.written.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// The whole file (payload and seal) of batch `b` as written, for a
+    /// worker of a distributed job to send to the process that runs it.
+    pub fn batch_file(&self, prefix: &str, b: u64) -> Result<Vec<u8>, JobError> {
+        let path = self.batch_path(prefix, b);
+        std::fs::read(&path).map_err(|e| JobError::Io(path, e))
     }
 
     /// This job directory, interrupting the job as `interruption` says
@@ -515,10 +681,15 @@ pub fn evaluate(
             .collect()
     };
     let Some(dir) = dir else { return run(0, tasks) };
+    let len_of = |b: u64| 8 * width * (((b + 1) * batch).min(tasks) - b * batch) as usize;
+    dir.compute_elsewhere("rows", tasks.div_ceil(batch), &len_of)?;
     let mut rows = Vec::with_capacity(tasks as usize);
     for b in 0..tasks.div_ceil(batch) {
+        if !dir.computes(b) {
+            continue;
+        }
         let (lo, hi) = (b * batch, ((b + 1) * batch).min(tasks));
-        let len = 8 * width * (hi - lo) as usize;
+        let len = len_of(b);
         if let Some(bytes) = dir.read_batch("rows", b, len)? {
             let values: Vec<f64> =
                 bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
@@ -532,6 +703,7 @@ pub fn evaluate(
         dir.write_batch("rows", b, &bytes)?;
         rows.extend(done);
     }
+    dir.end_of_shard()?;
     Ok(rows)
 }
 
@@ -747,6 +919,89 @@ mod tests {
         assert!(matches!(evaluate(Some(&jd), 10, 1, 3, &|_| {}, task), Err(JobError::Stopped(0))));
         assert_eq!(calls.load(Ordering::SeqCst), 0);
         assert!(batch_files(&fresh).is_empty());
+    }
+
+    /// A cluster of one: each batch is computed by a worker job in its own
+    /// folder ([`Placement::Only`]) and its file handed back.
+    struct Workers {
+        dir: PathBuf,
+        id: JobId,
+        task: fn(u64) -> Result<Vec<f64>, String>,
+        asked: std::sync::Mutex<Vec<u64>>,
+    }
+
+    impl Remote for Workers {
+        fn compute(
+            &self,
+            prefix: &str,
+            missing: &[u64],
+            count: u64,
+            deliver: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), JobError>,
+        ) -> Result<(), JobError> {
+            assert_eq!(count, 4);
+            for &b in missing.iter().rev() {
+                self.asked.lock().unwrap().push(b);
+                let own = self.dir.join(format!("worker-{b}"));
+                let _ = std::fs::remove_dir_all(&own);
+                let jd = JobDir::open(&own, &self.id, false)
+                    .unwrap()
+                    .placed(Placement::Only(Arc::new([b].into_iter().collect())));
+                let e = evaluate(Some(&jd), 10, 2, 3, &|_| {}, self.task).unwrap_err();
+                assert!(matches!(e, JobError::Shard(1)), "{e:?}");
+                deliver(b, jd.batch_file(prefix, b)?)?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn batches_computed_elsewhere_give_the_same_rows_and_resume() {
+        let task = |i: u64| Ok(vec![i as f64 / 3.0, (i * i) as f64]);
+        let plain = evaluate(None, 10, 2, 3, &|_| {}, task).unwrap();
+        let dir = tmp("elsewhere");
+        let workers = Arc::new(Workers { dir: dir.join("w"), id: job(10), task, asked: Default::default() });
+        let jd = JobDir::open(&dir, &job(10), false).unwrap().placed(Placement::Elsewhere(workers.clone()));
+        assert_eq!(evaluate(Some(&jd), 10, 2, 3, &|_| {}, |_| panic!("nothing runs here")).unwrap(), plain);
+        assert_eq!(*workers.asked.lock().unwrap(), [3, 2, 1, 0]);
+        // A lost batch: only it goes to the workers again.
+        std::fs::remove_file(jd.batch_path("rows", 1)).unwrap();
+        workers.asked.lock().unwrap().clear();
+        let jd = JobDir::open(&dir, &job(10), true).unwrap().placed(Placement::Elsewhere(workers.clone()));
+        assert_eq!(evaluate(Some(&jd), 10, 2, 3, &|_| {}, |_| panic!("nothing runs here")).unwrap(), plain);
+        assert_eq!(*workers.asked.lock().unwrap(), [1]);
+    }
+
+    #[test]
+    fn a_batch_from_another_job_is_refused_and_not_written() {
+        let dir = tmp("elsewhere-other");
+        let task = |i: u64| Ok(vec![i as f64, 0.0]);
+        // The workers run job 11, the driver job 10: their seals differ.
+        let workers = Arc::new(Workers { dir: dir.join("w"), id: job(11), task, asked: Default::default() });
+        let jd = JobDir::open(&dir, &job(10), false).unwrap().placed(Placement::Elsewhere(workers));
+        let e = evaluate(Some(&jd), 10, 2, 3, &|_| {}, task).unwrap_err();
+        assert!(matches!(e, JobError::Task(_)), "{e:?}");
+        assert!(e.to_string().contains("rows-000003.bin` from a worker fails its checksum"), "{e}");
+        assert_eq!(jd.check_batch("rows", 3, 48).unwrap(), BatchState::Missing);
+    }
+
+    #[test]
+    fn a_remote_that_delivers_too_little_fails_the_job() {
+        struct Lazy;
+        impl Remote for Lazy {
+            fn compute(
+                &self,
+                _: &str,
+                _: &[u64],
+                _: u64,
+                _: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), JobError>,
+            ) -> Result<(), JobError> {
+                Ok(())
+            }
+        }
+        let dir = tmp("elsewhere-lazy");
+        let jd = JobDir::open(&dir, &job(10), false).unwrap().placed(Placement::Elsewhere(Arc::new(Lazy)));
+        let e = evaluate(Some(&jd), 10, 2, 3, &|_| {}, |i| Ok(vec![i as f64, 0.0])).unwrap_err();
+        assert!(e.to_string().contains("without delivering batch 0"), "{e}");
     }
 
     #[test]

@@ -216,5 +216,11 @@ impl ProgressSink for Bar {
 
 /// A job in `dir` with these options.
 pub(crate) fn job<'a>(dir: &'a Path, args: &JobArgs, bar: &'a Bar) -> Job<'a> {
-    Job { dir, resume: args.resume, interruption: args.interrupt.interruption(), progress: bar }
+    Job {
+        dir,
+        resume: args.resume,
+        interruption: args.interrupt.interruption(),
+        progress: bar,
+        placement: Default::default(),
+    }
 }

@@ -80,7 +80,7 @@ fn load(dir: &Path, sets: &[&str]) -> Theatre {
 }
 
 fn job(dir: &Path) -> Job<'_> {
-    Job { dir, resume: false, interruption: None, progress: &NoProgress }
+    Job { dir, resume: false, interruption: None, progress: &NoProgress, placement: Default::default() }
 }
 
 #[test]

@@ -241,7 +241,7 @@ fn scenario(dir: &Path) -> (Box<dyn Simulation>, PathBuf) {
 }
 
 fn job(dir: &Path, resume: bool, interruption: Option<Interruption>) -> Job<'_> {
-    Job { dir, resume, interruption, progress: &NoProgress }
+    Job { dir, resume, interruption, progress: &NoProgress, placement: Default::default() }
 }
 
 #[test]

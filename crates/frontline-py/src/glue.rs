@@ -20,10 +20,12 @@ use frontline_analysis::analyses::design::{
 use frontline_analysis::analyses::ensemble::{EnsembleRequest, EnsembleResult};
 use frontline_analysis::analyses::run::{RunRequest, RunResult};
 use frontline_analysis::analyses::{self, AnalysisError, Done, Job, NoProgress};
+use frontline_analysis::checkpoint::{JobDir, JobError, Placement, Remote};
 use frontline_analysis::simulation::{Simulation, Views};
 use frontline_output::{Checkpoints, Format, Table};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The analyses, by the names the CLI's commands and the Python functions use.
 pub const ANALYSES: [&str; 7] = ["run", "ensemble", "compare", "sweep", "sensitivity", "backtest", "calibrate"];
@@ -167,12 +169,14 @@ fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
 pub struct Options {
     entries: Vec<(String, Arg)>,
     asked: Vec<&'static str>,
+    /// Where the job's batches are computed (not an option of the CLI's).
+    distribution: Distribution,
 }
 
 impl Options {
     /// The options given, by name.
     pub fn new(entries: Vec<(String, Arg)>) -> Options {
-        Options { entries, asked: Vec::new() }
+        Options { entries, asked: Vec::new(), distribution: Distribution::Here }
     }
 
     fn take(&mut self, key: &'static str) -> Arg {
@@ -278,6 +282,7 @@ struct Place {
     resume: bool,
     threads: Option<u64>,
     format: Format,
+    distribution: Distribution,
 }
 
 impl Place {
@@ -292,7 +297,7 @@ impl Place {
             "csv" => Format::Csv,
             _ => Format::Parquet,
         };
-        Ok(Place { out, resume, threads, format })
+        Ok(Place { out, resume, threads, format, distribution: o.distribution.clone() })
     }
 }
 
@@ -369,9 +374,43 @@ impl Drop for TempDir {
     }
 }
 
-/// A job in `dir`, as the CLI's (no test hook, no progress).
-fn job(dir: &Path, resume: bool) -> Job<'_> {
-    Job { dir, resume, interruption: None, progress: &NoProgress }
+/// Where a call's batches are computed: what a distributed job (the
+/// Python package's `frontline.ray`) changes, and nothing else does.
+#[derive(Clone, Default)]
+pub enum Distribution {
+    /// Here, as the CLI does.
+    #[default]
+    Here,
+    /// A worker's share: only `batches` of the batch loop whose files are
+    /// named `prefix`, in a temporary folder; their files (payload and
+    /// seal) are put in `files`, in the order of `batches`.
+    Worker {
+        /// The batch files' name prefix.
+        prefix: String,
+        /// The batch indices to compute.
+        batches: Vec<u64>,
+        /// Where their files go.
+        files: Arc<Mutex<Vec<Vec<u8>>>>,
+    },
+    /// The process that runs the job: the batches it lacks are computed by
+    /// the remote, and it aggregates them as the CLI does.
+    Driver(Arc<dyn Remote>),
+}
+
+impl Distribution {
+    fn placement(&self) -> Placement {
+        match self {
+            Distribution::Here => Placement::Here,
+            Distribution::Worker { batches, .. } => Placement::Only(Arc::new(batches.iter().copied().collect())),
+            Distribution::Driver(remote) => Placement::Elsewhere(remote.clone()),
+        }
+    }
+}
+
+/// A job in `dir`, as the CLI's (no test hook, no progress), its batches
+/// computed where `distribution` says.
+fn job<'a>(dir: &'a Path, resume: bool, distribution: &Distribution) -> Job<'a> {
+    Job { dir, resume, interruption: None, progress: &NoProgress, placement: distribution.placement() }
 }
 
 /// Runs `analysis` as the CLI does: in a pool of `place.threads`, through
@@ -388,7 +427,7 @@ fn go<T: Send>(
         Some(out) => {
             let mut tables = Vec::new();
             let (result, written) = analyses::execute(out, place.format, checkpoints, |d| {
-                let done = analysis(&job(d, place.resume))?;
+                let done = analysis(&job(d, place.resume, &place.distribution))?;
                 tables = done.output.tables.clone();
                 Ok(done)
             })?;
@@ -397,7 +436,16 @@ fn go<T: Send>(
         None => {
             let tmp = if needs_dir { Some(TempDir::new()?) } else { None };
             let dir = tmp.as_ref().map_or(Path::new(""), |t| t.0.as_path());
-            let done = analysis(&job(dir, place.resume))?;
+            let done = analysis(&job(dir, place.resume, &place.distribution));
+            if let (Distribution::Worker { prefix, batches, files }, Err(AnalysisError::Job(JobError::Shard(_)))) =
+                (&place.distribution, &done)
+            {
+                // The worker's batches are written: hand their files over before the folder goes.
+                let jd = JobDir::existing(dir).map_err(AnalysisError::from)?;
+                let read: Result<Vec<Vec<u8>>, JobError> = batches.iter().map(|&b| jd.batch_file(prefix, b)).collect();
+                *files.lock().unwrap_or_else(|e| e.into_inner()) = read.map_err(AnalysisError::from)?;
+            }
+            let done = done?;
             Ok((done.result, done.output.tables, Vec::new()))
         }
     })
@@ -408,7 +456,22 @@ fn go<T: Send>(
 /// `samples`, `method`, `runs_per_point`, `ranges`, `history`, `actors`,
 /// `until`, `threads`, `out`, `resume`, `format`, …) and the CLI's defaults.
 pub fn analyse(sim: &dyn Simulation, analysis: &str, options: Vec<(String, Arg)>) -> Result<Outcome, Error> {
+    analyse_placed(sim, analysis, options, Distribution::Here)
+}
+
+/// [`analyse`], the job's batches computed where `distribution` says: with
+/// [`Distribution::Driver`] the batches missing from the job's folder are
+/// computed by the remote (each a [`compute_batches`] call somewhere), and
+/// the job aggregates them here as [`analyse`] does, so its tables and
+/// files are the same, byte for byte.
+pub fn analyse_placed(
+    sim: &dyn Simulation,
+    analysis: &str,
+    options: Vec<(String, Arg)>,
+    distribution: Distribution,
+) -> Result<Outcome, Error> {
     let mut o = Options::new(options);
+    o.distribution = distribution;
     let kept = Checkpoints::Kept;
     let (fields, tables, written) = match analysis {
         "run" => {
@@ -490,6 +553,37 @@ pub fn analyse(sim: &dyn Simulation, analysis: &str, options: Vec<(String, Arg)>
     };
     let Value::Map(fields) = fields else { unreachable!("the fields are a dict") };
     Ok(Outcome { tables, fields, written })
+}
+
+/// A worker's share of a distributed job: runs `analysis` with `options`
+/// as [`analyse`] would (they must be the job's, so that the batches are
+/// the job's), but computes only `batches` of its batch loop whose files are
+/// named `prefix`, in a temporary folder, and returns their files (payload
+/// and seal), in the order of `batches`, for the process that runs the job
+/// to check and write ([`JobDir::import_batch`]). `out` and `resume` are
+/// refused: a worker writes nothing that stays.
+pub fn compute_batches(
+    sim: &dyn Simulation,
+    analysis: &str,
+    options: Vec<(String, Arg)>,
+    prefix: &str,
+    batches: &[u64],
+) -> Result<Vec<Vec<u8>>, Error> {
+    if let Some((k, _)) = options.iter().find(|(k, a)| (k == "out" || k == "resume") && *a != Arg::None) {
+        return invalid(format!("a worker's share of a job takes no `{k}`: it writes nothing that stays"));
+    }
+    if batches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let files = Arc::new(Mutex::new(Vec::new()));
+    let worker = Distribution::Worker { prefix: prefix.to_string(), batches: batches.to_vec(), files: files.clone() };
+    let outcome = analyse_placed(sim, analysis, options, worker);
+    let files = std::mem::take(&mut *files.lock().unwrap_or_else(|e| e.into_inner()));
+    match outcome {
+        Err(_) if files.len() == batches.len() => Ok(files),
+        Err(e) => Err(e),
+        Ok(_) => invalid(format!("`{analysis}` has no batches of runs to compute (it is not a multi-run job)")),
+    }
 }
 
 /// Without `out` nothing is written, so no maps or report are drawn (the
@@ -767,6 +861,68 @@ mod tests {
         let (_, part) = evaluate(&*sim, &[], &[2], Some(5), None).expect("evaluates");
         assert_eq!(names.len(), 4);
         assert_eq!(whole[2], part[0]);
+    }
+
+    /// A cluster in this process: each share is a [`compute_batches`] call
+    /// on a model loaded anew, as a worker would load it.
+    struct InProcess {
+        analysis: &'static str,
+        options: Vec<(String, Arg)>,
+        shares: Mutex<usize>,
+    }
+
+    impl Remote for InProcess {
+        fn compute(
+            &self,
+            prefix: &str,
+            missing: &[u64],
+            _count: u64,
+            deliver: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), JobError>,
+        ) -> Result<(), JobError> {
+            let sim = civil();
+            for share in missing.chunks(2) {
+                *self.shares.lock().unwrap() += 1;
+                let files = compute_batches(&*sim, self.analysis, self.options.clone(), prefix, share)
+                    .map_err(|e| JobError::Task(e.to_string()))?;
+                for (&b, file) in share.iter().zip(files) {
+                    deliver(b, file)?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_job_whose_batches_are_computed_elsewhere_has_the_same_tables() {
+        let sim = civil();
+        let _serial = TEMP_FOLDERS.lock().unwrap_or_else(|e| e.into_inner());
+        let cases: [(&'static str, Vec<(String, Arg)>); 2] = [
+            ("ensemble", opts(&[("runs", Arg::Int(300)), ("seed", Arg::Int(4)), ("threads", Arg::Int(1))])),
+            (
+                "sweep",
+                opts(&[
+                    ("samples", Arg::Int(40)),
+                    ("runs_per_point", Arg::Int(1)),
+                    ("ranges", Arg::Str("legitimacy=0.6:0.9".into())),
+                    ("outcomes", Arg::List(vec!["peak_active".into()])),
+                    ("threads", Arg::Int(1)),
+                ]),
+            ),
+        ];
+        for (analysis, options) in cases {
+            let here = analyse(&*sim, analysis, options.clone()).expect("runs here");
+            let remote = Arc::new(InProcess { analysis, options: options.clone(), shares: Mutex::new(0) });
+            let there =
+                analyse_placed(&*sim, analysis, options, Distribution::Driver(remote.clone())).expect("runs elsewhere");
+            assert_eq!(here.tables, there.tables, "{analysis}");
+            assert_eq!(here.fields, there.fields, "{analysis}");
+            assert!(*remote.shares.lock().unwrap() >= 2, "{analysis}: the batches went to the workers");
+        }
+        // A worker writes nothing that stays.
+        let e = compute_batches(&*sim, "ensemble", opts(&[("out", Arg::Str("x".into()))]), "batch", &[0]).unwrap_err();
+        assert!(e.to_string().contains("takes no `out`"), "{e}");
+        let e = compute_batches(&*sim, "run", Vec::new(), "batch", &[0]).unwrap_err();
+        assert!(e.to_string().contains("no batches"), "{e}");
     }
 
     #[test]

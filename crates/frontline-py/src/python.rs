@@ -3,14 +3,16 @@
 //! converts tables and [`Value`]s back. It holds no analysis logic, so what
 //! the workspace does not compile here is only conversion.
 
-use crate::glue::{self, Arg, Error, Value};
+use crate::glue::{self, Arg, Distribution, Error, Value};
+use frontline_analysis::checkpoint::{JobError as RunsError, Remote};
 use frontline_analysis::simulation::Simulation;
 use frontline_output::{Column, Table};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 create_exception!(
     _frontline,
@@ -72,6 +74,19 @@ impl Scenario {
         self.sim.default_seed()
     }
 
+    /// Where it was loaded from: `{path, scenario_hash, variants: [(path, hash)], sets}`
+    /// (what a worker of a distributed job loads again, and checks).
+    #[getter]
+    fn source<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let src = self.sim.source();
+        let d = PyDict::new(py);
+        d.set_item("path", src.display())?;
+        d.set_item("scenario_hash", &src.scenario_hash)?;
+        d.set_item("variants", src.variants.clone())?;
+        d.set_item("sets", src.sets.clone())?;
+        Ok(d)
+    }
+
     /// One line describing the loaded scenario (what `frontline validate` prints).
     fn describe(&self) -> String {
         self.sim.describe()
@@ -124,6 +139,16 @@ fn arg(key: &str, v: &Bound<'_, PyAny>) -> PyResult<Arg> {
 /// What `analyse` returns: `(fields, tables, date columns, files written)`.
 type Analysed<'py> = (Bound<'py, PyAny>, Bound<'py, PyDict>, Bound<'py, PyDict>, Vec<String>);
 
+fn args(options: &Bound<'_, PyDict>) -> PyResult<Vec<(String, Arg)>> {
+    let mut opts = Vec::new();
+    for (k, v) in options.iter() {
+        let key: String = k.extract()?;
+        let a = arg(&key, &v)?;
+        opts.push((key, a));
+    }
+    Ok(opts)
+}
+
 /// Runs one analysis: `(fields, tables, date columns, written)`.
 #[pyfunction]
 fn analyse<'py>(
@@ -132,16 +157,109 @@ fn analyse<'py>(
     analysis: &str,
     options: &Bound<'py, PyDict>,
 ) -> PyResult<Analysed<'py>> {
-    let mut opts = Vec::new();
-    for (k, v) in options.iter() {
-        let key: String = k.extract()?;
-        let a = arg(&key, &v)?;
-        opts.push((key, a));
-    }
+    let opts = args(options)?;
     let outcome = py.detach(|| glue::analyse(&*scenario.sim, analysis, opts)).map_err(to_py_err)?;
     let fields = value_to_py(py, &Value::Map(outcome.fields))?;
     let (tables, dates) = tables_to_py(py, &outcome.tables)?;
     Ok((fields, tables, dates, outcome.written))
+}
+
+/// A [`Remote`] in Python: `compute(prefix, missing, count)` returns an
+/// iterator of `(batch index, batch file bytes)` as batches complete (the
+/// `frontline.ray` driver submits Ray tasks and yields their results). The
+/// first Python exception it raises is kept, to be raised again as it was.
+struct PyRemote {
+    compute: Py<PyAny>,
+    error: Mutex<Option<PyErr>>,
+}
+
+impl PyRemote {
+    fn fail(&self, e: PyErr) -> RunsError {
+        let message = format!("the cluster failed: {e}");
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+        RunsError::Task(message)
+    }
+}
+
+impl Remote for PyRemote {
+    fn compute(
+        &self,
+        prefix: &str,
+        missing: &[u64],
+        count: u64,
+        deliver: &mut dyn FnMut(u64, Vec<u8>) -> Result<(), RunsError>,
+    ) -> Result<(), RunsError> {
+        let iter = Python::attach(|py| -> PyResult<Py<PyAny>> {
+            let it = self.compute.call1(py, (prefix, missing.to_vec(), count))?;
+            Ok(it.bind(py).try_iter()?.into_any().unbind())
+        })
+        .map_err(|e| self.fail(e))?;
+        let result = loop {
+            let item = Python::attach(|py| -> PyResult<Option<(u64, Vec<u8>)>> {
+                let Some(next) = iter.bind(py).cast::<pyo3::types::PyIterator>()?.clone().next() else {
+                    return Ok(None);
+                };
+                let (b, data): (u64, Bound<'_, PyAny>) = next?.extract()?;
+                Ok(Some((b, data.cast::<PyBytes>()?.as_bytes().to_vec())))
+            });
+            match item {
+                Ok(None) => break Ok(()),
+                Ok(Some((b, file))) => {
+                    if let Err(e) = deliver(b, file) {
+                        break Err(e);
+                    }
+                }
+                Err(e) => break Err(self.fail(e)),
+            }
+        };
+        // Closing the iterator (a generator) lets it cancel what is still running.
+        Python::attach(|py| {
+            if let Ok(close) = iter.bind(py).getattr("close") {
+                let _ = close.call0();
+            }
+        });
+        result
+    }
+}
+
+/// Runs one analysis whose missing batches are computed by `compute`
+/// (see [`PyRemote`]) and aggregated here: what [`analyse`] returns.
+#[pyfunction]
+fn analyse_distributed<'py>(
+    py: Python<'py>,
+    scenario: &Scenario,
+    analysis: &str,
+    options: &Bound<'py, PyDict>,
+    compute: Py<PyAny>,
+) -> PyResult<Analysed<'py>> {
+    let opts = args(options)?;
+    let remote = Arc::new(PyRemote { compute, error: Mutex::new(None) });
+    let placed = Distribution::Driver(remote.clone());
+    let outcome = py.detach(|| glue::analyse_placed(&*scenario.sim, analysis, opts, placed));
+    if let Some(e) = remote.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
+    }
+    let outcome = outcome.map_err(to_py_err)?;
+    let fields = value_to_py(py, &Value::Map(outcome.fields))?;
+    let (tables, dates) = tables_to_py(py, &outcome.tables)?;
+    Ok((fields, tables, dates, outcome.written))
+}
+
+/// A worker's share of a distributed job: the files (payload and seal) of
+/// batches `batches` of the loop named `prefix`, as `bytes`.
+#[pyfunction]
+fn compute_batches<'py>(
+    py: Python<'py>,
+    scenario: &Scenario,
+    analysis: &str,
+    options: &Bound<'py, PyDict>,
+    prefix: &str,
+    batches: Vec<u64>,
+) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    let opts = args(options)?;
+    let files =
+        py.detach(|| glue::compute_batches(&*scenario.sim, analysis, opts, prefix, &batches)).map_err(to_py_err)?;
+    Ok(files.iter().map(|f| PyBytes::new(py, f)).collect())
 }
 
 /// Per-run statistics of runs `indices`: `(names, values[run][statistic])`.
@@ -220,5 +338,7 @@ fn _frontline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(analyse, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(analyse_distributed, m)?)?;
+    m.add_function(wrap_pyfunction!(compute_batches, m)?)?;
     Ok(())
 }

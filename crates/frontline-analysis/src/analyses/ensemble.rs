@@ -74,9 +74,14 @@ pub fn run_batches<R: EnsembleRecords + ?Sized>(
     base_seed: u64,
     progress: crate::checkpoint::Progress,
 ) -> Result<(), JobError> {
+    let len_of = |b: u64| records.batch_len((((b + 1) * BATCH).min(runs) - b * BATCH) as usize);
+    jd.compute_elsewhere(BATCH_PREFIX, runs.div_ceil(BATCH), &len_of)?;
     for b in 0..runs.div_ceil(BATCH) {
+        if !jd.computes(b) {
+            continue;
+        }
         let (lo, hi) = (b * BATCH, ((b + 1) * BATCH).min(runs));
-        if jd.has_batch(BATCH_PREFIX, b, records.batch_len((hi - lo) as usize))? {
+        if jd.has_batch(BATCH_PREFIX, b, len_of(b))? {
             progress(hi - lo);
             continue;
         }
@@ -91,7 +96,7 @@ pub fn run_batches<R: EnsembleRecords + ?Sized>(
             .collect();
         jd.write_batch(BATCH_PREFIX, b, &records.batch(done))?;
     }
-    Ok(())
+    jd.end_of_shard()
 }
 
 /// The batches of a finished ensemble of `runs` runs, every one checked

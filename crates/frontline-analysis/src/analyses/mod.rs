@@ -20,7 +20,7 @@ pub mod design;
 pub mod ensemble;
 pub mod run;
 
-use crate::checkpoint::{Interruption, JobDir, JobError, JobId};
+use crate::checkpoint::{Interruption, JobDir, JobError, JobId, Placement};
 use crate::simulation::OutputFile;
 use frontline_output::{Checkpoints, Format, Manifest, OutputDir, OutputError, Table};
 use std::path::Path;
@@ -119,12 +119,16 @@ pub struct Job<'a> {
     pub interruption: Option<Interruption>,
     /// Progress.
     pub progress: &'a dyn ProgressSink,
+    /// Where its batches are computed: here, except for a distributed job
+    /// (a worker computes [`Placement::Only`] its batches; the process that
+    /// runs the job has them computed [`Placement::Elsewhere`]).
+    pub placement: Placement,
 }
 
 impl Job<'_> {
     /// Opens the job's checkpoint directory for `id`.
     pub(crate) fn open(&self, id: &JobId) -> Result<JobDir, AnalysisError> {
-        Ok(JobDir::open(self.dir, id, self.resume)?.interrupted(self.interruption))
+        Ok(JobDir::open(self.dir, id, self.resume)?.interrupted(self.interruption).placed(self.placement.clone()))
     }
 
     /// Runs `f` between the progress sink's start and finish.

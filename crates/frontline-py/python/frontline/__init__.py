@@ -35,9 +35,11 @@ forecast). Its sweeps and sensitivity analyses vary the parameters
 statistics ``mean_active_after_50``, ``mean_jailed_after_50``,
 ``peak_active`` and ``arrests_per_citizen``.
 
-Ensembles too large for one machine: split the run indices among workers
-with :func:`evaluate`, which returns the per-run statistics of the runs it
-is given (run *i* always uses seed splitmix64(seed, *i*), wherever it runs).
+Ensembles too large for one machine: :mod:`frontline.ray` runs every
+multi-run analysis with its batches as tasks on a Ray cluster, with the same
+tables. Or split the run indices among workers yourself with
+:func:`evaluate`, which returns the per-run statistics of the runs it is
+given (run *i* always uses seed splitmix64(seed, *i*), wherever it runs).
 """
 
 from __future__ import annotations
