@@ -471,6 +471,26 @@ fn a_job_without_checkpoints_refuses_a_folder_holding_a_jobs_runs() {
 }
 
 #[test]
+fn replacing_discards_a_jobs_runs_but_never_a_foreign_folder() {
+    let dir = TestDir::new("replace");
+    fs::create_dir_all(dir.path().join(".runs")).unwrap();
+    fs::write(dir.path().join(".runs/job.json"), "{}").unwrap();
+    fs::write(dir.path().join(".runs/batch-0"), "runs").unwrap();
+    let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
+    assert!(e.to_string().contains("--force"), "the refusal names the way out: {e}");
+    let out = OutputDir::open_replacing(dir.path(), Checkpoints::None, true).unwrap();
+    assert!(!dir.path().join(".runs").exists(), "the previous job's runs are gone");
+    drop(out);
+
+    let foreign = TestDir::new("replace-foreign");
+    fs::create_dir_all(foreign.path()).unwrap();
+    fs::write(foreign.path().join("thesis.csv"), "mine").unwrap();
+    let e = OutputDir::open_replacing(foreign.path(), Checkpoints::Kept, true).unwrap_err();
+    assert!(matches!(e, FolderError::NotAnOutput { .. }), "{e:?}");
+    assert_eq!(foreign.entries(), ["thesis.csv"], "nothing removed");
+}
+
+#[test]
 fn opening_removes_what_a_killed_job_left() {
     let dir = TestDir::new("debris");
     previous_output(dir.path());
