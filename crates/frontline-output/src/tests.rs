@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use parquet::basic::{LogicalType, Repetition, Type as PhysicalType};
+use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as PhysicalType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
@@ -85,7 +85,8 @@ fn parquet_round_trip_all_column_types() {
         ("count", PhysicalType::INT64, None, Repetition::REQUIRED),
         ("ratio", PhysicalType::DOUBLE, None, Repetition::REQUIRED),
         ("flag", PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
-        ("day", PhysicalType::INT32, Some(LogicalType::Date), Repetition::REQUIRED),
+        // A date is a timestamp at midnight without a time zone: pandas loads a Parquet DATE as objects.
+        ("day", PhysicalType::INT64, Some(LogicalType::timestamp(false, TimeUnit::MILLIS)), Repetition::REQUIRED),
         ("note", PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::OPTIONAL),
     ];
     assert_eq!(schema.num_columns(), expected.len());
@@ -97,7 +98,7 @@ fn parquet_round_trip_all_column_types() {
         assert_eq!(col.self_type().get_basic_info().repetition(), *repetition, "column {name}");
     }
     // The legacy converted type is filled in too, for older readers.
-    assert_eq!(schema.column(4).converted_type(), parquet::basic::ConvertedType::DATE);
+    assert_eq!(schema.column(4).converted_type(), parquet::basic::ConvertedType::TIMESTAMP_MILLIS);
     assert_eq!(schema.column(0).converted_type(), parquet::basic::ConvertedType::UTF8);
 
     let rows = read_parquet_rows(&path);
@@ -107,7 +108,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(0),
             Field::Double(0.1),
             Field::Bool(true),
-            Field::Date(0),
+            Field::TimestampMillis(0),
             Field::Str("x".into()),
         ],
         vec![
@@ -115,7 +116,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(-42),
             Field::Double(-2.5e-10),
             Field::Bool(false),
-            Field::Date(16222),
+            Field::TimestampMillis(16222 * 86_400_000),
             Field::Null,
         ],
         vec![
@@ -123,7 +124,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(i64::MAX),
             Field::Double(f64::MAX),
             Field::Bool(true),
-            Field::Date(-1),
+            Field::TimestampMillis(-86_400_000),
             Field::Str(String::new()),
         ],
     ];
