@@ -245,3 +245,69 @@ fn every_command_prints_a_json_summary_with_json() {
     let o = run(&["ensemble", ex, "--runs", "5", "--json", "-q", "--out", &out("quiet")]);
     assert!(o.status.success() && o.stdout.is_empty(), "--quiet prints nothing, even with --json");
 }
+
+/// The tables of #15 item 4, as CSV (what pandas, polars and DuckDB read
+/// alike): every (date, region, controller) of control_probability, zeros
+/// included; metrics with separate key columns; groups beside forces.
+#[test]
+fn ensemble_and_run_tables_load_right() {
+    let dir = tmp("tables");
+    let (ex, ens) = (example(), dir.join("ens"));
+    let o = run(&[
+        "ensemble",
+        s(&ex),
+        "--runs",
+        "30",
+        "--format",
+        "csv",
+        "--out",
+        s(&ens),
+        "-q",
+        "--no-maps",
+        "--no-report",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cp = std::fs::read_to_string(ens.join("control_probability.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = cp.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let dates: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
+    let regions: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[1]).collect();
+    let controllers: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[2]).collect();
+    assert_eq!(regions.len(), 6);
+    assert_eq!(controllers.len(), 7, "six actors and nobody (empty): {controllers:?}");
+    assert_eq!(rows.len(), dates.len() * regions.len() * controllers.len(), "every row, zeros included");
+    assert!(rows.iter().any(|r| r[3] == "0"), "zero rows are there");
+    let mut sums = std::collections::BTreeMap::new();
+    for r in &rows {
+        *sums.entry((r[0], r[1])).or_insert(0.0) += r[3].parse::<f64>().unwrap();
+    }
+    assert!(sums.values().all(|&p| (p - 1.0).abs() < 1e-9), "each (date, region) sums to 1");
+
+    let metrics = std::fs::read_to_string(ens.join("metrics.csv")).unwrap();
+    assert!(metrics.starts_with("date,metric,force,actor,mean,q05,q50,q95\n"), "{metrics:.80}");
+    assert!(!metrics.contains(':'), "no packed keys");
+    assert!(metrics.lines().any(|l| l.split(',').nth(1) == Some("personnel") && l.split(',').nth(2) == Some("army")));
+    assert!(metrics.lines().any(|l| l.starts_with("2014-06-01,regions_held,,isis,")), "{metrics:.400}");
+
+    let (r, runs) = (dir.join("run"), ["run", s(&ex), "--format", "csv", "-q", "--no-maps", "--no-report", "--out"]);
+    let o = run(&[&runs[..], &[s(&r)]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let forces = std::fs::read_to_string(r.join("forces.csv")).unwrap();
+    assert!(forces.starts_with("tick,date,force,actor,region,personnel\n"), "{forces:.80}");
+    assert!(forces.lines().skip(1).all(|l| l.rsplit(',').next() != Some("0")), "only rows with people");
+    let groups = std::fs::read_to_string(r.join("groups.csv")).unwrap();
+    assert!(groups.starts_with("tick,date,force,actor,personnel,equipment,morale,quality,trainees,active_at_start\n"));
+    // A group's personnel in `groups` is the sum of its rows in `forces`.
+    let total = |date: &str, force: &str| -> f64 {
+        forces
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[1] == date && c[2] == force)
+            .map(|c| c[5].parse::<f64>().unwrap())
+            .sum()
+    };
+    for l in groups.lines().skip(1).step_by(17) {
+        let c: Vec<&str> = l.split(',').collect();
+        let p: f64 = c[4].parse().unwrap();
+        assert!((total(c[1], c[2]) - p).abs() <= 1e-6 * p.max(1.0), "{l}");
+    }
+}
