@@ -151,8 +151,22 @@ fn parquet_empty_table_keeps_schema() {
     assert_eq!(meta.num_rows(), 0);
     let schema = meta.schema_descr();
     assert_eq!(schema.num_columns(), 3);
-    assert_eq!(schema.column(1).logical_type_ref(), Some(&LogicalType::Date));
+    assert_eq!(schema.column(1).logical_type_ref(), Some(&LogicalType::timestamp(false, TimeUnit::MILLIS)));
     assert!(read_parquet_rows(&path).is_empty());
+}
+
+#[test]
+fn nullable_dates_are_null_in_parquet_and_empty_in_csv() {
+    let dir = TestDir::new("optdate");
+    let day = Day::from_ymd(2014, 6, 10).unwrap();
+    let table = Table::new("firsts").with("first", Column::OptDate(vec![Some(day), None]));
+    let csv = write_table(dir.path(), &table, Format::Csv).unwrap();
+    assert_eq!(fs::read_to_string(csv).unwrap(), "first\n2014-06-10\n\"\"\n");
+    let pq = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    let rows = read_parquet_rows(&pq);
+    let ms = i64::from(day.epoch_days()) * 86_400_000;
+    assert_eq!(rows[0][0].1, Field::TimestampMillis(ms));
+    assert_eq!(rows[1][0].1, Field::Null);
 }
 
 #[test]
