@@ -311,7 +311,6 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
 pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: u64) -> Result<Aggregate, JobError> {
     let (nr, na) = (m.regions.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
-    let names = metric_names(m);
     let batches = sealed.count();
     // Runs in batch b, computed rather than tabulated: `runs` comes from a
     // manifest, and nothing sized by it is allocated before every batch it
@@ -376,7 +375,7 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     let (mut mt_mean, mut mt_q05, mut mt_q50, mut mt_q95) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let keys = metric_keys(m);
     let mut final_metric: Vec<[f64; 4]> = Vec::new();
-    for j in 0..names.len() {
+    for (j, key) in keys.iter().enumerate() {
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
         for b in 0..batches {
             let l = Layout::new(m, size(b));
@@ -389,7 +388,6 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
             let avg = mean(v);
             v.sort_by(f64::total_cmp);
             let q = [quantile_sorted(v, 0.05), quantile_sorted(v, 0.5), quantile_sorted(v, 0.95)];
-            let key = &keys[j];
             mt_date.push(m.day_of_tick(k as u32));
             mt_metric.push(key.metric.to_string());
             mt_force.push(key.force.clone());
