@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the `frontline` Python package into a virtual environment and runs
-# its tests. Installs what it needs (maturin, pytest, pandas, ray) from PyPI into
+# its tests. Installs what it needs (maturin, pytest, pandas, pyarrow, ray, and
+# matplotlib for the documents' examples, tests/test_docs.py) from PyPI into
 # that environment only. Usage: bash crates/frontline-py/test.sh
 #
 # The crate is a workspace member: `cargo test --workspace` has already
@@ -19,7 +20,7 @@ fi
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
 # Ray (pinned) for frontline.ray's tests, which start a local instance of 2 workers.
-python -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "ray==2.60.0"
+python -m pip install -q --disable-pip-version-check "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "pyarrow>=14" "matplotlib>=3.7" "ray==2.60.0"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 if [ -z "${FRONTLINE_BIN:-}" ]; then
   (cd "$root" && cargo build -q -p frontline-cli)

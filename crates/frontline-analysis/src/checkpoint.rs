@@ -252,20 +252,20 @@ impl JobDir {
         if let Ok(text) = read_job_record(&job_file) {
             let Ok(old) = serde_json::from_slice::<serde_json::Value>(&text) else {
                 return Err(JobError::Directory(format!(
-                    "`{}` is damaged (not the record of a job), so the runs beside it cannot be trusted; delete `{}` to start the job afresh, or use another --out",
+                    "`{}` is damaged (not the record of a job), so the runs beside it cannot be trusted; pass --force (or delete `{}`) to start the job afresh, or use another --out",
                     job_file.display(),
                     runs_dir.display()
                 )));
             };
             if old != job.json {
                 return Err(JobError::Directory(format!(
-                    "`{}` holds the runs of a different job (other scenario, variants, --set, seed, sizes or outcomes); use another --out or delete that directory",
+                    "`{}` holds the runs of a different job (other scenario, variants, --set, seed, sizes or outcomes); use another --out, or pass --force to discard them and replace the folder's output",
                     dir.display()
                 )));
             }
             if !resume {
                 return Err(JobError::Directory(format!(
-                    "`{}` already holds runs of this job; pass --resume to finish or reuse them, or use another --out",
+                    "`{}` already holds runs of this job; pass --resume to finish or reuse them, --force to discard them and start afresh, or use another --out",
                     dir.display()
                 )));
             }

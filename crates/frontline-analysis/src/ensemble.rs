@@ -39,6 +39,33 @@ pub fn metric_names(m: &Model) -> Vec<String> {
     v
 }
 
+/// What a metric of [`metric_names`] measures, as the `metrics` table's key
+/// columns say it: `metric` (`personnel`, `regions_held`,
+/// `population_held`), the force group (personnel only) and the actor (the
+/// group's owner, or the actor holding the regions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricKey {
+    /// `personnel`, `regions_held` or `population_held`.
+    pub metric: &'static str,
+    /// The force group, for `personnel`.
+    pub force: Option<String>,
+    /// The actor.
+    pub actor: String,
+}
+
+/// The key of each metric of [`metric_names`], in the same order.
+pub fn metric_keys(m: &Model) -> Vec<MetricKey> {
+    let mut v: Vec<MetricKey> = m
+        .forces
+        .iter()
+        .map(|f| MetricKey { metric: "personnel", force: Some(f.id.clone()), actor: m.actors[f.actor].id.clone() })
+        .collect();
+    for metric in ["regions_held", "population_held"] {
+        v.extend(m.actors.iter().map(|a| MetricKey { metric, force: None, actor: a.id.clone() }));
+    }
+    v
+}
+
 /// Runs one member of the ensemble.
 pub fn summarise(m: &Model, seed: u64) -> RunSummary {
     let (nr, ni, nf, na) = (m.regions.len(), m.identities.len(), m.forces.len(), m.actors.len());
@@ -225,17 +252,29 @@ pub struct Band {
 }
 
 impl Aggregate {
-    /// The band of metric `name` (see [`metric_names`]), read from the
-    /// `metrics` table; None if there is no such metric.
+    /// The band of metric `name` (one of [`metric_names`]: `personnel:<force>`,
+    /// `regions_held:<actor>`, `population_held:<actor>`), read from the
+    /// `metrics` table's key columns; None if there is no such metric.
     pub fn band(&self, name: &str) -> Option<Band> {
+        let (metric_name, key) = name.split_once(':')?;
         let t = self.tables.iter().find(|t| t.name == "metrics")?;
         let col = |c: &str| t.columns.iter().find(|(n, _)| n == c).map(|(_, col)| col);
-        let (Some(Column::Str(metric)), Some(Column::F64(mean)), Some(Column::F64(q05)), Some(Column::F64(q95))) =
-            (col("metric"), col("mean"), col("q05"), col("q95"))
+        let (
+            Some(Column::Str(metric)),
+            Some(Column::OptStr(force)),
+            Some(Column::Str(actor)),
+            Some(Column::F64(mean)),
+            Some(Column::F64(q05)),
+            Some(Column::F64(q95)),
+        ) = (col("metric"), col("force"), col("actor"), col("mean"), col("q05"), col("q95"))
         else {
             return None;
         };
-        let rows: Vec<usize> = (0..metric.len()).filter(|&i| metric[i] == name).collect();
+        let is_key = |i: usize| match &force[i] {
+            Some(f) => f == key,
+            None => actor[i] == key,
+        };
+        let rows: Vec<usize> = (0..metric.len()).filter(|&i| metric[i] == metric_name && is_key(i)).collect();
         (!rows.is_empty()).then(|| Band {
             mean: rows.iter().map(|&i| mean[i]).collect(),
             q05: rows.iter().map(|&i| q05[i]).collect(),
@@ -272,7 +311,6 @@ pub fn aggregate(m: &Model, runs: u64, base_seed: u64, dir: &Path) -> Result<Agg
 pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: u64) -> Result<Aggregate, JobError> {
     let (nr, na) = (m.regions.len(), m.actors.len());
     let snaps = m.ticks as usize + 1;
-    let names = metric_names(m);
     let batches = sealed.count();
     // Runs in batch b, computed rather than tabulated: `runs` comes from a
     // manifest, and nothing sized by it is allocated before every batch it
@@ -311,16 +349,15 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
         }
     }
     let n = runs as f64;
-    // control_probability: date × region × actor (including "nobody").
+    // control_probability: every date × region × controller (each actor and
+    // "nobody", null), zeros included, so that a region's series starts at
+    // the start and a mean over dates is the mean of the probability.
     let (mut cp_date, mut cp_region, mut cp_controller, mut cp_probability) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for k in 0..snaps {
         for r in 0..nr {
             for a in 0..=na {
                 let c = counts[(k * nr + r) * (na + 1) + a];
-                if c == 0 {
-                    continue;
-                }
                 cp_date.push(m.day_of_tick(k as u32));
                 cp_region.push(m.regions[r].id.clone());
                 cp_controller.push((a > 0).then(|| m.actors[a - 1].id.clone()));
@@ -334,10 +371,11 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
         .with("controller", Column::OptStr(cp_controller))
         .with("probability", Column::F64(cp_probability));
     // Metrics: one metric at a time, gathering its values across runs.
-    let (mut mt_date, mut mt_metric, mut mt_mean, mut mt_q05, mut mt_q50, mut mt_q95) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut mt_date, mut mt_metric, mut mt_force, mut mt_actor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut mt_mean, mut mt_q05, mut mt_q50, mut mt_q95) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let keys = metric_keys(m);
     let mut final_metric: Vec<[f64; 4]> = Vec::new();
-    for (j, name) in names.iter().enumerate() {
+    for (j, key) in keys.iter().enumerate() {
         let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); snaps];
         for b in 0..batches {
             let l = Layout::new(m, size(b));
@@ -351,7 +389,9 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
             v.sort_by(f64::total_cmp);
             let q = [quantile_sorted(v, 0.05), quantile_sorted(v, 0.5), quantile_sorted(v, 0.95)];
             mt_date.push(m.day_of_tick(k as u32));
-            mt_metric.push(name.clone());
+            mt_metric.push(key.metric.to_string());
+            mt_force.push(key.force.clone());
+            mt_actor.push(key.actor.clone());
             mt_mean.push(avg);
             mt_q05.push(q[0]);
             mt_q50.push(q[1]);
@@ -364,6 +404,8 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     let metrics_table = Table::new("metrics")
         .with("date", Column::Date(mt_date))
         .with("metric", Column::Str(mt_metric))
+        .with("force", Column::OptStr(mt_force))
+        .with("actor", Column::Str(mt_actor))
         .with("mean", Column::F64(mt_mean))
         .with("q05", Column::F64(mt_q05))
         .with("q50", Column::F64(mt_q50))
@@ -408,7 +450,7 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     }
     let events_table = Table::new("event_first_dates")
         .with("watch", Column::Str(ev_watch))
-        .with("date", Column::OptStr(ev_date.iter().map(|d| d.map(|d| d.to_string())).collect()))
+        .with("date", Column::OptDate(ev_date))
         .with("runs", Column::I64(ev_runs))
         .with("probability", Column::F64(ev_probability))
         .with("cumulative_probability", Column::F64(ev_cumulative));
@@ -419,9 +461,7 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     for (w, watch) in m.watches.iter().enumerate() {
         runs_table = runs_table.with(
             format!("first_{}", watch.name),
-            Column::OptStr(
-                watch_first[w].iter().map(|&t| (t >= 0).then(|| m.day_of_tick(t as u32).to_string())).collect(),
-            ),
+            Column::OptDate(watch_first[w].iter().map(|&t| (t >= 0).then(|| m.day_of_tick(t as u32))).collect()),
         );
     }
     for (a, actor) in m.actors.iter().enumerate() {

@@ -47,47 +47,27 @@ pub fn control(m: &Model, t: &Trajectory) -> Table {
     }
 }
 
-/// The `forces` table: one row per snapshot, force group and region, with
-/// the group's equipment, morale, quality and trainees (people in its
-/// training pipeline) repeated on each row.
+/// The `forces` table: where each force group's people are, one row per
+/// snapshot, force group and region in which the group has people (a region
+/// where it has none has no row, so summing `personnel` by region or by
+/// group gives the right totals). The group's own state is in [`groups`].
 pub fn forces(m: &Model, t: &Trajectory) -> Table {
     let (nr, nf) = (m.regions.len(), m.forces.len());
-    let (
-        mut tick,
-        mut date,
-        mut force_id,
-        mut actor,
-        mut region,
-        mut personnel,
-        mut equipment,
-        mut morale,
-        mut quality,
-        mut trainees,
-    ) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
+    let (mut tick, mut date, mut force_id, mut actor, mut region, mut personnel) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (k, &day) in t.days.iter().enumerate() {
         for (f, force) in m.forces.iter().enumerate() {
             for (r, reg) in m.regions.iter().enumerate() {
+                let p = t.personnel[(k * nf + f) * nr + r];
+                if p == 0.0 {
+                    continue;
+                }
                 tick.push(k as i64);
                 date.push(day);
                 force_id.push(force.id.clone());
                 actor.push(m.actors[force.actor].id.clone());
                 region.push(reg.id.clone());
-                personnel.push(t.personnel[(k * nf + f) * nr + r]);
-                equipment.push(t.equipment[k * nf + f]);
-                morale.push(t.morale[k * nf + f]);
-                quality.push(t.quality[k * nf + f]);
-                trainees.push(t.trainees[k * nf + f]);
+                personnel.push(p);
             }
         }
     }
@@ -98,10 +78,55 @@ pub fn forces(m: &Model, t: &Trajectory) -> Table {
         .with("actor", Column::Str(actor))
         .with("region", Column::Str(region))
         .with("personnel", Column::F64(personnel))
-        .with("group_equipment", Column::F64(equipment))
-        .with("group_morale", Column::F64(morale))
-        .with("group_quality", Column::F64(quality))
-        .with("group_trainees", Column::F64(trainees))
+}
+
+/// The `groups` table: one row per snapshot and force group, with its
+/// personnel over all regions, equipment, morale, quality and trainees
+/// (people in its training pipeline), and whether it is `active_at_start`
+/// (a group off by default, e.g. one a variant or an event deploys, has no
+/// personnel until then).
+pub fn groups(m: &Model, t: &Trajectory) -> Table {
+    let (nr, nf) = (m.regions.len(), m.forces.len());
+    let n = t.snapshots() * nf;
+    let (mut tick, mut date, mut force_id, mut actor, mut personnel) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut equipment, mut morale, mut quality, mut trainees, mut active) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (k, &day) in t.days.iter().enumerate() {
+        for (f, force) in m.forces.iter().enumerate() {
+            tick.push(k as i64);
+            date.push(day);
+            force_id.push(force.id.clone());
+            actor.push(m.actors[force.actor].id.clone());
+            personnel.push(t.personnel[(k * nf + f) * nr..(k * nf + f + 1) * nr].iter().sum::<f64>());
+            equipment.push(t.equipment[k * nf + f]);
+            morale.push(t.morale[k * nf + f]);
+            quality.push(t.quality[k * nf + f]);
+            trainees.push(t.trainees[k * nf + f]);
+            active.push(force.active);
+        }
+    }
+    Table::new("groups")
+        .with("tick", Column::I64(tick))
+        .with("date", Column::Date(date))
+        .with("force", Column::Str(force_id))
+        .with("actor", Column::Str(actor))
+        .with("personnel", Column::F64(personnel))
+        .with("equipment", Column::F64(equipment))
+        .with("morale", Column::F64(morale))
+        .with("quality", Column::F64(quality))
+        .with("trainees", Column::F64(trainees))
+        .with("active_at_start", Column::Bool(active))
 }
 
 /// The `attitudes` table: one row per snapshot, region and identity, with a
@@ -241,7 +266,7 @@ pub fn strikes(m: &Model, t: &Trajectory) -> Table {
 /// All tables of a run, in the order they are written (`strikes` only with
 /// the `air_campaign` mechanism on).
 pub fn all(m: &Model, t: &Trajectory) -> Vec<Table> {
-    let mut tables = vec![control(m, t), forces(m, t), attitudes(m, t), actors(m, t), events(m, t)];
+    let mut tables = vec![control(m, t), forces(m, t), groups(m, t), attitudes(m, t), actors(m, t), events(m, t)];
     if m.mechanisms.on(frontline_scenario::spec::MechanismName::AirCampaign) {
         tables.push(strikes(m, t));
     }
@@ -353,8 +378,8 @@ mod tests {
     fn with_the_switches_off_the_tables_are_as_before() {
         let m = testkit::line("");
         let t = frontline_engine::simulate(&m, 5);
-        let tables = all(&m, &t);
-        assert_eq!(tables.len(), 5);
+        let names: Vec<String> = all(&m, &t).into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["control", "forces", "groups", "attitudes", "actors", "events"]);
         assert!(control(&m, &t).columns.iter().all(|(n, _)| n != "civilian_deaths"));
         assert!(actors(&m, &t).columns.iter().all(|(n, _)| n != "civilian_deaths"));
     }

@@ -33,15 +33,30 @@ impl CliError {
                 ExitCode::from(2)
             }
             CliError::Analysis(e) => {
-                eprintln!("error: {e}");
+                eprint!("{}", with_prefix(&e.to_string()));
                 ExitCode::from(e.exit_code())
             }
             CliError::Message(m, code) => {
-                eprintln!("error: {m}");
+                eprint!("{}", with_prefix(&m));
                 ExitCode::from(code)
             }
         }
     }
+}
+
+/// A message as printed: `error: ` before it, once. A message that is
+/// already rendered diagnostics (a scenario, variant or outcome that did not
+/// load: each problem starts with its own `error`) is printed as it is.
+fn with_prefix(message: &str) -> String {
+    let mut text = if message.starts_with("error:") || message.starts_with("error[") {
+        message.to_string()
+    } else {
+        format!("error: {message}")
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 impl From<AnalysisError> for CliError {
@@ -53,5 +68,16 @@ impl From<AnalysisError> for CliError {
 impl From<Box<frontline_scenario::LoadError>> for CliError {
     fn from(e: Box<frontline_scenario::LoadError>) -> CliError {
         CliError::Load(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_prefix;
+
+    #[test]
+    fn a_message_gets_one_error_prefix() {
+        assert_eq!(with_prefix("bad --runs"), "error: bad --runs\n");
+        assert_eq!(with_prefix("error: unknown region\n  = hint: …\n"), "error: unknown region\n  = hint: …\n");
     }
 }

@@ -3,7 +3,9 @@
 //! of `frontline-analysis`, runs it on the model the scenario selects
 //! (`frontline-models`' registry) and renders the result. It holds no model
 //! logic and no statistics; errors become exit codes in one place
-//! ([`error::CliError`]).
+//! ([`error::CliError`]), and what it prints on success in one place too
+//! ([`summary::Summary`]: text, or JSON with `--json`; a closed stdout ends
+//! the command quietly with exit code 0).
 //!
 //! Exit codes: 0 success; 1 runtime failure (e.g. an output file could not
 //! be written); 2 invalid input (bad arguments or an invalid scenario) or a
@@ -15,8 +17,9 @@
 mod commands;
 mod error;
 mod options;
+mod summary;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use options::{HistoryArgs, JobArgs, MapArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,12 +35,19 @@ Examples:
   frontline sensitivity examples/vicious-circle.toml --method morris --samples 20
   frontline backtest scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv
   frontline serve out/vc                       # the run above, on a map in the browser
-  frontline schema > frontline.schema.json";
+  frontline ensemble examples/vicious-circle.toml --runs 200 --json   # the summary as JSON
+  frontline schema > frontline.schema.json
+  frontline completions bash > ~/.local/share/bash-completion/completions/frontline
+  frontline man > frontline.1 && man ./frontline.1";
 
 /// Frontline: a conflict simulation engine for \"what if\" questions.
 #[derive(Parser)]
 #[command(name = "frontline", version, about, after_help = EXAMPLES)]
 struct Cli {
+    /// Print the command's summary as one JSON document on stdout instead of text (with
+    /// --quiet: nothing). Errors still go to stderr as text, with the exit code.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +78,11 @@ enum Command {
         /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
+        /// Replace the folder's output even where it holds the kept runs of an ensemble or
+        /// another resumable job (DIR/.runs/, discarded); a folder that is not a Frontline
+        /// output is refused all the same.
+        #[arg(long)]
+        force: bool,
     },
     /// Check a scenario (with variants and --set) and report every problem found.
     #[command(
@@ -229,13 +244,33 @@ enum Command {
         #[arg(long)]
         model: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  frontline completions bash > ~/.local/share/bash-completion/completions/frontline\n  frontline completions zsh > ~/.zfunc/_frontline     # with fpath+=~/.zfunc in ~/.zshrc\n  frontline completions fish > ~/.config/fish/completions/frontline.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of frontline, or of one of its commands.
+    #[command(
+        after_help = "Examples:\n  frontline man > frontline.1 && man ./frontline.1\n  frontline man ensemble > frontline-ensemble.1"
+    )]
+    Man {
+        /// A command whose page to print (default: the page of the whole program).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.json;
     let done = match cli.command {
-        Command::Run { scenario, seed, out, format, quiet, maps, no_report } => {
-            commands::run::run(&scenario, seed, out, format, quiet, &maps, no_report)
+        Command::Run { scenario, seed, out, format, quiet, maps, no_report, force } => {
+            let place = commands::run::Place { out, format, force };
+            commands::run::run(&scenario, seed, place, quiet, &maps, no_report)
         }
         Command::Validate { scenario } => commands::validate::run(&scenario),
         Command::Ensemble { scenario, runs, job, maps, no_report } => {
@@ -254,10 +289,15 @@ fn main() -> ExitCode {
         Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
             commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
         }
-        Command::Serve { dir, port, host } => commands::serve::run(&dir, port, &host),
+        Command::Serve { dir, port, host } => match commands::serve::run(&dir, port, &host, json) {
+            Ok(()) => return ExitCode::SUCCESS,
+            Err(e) => return e.report(),
+        },
         Command::Schema { model } => commands::schema::run(model.as_deref()),
+        Command::Completions { shell } => commands::completions::run(shell, Cli::command()),
+        Command::Man { command } => commands::man::run(command.as_deref(), Cli::command()),
     };
-    match done {
+    match done.and_then(|summary| summary.print(json)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
     }

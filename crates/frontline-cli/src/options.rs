@@ -127,8 +127,12 @@ pub(crate) struct JobArgs {
     #[arg(long, short)]
     pub(crate) quiet: bool,
     /// Finish an interrupted job in DIR, reusing the runs it completed.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "force")]
     pub(crate) resume: bool,
+    /// Replace what DIR holds of a previous job (its kept runs in DIR/.runs/ too) instead of
+    /// refusing it; a folder that is not a Frontline output is refused all the same.
+    #[arg(long)]
+    pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) interrupt: InterruptArgs,
 }

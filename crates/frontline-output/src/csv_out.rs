@@ -35,6 +35,11 @@ pub(crate) fn write_csv(file: &mut File, table: &Table, path: &Path) -> Result<(
                 Column::Date(v) => {
                     let _ = write!(buf, "{}", v[row]);
                 }
+                Column::OptDate(v) => {
+                    if let Some(d) = v[row] {
+                        let _ = write!(buf, "{d}");
+                    }
+                }
                 Column::OptStr(v) => {
                     if let Some(s) = &v[row] {
                         buf.push_str(s);

@@ -13,7 +13,8 @@
 //!   job's files staged and committed together, and nothing of the previous
 //!   job left beside them,
 //! * writing date columns ([`Column::Date`], frontline-date's [`Day`]) as
-//!   `YYYY-MM-DD` in CSV and as Parquet `DATE` (`INT32` days since 1970-01-01).
+//!   `YYYY-MM-DD` in CSV and as a Parquet `TIMESTAMP` at midnight (INT64
+//!   milliseconds, no time zone), which pandas loads as `datetime64`.
 //!
 //! It must not know anything about the simulation model: no scenario, engine
 //! or domain types appear here, and it must not decide *which* tables exist or
@@ -54,10 +55,18 @@ pub enum Column {
     /// Booleans. Parquet: `BOOLEAN`. CSV: `true` / `false`.
     Bool(Vec<bool>),
     /// Dates ([`Day`], the workspace's date type from frontline-date).
-    /// Parquet: `INT32` days since 1970-01-01 with the `Date` logical type
-    /// (pandas, polars and DuckDB read it as a date). CSV: `YYYY-MM-DD`, as
-    /// `Day` displays it.
+    /// Parquet: `INT64` milliseconds since 1970-01-01 at midnight, with the
+    /// `Timestamp` logical type (unit milliseconds, not adjusted to UTC: a
+    /// calendar date, no time zone), so that pandas reads it as
+    /// `datetime64[ms]` (a Parquet `DATE` loads in pandas as Python objects,
+    /// on which `.dt` and plotting fail), polars as `Datetime("ms")` and
+    /// DuckDB as `TIMESTAMP`. CSV: `YYYY-MM-DD`, as `Day` displays it
+    /// (`pd.read_csv(..., parse_dates=["date"])`).
     Date(Vec<Day>),
+    /// Nullable dates (e.g. "never happened"), written as [`Column::Date`];
+    /// Parquet: `OPTIONAL`, so `None` reads as `NaT` / null. CSV: `None` is an
+    /// empty cell.
+    OptDate(Vec<Option<Day>>),
     /// Nullable strings. Parquet: `OPTIONAL` `BYTE_ARRAY` with the `String`
     /// logical type. CSV: `None` is an empty cell.
     OptStr(Vec<Option<String>>),
@@ -72,6 +81,7 @@ impl Column {
             Column::F64(v) => v.len(),
             Column::Bool(v) => v.len(),
             Column::Date(v) => v.len(),
+            Column::OptDate(v) => v.len(),
             Column::OptStr(v) => v.len(),
         }
     }

@@ -110,8 +110,8 @@ impl std::fmt::Display for FolderError {
             ),
             FolderError::Checkpoints { dir } => write!(
                 f,
-                "`{}` holds the runs of an unfinished or resumable job in `.runs/`; use another --out, or delete \
-                 that directory if its runs are no longer needed",
+                "`{}` holds the runs of an unfinished or resumable job in `.runs/`; use another --out, or pass \
+                 --force to discard those runs and replace the folder's output",
                 dir.display()
             ),
             FolderError::Io(e) => write!(f, "{e}"),
@@ -145,6 +145,16 @@ impl OutputDir {
     /// what a killed job left: temporary files (in the folder, `maps/`,
     /// `plots/` and `.runs/`) and the staging folder.
     pub fn open(path: &Path, checkpoints: Checkpoints) -> Result<OutputDir, FolderError> {
+        OutputDir::open_replacing(path, checkpoints, false)
+    }
+
+    /// [`OutputDir::open`], and with `replace` (the front ends' `--force`)
+    /// the folder's previous job is discarded instead of refused: its
+    /// `.runs/` is removed once the folder is locked, so the job starts
+    /// afresh (its other files are replaced on commit as always). A busy
+    /// folder and one that is not a Frontline output are refused all the
+    /// same: `replace` never deletes files Frontline did not write.
+    pub fn open_replacing(path: &Path, checkpoints: Checkpoints, replace: bool) -> Result<OutputDir, FolderError> {
         let io = |p: &Path, source: std::io::Error| FolderError::Io(OutputError::Io { path: p.to_path_buf(), source });
         let created = !path.exists();
         let lock = FolderLock::acquire(path)?;
@@ -154,6 +164,13 @@ impl OutputDir {
             && let Some(example) = foreign_entry(path).map_err(|e| io(path, e))?
         {
             return Err(FolderError::NotAnOutput { dir: path.to_path_buf(), example });
+        }
+        if replace {
+            let runs = path.join(CHECKPOINT_DIR);
+            match fs::remove_dir_all(&runs) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&runs, e)),
+                _ => {}
+            }
         }
         if checkpoints == Checkpoints::None && path.join(CHECKPOINT_DIR).join("job.json").exists() {
             return Err(FolderError::Checkpoints { dir: path.to_path_buf() });

@@ -4,8 +4,8 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int32Type, Int64Type};
+use parquet::basic::{Compression, LogicalType, Repetition, TimeUnit, Type as PhysicalType};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{WriterProperties, WriterVersion};
 use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
@@ -34,11 +34,12 @@ fn schema(table: &Table) -> Result<Type, ParquetError> {
             Column::I64(_) => (PhysicalType::INT64, None, Repetition::REQUIRED),
             Column::F64(_) => (PhysicalType::DOUBLE, None, Repetition::REQUIRED),
             Column::Bool(_) => (PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
-            Column::Date(_) => (PhysicalType::INT32, Some(LogicalType::Date), Repetition::REQUIRED),
+            Column::Date(_) => (PhysicalType::INT64, Some(date_type()), Repetition::REQUIRED),
+            Column::OptDate(_) => (PhysicalType::INT64, Some(date_type()), Repetition::OPTIONAL),
             Column::OptStr(_) => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::OPTIONAL),
         };
         // Setting only the logical type makes the builder fill in the legacy
-        // converted type (UTF8 / DATE) too, for older readers.
+        // converted type (UTF8 / TIMESTAMP_MILLIS) too, for older readers.
         let field = Type::primitive_type_builder(name, physical)
             .with_repetition(repetition)
             .with_logical_type(logical)
@@ -46,6 +47,18 @@ fn schema(table: &Table) -> Result<Type, ParquetError> {
         fields.push(Arc::new(field));
     }
     Type::group_type_builder("schema").with_fields(fields).build()
+}
+
+/// The logical type of a date column: a timestamp in milliseconds, not
+/// adjusted to UTC (a wall-clock date, midnight, no time zone). Not
+/// Parquet's `DATE`: pandas loads that as Python `date` objects.
+fn date_type() -> LogicalType {
+    LogicalType::timestamp(false, TimeUnit::MILLIS)
+}
+
+/// Milliseconds since 1970-01-01 at midnight of `d`.
+fn millis(d: &frontline_date::Day) -> i64 {
+    i64::from(d.epoch_days()) * 86_400_000
 }
 
 fn properties() -> WriterProperties {
@@ -78,9 +91,14 @@ fn encode(file: &mut File, table: &Table) -> Result<(), ParquetError> {
                 Column::F64(v) => write::<DoubleType>(&mut cw, &v[start..end], None)?,
                 Column::Bool(v) => write::<BoolType>(&mut cw, &v[start..end], None)?,
                 Column::Date(v) => {
-                    // INT32 days since 1970-01-01: the Parquet DATE convention, which is Day's own.
-                    let days: Vec<i32> = v[start..end].iter().map(|d| d.epoch_days()).collect();
-                    write::<Int32Type>(&mut cw, &days, None)?;
+                    let ms: Vec<i64> = v[start..end].iter().map(millis).collect();
+                    write::<Int64Type>(&mut cw, &ms, None)?;
+                }
+                Column::OptDate(v) => {
+                    let slice = &v[start..end];
+                    let def_levels: Vec<i16> = slice.iter().map(|d| i16::from(d.is_some())).collect();
+                    let ms: Vec<i64> = slice.iter().flatten().map(millis).collect();
+                    write::<Int64Type>(&mut cw, &ms, Some(&def_levels))?;
                 }
                 Column::OptStr(v) => {
                     let slice = &v[start..end];

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use parquet::basic::{LogicalType, Repetition, Type as PhysicalType};
+use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as PhysicalType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
@@ -85,7 +85,8 @@ fn parquet_round_trip_all_column_types() {
         ("count", PhysicalType::INT64, None, Repetition::REQUIRED),
         ("ratio", PhysicalType::DOUBLE, None, Repetition::REQUIRED),
         ("flag", PhysicalType::BOOLEAN, None, Repetition::REQUIRED),
-        ("day", PhysicalType::INT32, Some(LogicalType::Date), Repetition::REQUIRED),
+        // A date is a timestamp at midnight without a time zone: pandas loads a Parquet DATE as objects.
+        ("day", PhysicalType::INT64, Some(LogicalType::timestamp(false, TimeUnit::MILLIS)), Repetition::REQUIRED),
         ("note", PhysicalType::BYTE_ARRAY, Some(LogicalType::String), Repetition::OPTIONAL),
     ];
     assert_eq!(schema.num_columns(), expected.len());
@@ -97,7 +98,7 @@ fn parquet_round_trip_all_column_types() {
         assert_eq!(col.self_type().get_basic_info().repetition(), *repetition, "column {name}");
     }
     // The legacy converted type is filled in too, for older readers.
-    assert_eq!(schema.column(4).converted_type(), parquet::basic::ConvertedType::DATE);
+    assert_eq!(schema.column(4).converted_type(), parquet::basic::ConvertedType::TIMESTAMP_MILLIS);
     assert_eq!(schema.column(0).converted_type(), parquet::basic::ConvertedType::UTF8);
 
     let rows = read_parquet_rows(&path);
@@ -107,7 +108,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(0),
             Field::Double(0.1),
             Field::Bool(true),
-            Field::Date(0),
+            Field::TimestampMillis(0),
             Field::Str("x".into()),
         ],
         vec![
@@ -115,7 +116,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(-42),
             Field::Double(-2.5e-10),
             Field::Bool(false),
-            Field::Date(16222),
+            Field::TimestampMillis(16222 * 86_400_000),
             Field::Null,
         ],
         vec![
@@ -123,7 +124,7 @@ fn parquet_round_trip_all_column_types() {
             Field::Long(i64::MAX),
             Field::Double(f64::MAX),
             Field::Bool(true),
-            Field::Date(-1),
+            Field::TimestampMillis(-86_400_000),
             Field::Str(String::new()),
         ],
     ];
@@ -150,8 +151,22 @@ fn parquet_empty_table_keeps_schema() {
     assert_eq!(meta.num_rows(), 0);
     let schema = meta.schema_descr();
     assert_eq!(schema.num_columns(), 3);
-    assert_eq!(schema.column(1).logical_type_ref(), Some(&LogicalType::Date));
+    assert_eq!(schema.column(1).logical_type_ref(), Some(&LogicalType::timestamp(false, TimeUnit::MILLIS)));
     assert!(read_parquet_rows(&path).is_empty());
+}
+
+#[test]
+fn nullable_dates_are_null_in_parquet_and_empty_in_csv() {
+    let dir = TestDir::new("optdate");
+    let day = Day::from_ymd(2014, 6, 10).unwrap();
+    let table = Table::new("firsts").with("first", Column::OptDate(vec![Some(day), None]));
+    let csv = write_table(dir.path(), &table, Format::Csv).unwrap();
+    assert_eq!(fs::read_to_string(csv).unwrap(), "first\n2014-06-10\n\"\"\n");
+    let pq = write_table(dir.path(), &table, Format::Parquet).unwrap();
+    let rows = read_parquet_rows(&pq);
+    let ms = i64::from(day.epoch_days()) * 86_400_000;
+    assert_eq!(rows[0][0].1, Field::TimestampMillis(ms));
+    assert_eq!(rows[1][0].1, Field::Null);
 }
 
 #[test]
@@ -468,6 +483,26 @@ fn a_job_without_checkpoints_refuses_a_folder_holding_a_jobs_runs() {
     let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
     assert!(matches!(e, FolderError::Checkpoints { .. }), "{e:?}");
     assert!(OutputDir::open(dir.path(), Checkpoints::Kept).is_ok());
+}
+
+#[test]
+fn replacing_discards_a_jobs_runs_but_never_a_foreign_folder() {
+    let dir = TestDir::new("replace");
+    fs::create_dir_all(dir.path().join(".runs")).unwrap();
+    fs::write(dir.path().join(".runs/job.json"), "{}").unwrap();
+    fs::write(dir.path().join(".runs/batch-0"), "runs").unwrap();
+    let e = OutputDir::open(dir.path(), Checkpoints::None).unwrap_err();
+    assert!(e.to_string().contains("--force"), "the refusal names the way out: {e}");
+    let out = OutputDir::open_replacing(dir.path(), Checkpoints::None, true).unwrap();
+    assert!(!dir.path().join(".runs").exists(), "the previous job's runs are gone");
+    drop(out);
+
+    let foreign = TestDir::new("replace-foreign");
+    fs::create_dir_all(foreign.path()).unwrap();
+    fs::write(foreign.path().join("thesis.csv"), "mine").unwrap();
+    let e = OutputDir::open_replacing(foreign.path(), Checkpoints::Kept, true).unwrap_err();
+    assert!(matches!(e, FolderError::NotAnOutput { .. }), "{e:?}");
+    assert_eq!(foreign.entries(), ["thesis.csv"], "nothing removed");
 }
 
 #[test]

@@ -319,6 +319,10 @@ fn tables_to_py<'py>(py: Python<'py>, tables: &[Table]) -> PyResult<(Bound<'py, 
                     date_cols.push(name.clone());
                     cols.set_item(name, v.iter().map(|d| d.epoch_days()).collect::<Vec<i32>>())?
                 }
+                Column::OptDate(v) => {
+                    date_cols.push(name.clone());
+                    cols.set_item(name, v.iter().map(|d| d.map(|d| d.epoch_days())).collect::<Vec<Option<i32>>>())?
+                }
             }
         }
         out.set_item(&t.name, cols)?;

@@ -98,7 +98,7 @@ def test_bad_options_are_refused_by_name(theatre, civil):
 def test_theatre_run_returns_the_cli_tables_as_dataframes(theatre):
     r = frontline.run(theatre, seed=7)
     assert r.seed == 7
-    assert set(r.tables) == {"control", "forces", "attitudes", "actors", "events"}
+    assert set(r.tables) == {"control", "forces", "groups", "attitudes", "actors", "events"}
     assert list(r.control.columns) == ["tick", "date", "region", "region_name", "controller", "contested"]
     assert pd.api.types.is_datetime64_any_dtype(r.control["date"])
     assert r.control["date"].min() == pd.Timestamp("2014-06-01")
@@ -265,3 +265,48 @@ def test_an_ensemble_in_out_is_the_cli_s_byte_for_byte(model, tmp_path):
     same, different, errors = filecmp.cmpfiles(cli, py, tables + ["manifest.json"], shallow=False)
     assert different == [] and errors == [], f"differ: {different}, missing: {errors}"
     assert set(tables) <= set(r.written)
+
+
+# --- tables that load right (#15 item 4) --------------------------------------
+
+
+def test_dates_are_datetime64_in_results_and_in_the_parquet_files(theatre, tmp_path):
+    ens = frontline.ensemble(theatre, runs=12, out=tmp_path)
+    for name in ("control_probability", "metrics", "event_first_dates"):
+        assert pd.api.types.is_datetime64_any_dtype(ens.tables[name]["date"]), name
+    firsts = [c for c in ens.tables["runs"] if c.startswith("first_")]
+    assert firsts and all(pd.api.types.is_datetime64_any_dtype(ens.tables["runs"][c]) for c in firsts)
+    if not _has_parquet():
+        pytest.skip("pyarrow is not installed")
+    for name in ("control_probability", "metrics", "event_first_dates", "runs"):
+        back = pd.read_parquet(tmp_path / f"{name}.parquet")
+        dates = [c for c in back if c == "date" or c.startswith("first_")]
+        assert dates, name
+        for c in dates:
+            assert pd.api.types.is_datetime64_any_dtype(back[c]), f"{name}.{c}: {back[c].dtype}"
+        back[dates[0]].dt.year  # `.dt` works
+    never = pd.read_parquet(tmp_path / "event_first_dates.parquet")
+    assert never.loc[never["date"].isna(), "cumulative_probability"].isna().all(), "a watch that never held: NaT"
+
+
+def test_control_probability_has_every_row_and_metrics_have_key_columns(theatre):
+    ens = frontline.ensemble(theatre, runs=12)
+    cp = ens.control_probability
+    assert len(cp) == cp.date.nunique() * cp.region.nunique() * (cp.controller.nunique() + 1)
+    assert (cp.groupby(["date", "region"]).probability.sum() - 1).abs().max() < 1e-9
+    first = cp[cp.date == cp.date.min()]
+    assert set(first.region) == set(cp.region), "every region's series starts at the start"
+    m = ens.tables["metrics"]
+    assert list(m.columns[:4]) == ["date", "metric", "force", "actor"]
+    assert set(m.metric) == {"personnel", "regions_held", "population_held"}
+    assert m[m.metric == "personnel"].force.notna().all() and m[m.metric != "personnel"].force.isna().all()
+
+
+def test_run_tables_forces_and_groups(theatre):
+    r = frontline.run(theatre, seed=3)
+    forces, groups = r.tables["forces"], r.tables["groups"]
+    assert (forces.personnel > 0).all()
+    total = forces.groupby(["date", "force"]).personnel.sum()
+    g = groups.set_index(["date", "force"]).personnel
+    assert ((g.reindex(total.index) - total).abs() <= 1e-6 * total.clip(lower=1)).all()
+    assert pd.api.types.is_datetime64_any_dtype(groups.date)

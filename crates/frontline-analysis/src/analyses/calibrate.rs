@@ -84,7 +84,7 @@ pub fn calibrate(
         return invalid("the scenario declares no uncertain parameters (a [parameters.<id>] with min < max)");
     }
     let seed = req.seed.unwrap_or_else(|| sim.default_seed());
-    let points = sweep_points(params.len(), req.samples, req.method, seed);
+    let points = sweep_points(params.len(), req.samples, req.method, seed)?;
     let history_json: Vec<serde_json::Value> =
         h.changes.iter().map(|c| serde_json::json!([c.day.epoch_days(), c.region, c.controller])).collect();
     let id = job_identity(

@@ -129,9 +129,24 @@ pub struct SensitivityResult {
     pub runs_per_point: u64,
 }
 
-/// The points of a sweep design in the unit cube.
-pub fn sweep_points(k: usize, samples: usize, method: SweepMethod, seed: u64) -> Vec<Vec<f64>> {
-    crate::sensitivity::sweep_points(k, samples, method.as_str(), seed)
+/// The points of a sweep design in the unit cube. A grid needs at least two
+/// levels per parameter, so `samples` below 2^k is refused (with how many
+/// it takes and the alternative), rather than a grid of no points or of
+/// 2^k points whatever was asked.
+pub fn sweep_points(k: usize, samples: usize, method: SweepMethod, seed: u64) -> Result<Vec<Vec<f64>>, AnalysisError> {
+    if method == SweepMethod::Grid {
+        let needed = u32::try_from(k).ok().and_then(|k| 2usize.checked_pow(k));
+        if needed.is_none_or(|n| samples < n) {
+            let points = needed.map_or(format!("2^{k}"), |n| format!("2^{k} = {n}"));
+            let raise = needed.map_or(String::new(), |n| format!("raise --samples to {n} or more, "));
+            return invalid(format!(
+                "a grid over {k} uncertain parameters needs at least 2 levels of each, that is {points} points, \
+                 and --samples {samples} gives no grid; {raise}use --method lhs (any number of points), or fix \
+                 some parameters (the same min and max, e.g. with --set) to sweep fewer"
+            ));
+        }
+    }
+    Ok(crate::sensitivity::sweep_points(k, samples, method.as_str(), seed))
 }
 
 /// Checks the shared settings and returns the parameters and the base seed.
@@ -202,8 +217,8 @@ pub fn sweep(sim: &dyn Simulation, req: &SweepRequest, job: &Job) -> Result<Done
     let (params, seed) = prepare(sim, &req.settings)?;
     let outcomes = outcome_names(sim, &req.outcomes)?;
     let s = &req.settings;
+    let points = sweep_points(params.len(), s.samples, req.method, seed)?;
     let jd = job.open(&design_job(sim, "sweep", req.method.as_str(), s, &outcomes, seed))?;
-    let points = sweep_points(params.len(), s.samples, req.method, seed);
     let means = job.with_progress(points.len() as u64, "points", |tick| {
         PointEvaluation { sim, params: &params, outcomes: &outcomes, runs_per_point: s.runs_per_point, base_seed: seed }
             .evaluate(&points, Some(&jd), tick)

@@ -198,7 +198,21 @@ pub fn execute<T>(
     checkpoints: Checkpoints,
     analysis: impl FnOnce(&Path) -> Result<Done<T>, AnalysisError>,
 ) -> Result<(T, Written), AnalysisError> {
-    let mut folder = OutputDir::open(dir, checkpoints).map_err(JobError::from)?;
+    execute_replacing(dir, format, checkpoints, false, analysis)
+}
+
+/// [`execute`], and with `replace` (the front ends' `--force`) a folder
+/// holding a previous job's runs (`.runs/`, of this job or another) is
+/// replaced instead of refused: those runs are discarded and the job starts
+/// afresh ([`OutputDir::open_replacing`]).
+pub fn execute_replacing<T>(
+    dir: &Path,
+    format: Format,
+    checkpoints: Checkpoints,
+    replace: bool,
+    analysis: impl FnOnce(&Path) -> Result<Done<T>, AnalysisError>,
+) -> Result<(T, Written), AnalysisError> {
+    let mut folder = OutputDir::open_replacing(dir, checkpoints, replace).map_err(JobError::from)?;
     let Done { result, output } = analysis(dir)?;
     let Output { tables, files, mut manifest, keep_runs } = output;
     let stage = folder.staging().to_path_buf();

@@ -2,7 +2,9 @@
 
 use crate::error::CliError;
 use crate::options::{HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg};
+use crate::summary::{Summary, num, say};
 use frontline_analysis::analyses::{self, calibrate::CalibrateRequest};
+use serde_json::json;
 
 pub(crate) fn run(
     args: &ScenarioArgs,
@@ -11,15 +13,14 @@ pub(crate) fn run(
     method: SweepMethodArg,
     runs_per_point: u64,
     j: JobArgs,
-) -> Result<(), CliError> {
+) -> Result<Summary, CliError> {
     let req =
         CalibrateRequest { history: history.request(), method: method.into(), samples, runs_per_point, seed: j.seed };
     let done = super::run_job(args, &j, "calibrate", |sim, job| analyses::calibrate::calibrate(sim, &req, job))?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
-    if j.quiet {
-        return Ok(());
-    }
-    println!(
+    let mut text = String::new();
+    say!(
+        text,
         "{} — calibration against {}: {} {} points over {} parameters × {} runs each (same seeds)\n",
         sim.name(),
         history.file.display(),
@@ -29,18 +30,20 @@ pub(crate) fn run(
         r.runs_per_point
     );
     let scored: Vec<String> = r.actors.iter().map(|a| format!("P({a} holds)")).collect();
-    println!("Scenario's own values: mean Brier {:.3} ({})", r.scenario_mean_brier, scored.join(", "));
-    println!("Best points (lowest mean Brier; every value is in the table):");
+    say!(text, "Scenario's own values: mean Brier {:.3} ({})", r.scenario_mean_brier, scored.join(", "));
+    say!(text, "Best points (lowest mean Brier; every value is in the table):");
     for &i in r.ranking.iter().take(5) {
-        println!("  point {i:<4} Brier {:.3}", r.mean_brier[i]);
+        say!(text, "  point {i:<4} Brier {:.3}", r.mean_brier[i]);
     }
-    println!(
+    say!(
+        text,
         "\nParameters most associated with the fit (Spearman ρ of value vs Brier over the {} points;\nρ < 0: higher values fit better), with the best point's value:",
         r.values.len()
     );
     for a in r.associations.iter().take(6) {
         let p = &a.parameter;
-        println!(
+        say!(
+            text,
             "  {:<28} ρ {:+.2}   best {}   (scenario {}, range {}–{})",
             p.id,
             a.rho,
@@ -50,13 +53,42 @@ pub(crate) fn run(
             short(p.max)
         );
     }
-    println!(
+    say!(
+        text,
         "\nWith {} runs per point, differences of a few thousandths are noise: check the best points with\n`frontline backtest --set parameters.<id>.value=…` and more runs. A best fit to one history is not a forecast.\nWrote {} to {}",
         r.runs_per_point,
         written.join(", "),
         dir.display()
     );
-    Ok(())
+    let best: Vec<serde_json::Value> = r
+        .ranking
+        .iter()
+        .take(5)
+        .map(|&i| {
+            let values: serde_json::Map<String, serde_json::Value> =
+                r.parameters.iter().zip(&r.values[i]).map(|(p, &v)| (p.id.clone(), num(v))).collect();
+            json!({"point": i, "mean_brier": num(r.mean_brier[i]), "values": values})
+        })
+        .collect();
+    let associations: Vec<serde_json::Value> = r
+        .associations
+        .iter()
+        .map(|a| json!({"parameter": a.parameter.id, "rho": num(a.rho), "best_value": num(a.best_value)}))
+        .collect();
+    let json = super::extend(
+        done.json("calibrate"),
+        json!({
+            "history": history.file.display().to_string(),
+            "method": req.method.as_str(),
+            "points": r.values.len(),
+            "runs_per_point": r.runs_per_point,
+            "actors": r.actors,
+            "scenario_mean_brier": num(r.scenario_mean_brier),
+            "best": best,
+            "associations": associations,
+        }),
+    );
+    Ok(Summary::new(text, json).quiet(j.quiet))
 }
 
 /// A parameter value for a listing: whole numbers from 100 up, else at most 4 decimals.

@@ -2,8 +2,10 @@
 
 use crate::error::CliError;
 use crate::options::{JobArgs, ScenarioArgs};
+use crate::summary::{Summary, interval, num, say};
 use frontline_analysis::analyses::{self, compare::CompareRequest};
 use frontline_analysis::simulation::OutputFile;
+use serde_json::json;
 use std::path::PathBuf;
 
 pub(crate) fn run(
@@ -13,7 +15,7 @@ pub(crate) fn run(
     runs: u64,
     j: JobArgs,
     no_report: bool,
-) -> Result<(), CliError> {
+) -> Result<Summary, CliError> {
     let req = CompareRequest { arms, outcomes, runs, seed: j.seed };
     let done = super::run_job(args, &j, "compare", |sim, job| {
         let mut done = analyses::compare::compare(sim, &req, job)?;
@@ -37,30 +39,49 @@ pub(crate) fn run(
         Ok(done)
     })?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
-    if !j.quiet {
-        println!(
-            "{} — {} arms × {} runs, common random numbers (base seed {})\n",
-            sim.name(),
-            r.arms.len(),
-            r.runs,
-            r.base_seed
-        );
-        let mut last = String::new();
-        for row in &r.rows {
-            if row.outcome != last {
-                println!("{}", row.outcome);
-                last = row.outcome.clone();
-            }
-            let diff = row
-                .difference
-                .map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.4} [{lo:+.4}, {hi:+.4}]"));
-            println!("  {:<16} {:>8.4} [{:.4}, {:.4}]{}", row.arm, row.estimate, row.interval.0, row.interval.1, diff);
+    let mut text = String::new();
+    say!(
+        text,
+        "{} — {} arms × {} runs, common random numbers (base seed {})\n",
+        sim.name(),
+        r.arms.len(),
+        r.runs,
+        r.base_seed
+    );
+    let mut last = String::new();
+    for row in &r.rows {
+        if row.outcome != last {
+            say!(text, "{}", row.outcome);
+            last = row.outcome.clone();
         }
-        println!(
-            "\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}",
-            written.join(", "),
-            dir.display()
-        );
+        let diff = row
+            .difference
+            .map_or(String::new(), |(d, lo, hi)| format!("   Δ vs baseline {d:+.4} [{lo:+.4}, {hi:+.4}]"));
+        say!(text, "  {:<16} {:>8.4} [{:.4}, {:.4}]{}", row.arm, row.estimate, row.interval.0, row.interval.1, diff);
     }
-    Ok(())
+    say!(
+        text,
+        "\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}",
+        written.join(", "),
+        dir.display()
+    );
+    let rows: Vec<serde_json::Value> = r
+        .rows
+        .iter()
+        .map(|row| {
+            json!({
+                "outcome": row.outcome,
+                "arm": row.arm,
+                "estimate": num(row.estimate),
+                "interval": interval(row.interval),
+                "difference": row.difference.map(|d| num(d.0)),
+                "difference_interval": row.difference.map(|d| interval((d.1, d.2))),
+            })
+        })
+        .collect();
+    let json = super::extend(
+        done.json("compare"),
+        json!({"arms": r.arms, "runs": r.runs, "base_seed": r.base_seed, "rows": rows}),
+    );
+    Ok(Summary::new(text, json).quiet(j.quiet))
 }

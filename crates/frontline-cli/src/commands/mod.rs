@@ -4,7 +4,9 @@
 pub(crate) mod backtest;
 pub(crate) mod calibrate;
 pub(crate) mod compare;
+pub(crate) mod completions;
 pub(crate) mod ensemble;
+pub(crate) mod man;
 pub(crate) mod run;
 pub(crate) mod schema;
 pub(crate) mod sensitivity;
@@ -17,7 +19,8 @@ use crate::options::{Bar, JobArgs, ScenarioArgs, default_out, job};
 use frontline_analysis::analyses::{self, AnalysisError, Done, Job, Written};
 use frontline_analysis::simulation::Simulation;
 use frontline_output::Checkpoints;
-use std::path::PathBuf;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
 
 /// Loads the scenario with the model its `model` key selects.
 pub(crate) fn load(args: &ScenarioArgs) -> Result<Box<dyn Simulation>, CliError> {
@@ -37,6 +40,26 @@ pub(crate) fn provenance(command: &str, sim: &dyn Simulation, seed: u64) -> fron
     }
 }
 
+/// The fields every job's `--json` summary starts with: the command, the
+/// model and scenario, the output folder and the files written there.
+pub(crate) fn job_json(command: &str, sim: &dyn Simulation, dir: &Path, written: &[String]) -> Value {
+    json!({
+        "command": command,
+        "model": sim.model(),
+        "scenario": sim.name(),
+        "out": dir.display().to_string(),
+        "files": written,
+    })
+}
+
+/// `base` (a JSON object) with the entries of `more` (another) added.
+pub(crate) fn extend(mut base: Value, more: Value) -> Value {
+    if let (Some(b), Value::Object(m)) = (base.as_object_mut(), more) {
+        b.extend(m);
+    }
+    base
+}
+
 /// A finished multi-run job, for its command to render.
 pub(crate) struct Finished<T> {
     /// The model it ran.
@@ -54,7 +77,7 @@ pub(crate) struct Finished<T> {
 /// Runs a multi-run analysis as every such command does: on the model the
 /// scenario selects, in a pool of `--threads` workers, in the output folder
 /// (`--out`, or `out/<stem>-<command>`) with its checkpoints in `.runs/`,
-/// with a progress bar.
+/// with a progress bar; `--force` replaces a previous job's runs there.
 pub(crate) fn run_job<T: Send>(
     args: &ScenarioArgs,
     j: &JobArgs,
@@ -67,7 +90,18 @@ pub(crate) fn run_job<T: Send>(
     let bar = Bar::new();
     let started = std::time::Instant::now();
     let (result, written) = pool.install(|| {
-        analyses::execute(&dir, j.format.into(), Checkpoints::Kept, |d| analysis(&*sim, &job(d, j, &bar)))
+        analyses::execute_replacing(&dir, j.format.into(), Checkpoints::Kept, j.force, |d| {
+            analysis(&*sim, &job(d, j, &bar))
+        })
     })?;
     Ok(Finished { sim, result, written, dir, seconds: started.elapsed().as_secs_f64() })
+}
+
+impl<T> Finished<T> {
+    /// [`job_json`] of this job, with its seconds.
+    pub(crate) fn json(&self, command: &str) -> Value {
+        let mut v = job_json(command, &*self.sim, &self.dir, &self.written);
+        v["seconds"] = crate::summary::num(self.seconds);
+        v
+    }
 }
