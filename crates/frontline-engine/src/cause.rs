@@ -279,12 +279,11 @@ pub fn control(
     d.region = Some(r);
     d.actor = to;
     d.other = from;
-    d.terms = vec![
-        ("winner_strength", winner),
-        ("loser_strength", loser),
-        ("ratio", if loser > 0.0 { winner / loser } else { f64::INFINITY }),
-        ("dominance", m.constants.control.dominance),
-    ];
+    d.terms = vec![("winner_strength", winner), ("loser_strength", loser)];
+    if loser > 0.0 {
+        d.terms.push(("ratio", winner / loser));
+    }
+    d.terms.push(("dominance", m.constants.control.dominance));
     d.groups = (0..m.forces.len())
         .filter(|&f| s.on_ground(m, f) && s.personnel[f * nr + r] > 0.0)
         .map(|f| (f, s.personnel[f * nr + r]))
