@@ -87,6 +87,15 @@ pub fn find_region(rec: &Record, place: &str) -> Result<usize, Error> {
     if let Some(r) = rec.regions.iter().position(|r| r.id.to_lowercase() == want || r.name.to_lowercase() == want) {
         return Ok(r);
     }
+    // Names written without their article (`Ramadi` for `Al-Ramadi`), when only one region fits.
+    let bare = |n: &str| {
+        let n = n.to_lowercase();
+        ["al-", "al ", "el-", "el "].iter().find_map(|p| n.strip_prefix(p).map(str::to_string)).unwrap_or(n)
+    };
+    let fits: Vec<usize> = (0..rec.regions.len()).filter(|&r| bare(&rec.regions[r].name) == bare(&want)).collect();
+    if let [r] = fits[..] {
+        return Ok(r);
+    }
     let near: Vec<String> = rec
         .regions
         .iter()
@@ -133,7 +142,7 @@ impl Ctx<'_> {
         a.and_then(|a| self.rec.actors.get(a)).map_or_else(|| "nobody".into(), |a| a.id.clone())
     }
     fn region(&self, r: Option<usize>) -> String {
-        r.and_then(|r| self.rec.regions.get(r)).map_or_else(|| "—".into(), |r| r.id.clone())
+        r.and_then(|r| self.rec.regions.get(r)).map_or_else(|| "—".into(), |r| r.name.clone())
     }
     fn force(&self, f: usize) -> String {
         self.rec.forces.get(f).map_or_else(|| format!("force{f}"), |f| f.id.clone())
@@ -382,7 +391,7 @@ pub fn chain(rec: &Record, r: usize, tick: u32) -> Chain {
         Some(c) => {
             summary = format!(
                 "{} is held by {} on {date}: it passed from {} to {} on {} (tick {}).",
-                region.id,
+                region.name,
                 cx.actor(holder),
                 cx.actor(c.other),
                 cx.actor(c.actor),
@@ -395,7 +404,7 @@ pub fn chain(rec: &Record, r: usize, tick: u32) -> Chain {
         None => {
             summary = format!(
                 "{} is held by {} on {date}, as it was at the start: no side reached dominance there.",
-                region.id,
+                region.name,
                 cx.actor(holder)
             );
             // What tried: routs there and the rules that sent groups there.

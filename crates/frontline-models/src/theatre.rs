@@ -251,11 +251,21 @@ impl Simulation for Theatre {
     fn run(&self, seed: u64, views: &Views) -> Result<RunOutput, String> {
         let m = &self.model;
         let snapshots = map_snapshots(m, views)?;
-        let traj = frontline_engine::simulate(m, seed);
+        // Drivers are recorded for every run: `frontline explain` reads them (issue #13).
+        let traj = frontline_engine::simulate_explained(m, seed);
+        let drivers = frontline_explain::record::build(m, &traj);
+        let why = crate::why::region_chains(&drivers);
         let mut files = run_maps(m, &traj, &snapshots);
-        files.push(crate::view_file(&frontline_viewer::dataset::theatre_run(m, &traj)));
+        let mut view = frontline_viewer::dataset::theatre_run(m, &traj);
+        view["why"] = crate::why::view_chains(&why);
+        files.push(crate::view_file(&view));
+        files.push(OutputFile {
+            path: frontline_explain::record::FILE.into(),
+            contents: serde_json::to_string(&drivers).map_err(|e| e.to_string())? + "\n",
+        });
         if !views.no_report {
             let html = frontline_report::run_report(m, &traj, &self.provenance("run", seed));
+            let html = frontline_report::with_section(&html, &crate::why::report_section(&why));
             files.extend(report_files(html, frontline_report::run_charts(m, &traj)));
         }
         let mut manifest = self.manifest(Command::Run);

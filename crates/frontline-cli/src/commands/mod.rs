@@ -5,6 +5,7 @@ pub(crate) mod backtest;
 pub(crate) mod calibrate;
 pub(crate) mod compare;
 pub(crate) mod ensemble;
+pub(crate) mod explain;
 pub(crate) mod run;
 pub(crate) mod schema;
 pub(crate) mod sensitivity;
