@@ -247,6 +247,20 @@ pub trait Simulation: Send + Sync {
     /// (before its `--set`s, as on the command line).
     fn with_variant(&self, variant: &Path) -> Result<Box<dyn Simulation>, Box<frontline_scenario::LoadError>>;
 
+    /// Explains a comparison (issue #13): `arms` are the arms after the
+    /// baseline with their names, `differing[o][a]` the runs whose outcome
+    /// `outcomes[o]` differs between the baseline and arm a, as (run index,
+    /// seed, baseline value, arm value). A model that can rerun those seeds
+    /// with its drivers recorded returns the file to write (default: none).
+    fn explain_compare(
+        &self,
+        _arms: &[(String, &dyn Simulation)],
+        _outcomes: &[String],
+        _differing: &[Vec<Vec<(u64, u64, f64, f64)>>],
+    ) -> Result<Option<OutputFile>, String> {
+        Ok(None)
+    }
+
     /// The theatre of regions whose control can be forecast, if the model
     /// has one: what backtest and calibrate score.
     fn territory(&self) -> Option<&frontline_scenario::Loaded> {

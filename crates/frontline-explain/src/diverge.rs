@@ -142,10 +142,11 @@ pub fn seed(
     // The difference runs through the first link of the holding arm's chain
     // that the other's lacks.
     let (held, other, label) = if held_b.is_some() { (&cb, &ca, "baseline") } else { (&ca, &cb, "arm") };
+    // The change itself is the outcome: the difference runs through its causes.
     let through = held
         .links
         .iter()
-        .find(|l| !other.links.iter().any(|o| o.key == l.key))
+        .find(|l| l.depth > 0 && !other.links.iter().any(|o| o.key == l.key))
         .or(held.links.first())
         .map_or_else(|| "no recorded link".into(), |l| format!("{} ({label})", l.key));
     Seed {

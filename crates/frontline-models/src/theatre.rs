@@ -365,4 +365,20 @@ impl Simulation for Theatre {
     fn territory(&self) -> Option<&Loaded> {
         Some(&self.loaded)
     }
+
+    fn explain_compare(
+        &self,
+        arms: &[(String, &dyn Simulation)],
+        outcomes: &[String],
+        differing: &[Vec<Vec<(u64, u64, f64, f64)>>],
+    ) -> Result<Option<OutputFile>, String> {
+        let mut arm_models = Vec::new();
+        for (name, arm) in arms {
+            let Some(loaded) = arm.territory() else { return Ok(None) };
+            arm_models.push((name.as_str(), &loaded.model));
+        }
+        let file = crate::why::explain_compare(&self.model, &arm_models, outcomes, differing)?;
+        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
+        Ok(Some(OutputFile { path: frontline_explain::diverge::FILE.into(), contents }))
+    }
 }
