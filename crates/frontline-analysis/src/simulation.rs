@@ -189,6 +189,10 @@ impl<T: Simulation + ?Sized> EnsembleRecords for T {
     }
 }
 
+/// A run whose comparison outcome differs between arms: (run index, seed,
+/// baseline value, arm value).
+pub type Differing = (u64, u64, f64, f64);
+
 /// A model, loaded and validated, ready to run. See the module doc.
 pub trait Simulation: Send + Sync {
     /// The model's registry name (`theatre`, `civil-violence`, …).
@@ -256,7 +260,7 @@ pub trait Simulation: Send + Sync {
         &self,
         _arms: &[(String, &dyn Simulation)],
         _outcomes: &[String],
-        _differing: &[Vec<Vec<(u64, u64, f64, f64)>>],
+        _differing: &[Vec<Vec<Differing>>],
     ) -> Result<Option<OutputFile>, String> {
         Ok(None)
     }

@@ -370,7 +370,7 @@ impl Simulation for Theatre {
         &self,
         arms: &[(String, &dyn Simulation)],
         outcomes: &[String],
-        differing: &[Vec<Vec<(u64, u64, f64, f64)>>],
+        differing: &[Vec<Vec<frontline_analysis::simulation::Differing>>],
     ) -> Result<Option<OutputFile>, String> {
         let mut arm_models = Vec::new();
         for (name, arm) in arms {

@@ -70,7 +70,7 @@ pub fn explain_compare(
     base: &Model,
     arms: &[(&str, &Model)],
     outcomes: &[String],
-    differing: &[Vec<Vec<(u64, u64, f64, f64)>>],
+    differing: &[Vec<Vec<frontline_analysis::simulation::Differing>>],
 ) -> Result<JobFile, String> {
     let mut out = Vec::new();
     for (k, text) in outcomes.iter().enumerate() {

@@ -91,7 +91,7 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
         .collect();
     let rows = summarise(&names, &outcome_texts, &|o| measures[0].is_condition(o), &values);
     // The seeds whose outcome differs between the baseline and each arm, for the model to explain.
-    let differing: Vec<Vec<Vec<(u64, u64, f64, f64)>>> = (0..width)
+    let differing: Vec<Vec<Vec<crate::simulation::Differing>>> = (0..width)
         .map(|o| {
             (1..values.len())
                 .map(|a| {
