@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release -p frontline-bench -- theatre [--runs N] [--regions R] [--forces F] [--ticks T]`
 //! `cargo run --release -p frontline-bench -- mechanisms [same options]`
+//! `cargo run --release -p frontline-bench -- drivers [same options]`
 //!
 //! `theatre` times single-threaded `frontline_engine::simulate` on a
 //! synthetic theatre (see [`synthetic`]) and, in the same command, on a small
@@ -9,6 +10,9 @@
 //! ratio of the two per-run times: performance is reported as a ratio against
 //! a peer run in the same command. `mechanisms` times the same synthetic
 //! theatre with every engine feature of issue #11 off and on, side by side.
+//! `drivers` times the synthetic theatre, with every feature off and then
+//! on, with driver recording (`simulate_explained`, issue #13) off and on,
+//! side by side.
 //! See bench/README.md.
 
 mod synthetic;
@@ -29,12 +33,15 @@ const TARGET_MS: f64 = 2.0;
 /// milliseconds per run (issue #11).
 const MECHANISMS_MAX_RATIO: f64 = 2.0;
 const MECHANISMS_TARGET_MS: f64 = 2.5;
+/// Target of `drivers`: recording drivers costs at most this share (issue #13).
+const DRIVERS_MAX_COST: f64 = 0.15;
 const PEER_REGIONS: usize = 10;
 const PEER_FORCES: usize = 4;
 
 const USAGE: &str = "\
 usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--no-peer] [--dump]
        frontline-bench mechanisms [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--dump]
+       frontline-bench drivers [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W]
 
 theatre: times single-threaded runs of the engine on a synthetic theatre
 with seeds 0..N, after a warm-up, and the same runs on a peer theatre of 10
@@ -60,6 +67,7 @@ options:
 enum Bench {
     Theatre,
     Mechanisms,
+    Drivers,
 }
 
 struct Args {
@@ -88,9 +96,10 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     match it.next().map(String::as_str) {
         Some("theatre") => {}
         Some("mechanisms") => a.bench = Bench::Mechanisms,
+        Some("drivers") => a.bench = Bench::Drivers,
         Some("-h" | "--help") => return Err(String::new()),
-        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre, mechanisms)")),
-        None => return Err("no benchmark named (available: theatre, mechanisms)".into()),
+        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre, mechanisms, drivers)")),
+        None => return Err("no benchmark named (available: theatre, mechanisms, drivers)".into()),
     }
     fn num<T: std::str::FromStr>(flag: &str, v: Option<&String>) -> Result<T, String> {
         let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -216,6 +225,42 @@ fn mechanisms(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// `drivers`: driver recording off and on, interleaved, on the synthetic
+/// theatre with every engine feature off and then on.
+fn drivers(a: &Args) -> Result<(), String> {
+    let text = synthetic::synthetic_scenario(a.regions, a.forces, a.ticks);
+    let off = build(&text)?;
+    let on = build_with(&text, Some(&synthetic::mechanisms_overlay(a.regions, a.forces)))?;
+    println!("frontline-bench drivers (single thread, release={})", !cfg!(debug_assertions));
+    println!("theatre: {}", describe(&off));
+    let warmup = a.warmup.unwrap_or(a.runs.min(20));
+    for (label, m) in [("features off", &off), ("features on", &on)] {
+        let t = frontline_engine::simulate_explained(m, 0);
+        println!("{label}: {} driver records (seed 0)", t.drivers.len());
+        for seed in 0..warmup as u64 {
+            black_box(frontline_engine::simulate(m, 1_000_000 + seed));
+            black_box(frontline_engine::simulate_explained(m, 1_000_000 + seed));
+        }
+        let (mut plain, mut explained) = (Vec::with_capacity(a.runs), Vec::with_capacity(a.runs));
+        for seed in 0..a.runs as u64 {
+            plain.push(timed_with(frontline_engine::simulate, m, seed));
+            explained.push(timed_with(frontline_engine::simulate_explained, m, seed));
+        }
+        let (p, e) = (stats(&plain), stats(&explained));
+        line("off", &p);
+        line("on", &e);
+        let cost = e.median / p.median - 1.0;
+        println!(
+            "cost of recording ({label}): median {:+.1} %, mean {:+.1} %: target ≤ {:.0} %: {}",
+            100.0 * cost,
+            100.0 * (e.mean / p.mean - 1.0),
+            100.0 * DRIVERS_MAX_COST,
+            if cost <= DRIVERS_MAX_COST { "MET" } else { "MISSED" }
+        );
+    }
+    Ok(())
+}
+
 /// Per-run times in milliseconds, summarised.
 struct Stats {
     mean: f64,
@@ -237,8 +282,13 @@ fn stats(ms: &[f64]) -> Stats {
 /// One timed run; returns milliseconds. The trajectory is consumed through
 /// `black_box` so the run cannot be optimised away.
 fn timed(m: &Model, seed: u64) -> f64 {
+    timed_with(frontline_engine::simulate, m, seed)
+}
+
+/// [`timed`] with the run function given (`simulate` or `simulate_explained`).
+fn timed_with(run: fn(&Model, u64) -> frontline_engine::Trajectory, m: &Model, seed: u64) -> f64 {
     let t0 = Instant::now();
-    let traj = frontline_engine::simulate(m, seed);
+    let traj = run(m, seed);
     let dt = t0.elapsed();
     black_box(&traj);
     drop(traj);
@@ -398,6 +448,7 @@ fn main() -> ExitCode {
     let result = match args.bench {
         Bench::Theatre => theatre(&args),
         Bench::Mechanisms => mechanisms(&args),
+        Bench::Drivers => drivers(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

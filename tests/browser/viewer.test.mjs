@@ -158,6 +158,33 @@ try {
     await page.close();
   });
 
+  await test("a run: clicking a region shows the chain behind its state on the date shown", async () => {
+    const url = await serve(runDir);
+    const data = await (await fetch(url + "data.json")).json();
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e));
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isHidden("#why"), true, "no chain before a click");
+    const chains = data.why.city;
+    assert.ok(chains.length > 0 && chains.some((c) => c.since), "the city changes hands in the example");
+    const last = data.dates.length - 1;
+    await setSlider(page, last);
+    await page.click("#map [data-region=city]");
+    assert.equal(await page.isVisible("#why"), true);
+    const shown = await page.textContent("#why");
+    let want = chains[0];
+    for (const c of chains) if (c.date <= data.dates[last]) want = c;
+    assert.equal(shown, want.text, "the chain of the city's last change on the last date");
+    assert.match(shown, /passed from .* to /);
+    // On the first date, before any change, the page says so.
+    await setSlider(page, 0);
+    assert.match(await page.textContent("#why"), /held as at the start/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   await test("Play walks the slider forward", async () => {
     const url = await serve(runDir);
     const page = await browser.newPage();

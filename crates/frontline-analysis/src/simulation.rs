@@ -189,6 +189,10 @@ impl<T: Simulation + ?Sized> EnsembleRecords for T {
     }
 }
 
+/// A run whose comparison outcome differs between arms: (run index, seed,
+/// baseline value, arm value).
+pub type Differing = (u64, u64, f64, f64);
+
 /// A model, loaded and validated, ready to run. See the module doc.
 pub trait Simulation: Send + Sync {
     /// The model's registry name (`theatre`, `civil-violence`, …).
@@ -246,6 +250,20 @@ pub trait Simulation: Send + Sync {
     /// The model with one more variant overlay applied after its own
     /// (before its `--set`s, as on the command line).
     fn with_variant(&self, variant: &Path) -> Result<Box<dyn Simulation>, Box<frontline_scenario::LoadError>>;
+
+    /// Explains a comparison (issue #13): `arms` are the arms after the
+    /// baseline with their names, `differing[o][a]` the runs whose outcome
+    /// `outcomes[o]` differs between the baseline and arm a, as (run index,
+    /// seed, baseline value, arm value). A model that can rerun those seeds
+    /// with its drivers recorded returns the file to write (default: none).
+    fn explain_compare(
+        &self,
+        _arms: &[(String, &dyn Simulation)],
+        _outcomes: &[String],
+        _differing: &[Vec<Vec<Differing>>],
+    ) -> Result<Option<OutputFile>, String> {
+        Ok(None)
+    }
 
     /// The theatre of regions whose control can be forecast, if the model
     /// has one: what backtest and calibrate score.

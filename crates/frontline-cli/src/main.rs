@@ -237,6 +237,24 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
     },
+    /// Explain why: the chain of causes behind a region's state in a run, or behind a comparison's differences.
+    #[command(
+        after_help = "DIR is the --out directory of `frontline run` (any run records its drivers) or of\n`frontline compare` (which explains the seeds whose outcome differs between arms).\nFor a run, each link names the phase, the rule, the force groups and the numbers,\ngoing back through causes: the control change, the routs there, the rules whose\norders sent forces there or away, operations, recruitment surges, attitude shifts.\n\nExamples:\n  frontline run scenarios/iraq/scenario.toml --seed 7 --out out/run\n  frontline explain out/run --region Ramadi --date 2015-06-01\n  frontline explain out/run --region Ramadi --json | jq .links\n  frontline explain out/cmp --outcome 'controls(isis, IQG01Q03) by 2015-07-12'"
+    )]
+    Explain {
+        /// Output directory of a run or a comparison.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The region to explain (its id or name; required for a run).
+        #[arg(long, value_name = "PLACE")]
+        region: Option<String>,
+        /// The date (YYYY-MM-DD; default: the end of the run).
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+        /// For a comparison: the outcome to explain, as given to compare (default: all).
+        #[arg(long)]
+        outcome: Option<String>,
+    },
     /// Print the JSON Schema of a model's scenario format (default: the theatre model's).
     Schema {
         /// The model whose format to print (default: the default model's; `frontline schema
@@ -288,6 +306,12 @@ fn main() -> ExitCode {
         Command::Backtest { scenario, history, runs, job } => commands::backtest::run(&scenario, &history, runs, job),
         Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
             commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
+        }
+        Command::Explain { dir, region, date, outcome } => {
+            match commands::explain::run(&dir, region, date, outcome, json) {
+                Ok(()) => return ExitCode::SUCCESS,
+                Err(e) => return e.report(),
+            }
         }
         Command::Serve { dir, port, host } => match commands::serve::run(&dir, port, &host, json) {
             Ok(()) => return ExitCode::SUCCESS,

@@ -309,11 +309,10 @@ fn regression_run_replacing_an_old_output_leaves_none_of_the_old_files() {
     expected.insert("manifest.json".into());
     expected.insert("notes.md".into());
     assert_eq!(files(&dir), expected, "exactly the new run's files (and the user's note, which is not Frontline's)");
-    // view.json is the viewer's dataset, which every run writes.
+    // view.json is the viewer's dataset and drivers.json what `frontline explain` reads, which every run writes.
     assert!(
-        expected
-            .iter()
-            .all(|f| f.ends_with(".parquet") || ["manifest.json", "notes.md", "view.json"].contains(&f.as_str()))
+        expected.iter().all(|f| f.ends_with(".parquet")
+            || ["manifest.json", "notes.md", "view.json", "drivers.json"].contains(&f.as_str()))
     );
     assert_eq!(std::fs::read_to_string(dir.join("notes.md")).unwrap(), "my notes");
     assert!(!dir.join("maps").exists() && !dir.join("plots").exists());

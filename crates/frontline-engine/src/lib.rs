@@ -6,7 +6,8 @@
 //! engine features those phases call (manpower, economy, force generation,
 //! planning, irregular war, civilians, the air campaign: one module each,
 //! each owning its part of the state) and the run
-//! loop ([`run::simulate`]).
+//! loop ([`run::simulate`]), and the record of why things happened
+//! ([`cause`], on when a run asks for it: [`run::simulate_explained`]).
 //!
 //! A run is a pure function of (model, seed): one seeded generator per run,
 //! phases draw from it in a fixed order, and nothing reads the clock, the
@@ -15,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cause;
 pub mod phases;
 pub mod run;
 pub mod state;
@@ -22,4 +24,4 @@ pub mod state;
 pub mod testkit;
 
 pub use phases::record::Trajectory;
-pub use run::simulate;
+pub use run::{simulate, simulate_explained};

@@ -13,12 +13,30 @@ pub fn simulate(model: &Model, seed: u64) -> Trajectory {
     traj
 }
 
+/// [`simulate`] with driver recording on: the same trajectory, number for
+/// number, plus `drivers`, the record of why things changed ([`crate::cause`]).
+pub fn simulate_explained(model: &Model, seed: u64) -> Trajectory {
+    let mut traj = Trajectory::with_capacity(model, seed);
+    run_with(model, seed, true, |m, s| phases::record::run(m, s, &mut traj));
+    traj
+}
+
 /// Runs the model and calls `observe` on the state at tick 0 and after every
 /// tick, instead of recording a trajectory: ensembles use it to keep only
 /// what they aggregate. The observer sees the same states `simulate` records,
 /// and reads `state.log` for this tick's events (cleared after each call).
-pub fn run_observed(model: &Model, seed: u64, mut observe: impl FnMut(&Model, &mut State)) {
+pub fn run_observed(model: &Model, seed: u64, observe: impl FnMut(&Model, &mut State)) {
+    run_with(model, seed, false, observe);
+}
+
+/// [`run_observed`] with driver recording on or off; with it on, the
+/// observer also reads `state.cause.drivers` for this tick's records
+/// (cleared after each call, like the log).
+pub fn run_with(model: &Model, seed: u64, explain: bool, mut observe: impl FnMut(&Model, &mut State)) {
     let mut state = State::new(model, seed);
+    if explain {
+        state.cause = crate::cause::Causes::new(model, &state, true);
+    }
     phases::events::run(model, &mut state);
     phases::perception::run(model, &mut state);
     observe(model, &mut state);
@@ -27,6 +45,7 @@ pub fn run_observed(model: &Model, seed: u64, mut observe: impl FnMut(&Model, &m
         step(model, &mut state, t);
         observe(model, &mut state);
         state.log.clear();
+        state.cause.drivers.clear();
     }
 }
 
@@ -53,6 +72,9 @@ pub fn step(m: &Model, s: &mut State, tick: u32) {
     // Displacement, and the end of the tick's civilian harm (no-op with
     // `civilian_harm` and `displacement` off).
     phases::civilians::run(m, s);
+    if s.cause.on {
+        crate::cause::end_tick(m, s);
+    }
     // Orders last one tick. Clearing them here, not at the start of a tick,
     // keeps orders issued by events dated on the start day (tick 0).
     s.orders.reset(m.forces.len(), m.actors.len() * m.regions.len());

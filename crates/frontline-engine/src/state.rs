@@ -316,6 +316,8 @@ pub struct State {
     pub irregular: crate::phases::irregular::Irregular,
     /// Civilian harm and displacement (docs/model.md §3.17).
     pub civilians: crate::phases::civilians::Civilians,
+    /// Driver recording (off unless the run asks for it; [`crate::cause`]).
+    pub cause: crate::cause::Causes,
 }
 
 impl State {
@@ -366,6 +368,7 @@ impl State {
             air: crate::phases::air::Air::new(m),
             irregular: crate::phases::irregular::Irregular::new(m),
             civilians: crate::phases::civilians::Civilians::new(m),
+            cause: crate::cause::Causes::default(),
         };
         s.orders.reset(nf, na * nr);
         crate::phases::perception::effective_strengths(m, &mut s);

@@ -22,6 +22,7 @@
 pub mod civil;
 pub mod theatre;
 mod theatre_summary;
+mod why;
 
 use frontline_analysis::simulation::Simulation;
 use frontline_scenario::{LoadError, Overrides};

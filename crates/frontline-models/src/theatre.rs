@@ -251,11 +251,21 @@ impl Simulation for Theatre {
     fn run(&self, seed: u64, views: &Views) -> Result<RunOutput, String> {
         let m = &self.model;
         let snapshots = map_snapshots(m, views)?;
-        let traj = frontline_engine::simulate(m, seed);
+        // Drivers are recorded for every run: `frontline explain` reads them (issue #13).
+        let traj = frontline_engine::simulate_explained(m, seed);
+        let drivers = frontline_explain::record::build(m, &traj);
+        let why = crate::why::region_chains(&drivers);
         let mut files = run_maps(m, &traj, &snapshots);
-        files.push(crate::view_file(&frontline_viewer::dataset::theatre_run(m, &traj)));
+        let mut view = frontline_viewer::dataset::theatre_run(m, &traj);
+        view["why"] = crate::why::view_chains(&why);
+        files.push(crate::view_file(&view));
+        files.push(OutputFile {
+            path: frontline_explain::record::FILE.into(),
+            contents: serde_json::to_string(&drivers).map_err(|e| e.to_string())? + "\n",
+        });
         if !views.no_report {
             let html = frontline_report::run_report(m, &traj, &self.provenance("run", seed));
+            let html = frontline_report::with_section(&html, &crate::why::report_section(&why));
             files.extend(report_files(html, frontline_report::run_charts(m, &traj)));
         }
         let mut manifest = self.manifest(Command::Run);
@@ -354,5 +364,21 @@ impl Simulation for Theatre {
 
     fn territory(&self) -> Option<&Loaded> {
         Some(&self.loaded)
+    }
+
+    fn explain_compare(
+        &self,
+        arms: &[(String, &dyn Simulation)],
+        outcomes: &[String],
+        differing: &[Vec<Vec<frontline_analysis::simulation::Differing>>],
+    ) -> Result<Option<OutputFile>, String> {
+        let mut arm_models = Vec::new();
+        for (name, arm) in arms {
+            let Some(loaded) = arm.territory() else { return Ok(None) };
+            arm_models.push((name.as_str(), &loaded.model));
+        }
+        let file = crate::why::explain_compare(&self.model, &arm_models, outcomes, differing)?;
+        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
+        Ok(Some(OutputFile { path: frontline_explain::diverge::FILE.into(), contents }))
     }
 }

@@ -59,6 +59,69 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// `html` with `section` added at the end of its body.
+pub fn with_section(html: &str, section: &str) -> String {
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{section}{}", &html[..i], &html[i..]),
+        None => format!("{html}{section}"),
+    }
+}
+
+/// The "Why" section of a run's report: for each region in `chains`, the
+/// chain that led to its last change (issue #13; `frontline explain` gives
+/// any region on any date).
+pub fn why_section(chains: &[frontline_explain::Chain], more: usize) -> String {
+    let mut b = String::from("<h2 id=\"why\">Why: the chains behind the last control changes</h2>\n");
+    if chains.is_empty() {
+        b.push_str("<p>No region changed hands in this run.</p>\n");
+        return b;
+    }
+    b.push_str("<p class=\"meta\">Each change, then what led to it: routs, the rules whose orders sent forces there or away, operations, recruitment surges and attitude shifts. <code>frontline explain DIR --region PLACE --date D</code> gives any region on any date.</p>\n");
+    for c in chains {
+        let _ = writeln!(
+            b,
+            "<h3>{} <span class=\"meta\">{}</span></h3>\n<p>{}</p>\n<ul>",
+            escape(&c.region_name),
+            escape(&c.region),
+            escape(&c.summary)
+        );
+        let mut depth = 0;
+        for l in &c.links {
+            while depth < l.depth {
+                b.push_str("<ul>");
+                depth += 1;
+            }
+            while depth > l.depth {
+                b.push_str("</ul>");
+                depth -= 1;
+            }
+            let what = l
+                .rule
+                .as_ref()
+                .map_or_else(|| format!("{} · {}", l.phase, l.kind), |r| format!("{} · rule {r}", l.phase));
+            let _ = writeln!(
+                b,
+                "<li><span class=\"meta\">[{} · {}]</span> {}</li>",
+                escape(&what),
+                escape(&l.date),
+                escape(&l.text)
+            );
+        }
+        while depth > 0 {
+            b.push_str("</ul>");
+            depth -= 1;
+        }
+        b.push_str("</ul>\n");
+    }
+    if more > 0 {
+        let _ = writeln!(
+            b,
+            "<p class=\"meta\">… and {more} more regions changed hands; ask <code>frontline explain</code> for them.</p>"
+        );
+    }
+    b
+}
+
 fn provenance(p: &Provenance) -> String {
     let mut s = String::from("<p class=\"meta\">");
     let _ = write!(

@@ -342,6 +342,27 @@ async function main() {
   }
 
   shapes.forEach((s) => s.addEventListener("mouseenter", () => { info.textContent = s.dataset.tip; }));
+  // A run's chains (issue #13): clicking a region shows why it is held as it is on the date shown.
+  const why = document.getElementById("why");
+  let picked = null;
+  function showWhy() {
+    if (!picked || !data.why || !data.why[picked]) return;
+    const chains = data.why[picked];
+    const date = data.dates[Number(slider.value)];
+    let c = chains[0];
+    for (const x of chains) if (x.date <= date) c = x;
+    if (c.since && c.date > date) {
+      why.textContent = picked + " on " + date + ": held as at the start (its first change came on " + c.date + ")\n\n" + c.text;
+    } else {
+      why.textContent = c.text;
+    }
+    why.hidden = false;
+    why.dataset.region = picked;
+  }
+  if (data.kind === "run" && data.why) {
+    shapes.forEach((s) => s.addEventListener("click", () => { picked = s.dataset.region; showWhy(); }));
+    slider.addEventListener("input", showWhy);
+  }
   slider.addEventListener("input", draw);
   playButton(slider, draw);
   draw();

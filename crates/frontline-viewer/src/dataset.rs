@@ -99,6 +99,21 @@ struct TheatreRun {
     control: Vec<Vec<i32>>,
     contested: Vec<Vec<u8>>,
     seed: u64,
+    /// Per region id, the chains behind its state (issue #13), in date
+    /// order; absent in folders written before runs recorded drivers.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    why: std::collections::BTreeMap<String, Vec<WhyChain>>,
+}
+
+/// A region's chain at one of its control changes (or at the end, if it never changed hands).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct WhyChain {
+    /// The date it explains.
+    date: String,
+    /// Whether it explains a change (false: held since the start).
+    since: bool,
+    /// The chain as text.
+    text: String,
 }
 
 /// A theatre ensemble: `probability[actor][date][region]`, rounded to
@@ -279,6 +294,7 @@ pub fn theatre_run(m: &Model, t: &Trajectory) -> Value {
         control,
         contested,
         seed: t.seed,
+        why: Default::default(),
     })
 }
 
@@ -481,6 +497,9 @@ pub(crate) fn parse(text: &str, kind: &str) -> Result<Read, String> {
             let (nr, na) = (d.regions.len(), d.actors.len() as i32);
             rows(&d.control, d.dates.len(), nr, "control", |&a| (-1..na).contains(&a))?;
             rows(&d.contested, d.dates.len(), nr, "contested", |&c| c <= 1)?;
+            if let Some(id) = d.why.keys().find(|id| !d.regions.iter().any(|r| r.id == **id)) {
+                return Err(format!("`why` names `{id}`, which is not a region of the map"));
+            }
             Ok(Read { seed: Some(d.seed), runs: None, data: to_value(&d) })
         }
         "ensemble" => {

@@ -90,6 +90,22 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
         .map(|per_run| (0..width).map(|o| per_run.iter().map(|r| r[o]).collect()).collect())
         .collect();
     let rows = summarise(&names, &outcome_texts, &|o| measures[0].is_condition(o), &values);
+    // The seeds whose outcome differs between the baseline and each arm, for the model to explain.
+    let differing: Vec<Vec<Vec<crate::simulation::Differing>>> = (0..width)
+        .map(|o| {
+            (1..values.len())
+                .map(|a| {
+                    (0..runs)
+                        .filter(|&i| values[0][o][i as usize] != values[a][o][i as usize])
+                        .map(|i| (i, run_seed(base_seed, i), values[0][o][i as usize], values[a][o][i as usize]))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let arms: Vec<(String, &dyn Simulation)> = names[1..].iter().cloned().zip(loaded.iter().map(|b| &**b)).collect();
+    let files: Vec<_> =
+        sim.explain_compare(&arms, &outcome_texts, &differing).map_err(AnalysisError::Invalid)?.into_iter().collect();
     let mut manifest = sim.manifest(Command::Compare);
     manifest.base_seed = Some(base_seed);
     manifest.seed_rule = Some("run i of every arm uses splitmix64(base_seed, i)".into());
@@ -98,7 +114,7 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     manifest.detail("outcomes", &outcome_texts);
     manifest.results = Some(results(&rows));
     Ok(Done {
-        output: Output { tables: vec![table(&rows)], files: Vec::new(), manifest, keep_runs: false },
+        output: Output { tables: vec![table(&rows)], files, manifest, keep_runs: false },
         result: CompareResultSet { rows, arms: names, runs, base_seed },
     })
 }

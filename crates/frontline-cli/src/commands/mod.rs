@@ -6,6 +6,7 @@ pub(crate) mod calibrate;
 pub(crate) mod compare;
 pub(crate) mod completions;
 pub(crate) mod ensemble;
+pub(crate) mod explain;
 pub(crate) mod man;
 pub(crate) mod run;
 pub(crate) mod schema;

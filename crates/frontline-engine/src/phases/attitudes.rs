@@ -120,6 +120,19 @@ pub fn run(m: &Model, s: &mut State) {
             }
             let g_new = (g + push.min(1.0) * (1.0 - g) - (c.relaxation * dt).min(1.0) * (g - base)).clamp(0.0, 1.0);
             s.grievance[r * ni + i] = g_new;
+            if s.cause.on {
+                // Each term's share of the push, as the phase applies it.
+                let w = if push > 0.0 { push.min(1.0) * (1.0 - g) / push } else { 0.0 };
+                let terms = [
+                    c.exclusion_rate * f64::from(u8::from(excluded)) * dt * w,
+                    c.insecurity_rate * insecurity * dt * w,
+                    c.abuse_rate * abuse * dt * w,
+                    c.occupation_rate * occupation * dt * w,
+                    if harmed { harm * dt * w } else { 0.0 },
+                ];
+                let relax = (c.relaxation * dt).min(1.0) * (g - base);
+                crate::cause::grievance(s, r, i, ni, holder, terms, relax);
+            }
             let rate = (c.support_rate * dt).min(1.0);
             let shift = c.grievance_support * (g_new - g0);
             let current = &mut s.support[(r * ni + i) * na..(r * ni + i + 1) * na];
@@ -135,6 +148,25 @@ pub fn run(m: &Model, s: &mut State) {
                     target -= s.civilians.blame[a];
                 }
                 current[a] = (current[a] + rate * (target.clamp(-1.0, 1.0) - current[a])).clamp(-1.0, 1.0);
+            }
+            if s.cause.on {
+                for a in 0..na {
+                    let parts = [
+                        ("initial", initial[a]),
+                        ("grievance", shift * sigma[a * ni + i]),
+                        ("abuse", if abusers[a] { -c.abuse_support * abuse } else { 0.0 }),
+                        (
+                            "occupation",
+                            if c.occupation_support > 0.0 && holder.is_some_and(|h| m.actors[h].allied[a]) {
+                                -c.occupation_support * occupation
+                            } else {
+                                0.0
+                            },
+                        ),
+                        ("civilian_harm", if harmed { -s.civilians.blame[a] } else { 0.0 }),
+                    ];
+                    crate::cause::support(s, r, i, a, ni, na, parts);
+                }
             }
         }
     } // Intimidation by hidden fighters (§3.16).

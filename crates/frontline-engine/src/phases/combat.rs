@@ -389,7 +389,11 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
         if rc.contagion > 0.0 && side_people > 0.0 {
             for &g in own {
                 if g != f && s.personnel[g * nr + r] > 0.0 {
+                    let was = s.morale[g];
                     s.morale[g] = (s.morale[g] - rc.contagion * n / side_people).clamp(0.0, 1.0);
+                    if s.cause.on {
+                        s.cause.contagion[g] += was - s.morale[g];
+                    }
                 }
             }
         }
@@ -447,6 +451,19 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             s.morale[f] = (s.morale[f] - rc.morale_shock * n / total).clamp(0.0, 1.0);
         }
         s.note("rout", Some(r), Some(a), None, Some(f), n, m.forces[f].id.clone());
+        if s.cause.on {
+            let enemy_actor = captor.or(enemy.first().copied()).map(|g| m.forces[g].actor);
+            let terms = [
+                ("routed", n),
+                ("morale", local + rc.loss_weight * loss_share + odds_term),
+                ("loss_term", rc.loss_weight * loss_share),
+                ("odds", odds),
+                ("odds_term", odds_term),
+                ("threshold", rc.threshold),
+                ("panic_morale", m.forces[f].panic_morale.unwrap_or(rc.panic_morale)),
+            ];
+            crate::cause::rout(m, s, r, f, enemy_actor, panics, terms, retreat);
+        }
     }
 }
 

@@ -72,6 +72,8 @@ pub fn run(m: &Model, s: &mut State) {
             continue;
         }
         let holder = s.control[r];
+        // For the driver record: the branch that applied and the two sides' strengths.
+        let mut why = ("", 0.0, 0.0);
         let new_holder = match holder {
             Some(h) if side(h) > 0.0 => {
                 let hostile = enemies(h);
@@ -79,6 +81,7 @@ pub fn run(m: &Model, s: &mut State) {
                     s.contested[r] = false;
                     None
                 } else if hostile >= c.dominance * side(h) {
+                    why = ("overwhelmed", hostile, side(h));
                     strongest(&|a| m.actors[h].hostile[a])
                 } else {
                     s.contested[r] = true;
@@ -92,6 +95,7 @@ pub fn run(m: &Model, s: &mut State) {
                 };
                 let opp = enemies(top);
                 if opp <= 0.0 || side(top) >= c.dominance * opp {
+                    why = (if opp <= 0.0 { "unopposed" } else { "dominance" }, side(top), opp);
                     Some(top)
                 } else {
                     s.contested[r] = true;
@@ -105,6 +109,9 @@ pub fn run(m: &Model, s: &mut State) {
             s.control[r] = Some(w);
             s.contested[r] = false;
             s.note("control_change", Some(r), Some(w), holder, None, eff[w], String::new());
+            if s.cause.on {
+                crate::cause::control(m, s, r, Some(w), holder, why.0, why.1, why.2);
+            }
             let gain = m.constants.combat.victory_morale;
             s.strengths_stale |= gain > 0.0;
             for f in 0..m.forces.len() {

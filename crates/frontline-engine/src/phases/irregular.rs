@@ -584,6 +584,17 @@ pub fn presence(m: &Model, s: &mut State, people: &[f64]) {
                 }
             }
         };
+        if s.cause.on {
+            let lapsed = s.irregular.lapse[r];
+            let support = mean_support(m, s, h, r);
+            let terms = vec![
+                ("weeks_ungarrisoned", lapsed),
+                ("garrison", garrison),
+                ("holder_support", support),
+                (if detail == "influence" { "new_holder_support" } else { "winner_strength" }, value),
+            ];
+            crate::cause::lapse(s, r, new, h, if detail == "influence" { "influence" } else { "lapse" }, terms);
+        }
         s.irregular.lapse[r] = 0.0;
         s.control[r] = new;
         s.contested[r] = false;

@@ -73,6 +73,10 @@ pub struct Trajectory {
     /// Every movement of people (flight and return), in the order they
     /// happened (displacement).
     pub displacement: Vec<crate::phases::civilians::Flow>,
+    /// Why things changed: the driver records of the run, in the order they
+    /// were made; empty unless the run recorded them
+    /// ([`crate::run::simulate_explained`]).
+    pub drivers: Vec<crate::cause::Driver>,
 }
 
 impl Trajectory {
@@ -191,5 +195,6 @@ pub fn run(m: &Model, s: &mut State, t: &mut Trajectory) {
         }
     }
     t.events.append(&mut s.log);
+    t.drivers.append(&mut s.cause.drivers);
     t.ledger = s.ledger.clone();
 }

@@ -151,6 +151,7 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
         let total_mean = crate::state::sum(&means);
+        let recruited_before = s.ledger.recruited;
         if total_mean > 0.0 {
             let drawn = poisson(&mut s.rng, total_mean).min(budget);
             if drawn > 0.0 {
@@ -198,6 +199,12 @@ pub fn run(m: &Model, s: &mut State) {
             }
         }
         s.buf.per_region = means;
+        if s.cause.on {
+            let got = s.ledger.recruited - recruited_before;
+            let willing = if drive * arms * k > 0.0 { total_mean / (drive * arms * k) } else { 0.0 };
+            let terms = [("expected", total_mean), ("willing_population", willing), ("drive", drive), ("arms", arms)];
+            crate::cause::recruits(s, f, a, got, terms);
+        }
     }
     manpower::conscript(m, s);
     manpower::inflow(m, s);

@@ -258,12 +258,17 @@ pub fn execute(m: &Model, s: &mut State, a: usize, t: &Tactic) {
 pub fn run(m: &Model, s: &mut State) {
     forget_target_scores(s);
     for (a, actor) in m.actors.iter().enumerate() {
-        for rule in &actor.rules {
+        for (k, rule) in actor.rules.iter().enumerate() {
             if rule.mechanism.is_some_and(|mech: MechanismName| !s.on(mech)) {
                 continue;
             }
-            if rule.when.holds(&View { model: m, state: s }) {
+            let fired = rule.when.holds(&View { model: m, state: s });
+            let before = crate::cause::marks(s);
+            if fired {
                 execute(m, s, a, &rule.then);
+            }
+            if s.cause.on {
+                crate::cause::rule(m, s, a, k, fired, before);
             }
         }
         if actor.planning.is_some() && s.on(MechanismName::Planning) {
