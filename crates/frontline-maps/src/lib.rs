@@ -24,7 +24,7 @@ mod projection;
 mod svg;
 
 pub use projection::Projection;
-pub use svg::{Layout, Shape, escape, layout};
+pub use svg::{Layout, Shape, ZERO, escape, layout, unique_ids};
 
 use frontline_scenario::Model;
 use serde_json::{Value, json};
@@ -40,6 +40,20 @@ pub const NOBODY: &str = "#eeeeee";
 /// The colour of actor `a`.
 pub fn actor_colour(a: usize) -> &'static str {
     PALETTE[a % PALETTE.len()]
+}
+
+/// The colour of force group `f`: its actor's hue, in a shade by the
+/// group's rank among that actor's groups (the first in the actor's colour,
+/// then alternately darker and lighter), so that an actor's groups read as
+/// one family and no two groups of a scenario with at most ten actors share
+/// a colour.
+pub fn group_colour(m: &Model, f: usize) -> String {
+    const SHADES: [f64; 7] = [0.0, -0.35, 0.4, -0.6, 0.6, -0.75, 0.75];
+    let actor = m.forces[f].actor;
+    let rank = (0..f).filter(|&g| m.forces[g].actor == actor).count();
+    let t = SHADES[rank % SHADES.len()];
+    let base = actor_colour(actor);
+    if t < 0.0 { svg::blend(base, "#000000", -t) } else { svg::blend(base, "#ffffff", t) }
 }
 
 /// Zones of control: each region filled with its controller's colour
@@ -76,13 +90,15 @@ pub fn control_svg(m: &Model, control: &[Option<usize>], contested: &[bool], tit
 }
 
 /// Probability of control: each region shaded from white (0) to actor `a`'s
-/// colour (1), with a colour bar. `p` is per region, in model order.
+/// colour (1), with a colour bar; regions at exactly 0 (held in no run) in
+/// the neutral grey [`ZERO`], outlined, so that they stay visible. `p` is
+/// per region, in model order.
 pub fn probability_svg(m: &Model, p: &[f64], a: usize, title: &str) -> String {
     assert_eq!(p.len(), m.regions.len(), "one probability per region");
     let colour = actor_colour(a);
     let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
         .map(|r| svg::RegionStyle {
-            fill: svg::blend("#ffffff", colour, p[r].clamp(0.0, 1.0)),
+            fill: if p[r] > 0.0 { svg::blend("#ffffff", colour, p[r].min(1.0)) } else { ZERO.to_string() },
             hatched: false,
             tooltip: format!(
                 "{} ({}): P({} holds) = {:.2}",
@@ -90,7 +106,50 @@ pub fn probability_svg(m: &Model, p: &[f64], a: usize, title: &str) -> String {
             ),
         })
         .collect();
-    let legend = svg::Legend::Scale { colour: colour.to_string(), label: format!("P({} holds)", m.actors[a].name) };
+    let legend = svg::Legend::Scale {
+        stops: vec!["#ffffff".into(), colour.to_string()],
+        range: (0.0, 1.0),
+        label: format!("P({} holds)", m.actors[a].name),
+        zero: p.iter().any(|&x| x <= 0.0).then(|| "0: held in no run".to_string()),
+    };
+    svg::render(m, &fills, title, &legend)
+}
+
+/// Colours of the difference scale: red (−1) through white (0) to blue (+1).
+pub const DIVERGING: [&str; 3] = ["#c0392b", "#ffffff", "#2166ac"];
+
+/// A difference of probabilities of control (ΔP = arm − baseline, per
+/// region in model order): red where the arm lowers actor `a`'s chance of
+/// holding a region, blue where it raises it, white where it leaves it; the
+/// scale spans ±`extent` (the largest |ΔP| rounded up, at least 0.05).
+pub fn difference_svg(m: &Model, dp: &[f64], a: usize, title: &str) -> String {
+    assert_eq!(dp.len(), m.regions.len(), "one difference per region");
+    let max = dp.iter().map(|d| d.abs()).filter(|d| d.is_finite()).fold(0.0, f64::max);
+    let extent = ((max * 20.0).ceil() / 20.0).clamp(0.05, 1.0);
+    let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
+        .map(|r| {
+            let t = (dp[r] / extent).clamp(-1.0, 1.0);
+            let fill = if t < 0.0 {
+                svg::blend(DIVERGING[1], DIVERGING[0], -t)
+            } else {
+                svg::blend(DIVERGING[1], DIVERGING[2], t)
+            };
+            svg::RegionStyle {
+                fill,
+                hatched: false,
+                tooltip: format!(
+                    "{} ({}): ΔP({} holds) = {:+.3}",
+                    m.regions[r].name, m.regions[r].id, m.actors[a].name, dp[r]
+                ),
+            }
+        })
+        .collect();
+    let legend = svg::Legend::Scale {
+        stops: DIVERGING.iter().map(|c| c.to_string()).collect(),
+        range: (-extent, extent),
+        label: format!("ΔP({} holds), arm − baseline", m.actors[a].name),
+        zero: None,
+    };
     svg::render(m, &fills, title, &legend)
 }
 

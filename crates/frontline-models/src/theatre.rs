@@ -80,7 +80,14 @@ pub fn map_snapshots(m: &Model, views: &Views) -> Result<Vec<(usize, String)>, S
     }
     let (first, last) = (m.day_of_tick(0), m.day_of_tick(m.ticks));
     if views.map_dates.is_empty() {
-        return Ok(vec![(0, first.to_string()), (m.ticks as usize, last.to_string())]);
+        // The first date, the key dates, the last.
+        let mut out = vec![(0, first.to_string())];
+        for k in frontline_report::default_snapshots(m) {
+            if !out.iter().any(|(x, _)| *x == k) {
+                out.push((k, m.day_of_tick(k as u32).to_string()));
+            }
+        }
+        return Ok(out);
     }
     let mut out: Vec<(usize, String)> = Vec::new();
     for d in &views.map_dates {

@@ -84,6 +84,32 @@ fn people(x: f64) -> String {
     chart::short(x.round())
 }
 
+/// The scenario's key dates, as chart markers.
+pub fn markers(m: &Model) -> Vec<(Day, String)> {
+    m.key_dates.iter().map(|k| (k.day, k.label.clone())).collect()
+}
+
+/// The last tick on or before `day`.
+fn default_snapshots_tick(m: &Model, day: Day) -> usize {
+    (0..=m.ticks).rev().find(|&t| m.day_of_tick(t) <= day).unwrap_or(0) as usize
+}
+
+/// The snapshots a report maps by default: each key date's (the last tick
+/// on or before it), then the last, without repeats.
+pub fn default_snapshots(m: &Model) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for k in &m.key_dates {
+        let t = default_snapshots_tick(m, k.day);
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if !out.contains(&(m.ticks as usize)) {
+        out.push(m.ticks as usize);
+    }
+    out
+}
+
 fn swatch(colour: &str) -> String {
     format!("<span class=\"swatch\" style=\"background:{colour}\"></span>")
 }
@@ -101,6 +127,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 colour: actor_colour(a).to_string(),
                 values: (0..=last).map(|k| values(a, k)).collect(),
                 band: None,
+                dashed: false,
             })
             .filter(|s| s.values.iter().any(|&v| v > 0.0))
             .collect()
@@ -114,12 +141,26 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
     };
     let threat = |a: usize, k: usize| t.threat[k * na + a];
     let mut out = Vec::new();
-    for (name, title, series, unit) in [
-        ("regions_held", "Regions held", actor_series(&held), false),
-        ("fighters", "Fighters (ground forces)", actor_series(&fighters), false),
-        ("threat", "Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true),
+    for (name, title, series, unit, y_label) in [
+        ("regions_held", "Regions held", actor_series(&held), false, "regions (count)"),
+        ("fighters", "Fighters (ground forces)", actor_series(&fighters), false, "fighters (people)"),
+        (
+            "threat",
+            "Threat perceived (0 = none, 1 = overwhelming)",
+            actor_series(&threat),
+            true,
+            "threat (0 to 1)",
+        ),
     ] {
-        out.push((name, LineChart { title: title.into(), days: t.days.clone(), series, unit_interval: unit }.svg()));
+        let c = LineChart {
+            title: title.into(),
+            days: t.days.clone(),
+            series,
+            unit_interval: unit,
+            y_label: y_label.into(),
+            markers: markers(m),
+        };
+        out.push((name, c.svg()));
     }
     // Population-weighted mean grievance per identity.
     let grievance: Vec<Series> = (0..ni)
@@ -138,6 +179,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 })
                 .collect(),
             band: None,
+            dashed: false,
         })
         .collect();
     let c = LineChart {
@@ -145,6 +187,8 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
         days: t.days.clone(),
         series: grievance,
         unit_interval: true,
+        y_label: "grievance (0 to 1)".into(),
+        markers: markers(m),
     };
     out.push(("grievance", c.svg()));
     if !t.displaced.is_empty() {
@@ -154,6 +198,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
                 values: (0..=last).map(|k| t.displaced[k * ni + i]).collect(),
                 band: None,
+                dashed: false,
             })
             .collect();
         let c = LineChart {
@@ -161,6 +206,8 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
             days: t.days.clone(),
             series: displaced,
             unit_interval: false,
+            y_label: "people displaced".into(),
+            markers: markers(m),
         };
         out.push(("displaced", c.svg()));
     }
@@ -202,7 +249,9 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
 
     // Maps.
     b.push_str("<h2>Maps of control</h2>\n");
-    for k in [0, last] {
+    let mut snapshots = vec![0];
+    snapshots.extend(default_snapshots(m).into_iter().filter(|&k| k != 0 && k <= last));
+    for k in snapshots {
         let control: Vec<Option<usize>> =
             t.control[k * nr..(k + 1) * nr].iter().map(|&c| usize::try_from(c).ok()).collect();
         let title = format!("Control on {}", t.days[k]);
@@ -280,6 +329,7 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
                 colour: colour(i),
                 values: band.mean,
                 band: Some((band.q05, band.q95)),
+                dashed: false,
             })
             .collect()
     };
@@ -295,14 +345,17 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
         days: days.clone(),
         series: held,
         unit_interval: false,
+        y_label: "regions (count)".into(),
+        markers: markers(m),
     };
     let mut out = vec![("regions_held", c.svg())];
     let fighters = bands(
         &|f| format!("personnel:{}", m.forces[f].id),
-        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air,
+        // Groups that are never active (a deployment switched off) are left out.
+        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air && m.may_be_active(f),
         &|f| m.forces[f].id.clone(),
-        // One colour per group (several groups may share an actor).
-        &|f| frontline_maps::PALETTE[f % frontline_maps::PALETTE.len()].to_string(),
+        // A hue per actor, a shade per group.
+        &|f| frontline_maps::group_colour(m, f),
         m.forces.len(),
     );
     let c = LineChart {
@@ -310,6 +363,8 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
         days,
         series: fighters,
         unit_interval: false,
+        y_label: "fighters (people)".into(),
+        markers: markers(m),
     };
     out.push(("fighters", c.svg()));
     out
@@ -350,21 +405,33 @@ pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
         }
         b.push_str("</table>\n");
     }
-    b.push_str("<h2>Who holds what at the end</h2>\n");
-    let probabilities = agg.control_probability(m, m.ticks as usize);
-    for (a, actor) in m.actors.iter().enumerate() {
-        if probabilities[a].iter().all(|&x| x <= 0.0) {
-            continue;
+    let snapshots = default_snapshots(m);
+    if snapshots.len() > 1 {
+        b.push_str("<h2>Who holds what on the key dates and at the end</h2>\n");
+    } else {
+        b.push_str("<h2>Who holds what at the end</h2>\n");
+    }
+    for k in snapshots {
+        let probabilities = agg.control_probability(m, k);
+        let label = m.key_dates.iter().find(|d| default_snapshots_tick(m, d.day) == k).map(|d| d.label.as_str());
+        for (a, actor) in m.actors.iter().enumerate() {
+            if probabilities[a].iter().all(|&x| x <= 0.0) {
+                continue;
+            }
+            let when = match label {
+                Some(l) => format!("{} ({l})", m.day_of_tick(k as u32)),
+                None => m.day_of_tick(k as u32).to_string(),
+            };
+            let title = format!("P({} holds) on {when}", actor.name);
+            let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
         }
-        let title = format!("P({} holds) on {}", actor.name, days.last().unwrap_or(&m.start));
-        let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
     }
     b.push_str("<h2>Over time</h2>\n");
     for (_, svg) in ensemble_charts(m, agg) {
         let _ = writeln!(b, "<figure>{svg}</figure>");
     }
     b.push_str("<h2>Force groups at the end</h2>\n<table><tr><th>group</th><th class=\"n\">median</th><th class=\"n\">5 %</th><th class=\"n\">95 %</th></tr>\n");
-    for (id, v) in &agg.final_forces {
+    for (id, v) in agg.final_forces.iter().filter(|(id, _)| m.force_index(id).is_none_or(|f| m.may_be_active(f))) {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
