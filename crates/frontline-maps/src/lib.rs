@@ -37,6 +37,11 @@ pub const PALETTE: [&str; 10] =
 /// Fill of regions nobody holds.
 pub const NOBODY: &str = "#eeeeee";
 
+/// The colour a share `t` of the way from `a` to `b` (both `#rrggbb`).
+pub fn svg_blend(a: &str, b: &str, t: f64) -> String {
+    svg::blend(a, b, t)
+}
+
 /// The colour of actor `a`.
 pub fn actor_colour(a: usize) -> &'static str {
     PALETTE[a % PALETTE.len()]

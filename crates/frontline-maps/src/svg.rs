@@ -122,6 +122,8 @@ pub struct Layout {
     pub centres: Vec<(f64, f64)>,
     /// Neighbour links to draw (from regions drawn as circles).
     pub links: Vec<((f64, f64), (f64, f64))>,
+    /// Label point of each of the model's places, in place order.
+    pub places: Vec<(f64, f64)>,
 }
 
 /// Lays the regions out in a box `width` wide at (`left`, `top`); the height
@@ -166,7 +168,8 @@ pub fn layout(m: &Model, left: f64, top: f64, width: f64) -> Layout {
             }
         }
     }
-    Layout { height, shapes, centres, links }
+    let places = m.places.iter().map(|p| proj.apply(p.position)).collect();
+    Layout { height, shapes, centres, links, places }
 }
 
 /// Draws the model's regions with the given styles, a title and a legend.
@@ -233,6 +236,20 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x + 22.0, y + 4.0, escape(&m.regions[r].name));
     }
     s.push_str("</g>\n");
+    // The key cities: a dot and the name, on a white halo so that it reads on any fill.
+    if !m.places.is_empty() {
+        s.push_str(r##"<g class="places" font-size="12" fill="#111111">"##);
+        for (p, &(x, y)) in m.places.iter().zip(&lay.places) {
+            let name = escape(&p.name);
+            let _ = write!(
+                s,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="#111111" stroke="#ffffff" stroke-width="1"/><text x="{:.1}" y="{:.1}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{name}</text>"##,
+                x + 5.0,
+                y - 4.0
+            );
+        }
+        s.push_str("</g>\n");
+    }
     legend_svg(&mut s, legend, MARGIN + MAP_WIDTH + 16.0, TITLE_HEIGHT + MARGIN + 8.0, map_height);
     s.push_str("</svg>\n");
     unique_ids(&s)

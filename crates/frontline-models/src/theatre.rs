@@ -109,7 +109,7 @@ pub fn map_snapshots(m: &Model, views: &Views) -> Result<Vec<(usize, String)>, S
 }
 
 fn map_file(name: String, contents: String) -> OutputFile {
-    OutputFile { path: format!("maps/{name}"), contents }
+    OutputFile::text(format!("maps/{name}"), contents)
 }
 
 /// `control-<date>.svg` and `.geojson` for each snapshot of a run.
@@ -158,8 +158,8 @@ fn ensemble_maps(m: &Model, agg: &Aggregate, which: &[(usize, String)]) -> Vec<O
 
 /// `report.html` and each chart as `plots/<name>.svg`.
 pub fn report_files(html: String, charts: Vec<(&str, String)>) -> Vec<OutputFile> {
-    let mut files = vec![OutputFile { path: "report.html".into(), contents: html }];
-    files.extend(charts.into_iter().map(|(name, svg)| OutputFile { path: format!("plots/{name}.svg"), contents: svg }));
+    let mut files = vec![OutputFile::text("report.html", html)];
+    files.extend(charts.into_iter().map(|(name, svg)| OutputFile::text(format!("plots/{name}.svg"), svg)));
     files
 }
 
@@ -217,6 +217,12 @@ impl Measure for Outcomes<'_> {
     fn measure(&self, seed: u64) -> Vec<f64> {
         frontline_analysis::compare::evaluate(self.model, &self.outcomes, seed)
     }
+    fn view_width(&self) -> usize {
+        frontline_analysis::compare::view_width(self.model)
+    }
+    fn measure_with_views(&self, seed: u64) -> Vec<f64> {
+        frontline_analysis::compare::evaluate_with_views(self.model, &self.outcomes, seed)
+    }
 }
 
 impl Simulation for Theatre {
@@ -265,6 +271,7 @@ impl Simulation for Theatre {
             let html = frontline_report::run_report(m, &traj, &self.provenance("run", seed));
             files.extend(report_files(html, frontline_report::run_charts(m, &traj)));
         }
+        crate::with_pngs(&mut files)?;
         let mut manifest = self.manifest(Command::Run);
         manifest.seed = Some(seed);
         manifest.detail("start", m.start.to_string());
@@ -303,6 +310,7 @@ impl Simulation for Theatre {
             let html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
         }
+        crate::with_pngs(&mut files).map_err(JobError::Task)?;
         let summary = ensemble_summary(m, &agg);
         Ok(EnsembleOutput { tables: agg.tables, files, summary })
     }

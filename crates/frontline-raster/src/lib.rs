@@ -28,8 +28,7 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         .get_or_init(|| {
             let mut db = usvg::fontdb::Database::new();
             db.load_system_fonts();
-            let families: Vec<String> =
-                db.faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect();
+            let families: Vec<String> = db.faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect();
             if let Some(sans) = ["Liberation Sans", "DejaVu Sans", "Noto Sans", "FreeSans"]
                 .into_iter()
                 .find(|want| families.iter().any(|f| f == want))
@@ -50,11 +49,7 @@ pub fn has_fonts() -> bool {
 /// A PNG of an SVG document, at [`SCALE`] times its size, on its own
 /// background (transparent where the SVG draws none).
 pub fn png(svg: &str) -> Result<Vec<u8>, String> {
-    let opt = usvg::Options {
-        fontdb: fonts(),
-        font_family: "sans-serif".into(),
-        ..usvg::Options::default()
-    };
+    let opt = usvg::Options { fontdb: fonts(), font_family: "sans-serif".into(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&rename_families(svg), &opt).map_err(|e| format!("the SVG does not parse: {e}"))?;
     let size = tree.size().to_int_size().scale_by(SCALE).ok_or("the SVG has no size")?;
     if u64::from(size.width()) * u64::from(size.height()) > MAX_PIXELS {

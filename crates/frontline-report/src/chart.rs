@@ -202,7 +202,11 @@ impl LineChart {
                 for (&day, &v) in self.days.iter().zip(low).rev() {
                     let _ = write!(d, " L{:.1} {:.1}", x(day), y(v));
                 }
-                let _ = writeln!(s, r#"<path class="band" d="{d}Z" fill="{}" fill-opacity="0.25" stroke="none"/>"#, ser.colour);
+                let _ = writeln!(
+                    s,
+                    r#"<path class="band" d="{d}Z" fill="{}" fill-opacity="0.25" stroke="none"/>"#,
+                    ser.colour
+                );
                 for e in [edge(low), edge(high)] {
                     let _ = writeln!(
                         s,
@@ -333,14 +337,8 @@ mod tests {
                 dashed: false,
             })
             .collect();
-        let c = LineChart {
-            title: "t".into(),
-            days,
-            series,
-            unit_interval: false,
-            y_label: "y".into(),
-            markers: vec![],
-        };
+        let c =
+            LineChart { title: "t".into(), days, series, unit_interval: false, y_label: "y".into(), markers: vec![] };
         let h = c.height();
         let svg = c.svg();
         let last_legend_y = TOP + 6.0 + LEGEND_LINE * 14.0 + 4.0;

@@ -29,8 +29,8 @@ mod geometry;
 mod inputs;
 mod mechanisms;
 mod overlays;
-mod places;
 mod parameters;
+mod places;
 mod planning;
 mod regions;
 mod rules;
@@ -550,8 +550,30 @@ impl Model {
     pub fn may_be_active(&self, f: usize) -> bool {
         let raises = |t: &Tactic| matches!(t, Tactic::Raise { force, .. } if *force == f);
         self.forces[f].active
-            || self.events.iter().any(|e| e.enable.contains(&f) || e.then.as_ref().is_some_and(|(_, ts)| ts.iter().any(raises)))
+            || self
+                .events
+                .iter()
+                .any(|e| e.enable.contains(&f) || e.then.as_ref().is_some_and(|(_, ts)| ts.iter().any(raises)))
             || self.actors.iter().any(|a| a.rules.iter().any(|r| raises(&r.then)))
+    }
+    /// The last tick on or before `day` (0 before the start).
+    pub fn tick_on_or_before(&self, day: Day) -> u32 {
+        (0..=self.ticks).rev().find(|&t| self.day_of_tick(t) <= day).unwrap_or(0)
+    }
+    /// The ticks that views show by default: each key date's (the last tick
+    /// on or before it), then the last tick, without repeats.
+    pub fn key_ticks(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for k in &self.key_dates {
+            let t = self.tick_on_or_before(k.day);
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        if !out.contains(&self.ticks) {
+            out.push(self.ticks);
+        }
+        out
     }
     /// Index of an actor id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {

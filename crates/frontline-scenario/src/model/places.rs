@@ -43,7 +43,9 @@ pub(super) fn build(b: &mut Builder, spec: &ScenarioSpec, regions: &[Region]) ->
             .chain(p.aliases.iter().map(|a| (a.value.clone(), a.loc.clone())));
         for (text, loc) in spelled {
             if text.trim().is_empty() {
-                b.d.push(Diagnostic::at(&loc, format!("place `{}` has an empty name or alias", k.name)).hint("remove it"));
+                b.d.push(
+                    Diagnostic::at(&loc, format!("place `{}` has an empty name or alias", k.name)).hint("remove it"),
+                );
                 continue;
             }
             let low = text.to_lowercase();
