@@ -465,19 +465,17 @@ pub fn forest(lines: &[ComparisonLine]) -> String {
         r##"<text x="12" y="20" font-size="15" fill="#222222">Paired difference from the baseline (arm − baseline), 95 % interval</text>"##
     );
     // The axis: ticks every `step`, a dashed line at 0.
-    let mut v = -extent;
-    while v <= extent + 1e-9 {
+    let n = (extent / step).round() as i64;
+    for i in -n..=n {
+        let v = i as f64 * step;
         let xx = x(v);
-        let label = if v.abs() < 1e-12 { "0".to_string() } else { format!("{v:+}") };
-        let label = label.trim_end_matches('0').trim_end_matches('.').to_string();
-        let label = if label.is_empty() || label == "+" || label == "-" { "0".into() } else { label };
+        let label = if i == 0 { "0".to_string() } else { format!("{:+}", (v * 1e6).round() / 1e6) };
         let _ = writeln!(
             s,
             r##"<line x1="{xx:.1}" y1="{top}" x2="{xx:.1}" y2="{y_axis:.0}" stroke="#eeeeee"/><line x1="{xx:.1}" y1="{y_axis:.0}" x2="{xx:.1}" y2="{:.0}" stroke="#555555"/><text class="tick" x="{xx:.1}" y="{:.0}" text-anchor="middle" fill="#555555">{label}</text>"##,
             y_axis + 5.0,
             y_axis + 18.0
         );
-        v += step;
     }
     let _ = writeln!(
         s,
@@ -525,8 +523,8 @@ pub struct CompareViews<'a> {
 }
 
 /// The pictures of a comparison's views, as (file path, standalone SVG):
-/// for each key date, each actor the arms move (or, if none, the first
-/// that holds something), the probability maps of every arm and the
+/// for each key date, the two actors the arms move most (or, if none, the
+/// first that holds something), the probability maps of every arm and the
 /// difference map of each arm from the baseline; then the regions each
 /// actor holds over time, every arm overlaid with its band.
 pub fn compare_pictures(v: &CompareViews) -> Vec<(String, String)> {
@@ -537,13 +535,16 @@ pub fn compare_pictures(v: &CompareViews) -> Vec<(String, String)> {
         let date = m.day_of_tick(tick);
         let label = m.key_dates.iter().find(|d| m.tick_on_or_before(d.day) == tick).map(|d| format!(" ({})", d.label));
         let label = label.unwrap_or_default();
-        let moved: Vec<usize> = (0..m.actors.len())
-            .filter(|&a| {
-                v.arms[1..]
-                    .iter()
-                    .any(|(_, arm)| arm.p[k][a].iter().zip(&base.p[k][a]).any(|(x, y)| (x - y).abs() > 0.0))
-            })
-            .collect();
+        // The (at most two) actors whose chances the arms move most.
+        let moved_by = |a: usize| -> f64 {
+            v.arms[1..]
+                .iter()
+                .map(|(_, arm)| arm.p[k][a].iter().zip(&base.p[k][a]).map(|(x, y)| (x - y).abs()).sum::<f64>())
+                .sum()
+        };
+        let mut moved: Vec<usize> = (0..m.actors.len()).filter(|&a| moved_by(a) > 0.0).collect();
+        moved.sort_by(|&a, &b| moved_by(b).total_cmp(&moved_by(a)));
+        moved.truncate(2);
         let actors = if moved.is_empty() {
             (0..m.actors.len()).find(|&a| base.p[k][a].iter().any(|&x| x > 0.0)).into_iter().collect()
         } else {
@@ -751,6 +752,14 @@ mod tests {
         assert!(html.contains("insurgents_take_city"), "the watched condition is listed");
         assert!(html.contains("P(Insurgency holds)"), "a probability map");
         assert!(html.contains("fill-opacity"), "bands");
+        // Regression: every inline map declares its own ids (the ISIS and KRG
+        // maps shared `id="scale"` and both showed the first map's colour bar).
+        let ids: Vec<&str> =
+            html.match_indices(" id=\"").map(|(i, _)| html[i + 5..].split('"').next().unwrap()).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert!(ids.len() >= 2 && ids.len() == unique.len(), "{ids:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
