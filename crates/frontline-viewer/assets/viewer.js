@@ -118,6 +118,11 @@ function compareMap(data) {
   data.actors.forEach((a, i) => {
     if (P.some((arm) => arm.some((d) => d[i].some((p) => p > 0)))) actorSelect.appendChild(new Option(a.name, String(i)));
   });
+  // Start on the last date, with the actor the first arm moves most.
+  slider.value = slider.max;
+  const moved = (i) => P[0].reduce((sum, d, k) => sum + d[i].reduce((s2, p, r) => s2 + Math.abs(P[P.length - 1][k][i][r] - p), 0), 0);
+  const offered = [...actorSelect.options].map((o) => Number(o.value));
+  if (offered.length) actorSelect.value = String(offered.reduce((best, i) => (moved(i) > moved(best) ? i : best), offered[0]));
   data.arms.slice(1).forEach((name, j) => viewSelect.appendChild(new Option(`ΔP: ${name} − baseline`, `d${j + 1}`)));
   data.arms.forEach((name, j) => viewSelect.appendChild(new Option(`P: ${name}`, `p${j}`)));
   const f = (x) => x.toFixed(2);
