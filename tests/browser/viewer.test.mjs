@@ -131,13 +131,41 @@ try {
     const k = data.dates.length - 1;
     await setSlider(page, k);
     const fills = await page.$$eval("#map .region", (rs) => rs.map((r) => r.getAttribute("fill")));
-    assert.deepEqual(fills, data.probability[isis][k].map((p) => blend(data.actors[isis].colour, p)));
+    assert.deepEqual(fills, data.probability[isis][k].map((p) => (p > 0 ? blend(data.actors[isis].colour, p) : "#dcdcdc")));
     await page.hover(`#map [data-region=desert]`);
     assert.match(await page.textContent("#info"), /^Desert \(desert\): P\(Insurgency holds\) = \d\.\d\d$/);
     await page.close();
   });
 
-  await test("a comparison: a row per arm and a forest plot of the differences", async () => {
+  await test("an ensemble: regions at probability 0 stay visible (grey, outlined)", async () => {
+    const url = await serve(ensDir);
+    const data = await (await fetch(url + "data.json")).json();
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=true]");
+    const isis = data.actors.findIndex((a) => a.id === "isis");
+    await page.selectOption("#actor", String(isis));
+    await setSlider(page, 0);
+    const zero = data.probability[isis][0].findIndex((p) => p === 0);
+    assert.ok(zero >= 0, "some region is never held by the insurgency at the start");
+    const id = data.regions[zero].id;
+    const look = await page.$eval(`#map [data-region=${id}]`, (r) => {
+      const cs = getComputedStyle(r);
+      return { fill: r.getAttribute("fill"), stroke: cs.stroke };
+    });
+    assert.equal(look.fill, "#dcdcdc", "a neutral grey, not white");
+    assert.notEqual(look.stroke, "rgb(255, 255, 255)", "outlined, not white on white");
+    const legend = await page.textContent("#legend");
+    assert.match(legend, /0: held in no run/);
+    // The search box finds a region by its name, ignoring case, and outlines it.
+    await page.fill("#search", "DESERT");
+    await page.$eval("#search", (b) => b.dispatchEvent(new Event("change")));
+    assert.match(await page.textContent("#info"), /^Desert \(desert\): P\(/);
+    assert.equal(await page.$eval("#map [data-region=desert]", (r) => r.classList.contains("found")), true);
+    await page.close();
+  });
+
+  await test("a comparison: maps per arm, ΔP on hover, a row per arm and a forest plot", async () => {
     const cmpDir = join(work, "cmp");
     const arm = join(root, "examples", "variants", "arm-tribes.toml");
     execFileSync(bin, ["compare", example, "--arm", arm, "--runs", "60", "--outcome",
@@ -147,7 +175,26 @@ try {
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForSelector("body[data-ready=true]");
-    assert.equal(await page.isVisible("#map"), false, "no map for a comparison");
+    // The map: every region drawn, the key dates on the slider, ΔP of the chosen actor by default.
+    assert.equal(await page.isVisible("#map"), true, "a theatre comparison has a map");
+    assert.equal(await page.locator("#map .region").count(), data.regions.length);
+    assert.deepEqual(data.arms, ["baseline", "arm-tribes"]);
+    assert.equal(await page.$eval("#slider", (s) => Number(s.max)), data.dates.length - 1);
+    const views = await page.$$eval("#view option", (os) => os.map((o) => o.value));
+    assert.deepEqual(views, ["d1", "p0", "p1"]);
+    const a = Number(await page.$eval("#actor", (s) => s.value));
+    const k = data.dates.length - 1;
+    await setSlider(page, k);
+    const city = data.regions.findIndex((r) => r.id === "city");
+    await page.hover("#map [data-region=city]");
+    const dp = data.probability[1][k][a][city] - data.probability[0][k][a][city];
+    const info = await page.textContent("#info");
+    assert.ok(info.startsWith("City (city):"), info);
+    assert.ok(info.includes(`ΔP(arm-tribes) = ${dp >= 0 ? "+" : ""}${dp.toFixed(2)}`), info);
+    // One arm's P: the baseline's fills follow its probabilities.
+    await page.selectOption("#view", "p0");
+    const fills = await page.$$eval("#map .region", (rs) => rs.map((r) => r.getAttribute("fill")));
+    assert.deepEqual(fills, data.probability[0][k][a].map((p) => (p > 0 ? blend(data.actors[a].colour, p) : "#dcdcdc")));
     const arms = await page.$$eval("#compare tr[data-arm]", (rs) => rs.map((r) => r.dataset.arm));
     assert.deepEqual(arms, ["baseline", "arm-tribes"]);
     const armed = data.results.find((r) => r.arm === "arm-tribes");

@@ -61,6 +61,17 @@ impl Outcome {
         let identities: Vec<String> = m.identities.iter().map(|i| i.id.clone()).collect();
         let params: Vec<String> = m.parameters.iter().map(|p| p.id.clone()).collect();
         let inputs: Vec<String> = m.inputs.iter().map(|x| x.id.clone()).collect();
+        let places: Vec<(String, usize)> = m
+            .places
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(&p.id)
+                    .chain(std::iter::once(&p.name))
+                    .chain(&p.aliases)
+                    .map(|n| (n.to_lowercase(), p.region))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let names = Names {
             actors: &actors,
             regions: &regions,
@@ -68,6 +79,7 @@ impl Outcome {
             identities: &identities,
             params: &params,
             inputs: &inputs,
+            places: &places,
         };
         let mut sources = Sources::new();
         let file = sources.add("--outcome".into(), expr_text.to_string(), None);

@@ -74,7 +74,14 @@ pub struct OutputFile {
     /// Path relative to the output folder, `/`-separated (`maps/control-2015-05-17.svg`).
     pub path: String,
     /// The file's contents.
-    pub contents: String,
+    pub contents: Vec<u8>,
+}
+
+impl OutputFile {
+    /// A text file.
+    pub fn text(path: impl Into<String>, contents: String) -> OutputFile {
+        OutputFile { path: path.into(), contents: contents.into_bytes() }
+    }
 }
 
 /// What a single run produced.
@@ -148,6 +155,16 @@ pub trait Measure: Send + Sync {
     fn is_condition(&self, k: usize) -> bool;
     /// Runs the model from `seed` and returns each statistic's value.
     fn measure(&self, seed: u64) -> Vec<f64>;
+    /// How many values for a comparison's views (maps, time series)
+    /// [`Measure::measure_with_views`] adds after the statistics (0: none).
+    fn view_width(&self) -> usize {
+        0
+    }
+    /// [`Measure::measure`]'s values, then [`Measure::view_width`] values
+    /// for a comparison's views, from the same run.
+    fn measure_with_views(&self, seed: u64) -> Vec<f64> {
+        self.measure(seed)
+    }
 }
 
 /// Read access to an ensemble's sealed batch files: every batch has been

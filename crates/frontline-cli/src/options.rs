@@ -164,7 +164,7 @@ impl InterruptArgs {
 /// Map options shared by `run` and `ensemble`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub(crate) struct MapArgs {
-    /// Date of a map (repeatable; default: the first and the last date). The
+    /// Date of a map (repeatable; default: the first date, the scenario's key dates and the last date). The
     /// map shows the state at the last tick on or before it.
     #[arg(long = "map-date", value_name = "YYYY-MM-DD")]
     pub(crate) dates: Vec<String>,

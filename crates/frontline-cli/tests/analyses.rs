@@ -474,7 +474,25 @@ fn compare_reports_arms_and_paired_differences() {
     let cells: Vec<&str> = line.split(',').collect();
     let diff: f64 = cells[cells.len() - 3].parse().unwrap();
     assert!(html.contains(&format!("{diff:+.3}")), "the report shows Δ = {diff:+.3}");
-    assert_eq!(html.matches("<svg").count(), 2, "a forest plot per outcome");
+    // One forest plot with every outcome (a dot per outcome and arm), on an axis.
+    assert_eq!(html.matches("class=\"estimate\"").count(), 2, "every outcome in the forest plot");
+    assert!(html.contains("difference (probability or mean, arm − baseline)"), "the forest plot's axis title");
+    // Maps per arm and of the difference, and the arms' regions held overlaid.
+    assert!(html.contains("Maps per arm and of the difference") && html.contains("ΔP("));
+    assert!(html.contains("Regions held per arm"));
+    let png = std::fs::read(dir.join("plots/compare-regions_held.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let size =
+        (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+    let svg = std::fs::read_to_string(dir.join("plots/compare-regions_held.svg")).unwrap();
+    assert!(svg.contains("width=\"900\""));
+    assert_eq!(size.0, 1800, "the PNG is twice the SVG's width");
+    let maps: Vec<String> = std::fs::read_dir(dir.join("maps"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(maps.iter().any(|f| f.contains("-minus-baseline-") && f.ends_with(".png")), "{maps:?}");
+    assert!(dir.join("view.json").exists(), "the viewer's compare maps");
 }
 
 #[test]

@@ -42,8 +42,10 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
         names,
         [
             "control-2014-06-01.geojson",
+            "control-2014-06-01.png",
             "control-2014-06-01.svg",
             "control-2015-05-31.geojson",
+            "control-2015-05-31.png",
             "control-2015-05-31.svg"
         ]
     );

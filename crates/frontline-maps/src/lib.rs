@@ -24,7 +24,7 @@ mod projection;
 mod svg;
 
 pub use projection::Projection;
-pub use svg::{Layout, Shape, escape, layout};
+pub use svg::{Layout, Shape, ZERO, escape, layout, unique_ids};
 
 use frontline_scenario::Model;
 use serde_json::{Value, json};
@@ -37,9 +37,28 @@ pub const PALETTE: [&str; 10] =
 /// Fill of regions nobody holds.
 pub const NOBODY: &str = "#eeeeee";
 
+/// The colour a share `t` of the way from `a` to `b` (both `#rrggbb`).
+pub fn svg_blend(a: &str, b: &str, t: f64) -> String {
+    svg::blend(a, b, t)
+}
+
 /// The colour of actor `a`.
 pub fn actor_colour(a: usize) -> &'static str {
     PALETTE[a % PALETTE.len()]
+}
+
+/// The colour of force group `f`: its actor's hue, in a shade by the
+/// group's rank among that actor's groups (the first in the actor's colour,
+/// then alternately darker and lighter), so that an actor's groups read as
+/// one family and no two groups of a scenario with at most ten actors share
+/// a colour.
+pub fn group_colour(m: &Model, f: usize) -> String {
+    const SHADES: [f64; 7] = [0.0, -0.35, 0.4, -0.6, 0.6, -0.75, 0.75];
+    let actor = m.forces[f].actor;
+    let rank = (0..f).filter(|&g| m.forces[g].actor == actor).count();
+    let t = SHADES[rank % SHADES.len()];
+    let base = actor_colour(actor);
+    if t < 0.0 { svg::blend(base, "#000000", -t) } else { svg::blend(base, "#ffffff", t) }
 }
 
 /// Zones of control: each region filled with its controller's colour
@@ -76,13 +95,15 @@ pub fn control_svg(m: &Model, control: &[Option<usize>], contested: &[bool], tit
 }
 
 /// Probability of control: each region shaded from white (0) to actor `a`'s
-/// colour (1), with a colour bar. `p` is per region, in model order.
+/// colour (1), with a colour bar; regions at exactly 0 (held in no run) in
+/// the neutral grey [`ZERO`], outlined, so that they stay visible. `p` is
+/// per region, in model order.
 pub fn probability_svg(m: &Model, p: &[f64], a: usize, title: &str) -> String {
     assert_eq!(p.len(), m.regions.len(), "one probability per region");
     let colour = actor_colour(a);
     let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
         .map(|r| svg::RegionStyle {
-            fill: svg::blend("#ffffff", colour, p[r].clamp(0.0, 1.0)),
+            fill: if p[r] > 0.0 { svg::blend("#ffffff", colour, p[r].min(1.0)) } else { ZERO.to_string() },
             hatched: false,
             tooltip: format!(
                 "{} ({}): P({} holds) = {:.2}",
@@ -90,7 +111,50 @@ pub fn probability_svg(m: &Model, p: &[f64], a: usize, title: &str) -> String {
             ),
         })
         .collect();
-    let legend = svg::Legend::Scale { colour: colour.to_string(), label: format!("P({} holds)", m.actors[a].name) };
+    let legend = svg::Legend::Scale {
+        stops: vec!["#ffffff".into(), colour.to_string()],
+        range: (0.0, 1.0),
+        label: format!("P({} holds)", m.actors[a].name),
+        zero: p.iter().any(|&x| x <= 0.0).then(|| "0: held in no run".to_string()),
+    };
+    svg::render(m, &fills, title, &legend)
+}
+
+/// Colours of the difference scale: red (−1) through white (0) to blue (+1).
+pub const DIVERGING: [&str; 3] = ["#c0392b", "#ffffff", "#2166ac"];
+
+/// A difference of probabilities of control (ΔP = arm − baseline, per
+/// region in model order): red where the arm lowers actor `a`'s chance of
+/// holding a region, blue where it raises it, white where it leaves it; the
+/// scale spans ±`extent` (the largest |ΔP| rounded up, at least 0.05).
+pub fn difference_svg(m: &Model, dp: &[f64], a: usize, title: &str) -> String {
+    assert_eq!(dp.len(), m.regions.len(), "one difference per region");
+    let max = dp.iter().map(|d| d.abs()).filter(|d| d.is_finite()).fold(0.0, f64::max);
+    let extent = ((max * 20.0).ceil() / 20.0).clamp(0.05, 1.0);
+    let fills: Vec<svg::RegionStyle> = (0..m.regions.len())
+        .map(|r| {
+            let t = (dp[r] / extent).clamp(-1.0, 1.0);
+            let fill = if t < 0.0 {
+                svg::blend(DIVERGING[1], DIVERGING[0], -t)
+            } else {
+                svg::blend(DIVERGING[1], DIVERGING[2], t)
+            };
+            svg::RegionStyle {
+                fill,
+                hatched: false,
+                tooltip: format!(
+                    "{} ({}): ΔP({} holds) = {:+.3}",
+                    m.regions[r].name, m.regions[r].id, m.actors[a].name, dp[r]
+                ),
+            }
+        })
+        .collect();
+    let legend = svg::Legend::Scale {
+        stops: DIVERGING.iter().map(|c| c.to_string()).collect(),
+        range: (-extent, extent),
+        label: format!("ΔP({} holds), arm − baseline", m.actors[a].name),
+        zero: None,
+    };
     svg::render(m, &fills, title, &legend)
 }
 
@@ -205,7 +269,7 @@ name = "Red"
         let svg = control_svg(&m, &control, &contested, "Control on 2015-01-01");
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains(actor_colour(blue)) && svg.contains(actor_colour(red)) && svg.contains(NOBODY));
-        assert!(svg.contains("url(#hatch)"), "contested regions are hatched");
+        assert!(svg.contains("-hatch)\"") && svg.contains("fill=\"url(#m"), "contested regions are hatched");
         assert!(svg.contains("West &amp; Co (west): Red"), "tooltips name the region and the holder, escaped");
         assert!(svg.contains("<title>Control on 2015-01-01</title>"));
         assert_eq!(svg.matches("<circle").count(), 3 + 1, "no polygons: a circle per region, and a hatch over one");
@@ -221,10 +285,80 @@ name = "Red"
         let m = model(THREE);
         let blue = m.actor_index("blue").unwrap();
         let svg = probability_svg(&m, &[0.0, 0.5, 1.0], blue, "P");
-        assert!(svg.contains("fill=\"#ffffff\""), "p = 0 is white");
+        assert!(!svg.contains("fill=\"#ffffff\"><title>"), "no region is white: p = 0 is the neutral grey");
+        assert_eq!(svg.matches(&format!("fill=\"{ZERO}\"><title>")).count(), 1, "the region at p = 0 is grey");
+        assert!(svg.contains("0: held in no run"), "the legend explains the grey");
         assert!(svg.contains(&format!("fill=\"{}\"", actor_colour(blue))), "p = 1 is the actor's colour");
         assert!(svg.contains("P(Blue holds) = 0.50"));
         assert!(svg.contains("<linearGradient"), "a colour bar");
+    }
+
+    /// The ids an SVG declares (`id="…"`).
+    fn ids(svg: &str) -> Vec<String> {
+        svg.match_indices(" id=\"").map(|(i, _)| svg[i + 5..].split('"').next().unwrap_or("").to_string()).collect()
+    }
+
+    #[test]
+    fn regression_maps_inlined_in_one_page_declare_distinct_ids() {
+        // The ensemble report inlined an ISIS and a KRG map that both declared
+        // `id="scale"`: the page drew the first map's (blue) colour bar in both.
+        let m = model(THREE);
+        let (blue, red) = (m.actor_index("blue").unwrap(), m.actor_index("red").unwrap());
+        let a = probability_svg(&m, &[0.0, 0.5, 1.0], blue, "P(Blue)");
+        let b = probability_svg(&m, &[0.2, 0.5, 0.0], red, "P(Red)");
+        let c = difference_svg(&m, &[0.1, -0.2, 0.0], red, "dP(Red)");
+        let all: Vec<String> = [&a, &b, &c].iter().flat_map(|s| ids(s)).collect();
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(all.len(), unique.len(), "every id is declared once in the page: {all:?}");
+        for svg in [&a, &b, &c] {
+            for id in ids(svg).iter().filter(|id| id.ends_with("-scale")) {
+                assert!(svg.contains(&format!("url(#{id})")), "{id} is used by its own SVG");
+            }
+        }
+        // Each colour bar ends in its own actor's colour.
+        assert!(a.contains(&format!("stop-color=\"{}\"", actor_colour(blue))));
+        assert!(b.contains(&format!("stop-color=\"{}\"", actor_colour(red))));
+        assert!(!b.contains(&format!("stop-color=\"{}\"", actor_colour(blue))));
+    }
+
+    #[test]
+    fn difference_map_is_red_where_the_arm_lowers_the_chance_and_blue_where_it_raises_it() {
+        let m = model(THREE);
+        let red = m.actor_index("red").unwrap();
+        let svg = difference_svg(&m, &[0.3, -0.3, 0.0], red, "dP");
+        assert!(svg.contains(&format!("fill=\"{}\"><title>", DIVERGING[2])), "+0.3 at the top of the ±0.3 scale");
+        assert!(svg.contains(&format!("fill=\"{}\"><title>", DIVERGING[0])), "−0.3 at the bottom");
+        assert!(svg.contains("fill=\"#ffffff\"><title>"), "no change is white");
+        assert!(
+            svg.contains("ΔP(Red holds) = -0.300") && svg.contains(">+0.30</text>") && svg.contains(">-0.30</text>")
+        );
+    }
+
+    #[test]
+    fn maps_label_the_places() {
+        let text = format!("{THREE}\n[places.town]\nname = \"Old & New Town\"\nregion = \"east\"\n");
+        let m = model(&text);
+        let control: Vec<Option<usize>> = m.regions.iter().map(|r| r.control).collect();
+        let svg = control_svg(&m, &control, &[false; 3], "c");
+        assert!(svg.contains(">Old &amp; New Town</text>"), "the place is labelled, escaped");
+        assert!(svg.contains("class=\"places\""));
+        assert!(!control_svg(&model(THREE), &control, &[false; 3], "c").contains("class=\"places\""));
+    }
+
+    #[test]
+    fn groups_of_one_actor_share_its_hue_in_distinct_shades() {
+        let m = model(&format!(
+            "{THREE}\n[forces.b1]\nactor = \"blue\"\nkind = \"army\"\npersonnel = {{ east = 10 }}\n[forces.b2]\nactor = \"blue\"\nkind = \"police\"\npersonnel = {{ east = 10 }}\n[forces.r1]\nactor = \"red\"\nkind = \"militia\"\npersonnel = {{ west = 10 }}\n"
+        ));
+        let c: Vec<String> = (0..m.forces.len()).map(|f| group_colour(&m, f)).collect();
+        let mut u = c.clone();
+        u.sort();
+        u.dedup();
+        assert_eq!(u.len(), c.len(), "{c:?}");
+        let b1 = m.force_index("b1").unwrap();
+        assert_eq!(c[b1], actor_colour(m.actor_index("blue").unwrap()), "the first group has the actor's colour");
     }
 
     #[test]

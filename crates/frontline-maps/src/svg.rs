@@ -30,14 +30,24 @@ pub struct RegionStyle {
 pub enum Legend {
     /// (colour, label, hatched) swatches.
     Categories(Vec<(String, String, bool)>),
-    /// A colour bar from white (0) to `colour` (1).
+    /// A colour bar through evenly spaced `stops` from `range.0` (bottom) to
+    /// `range.1` (top), and optionally a swatch for regions drawn in [`ZERO`]
+    /// (a probability of exactly 0, kept visible on a white page).
     Scale {
-        /// Colour at 1.
-        colour: String,
+        /// Colours, bottom to top, evenly spaced (at least two).
+        stops: Vec<String>,
+        /// Values at the bottom and the top.
+        range: (f64, f64),
         /// What the bar measures.
         label: String,
+        /// The [`ZERO`] swatch's label, if there is one.
+        zero: Option<String>,
     },
 }
+
+/// Fill of regions whose probability is exactly 0: a neutral grey, darker
+/// than the lightest shade of the scale, so that they stay visible.
+pub const ZERO: &str = "#dcdcdc";
 
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -112,6 +122,8 @@ pub struct Layout {
     pub centres: Vec<(f64, f64)>,
     /// Neighbour links to draw (from regions drawn as circles).
     pub links: Vec<((f64, f64), (f64, f64))>,
+    /// Label point of each of the model's places, in place order.
+    pub places: Vec<(f64, f64)>,
 }
 
 /// Lays the regions out in a box `width` wide at (`left`, `top`); the height
@@ -156,7 +168,8 @@ pub fn layout(m: &Model, left: f64, top: f64, width: f64) -> Layout {
             }
         }
     }
-    Layout { height, shapes, centres, links }
+    let places = m.places.iter().map(|p| proj.apply(p.position)).collect();
+    Layout { height, shapes, centres, links, places }
 }
 
 /// Draws the model's regions with the given styles, a title and a legend.
@@ -173,14 +186,16 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
     let _ = writeln!(s, "<title>{}</title>", escape(title));
     s.push_str(concat!(
         "<defs>",
-        r##"<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">"##,
+        r##"<pattern id="{ID}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">"##,
         r##"<line x1="0" y1="0" x2="0" y2="6" stroke="#333333" stroke-width="1.5" stroke-opacity="0.6"/></pattern>"##,
     ));
-    if let Legend::Scale { colour, .. } = legend {
-        let _ = write!(
-            s,
-            r##"<linearGradient id="scale" x1="0" y1="1" x2="0" y2="0"><stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="{colour}"/></linearGradient>"##
-        );
+    if let Legend::Scale { stops, .. } = legend {
+        s.push_str(r#"<linearGradient id="{ID}-scale" x1="0" y1="1" x2="0" y2="0">"#);
+        let last = stops.len().saturating_sub(1).max(1) as f64;
+        for (i, c) in stops.iter().enumerate() {
+            let _ = write!(s, r#"<stop offset="{:.3}" stop-color="{c}"/>"#, i as f64 / last);
+        }
+        s.push_str("</linearGradient>");
     }
     s.push_str("</defs>\n");
     let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
@@ -198,7 +213,7 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
     s.push_str("</g>\n");
     // White borders between filled regions; grey ones on a probability map,
     // where regions at 0 are white themselves.
-    let border = if matches!(legend, Legend::Scale { .. }) { "#9a9a9a" } else { "#ffffff" };
+    let border = if matches!(legend, Legend::Categories(_)) { "#ffffff" } else { "#8a8a8a" };
     let _ = write!(s, r#"<g stroke="{border}" stroke-width="0.6" stroke-linejoin="round">"#);
     s.push('\n');
     for (r, st) in styles.iter().enumerate() {
@@ -209,7 +224,7 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
         };
         let _ = writeln!(s, r#"{shape} fill="{}"><title>{tip}</title>{}"#, st.fill, closing(&shape));
         if st.hatched {
-            let _ = writeln!(s, r#"{shape} fill="url(#hatch)"><title>{tip}</title>{}"#, closing(&shape));
+            let _ = writeln!(s, r#"{shape} fill="url(#{{ID}}-hatch)"><title>{tip}</title>{}"#, closing(&shape));
         }
     }
     s.push_str("</g>\n");
@@ -221,9 +236,39 @@ pub fn render(m: &Model, styles: &[RegionStyle], title: &str, legend: &Legend) -
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x + 22.0, y + 4.0, escape(&m.regions[r].name));
     }
     s.push_str("</g>\n");
+    // The key cities: a dot and the name, on a white halo so that it reads on any fill.
+    if !m.places.is_empty() {
+        s.push_str(r##"<g class="places" font-size="12" fill="#111111">"##);
+        for (p, &(x, y)) in m.places.iter().zip(&lay.places) {
+            let name = escape(&p.name);
+            let _ = write!(
+                s,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="#111111" stroke="#ffffff" stroke-width="1"/><text x="{:.1}" y="{:.1}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{name}</text>"##,
+                x + 5.0,
+                y - 4.0
+            );
+        }
+        s.push_str("</g>\n");
+    }
     legend_svg(&mut s, legend, MARGIN + MAP_WIDTH + 16.0, TITLE_HEIGHT + MARGIN + 8.0, map_height);
     s.push_str("</svg>\n");
-    s
+    unique_ids(&s)
+}
+
+/// Replaces the `{ID}` placeholder of an SVG's internal ids (`{ID}-hatch`,
+/// `{ID}-scale`) with a prefix derived from the SVG's content, so that
+/// several maps inlined in one HTML page never share an id (a shared
+/// gradient id made every map show the first map's colour bar) and the
+/// output stays byte-identical for identical inputs.
+pub fn unique_ids(svg: &str) -> String {
+    // FNV-1a, 64 bits.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in svg.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let id = format!("m{h:016x}");
+    svg.replace("id=\"{ID}-", &format!("id=\"{id}-")).replace("url(#{ID}-", &format!("url(#{id}-"))
 }
 
 fn closing(shape: &str) -> &'static str {
@@ -268,29 +313,41 @@ fn legend_svg(s: &mut String, legend: &Legend, x: f64, y: f64, map_height: f64) 
                     r##"<rect x="{x:.0}" y="{yy:.0}" width="16" height="16" fill="{colour}" stroke="#666666" stroke-width="0.5"/>"##
                 );
                 if *hatched {
-                    let _ = write!(s, r#"<rect x="{x:.0}" y="{yy:.0}" width="16" height="16" fill="url(#hatch)"/>"#);
+                    let _ =
+                        write!(s, r#"<rect x="{x:.0}" y="{yy:.0}" width="16" height="16" fill="url(#{{ID}}-hatch)"/>"#);
                 }
                 let lines = text_lines(s, x + 24.0, yy + 13.0, 13.0, label);
                 yy += 24.0 + 15.0 * (lines - 1) as f64;
             }
         }
-        Legend::Scale { label, .. } => {
-            let h = (map_height - 60.0).clamp(80.0, 240.0);
+        Legend::Scale { label, range, zero, .. } => {
+            let h = (map_height - 100.0).clamp(80.0, 240.0);
             let lines = text_lines(s, x, y + 4.0, 13.0, label);
             let top = y + 16.0 + 15.0 * (lines - 1) as f64;
             let _ = writeln!(
                 s,
-                r##"<rect x="{x:.0}" y="{top:.0}" width="18" height="{h:.0}" fill="url(#scale)" stroke="#666666" stroke-width="0.5"/>"##
+                r##"<rect x="{x:.0}" y="{top:.0}" width="18" height="{h:.0}" fill="url(#{{ID}}-scale)" stroke="#666666" stroke-width="0.5"/>"##
             );
             for k in 0..=4 {
-                let v = f64::from(k) / 4.0;
-                let yy = top + h * (1.0 - v);
+                let t = f64::from(k) / 4.0;
+                let v = range.0 + (range.1 - range.0) * t;
+                let yy = top + h * (1.0 - t);
+                let text = if range.0 < 0.0 { format!("{v:+.2}") } else { format!("{v:.2}") };
                 let _ = writeln!(
                     s,
-                    r##"<text x="{:.0}" y="{:.0}" font-size="12" fill="#222222">{v:.2}</text>"##,
+                    r##"<text x="{:.0}" y="{:.0}" font-size="12" fill="#222222">{}</text>"##,
                     x + 24.0,
-                    yy + 4.0
+                    yy + 4.0,
+                    text.replace("+0.00", "0")
                 );
+            }
+            if let Some(zero) = zero {
+                let yy = top + h + 18.0;
+                let _ = write!(
+                    s,
+                    r##"<rect x="{x:.0}" y="{yy:.0}" width="18" height="16" fill="{ZERO}" stroke="#8a8a8a" stroke-width="0.6"/>"##
+                );
+                text_lines(s, x + 24.0, yy + 13.0, 13.0, zero);
             }
         }
     }

@@ -31,10 +31,22 @@ use std::path::Path;
 /// The viewer's dataset (`view.json`, what `frontline serve` shows) as an
 /// output file: compact JSON, as `frontline_viewer::dataset::write` writes it.
 pub(crate) fn view_file(dataset: &serde_json::Value) -> frontline_analysis::simulation::OutputFile {
-    frontline_analysis::simulation::OutputFile {
-        path: frontline_viewer::DATASET_FILE.to_string(),
-        contents: dataset.to_string() + "\n",
+    frontline_analysis::simulation::OutputFile::text(frontline_viewer::DATASET_FILE, dataset.to_string() + "\n")
+}
+
+/// Adds a PNG beside every SVG among `files` (`maps/x.svg` → `maps/x.png`),
+/// rendered by `frontline_raster`.
+pub fn with_pngs(files: &mut Vec<frontline_analysis::simulation::OutputFile>) -> Result<(), String> {
+    let mut pngs = Vec::new();
+    for f in files.iter() {
+        if let Some(stem) = f.path.strip_suffix(".svg") {
+            let svg = std::str::from_utf8(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
+            let png = frontline_raster::png(svg).map_err(|e| format!("{}: {e}", f.path))?;
+            pngs.push(frontline_analysis::simulation::OutputFile { path: format!("{stem}.png"), contents: png });
+        }
     }
+    files.extend(pngs);
+    Ok(())
 }
 
 /// What loading a scenario gives: the model, or its problems, located.

@@ -80,7 +80,14 @@ pub fn map_snapshots(m: &Model, views: &Views) -> Result<Vec<(usize, String)>, S
     }
     let (first, last) = (m.day_of_tick(0), m.day_of_tick(m.ticks));
     if views.map_dates.is_empty() {
-        return Ok(vec![(0, first.to_string()), (m.ticks as usize, last.to_string())]);
+        // The first date, the key dates, the last.
+        let mut out = vec![(0, first.to_string())];
+        for k in frontline_report::default_snapshots(m) {
+            if !out.iter().any(|(x, _)| *x == k) {
+                out.push((k, m.day_of_tick(k as u32).to_string()));
+            }
+        }
+        return Ok(out);
     }
     let mut out: Vec<(usize, String)> = Vec::new();
     for d in &views.map_dates {
@@ -102,7 +109,7 @@ pub fn map_snapshots(m: &Model, views: &Views) -> Result<Vec<(usize, String)>, S
 }
 
 fn map_file(name: String, contents: String) -> OutputFile {
-    OutputFile { path: format!("maps/{name}"), contents }
+    OutputFile::text(format!("maps/{name}"), contents)
 }
 
 /// `control-<date>.svg` and `.geojson` for each snapshot of a run.
@@ -151,8 +158,8 @@ fn ensemble_maps(m: &Model, agg: &Aggregate, which: &[(usize, String)]) -> Vec<O
 
 /// `report.html` and each chart as `plots/<name>.svg`.
 pub fn report_files(html: String, charts: Vec<(&str, String)>) -> Vec<OutputFile> {
-    let mut files = vec![OutputFile { path: "report.html".into(), contents: html }];
-    files.extend(charts.into_iter().map(|(name, svg)| OutputFile { path: format!("plots/{name}.svg"), contents: svg }));
+    let mut files = vec![OutputFile::text("report.html", html)];
+    files.extend(charts.into_iter().map(|(name, svg)| OutputFile::text(format!("plots/{name}.svg"), svg)));
     files
 }
 
@@ -210,6 +217,12 @@ impl Measure for Outcomes<'_> {
     fn measure(&self, seed: u64) -> Vec<f64> {
         frontline_analysis::compare::evaluate(self.model, &self.outcomes, seed)
     }
+    fn view_width(&self) -> usize {
+        frontline_analysis::compare::view_width(self.model)
+    }
+    fn measure_with_views(&self, seed: u64) -> Vec<f64> {
+        frontline_analysis::compare::evaluate_with_views(self.model, &self.outcomes, seed)
+    }
 }
 
 impl Simulation for Theatre {
@@ -259,15 +272,16 @@ impl Simulation for Theatre {
         let mut view = frontline_viewer::dataset::theatre_run(m, &traj);
         view["why"] = crate::why::view_chains(&why);
         files.push(crate::view_file(&view));
-        files.push(OutputFile {
-            path: frontline_explain::record::FILE.into(),
-            contents: serde_json::to_string(&drivers).map_err(|e| e.to_string())? + "\n",
-        });
+        files.push(OutputFile::text(
+            frontline_explain::record::FILE,
+            serde_json::to_string(&drivers).map_err(|e| e.to_string())? + "\n",
+        ));
         if !views.no_report {
             let html = frontline_report::run_report(m, &traj, &self.provenance("run", seed));
             let html = frontline_report::with_section(&html, &crate::why::report_section(&why));
             files.extend(report_files(html, frontline_report::run_charts(m, &traj)));
         }
+        crate::with_pngs(&mut files)?;
         let mut manifest = self.manifest(Command::Run);
         manifest.seed = Some(seed);
         manifest.detail("start", m.start.to_string());
@@ -306,6 +320,7 @@ impl Simulation for Theatre {
             let html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
         }
+        crate::with_pngs(&mut files).map_err(JobError::Task)?;
         let summary = ensemble_summary(m, &agg);
         Ok(EnsembleOutput { tables: agg.tables, files, summary })
     }
@@ -379,6 +394,6 @@ impl Simulation for Theatre {
         }
         let file = crate::why::explain_compare(&self.model, &arm_models, outcomes, differing)?;
         let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
-        Ok(Some(OutputFile { path: frontline_explain::diverge::FILE.into(), contents }))
+        Ok(Some(OutputFile::text(frontline_explain::diverge::FILE, contents)))
     }
 }

@@ -20,7 +20,7 @@
 //! What counts as the previous job's files, removed by [`OutputDir::commit`]
 //! when the new job does not write them: at the top level `manifest.json`,
 //! `report.html`, tables (`*.parquet`, `*.csv`), in `maps/` maps (`*.svg`,
-//! `*.geojson`) and in `plots/` charts (`*.svg`), and temporary files of
+//! `*.png`, `*.geojson`, GeoParquet `*.parquet`) and in `plots/` charts (`*.svg`, `*.png`), and temporary files of
 //! [`crate::write_atomic`] in any of them. Other files (a user's notes) and
 //! other subfolders are never removed. `.runs/` belongs to the job's
 //! checkpoint store: kept for a job with [`Checkpoints::Kept`], and a reason
@@ -299,8 +299,8 @@ fn is_previous_output(sub: &str, name: &str) -> bool {
     is_temp_name(name)
         || match sub {
             "" => name == "manifest.json" || name == "report.html" || ext == "parquet" || ext == "csv",
-            "maps" => ext == "svg" || ext == "geojson",
-            _ => ext == "svg",
+            "maps" => ext == "svg" || ext == "png" || ext == "geojson" || ext == "parquet",
+            _ => ext == "svg" || ext == "png",
         }
 }
 

@@ -1,18 +1,25 @@
 //! Line charts of time series as inline SVG: dates on the x axis (month
-//! ticks), "nice" round numbers on the y axis, a legend, hover tooltips.
+//! ticks), "nice" round numbers on the y axis, axis titles, a legend beside
+//! the plot (the chart grows to fit it), shaded bands, dashed markers at
+//! the scenario's key dates, hover tooltips.
 
 use frontline_date::Day;
 use frontline_maps::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 300.0;
-const LEFT: f64 = 64.0;
+/// Height of the chart unless its legend needs more.
+const HEIGHT: f64 = 320.0;
+/// Room for the y axis' labels and title.
+const LEFT: f64 = 84.0;
+/// Pixels per legend line.
+const LEGEND_LINE: f64 = 18.0;
 const RIGHT: f64 = 300.0;
 /// Legend labels longer than this are cut with an ellipsis (the tooltip has them whole).
 const LABEL_CHARS: usize = 40;
 const TOP: f64 = 34.0;
-const BOTTOM: f64 = 36.0;
+/// Room for the date labels and the x axis' title.
+const BOTTOM: f64 = 52.0;
 
 /// One line of a chart.
 pub struct Series {
@@ -24,6 +31,8 @@ pub struct Series {
     pub values: Vec<f64>,
     /// An optional band around the line (low, high per day), drawn shaded.
     pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Drawn dashed (e.g. the second arm of a comparison).
+    pub dashed: bool,
 }
 
 /// A chart of series over the same days.
@@ -36,6 +45,11 @@ pub struct LineChart {
     pub series: Vec<Series>,
     /// Fix the y range to [0, 1] (shares, probabilities).
     pub unit_interval: bool,
+    /// Title of the y axis, with its unit (e.g. "fighters (people)").
+    pub y_label: String,
+    /// Dates to mark with a dashed vertical line and a label (key dates);
+    /// those outside the chart's days are left out.
+    pub markers: Vec<(Day, String)>,
 }
 
 /// The smallest "nice" step (1, 2 or 5 × 10^k) that splits `max` into at most `n` steps.
@@ -100,10 +114,16 @@ fn month_ticks(first: Day, last: Day) -> Vec<Day> {
 }
 
 impl LineChart {
+    /// The chart's height: [`HEIGHT`], or more when the legend needs it.
+    pub fn height(&self) -> f64 {
+        HEIGHT.max(TOP + 12.0 + LEGEND_LINE * self.series.len() as f64)
+    }
+
     /// The chart as an `<svg>` element.
     pub fn svg(&self) -> String {
+        let height = self.height();
         let (x0, x1) = (LEFT, WIDTH - RIGHT);
-        let (y0, y1) = (HEIGHT - BOTTOM, TOP);
+        let (y0, y1) = (height - BOTTOM, TOP);
         let first = self.days.first().copied().unwrap_or(Day::EPOCH);
         let last = self.days.last().copied().unwrap_or(first.saturating_add_days(1));
         let span = f64::from((last - first).max(1));
@@ -123,8 +143,10 @@ impl LineChart {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
         );
+        let _ = writeln!(s, "<title>{}</title>", escape(&self.title));
+        let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
         let _ =
             writeln!(s, r##"<text x="{LEFT}" y="20" font-size="15" fill="#222222">{}</text>"##, escape(&self.title));
         // Grid and y labels.
@@ -140,6 +162,20 @@ impl LineChart {
             );
             v += step;
         }
+        // Axis titles.
+        let _ = writeln!(
+            s,
+            r##"<text class="axis-title" x="16" y="{:.1}" transform="rotate(-90 16 {:.1})" text-anchor="middle" fill="#333333">{}</text>"##,
+            (y0 + y1) / 2.0,
+            (y0 + y1) / 2.0,
+            escape(&self.y_label)
+        );
+        let _ = writeln!(
+            s,
+            r##"<text class="axis-title" x="{:.1}" y="{:.0}" text-anchor="middle" fill="#333333">date</text>"##,
+            (x0 + x1) / 2.0,
+            y0 + 40.0
+        );
         // x ticks.
         for d in month_ticks(first, last) {
             let xx = x(d);
@@ -152,18 +188,44 @@ impl LineChart {
             );
         }
         let _ = writeln!(s, r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#555555"/>"##);
-        // Bands first, under every line.
+        // Bands first, under every line: a shade and its two edges.
         for ser in &self.series {
             if let Some((low, high)) = &ser.band {
-                let mut d = String::new();
-                for (k, (&day, &v)) in self.days.iter().zip(high).enumerate() {
-                    let _ = write!(d, "{}{:.1} {:.1}", if k == 0 { "M" } else { " L" }, x(day), y(v));
-                }
+                let edge = |vals: &[f64]| -> String {
+                    let mut d = String::new();
+                    for (k, (&day, &v)) in self.days.iter().zip(vals).enumerate() {
+                        let _ = write!(d, "{}{:.1} {:.1}", if k == 0 { "M" } else { " L" }, x(day), y(v));
+                    }
+                    d
+                };
+                let mut d = edge(high);
                 for (&day, &v) in self.days.iter().zip(low).rev() {
                     let _ = write!(d, " L{:.1} {:.1}", x(day), y(v));
                 }
-                let _ = writeln!(s, r#"<path d="{d}Z" fill="{}" fill-opacity="0.18" stroke="none"/>"#, ser.colour);
+                let _ = writeln!(
+                    s,
+                    r#"<path class="band" d="{d}Z" fill="{}" fill-opacity="0.25" stroke="none"/>"#,
+                    ser.colour
+                );
+                for e in [edge(low), edge(high)] {
+                    let _ = writeln!(
+                        s,
+                        r#"<path d="{e}" fill="none" stroke="{}" stroke-width="0.8" stroke-opacity="0.6"/>"#,
+                        ser.colour
+                    );
+                }
             }
+        }
+        // Key dates.
+        for (d, label) in self.markers.iter().filter(|(d, _)| *d >= first && *d <= last) {
+            let xx = x(*d);
+            let _ = writeln!(
+                s,
+                r##"<line class="marker" x1="{xx:.1}" y1="{y1}" x2="{xx:.1}" y2="{y0}" stroke="#333333" stroke-width="1" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.0}" font-size="11" fill="#333333">{}</text>"##,
+                xx + 3.0,
+                y1 + 10.0,
+                escape(label)
+            );
         }
         // Lines and legend.
         for (i, ser) in self.series.iter().enumerate() {
@@ -172,17 +234,18 @@ impl LineChart {
                 let _ = write!(d, "{}{:.1} {:.1}", if k == 0 { "M" } else { " L" }, x(day), y(val));
             }
             let last_value = ser.values.last().copied().unwrap_or(0.0);
+            let dash = if ser.dashed { r#" stroke-dasharray="6 3""# } else { "" };
             let _ = writeln!(
                 s,
-                r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"><title>{}: {} at the end</title></path>"#,
+                r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"{dash}><title>{}: {} at the end</title></path>"#,
                 ser.colour,
                 escape(&ser.label),
                 short(last_value)
             );
-            let ly = TOP + 6.0 + 18.0 * i as f64;
+            let ly = TOP + 6.0 + LEGEND_LINE * i as f64;
             let _ = writeln!(
                 s,
-                r##"<line x1="{:.0}" y1="{ly:.0}" x2="{:.0}" y2="{ly:.0}" stroke="{}" stroke-width="3"/><text x="{:.0}" y="{:.0}" fill="#222222">{}</text>"##,
+                r##"<line x1="{:.0}" y1="{ly:.0}" x2="{:.0}" y2="{ly:.0}" stroke="{}" stroke-width="3"{dash}/><text x="{:.0}" y="{:.0}" fill="#222222">{}</text>"##,
                 x1 + 14.0,
                 x1 + 34.0,
                 ser.colour,
@@ -235,20 +298,51 @@ mod tests {
                     colour: "#4e79a7".into(),
                     values: (0..10).map(f64::from).collect(),
                     band: None,
+                    dashed: false,
                 },
                 Series {
                     label: "C".into(),
                     colour: "#e15759".into(),
                     values: vec![5.0; 10],
                     band: Some((vec![4.0; 10], vec![6.0; 10])),
+                    dashed: true,
                 },
             ],
             unit_interval: false,
+            y_label: "fighters (people)".into(),
+            markers: vec![(days[3], "question".into()), (Day::from_epoch_days(1).unwrap(), "outside".into())],
         };
         let svg = c.svg();
-        assert_eq!(svg.matches("<path").count(), 3, "two lines and one band");
+        assert_eq!(svg.matches("<path").count(), 3 + 2, "two lines and one band with its two edges");
+        assert_eq!(svg.matches("class=\"band\"").count(), 1);
+        assert!(svg.contains("fighters (people)") && svg.contains(">date</text>"), "axis titles");
+        assert_eq!(svg.matches("class=\"marker\"").count(), 1, "the key date inside the chart, not the one outside");
+        assert!(svg.contains(">question</text>"));
+        assert!(svg.contains("stroke-dasharray=\"6 3\""), "a dashed series");
         assert!(svg.contains("fill-opacity"));
         assert!(svg.contains("Fighters &lt;by&gt; actor") && svg.contains("A &amp; B"));
         assert!(svg.contains(">10<"), "the y axis reaches a round number above the maximum (9)");
+    }
+
+    #[test]
+    fn regression_a_long_legend_fits_in_the_chart() {
+        // 15 series: the legend used to run off the bottom of a 300-pixel chart.
+        let days: Vec<Day> = (0..3).map(|k| Day::from_epoch_days(16222 + 7 * k).unwrap()).collect();
+        let series = (0..15)
+            .map(|i| Series {
+                label: format!("group {i}"),
+                colour: "#4e79a7".into(),
+                values: vec![1.0; 3],
+                band: None,
+                dashed: false,
+            })
+            .collect();
+        let c =
+            LineChart { title: "t".into(), days, series, unit_interval: false, y_label: "y".into(), markers: vec![] };
+        let h = c.height();
+        let svg = c.svg();
+        let last_legend_y = TOP + 6.0 + LEGEND_LINE * 14.0 + 4.0;
+        assert!(last_legend_y < h, "the last legend line ({last_legend_y}) is inside the chart ({h})");
+        assert!(svg.contains(&format!("height=\"{h}\"")));
     }
 }

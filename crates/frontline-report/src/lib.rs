@@ -147,6 +147,17 @@ fn people(x: f64) -> String {
     chart::short(x.round())
 }
 
+/// The scenario's key dates, as chart markers.
+pub fn markers(m: &Model) -> Vec<(Day, String)> {
+    m.key_dates.iter().map(|k| (k.day, k.label.clone())).collect()
+}
+
+/// The snapshots a report maps by default: each key date's (the last tick
+/// on or before it), then the last, without repeats.
+pub fn default_snapshots(m: &Model) -> Vec<usize> {
+    m.key_ticks().into_iter().map(|t| t as usize).collect()
+}
+
 fn swatch(colour: &str) -> String {
     format!("<span class=\"swatch\" style=\"background:{colour}\"></span>")
 }
@@ -164,6 +175,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 colour: actor_colour(a).to_string(),
                 values: (0..=last).map(|k| values(a, k)).collect(),
                 band: None,
+                dashed: false,
             })
             .filter(|s| s.values.iter().any(|&v| v > 0.0))
             .collect()
@@ -177,12 +189,20 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
     };
     let threat = |a: usize, k: usize| t.threat[k * na + a];
     let mut out = Vec::new();
-    for (name, title, series, unit) in [
-        ("regions_held", "Regions held", actor_series(&held), false),
-        ("fighters", "Fighters (ground forces)", actor_series(&fighters), false),
-        ("threat", "Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true),
+    for (name, title, series, unit, y_label) in [
+        ("regions_held", "Regions held", actor_series(&held), false, "regions (count)"),
+        ("fighters", "Fighters (ground forces)", actor_series(&fighters), false, "fighters (people)"),
+        ("threat", "Threat perceived (0 = none, 1 = overwhelming)", actor_series(&threat), true, "threat (0 to 1)"),
     ] {
-        out.push((name, LineChart { title: title.into(), days: t.days.clone(), series, unit_interval: unit }.svg()));
+        let c = LineChart {
+            title: title.into(),
+            days: t.days.clone(),
+            series,
+            unit_interval: unit,
+            y_label: y_label.into(),
+            markers: markers(m),
+        };
+        out.push((name, c.svg()));
     }
     // Population-weighted mean grievance per identity.
     let grievance: Vec<Series> = (0..ni)
@@ -201,6 +221,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 })
                 .collect(),
             band: None,
+            dashed: false,
         })
         .collect();
     let c = LineChart {
@@ -208,6 +229,8 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
         days: t.days.clone(),
         series: grievance,
         unit_interval: true,
+        y_label: "grievance (0 to 1)".into(),
+        markers: markers(m),
     };
     out.push(("grievance", c.svg()));
     if !t.displaced.is_empty() {
@@ -217,6 +240,7 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
                 colour: frontline_maps::PALETTE[(i + 4) % frontline_maps::PALETTE.len()].to_string(),
                 values: (0..=last).map(|k| t.displaced[k * ni + i]).collect(),
                 band: None,
+                dashed: false,
             })
             .collect();
         let c = LineChart {
@@ -224,6 +248,8 @@ pub fn run_charts(m: &Model, t: &Trajectory) -> Vec<(&'static str, String)> {
             days: t.days.clone(),
             series: displaced,
             unit_interval: false,
+            y_label: "people displaced".into(),
+            markers: markers(m),
         };
         out.push(("displaced", c.svg()));
     }
@@ -265,7 +291,9 @@ pub fn run_report(m: &Model, t: &Trajectory, p: &Provenance) -> String {
 
     // Maps.
     b.push_str("<h2>Maps of control</h2>\n");
-    for k in [0, last] {
+    let mut snapshots = vec![0];
+    snapshots.extend(default_snapshots(m).into_iter().filter(|&k| k != 0 && k <= last));
+    for k in snapshots {
         let control: Vec<Option<usize>> =
             t.control[k * nr..(k + 1) * nr].iter().map(|&c| usize::try_from(c).ok()).collect();
         let title = format!("Control on {}", t.days[k]);
@@ -343,6 +371,7 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
                 colour: colour(i),
                 values: band.mean,
                 band: Some((band.q05, band.q95)),
+                dashed: false,
             })
             .collect()
     };
@@ -358,14 +387,17 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
         days: days.clone(),
         series: held,
         unit_interval: false,
+        y_label: "regions (count)".into(),
+        markers: markers(m),
     };
     let mut out = vec![("regions_held", c.svg())];
     let fighters = bands(
         &|f| format!("personnel:{}", m.forces[f].id),
-        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air,
+        // Groups that are never active (a deployment switched off) are left out.
+        &|f| m.forces[f].kind != frontline_scenario::spec::ForceKind::Air && m.may_be_active(f),
         &|f| m.forces[f].id.clone(),
-        // One colour per group (several groups may share an actor).
-        &|f| frontline_maps::PALETTE[f % frontline_maps::PALETTE.len()].to_string(),
+        // A hue per actor, a shade per group.
+        &|f| frontline_maps::group_colour(m, f),
         m.forces.len(),
     );
     let c = LineChart {
@@ -373,6 +405,8 @@ pub fn ensemble_charts(m: &Model, agg: &Aggregate) -> Vec<(&'static str, String)
         days,
         series: fighters,
         unit_interval: false,
+        y_label: "fighters (people)".into(),
+        markers: markers(m),
     };
     out.push(("fighters", c.svg()));
     out
@@ -413,21 +447,34 @@ pub fn ensemble_report(m: &Model, agg: &Aggregate, p: &Provenance) -> String {
         }
         b.push_str("</table>\n");
     }
-    b.push_str("<h2>Who holds what at the end</h2>\n");
-    let probabilities = agg.control_probability(m, m.ticks as usize);
-    for (a, actor) in m.actors.iter().enumerate() {
-        if probabilities[a].iter().all(|&x| x <= 0.0) {
-            continue;
+    let snapshots = default_snapshots(m);
+    if snapshots.len() > 1 {
+        b.push_str("<h2>Who holds what on the key dates and at the end</h2>\n");
+    } else {
+        b.push_str("<h2>Who holds what at the end</h2>\n");
+    }
+    for k in snapshots {
+        let probabilities = agg.control_probability(m, k);
+        let label = m.key_dates.iter().find(|d| m.tick_on_or_before(d.day) as usize == k).map(|d| d.label.as_str());
+        for (a, actor) in m.actors.iter().enumerate() {
+            if probabilities[a].iter().all(|&x| x <= 0.0) {
+                continue;
+            }
+            let when = match label {
+                Some(l) => format!("{} ({l})", m.day_of_tick(k as u32)),
+                None => m.day_of_tick(k as u32).to_string(),
+            };
+            let title = format!("P({} holds) on {when}", actor.name);
+            let _ =
+                writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
         }
-        let title = format!("P({} holds) on {}", actor.name, days.last().unwrap_or(&m.start));
-        let _ = writeln!(b, "<figure>{}</figure>", frontline_maps::probability_svg(m, &probabilities[a], a, &title));
     }
     b.push_str("<h2>Over time</h2>\n");
     for (_, svg) in ensemble_charts(m, agg) {
         let _ = writeln!(b, "<figure>{svg}</figure>");
     }
     b.push_str("<h2>Force groups at the end</h2>\n<table><tr><th>group</th><th class=\"n\">median</th><th class=\"n\">5 %</th><th class=\"n\">95 %</th></tr>\n");
-    for (id, v) in &agg.final_forces {
+    for (id, v) in agg.final_forces.iter().filter(|(id, _)| m.force_index(id).is_none_or(|f| m.may_be_active(f))) {
         let _ = writeln!(
             b,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -456,48 +503,184 @@ pub struct ComparisonLine {
     pub difference: Option<(f64, f64, f64)>,
 }
 
-/// A forest plot of the paired differences of one outcome.
-fn forest(lines: &[&ComparisonLine]) -> String {
-    let diffs: Vec<(&str, (f64, f64, f64))> =
-        lines.iter().filter_map(|l| l.difference.map(|d| (l.arm.as_str(), d))).collect();
-    let (w, row, left, right) = (760.0, 28.0, 170.0, 40.0);
-    let h = 40.0 + row * diffs.len() as f64;
-    let extent = diffs.iter().map(|(_, d)| d.1.abs().max(d.2.abs())).fold(0.0, f64::max).max(1e-9) * 1.1;
-    let x = |v: f64| left + (w - left - right) * (v + extent) / (2.0 * extent);
+/// A forest plot of the paired differences of every outcome and arm, on
+/// one axis with round ticks: the comparison's headline picture.
+pub fn forest(lines: &[ComparisonLine]) -> String {
+    let diffs: Vec<(String, (f64, f64, f64))> =
+        lines.iter().filter_map(|l| l.difference.map(|d| (format!("{} · {}", l.outcome, l.arm), d))).collect();
+    let (w, row, left, right, top) = (900.0, 30.0, 360.0, 150.0, 34.0);
+    let h = top + row * diffs.len().max(1) as f64 + 56.0;
+    let finite = |v: f64| if v.is_finite() { v.abs() } else { 0.0 };
+    let max = diffs.iter().map(|(_, d)| finite(d.1).max(finite(d.2)).max(finite(d.0))).fold(0.0, f64::max);
+    let step = chart::nice_step(max.max(1e-6), 3);
+    let extent = ((max / step).ceil().max(1.0)) * step;
+    let x = |v: f64| left + (w - left - right) * (v.clamp(-extent, extent) + extent) / (2.0 * extent);
+    let y_axis = top + row * diffs.len().max(1) as f64;
     let mut s = String::new();
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
     );
+    let _ = writeln!(s, "<title>Paired differences from the baseline</title>");
+    let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         s,
-        r##"<line x1="{0:.1}" y1="6" x2="{0:.1}" y2="{1:.0}" stroke="#999999" stroke-dasharray="3 3"/><text x="{0:.1}" y="{2:.0}" text-anchor="middle" fill="#555555">0 (no difference)</text>"##,
-        x(0.0),
-        h - 24.0,
-        h - 8.0
+        r##"<text x="12" y="20" font-size="15" fill="#222222">Paired difference from the baseline (arm − baseline), 95 % interval</text>"##
     );
-    for (i, (arm, (d, lo, hi))) in diffs.iter().enumerate() {
-        let y = 20.0 + row * i as f64;
+    // The axis: ticks every `step`, a dashed line at 0.
+    let n = (extent / step).round() as i64;
+    for i in -n..=n {
+        let v = i as f64 * step;
+        let xx = x(v);
+        let label = if i == 0 { "0".to_string() } else { format!("{:+}", (v * 1e6).round() / 1e6) };
         let _ = writeln!(
             s,
-            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#222222">{}</text><line x1="{:.1}" y1="{y:.0}" x2="{:.1}" y2="{y:.0}" stroke="#4e79a7" stroke-width="2"/><circle cx="{:.1}" cy="{y:.0}" r="4" fill="#4e79a7"><title>{}: {d:+.3} [{lo:+.3}, {hi:+.3}]</title></circle><text x="{:.1}" y="{:.0}" fill="#555555">{d:+.3} [{lo:+.3}, {hi:+.3}]</text>"##,
+            r##"<line x1="{xx:.1}" y1="{top}" x2="{xx:.1}" y2="{y_axis:.0}" stroke="#eeeeee"/><line x1="{xx:.1}" y1="{y_axis:.0}" x2="{xx:.1}" y2="{:.0}" stroke="#555555"/><text class="tick" x="{xx:.1}" y="{:.0}" text-anchor="middle" fill="#555555">{label}</text>"##,
+            y_axis + 5.0,
+            y_axis + 18.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"<line x1="{left}" y1="{y_axis:.0}" x2="{:.0}" y2="{y_axis:.0}" stroke="#555555"/><line x1="{zero:.1}" y1="{top}" x2="{zero:.1}" y2="{y_axis:.0}" stroke="#777777" stroke-dasharray="4 3"/>"##,
+        w - right,
+        zero = x(0.0)
+    );
+    let _ = writeln!(
+        s,
+        r##"<text class="axis-title" x="{:.0}" y="{:.0}" text-anchor="middle" fill="#333333">difference (probability or mean, arm − baseline)</text>"##,
+        (left + w - right) / 2.0,
+        y_axis + 38.0
+    );
+    for (i, (label, (d, lo, hi))) in diffs.iter().enumerate() {
+        let y = top + row * (i as f64 + 0.5);
+        let short: String =
+            if label.chars().count() > 56 { label.chars().take(55).collect::<String>() + "…" } else { label.clone() };
+        let _ = writeln!(
+            s,
+            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#222222">{}<title>{}</title></text><line x1="{:.1}" y1="{y:.0}" x2="{:.1}" y2="{y:.0}" stroke="#4e79a7" stroke-width="2"/><circle class="estimate" cx="{:.1}" cy="{y:.0}" r="4.5" fill="#4e79a7"><title>{}: {d:+.3} [{lo:+.3}, {hi:+.3}]</title></circle><text x="{:.0}" y="{:.0}" fill="#555555">{d:+.3} [{lo:+.3}, {hi:+.3}]</text>"##,
             left - 10.0,
             y + 4.0,
-            escape(arm),
+            escape(&short),
+            escape(label),
             x(*lo),
             x(*hi),
             x(*d),
-            escape(arm),
-            x(*hi) + 6.0,
-            y - 6.0
+            escape(label),
+            w - right + 8.0,
+            y + 4.0
         );
     }
     s.push_str("</svg>\n");
     s
 }
 
-/// The report of a comparison.
-pub fn compare_report(name: &str, runs: u64, lines: &[ComparisonLine], p: &Provenance) -> String {
+/// What a comparison shows beyond its outcomes, for models with a map: the
+/// model (of the baseline; the arms share its regions, actors and dates)
+/// and each arm's views, baseline first.
+pub struct CompareViews<'a> {
+    /// The baseline's model.
+    pub model: &'a Model,
+    /// (arm name, its views), baseline first.
+    pub arms: Vec<(String, frontline_analysis::compare::ArmViews)>,
+}
+
+/// The pictures of a comparison's views, as (file path, standalone SVG):
+/// for each key date, the two actors the arms move most (or, if none, the
+/// first that holds something), the probability maps of every arm and the
+/// difference map of each arm from the baseline; then the regions each
+/// actor holds over time, every arm overlaid with its band.
+pub fn compare_pictures(v: &CompareViews) -> Vec<(String, String)> {
+    let m = v.model;
+    let mut out = Vec::new();
+    let Some((_, base)) = v.arms.first() else { return out };
+    for (k, tick) in m.key_ticks().into_iter().enumerate() {
+        let date = m.day_of_tick(tick);
+        let label = m.key_dates.iter().find(|d| m.tick_on_or_before(d.day) == tick).map(|d| format!(" ({})", d.label));
+        let label = label.unwrap_or_default();
+        // The (at most two) actors whose chances the arms move most.
+        let moved_by = |a: usize| -> f64 {
+            v.arms[1..]
+                .iter()
+                .map(|(_, arm)| arm.p[k][a].iter().zip(&base.p[k][a]).map(|(x, y)| (x - y).abs()).sum::<f64>())
+                .sum()
+        };
+        let mut moved: Vec<usize> = (0..m.actors.len()).filter(|&a| moved_by(a) > 0.0).collect();
+        moved.sort_by(|&a, &b| moved_by(b).total_cmp(&moved_by(a)));
+        moved.truncate(2);
+        let actors = if moved.is_empty() {
+            (0..m.actors.len()).find(|&a| base.p[k][a].iter().any(|&x| x > 0.0)).into_iter().collect()
+        } else {
+            moved
+        };
+        for a in actors {
+            let actor = &m.actors[a];
+            for (name, arm) in &v.arms {
+                let title = format!("{name}: P({} holds) on {date}{label}", actor.name);
+                out.push((
+                    format!("maps/compare-{}-{}-{date}.svg", actor.id, slug(name)),
+                    frontline_maps::probability_svg(m, &arm.p[k][a], a, &title),
+                ));
+            }
+            for (name, arm) in &v.arms[1..] {
+                let dp: Vec<f64> = arm.p[k][a].iter().zip(&base.p[k][a]).map(|(x, y)| x - y).collect();
+                let title = format!("ΔP({} holds), {name} − baseline, on {date}{label}", actor.name);
+                out.push((
+                    format!("maps/compare-{}-{}-minus-baseline-{date}.svg", actor.id, slug(name)),
+                    frontline_maps::difference_svg(m, &dp, a, &title),
+                ));
+            }
+        }
+    }
+    let days: Vec<Day> = (0..=m.ticks).map(|k| m.day_of_tick(k)).collect();
+    let mut series = Vec::new();
+    for a in 0..m.actors.len() {
+        if !v.arms.iter().any(|(_, arm)| arm.held[a].q95.iter().any(|&x| x > 0.0)) {
+            continue;
+        }
+        for (i, (name, arm)) in v.arms.iter().enumerate() {
+            let colour = if i == 0 {
+                actor_colour(a).to_string()
+            } else {
+                frontline_maps::svg_blend(actor_colour(a), "#000000", 0.35 * i as f64)
+            };
+            series.push(Series {
+                label: format!("{} · {name}", m.actors[a].name),
+                colour,
+                values: arm.held[a].mean.clone(),
+                band: Some((arm.held[a].q05.clone(), arm.held[a].q95.clone())),
+                dashed: i > 0,
+            });
+        }
+    }
+    let c = LineChart {
+        title: "Regions held per arm (mean, 5–95 % band; arms dashed)".into(),
+        days,
+        series,
+        unit_interval: false,
+        y_label: "regions (count)".into(),
+        markers: markers(m),
+    };
+    out.push(("plots/compare-regions_held.svg".into(), c.svg()));
+    out
+}
+
+/// A file-name-safe form of an arm's name.
+fn slug(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// The report of a comparison: the forest plot of every outcome's paired
+/// difference first (the headline), then with `views` the maps per arm,
+/// the difference maps and the arms' time series overlaid, then a table
+/// per outcome.
+pub fn compare_report(
+    name: &str,
+    runs: u64,
+    lines: &[ComparisonLine],
+    p: &Provenance,
+    pictures: &[(String, String)],
+) -> String {
     let mut b = String::new();
     let arms: Vec<&str> = {
         let mut v: Vec<&str> = Vec::new();
@@ -515,6 +698,24 @@ pub fn compare_report(name: &str, runs: u64, lines: &[ComparisonLine], p: &Prove
         arms.len()
     );
     b.push_str(&provenance(p));
+    if lines.iter().any(|l| l.difference.is_some()) {
+        let _ = writeln!(
+            b,
+            "<h2>Differences from the baseline</h2>\n<figure>{}<figcaption>Paired difference of every outcome from the baseline, with its 95 % interval; the dashed line is no difference.</figcaption></figure>",
+            forest(lines)
+        );
+    }
+    let maps: Vec<&(String, String)> = pictures.iter().filter(|(path, _)| path.starts_with("maps/")).collect();
+    if !maps.is_empty() {
+        b.push_str("<h2>Maps per arm and of the difference</h2>\n<p class=\"meta\">For each key date (and the last date), the probability of control in each arm and ΔP = arm − baseline (blue: the arm raises the actor's chance of holding the region; red: it lowers it).</p>\n");
+        for (_, svg) in maps {
+            let _ = writeln!(b, "<figure>{svg}</figure>");
+        }
+    }
+    for (_, svg) in pictures.iter().filter(|(path, _)| path.starts_with("plots/")) {
+        b.push_str("<h2>Over time</h2>\n");
+        let _ = writeln!(b, "<figure>{svg}</figure>");
+    }
     let mut outcomes: Vec<&str> = Vec::new();
     for l in lines {
         if !outcomes.contains(&l.outcome.as_str()) {
@@ -543,13 +744,6 @@ pub fn compare_report(name: &str, runs: u64, lines: &[ComparisonLine], p: &Prove
             );
         }
         b.push_str("</table>\n");
-        if of.iter().any(|l| l.difference.is_some()) {
-            let _ = writeln!(
-                b,
-                "<figure>{}<figcaption>Paired difference from the baseline, with its 95 % interval.</figcaption></figure>",
-                forest(&of)
-            );
-        }
     }
     page(&format!("{name} — comparison"), &b)
 }
@@ -621,6 +815,14 @@ mod tests {
         assert!(html.contains("insurgents_take_city"), "the watched condition is listed");
         assert!(html.contains("P(Insurgency holds)"), "a probability map");
         assert!(html.contains("fill-opacity"), "bands");
+        // Regression: every inline map declares its own ids (the ISIS and KRG
+        // maps shared `id="scale"` and both showed the first map's colour bar).
+        let ids: Vec<&str> =
+            html.match_indices(" id=\"").map(|(i, _)| html[i + 5..].split('"').next().unwrap()).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert!(ids.len() >= 2 && ids.len() == unique.len(), "{ids:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -643,10 +845,15 @@ mod tests {
                 difference: Some((-0.36, -0.44, -0.28)),
             },
         ];
-        let html = compare_report(&m.name, 200, &lines, &Provenance::default());
+        let html = compare_report(&m.name, 200, &lines, &Provenance::default(), &[]);
         balanced(&html);
         assert!(html.contains("arm &lt;tribes&gt;") && html.contains("-0.360 [-0.440, -0.280]"));
         assert_eq!(html.matches("<svg").count(), 1, "one forest plot");
         assert!(html.contains("baseline vs arm &lt;tribes&gt;"));
+        // The forest plot has an axis with round ticks around 0 and its title.
+        let f = forest(&lines);
+        assert!(f.contains(">0</text>") && f.contains(">-0.4</text>") && f.contains(">+0.4</text>"), "{f}");
+        assert!(f.contains("arm − baseline"));
+        assert_eq!(f.matches("class=\"estimate\"").count(), 1, "one dot per arm after the baseline");
     }
 }

@@ -424,6 +424,9 @@ pub struct Names<'a> {
     pub params: &'a [String],
     /// Input series ids.
     pub inputs: &'a [String],
+    /// Names of places (ids, names and aliases, lowercased) with the index
+    /// of their region: a region argument accepts them, ignoring case.
+    pub places: &'a [(String, usize)],
 }
 
 /// Where expression text sits in a scenario file, for error positions.
@@ -1113,8 +1116,20 @@ impl<'a> Parser<'a> {
             }
             ArgKind::Num | ArgKind::Bool => unreachable!("expression arguments are parsed by `call`"),
         };
-        list.iter().position(|x| *x == id).ok_or_else(|| {
-            let cands: Vec<&str> = list.iter().map(String::as_str).collect();
+        if let Some(i) = list.iter().position(|x| *x == id) {
+            return Ok(i);
+        }
+        if kind == ArgKind::Region {
+            let low = id.to_lowercase();
+            if let Some(&(_, r)) = self.names.places.iter().find(|(n, _)| *n == low) {
+                return Ok(r);
+            }
+        }
+        Err({
+            let mut cands: Vec<&str> = list.iter().map(String::as_str).collect();
+            if kind == ArgKind::Region {
+                cands.extend(self.names.places.iter().map(|(n, _)| n.as_str()));
+            }
             self.err(
                 span,
                 format!("unknown {} `{id}` in `{fname}(…)`", &kind.name()[kind.name().find(' ').unwrap_or(0) + 1..]),
@@ -1276,7 +1291,7 @@ mod tests {
 
     fn run(src: &str, want: Type) -> Result<f64, Diagnostic> {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[], places: &[] };
         let o = Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 };
         compile(src, want, &n, &o, false).map(|e| e.eval(&W))
     }
@@ -1336,7 +1351,7 @@ mod tests {
     #[test]
     fn static_mode_rejects_state() {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[], places: &[] };
         let o = Origin { loc: Loc::new(0, 0..20), offset: 1 };
         assert!(compile("threat(gov)", Type::Num, &n, &o, true).is_err());
         assert!(compile("tick", Type::Num, &n, &o, true).is_err());
@@ -1345,7 +1360,7 @@ mod tests {
 
     fn run_static(src: &str) -> Result<Expr, Diagnostic> {
         let [a, r, f, i, p] = names();
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[] };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &[], places: &[] };
         compile(src, Type::Num, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
     }
 
@@ -1447,7 +1462,7 @@ mod tests {
     fn compile_any(src: &str, want: Type) -> Result<Expr, Diagnostic> {
         let [a, r, f, i, p] = names();
         let inputs = ["brent".to_string()];
-        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &inputs };
+        let n = Names { actors: &a, regions: &r, forces: &f, identities: &i, params: &p, inputs: &inputs, places: &[] };
         compile(src, want, &n, &Origin { loc: Loc::new(0, 0..src.len() + 2), offset: 1 }, false)
     }
 

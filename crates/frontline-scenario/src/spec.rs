@@ -178,6 +178,24 @@ record! {
         map_id_property: Option<String>,
         /// Events whose first date the record phase reports, e.g. `"controls(isis, ramadi)"`. Names map to expressions.
         watch: Map<At<String>>,
+        /// Dates that matter to the question, by label, e.g. `"fall of Ramadi" = 2015-05-17`: charts mark them, and maps and reports default to them (with the last date).
+        key_dates: Map<At<Date>>,
+    }
+}
+
+record! {
+    /// `[places.<id>]`: a named place (a key city) in a region, so that outcomes, rules and views can name it (`controls(isis, Ramadi)`); maps label it.
+    pub struct PlaceSpec ("a place") {
+        /// Name shown on maps and beside region ids (default: the id).
+        name: Option<At<String>>,
+        /// The region it is in (a region id).
+        region: At<String>,
+        /// Other names it goes by (e.g. another spelling); expressions and searches accept them, ignoring case.
+        aliases: Vec<At<String>>,
+        /// [longitude, latitude] in degrees of its label; default: the region's position.
+        position: Option<At<Vec<f64>>>,
+        /// Where the place's region assignment comes from.
+        source: Option<String>,
     }
 }
 
@@ -448,6 +466,8 @@ record! {
         identities: Map<IdentitySpec>,
         /// Regions.
         regions: Map<RegionSpec>,
+        /// Named places (key cities) in the regions.
+        places: Map<PlaceSpec>,
         /// Actors.
         actors: Map<ActorSpec>,
         /// Force groups.

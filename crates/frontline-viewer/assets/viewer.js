@@ -7,6 +7,9 @@
 "use strict";
 
 const NOBODY = "#eeeeee";
+// Regions whose probability is exactly 0 (held in no run): a neutral grey,
+// outlined, as on the static maps, so that they do not vanish on the page.
+const ZERO = "#dcdcdc";
 const SVG = "http://www.w3.org/2000/svg";
 
 function blend(hex, t) {
@@ -32,10 +35,140 @@ function el(name, attrs) {
   return e;
 }
 
+// The key cities: a dot and the name over the map.
+function drawPlaces(map, data) {
+  for (const p of data.places || []) {
+    const g = el("g", { class: "place" });
+    g.append(el("circle", { cx: p.x, cy: p.y, r: 3 }));
+    const t = el("text", { x: p.x + 5, y: p.y - 4 });
+    t.textContent = p.name;
+    g.appendChild(t);
+    map.appendChild(g);
+  }
+}
+
+// A region's name as the page shows it: its places' names first.
+function regionLabel(data, i) {
+  const r = data.regions[i];
+  const names = (data.places || []).filter((p) => p.region === i).map((p) => p.name);
+  return names.length && !(names.length === 1 && names[0] === r.name) ? `${names.join(", ")} — ${r.name}` : r.name;
+}
+
+// The search box: a region id, a region name, or a place's name or alias
+// (ignoring case) finds the region, outlines it and shows its tooltip.
+function search(data, shapes, tip) {
+  const box = document.getElementById("search");
+  const status = document.getElementById("info");
+  box.parentElement.hidden = false;
+  const list = document.getElementById("places-list");
+  for (const p of data.places || []) list.appendChild(new Option(p.name));
+  box.addEventListener("change", () => {
+    const q = box.value.trim().toLowerCase();
+    shapes.forEach((s) => s.classList.remove("found"));
+    if (!q) return;
+    let i = data.regions.findIndex((r) => r.id.toLowerCase() === q);
+    if (i < 0) {
+      const p = (data.places || []).find((p) => p.name.toLowerCase() === q || p.aliases.some((a) => a.toLowerCase() === q));
+      if (p) i = p.region;
+    }
+    if (i < 0) i = data.regions.findIndex((r) => r.name.toLowerCase() === q);
+    if (i < 0) i = data.regions.findIndex((r) => r.name.toLowerCase().includes(q));
+    if (i < 0) { status.textContent = `No region or place called “${box.value}”.`; return; }
+    shapes[i].classList.add("found");
+    shapes[i].parentNode.appendChild(shapes[i]);
+    for (const g of shapes[i].parentNode.querySelectorAll("g.place")) g.parentNode.appendChild(g);
+    status.textContent = tip(i);
+  });
+}
+
+// Red (ΔP = −extent) through white to blue (+extent), as the static difference maps.
+function diverging(d, extent) {
+  const t = Math.max(-1, Math.min(1, d / extent));
+  const to = t < 0 ? "#c0392b" : "#2166ac";
+  return blend(to, Math.abs(t));
+}
+
+// A comparison's maps: for the chosen actor and key date, ΔP (an arm −
+// the baseline) or one arm's P; hovering a region gives every arm's P and ΔP.
+function compareMap(data) {
+  const map = document.getElementById("map");
+  const slider = document.getElementById("slider");
+  const dateLabel = document.getElementById("date");
+  const actorSelect = document.getElementById("actor");
+  const viewSelect = document.getElementById("view");
+  const legend = document.getElementById("legend");
+  const info = document.getElementById("info");
+  document.getElementById("play").hidden = true;
+  map.setAttribute("width", data.width);
+  map.setAttribute("height", data.height);
+  map.setAttribute("viewBox", `0 0 ${data.width} ${data.height}`);
+  map.classList.add("probability");
+  for (const [x1, y1, x2, y2] of data.links) map.appendChild(el("line", { x1, y1, x2, y2, class: "link" }));
+  const shapes = data.regions.map((r) => {
+    const s = r.d ? el("path", { d: r.d, class: "region" }) : el("circle", { cx: r.circle[0], cy: r.circle[1], r: r.circle[2], class: "region" });
+    s.dataset.region = r.id;
+    map.appendChild(s);
+    return s;
+  });
+  drawPlaces(map, data);
+  const P = data.probability; // [arm][date][actor][region]
+  slider.max = data.dates.length - 1;
+  document.getElementById("actor-label").hidden = false;
+  document.getElementById("view-label").hidden = false;
+  data.actors.forEach((a, i) => {
+    if (P.some((arm) => arm.some((d) => d[i].some((p) => p > 0)))) actorSelect.appendChild(new Option(a.name, String(i)));
+  });
+  // Start on the last date, with the actor the first arm moves most.
+  slider.value = slider.max;
+  const moved = (i) => P[0].reduce((sum, d, k) => sum + d[i].reduce((s2, p, r) => s2 + Math.abs(P[P.length - 1][k][i][r] - p), 0), 0);
+  const offered = [...actorSelect.options].map((o) => Number(o.value));
+  if (offered.length) actorSelect.value = String(offered.reduce((best, i) => (moved(i) > moved(best) ? i : best), offered[0]));
+  data.arms.slice(1).forEach((name, j) => viewSelect.appendChild(new Option(`ΔP: ${name} − baseline`, `d${j + 1}`)));
+  data.arms.forEach((name, j) => viewSelect.appendChild(new Option(`P: ${name}`, `p${j}`)));
+  const f = (x) => x.toFixed(2);
+  const sg = (x) => (x >= 0 ? "+" : "") + x.toFixed(2);
+  const tip = (i) => {
+    const k = Number(slider.value), a = Number(actorSelect.value);
+    const r = data.regions[i];
+    const parts = data.arms.map((name, j) => `P(${name}) = ${f(P[j][k][a][i])}`);
+    const deltas = data.arms.slice(1).map((name, j) => `ΔP(${name}) = ${sg(P[j + 1][k][a][i] - P[0][k][a][i])}`);
+    return `${regionLabel(data, i)} (${r.id}): ${data.actors[a].name} holds — ${parts.join(", ")}; ${deltas.join(", ")}`;
+  };
+  function draw() {
+    const k = Number(slider.value), a = Number(actorSelect.value), v = viewSelect.value;
+    dateLabel.textContent = data.dates[k];
+    document.body.dataset.date = data.dates[k];
+    legend.innerHTML = "";
+    const row = (colour, text) => legendRow(legend, colour, text);
+    const arm = Number(v.slice(1));
+    if (v[0] === "d") {
+      const d = data.regions.map((_, i) => P[arm][k][a][i] - P[0][k][a][i]);
+      const extent = Math.min(1, Math.max(0.05, Math.ceil(Math.max(...d.map(Math.abs)) * 20) / 20));
+      shapes.forEach((s, i) => s.setAttribute("fill", diverging(d[i], extent)));
+      for (const t of [1, 0.5, 0, -0.5, -1]) row(diverging(t * extent, extent), `ΔP = ${sg(t * extent)}`);
+    } else {
+      shapes.forEach((s, i) => {
+        const p = P[arm][k][a][i];
+        s.setAttribute("fill", p > 0 ? blend(data.actors[a].colour, p) : ZERO);
+      });
+      row(ZERO, "0: held in no run");
+      for (const p of [0.25, 0.5, 0.75, 1]) row(blend(data.actors[a].colour, p), `P = ${p.toFixed(2)}`);
+    }
+    shapes.forEach((s, i) => { s.dataset.tip = tip(i); });
+  }
+  shapes.forEach((s) => s.addEventListener("mouseenter", () => { info.textContent = s.dataset.tip; }));
+  search(data, shapes, (i) => shapes[i].dataset.tip);
+  for (const c of [slider, actorSelect, viewSelect]) c.addEventListener(c === slider ? "input" : "change", draw);
+  draw();
+}
+
 function showComparison(data) {
-  // Per outcome: a table of arms and a forest plot of the paired differences.
-  document.getElementById("controls").hidden = true;
-  document.getElementById("layout").hidden = true;
+  // Per outcome: a table of arms and a forest plot of the paired differences;
+  // with the comparison's maps, the maps first.
+  const hasMaps = Array.isArray(data.probability);
+  document.getElementById("controls").hidden = !hasMaps;
+  document.getElementById("layout").hidden = !hasMaps;
+  if (hasMaps) compareMap(data);
   const box = document.getElementById("compare");
   box.hidden = false;
   const outcomes = [...new Set(data.results.map((r) => r.outcome))];
@@ -283,6 +416,9 @@ async function main() {
     map.appendChild(s);
     return s;
   });
+  if (data.kind === "ensemble") map.classList.add("probability");
+  drawPlaces(map, data);
+  search(data, shapes, (i) => shapes[i].dataset.tip);
   slider.max = data.dates.length - 1;
   let k = 0;
   let actor = 0;
@@ -303,10 +439,10 @@ async function main() {
     if (data.kind === "run") {
       const a = data.control[k][i];
       const who = a >= 0 ? data.actors[a].name : "nobody";
-      return `${r.name} (${r.id}): ${who}${data.contested[k][i] ? ", contested" : ""}`;
+      return `${regionLabel(data, i)} (${r.id}): ${who}${data.contested[k][i] ? ", contested" : ""}`;
     }
     const p = data.probability[actor][k][i];
-    return `${r.name} (${r.id}): P(${data.actors[actor].name} holds) = ${p.toFixed(2)}`;
+    return `${regionLabel(data, i)} (${r.id}): P(${data.actors[actor].name} holds) = ${p.toFixed(2)}`;
   }
 
   function drawLegend() {
@@ -318,7 +454,8 @@ async function main() {
       if (held.has(-1)) row(NOBODY, "nobody");
       if (data.contested[k].some((c) => c)) row("#ffffff", "contested (dashed border)");
     } else {
-      for (const p of [0, 0.25, 0.5, 0.75, 1]) row(blend(data.actors[actor].colour, p), `P = ${p.toFixed(2)}`);
+      row(ZERO, "0: held in no run");
+      for (const p of [0.25, 0.5, 0.75, 1]) row(blend(data.actors[actor].colour, p), `P = ${p.toFixed(2)}`);
     }
   }
 
@@ -333,7 +470,8 @@ async function main() {
         fill = a >= 0 ? data.actors[a].colour : NOBODY;
         s.classList.toggle("contested", data.contested[k][i] === 1);
       } else {
-        fill = blend(data.actors[actor].colour, data.probability[actor][k][i]);
+        const p = data.probability[actor][k][i];
+        fill = p > 0 ? blend(data.actors[actor].colour, p) : ZERO;
       }
       s.setAttribute("fill", fill);
       s.dataset.tip = describe(i);

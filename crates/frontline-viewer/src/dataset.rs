@@ -75,6 +75,18 @@ struct Region {
     circle: Option<[f64; 3]>,
 }
 
+/// A named place (key city): its name, other names, its region's index and
+/// where its label goes on the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Place {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    region: usize,
+    x: f64,
+    y: f64,
+}
+
 /// An actor: id, display name and map colour (`#rrggbb`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Actor {
@@ -95,6 +107,8 @@ struct TheatreRun {
     dates: Vec<String>,
     regions: Vec<Region>,
     links: Vec<[f64; 4]>,
+    #[serde(default)]
+    places: Vec<Place>,
     actors: Vec<Actor>,
     control: Vec<Vec<i32>>,
     contested: Vec<Vec<u8>>,
@@ -128,9 +142,30 @@ struct TheatreEnsemble {
     dates: Vec<String>,
     regions: Vec<Region>,
     links: Vec<[f64; 4]>,
+    #[serde(default)]
+    places: Vec<Place>,
     actors: Vec<Actor>,
     probability: Vec<Vec<Vec<f64>>>,
     runs: u64,
+}
+
+/// A theatre comparison's maps (kind `compare-maps`): per arm (baseline
+/// first), key date, actor and region the probability of control,
+/// `probability[arm][date][actor][region]`, rounded to three decimals.
+/// The outcomes' results come from the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TheatreCompare {
+    kind: String,
+    width: f64,
+    height: f64,
+    dates: Vec<String>,
+    regions: Vec<Region>,
+    links: Vec<[f64; 4]>,
+    #[serde(default)]
+    places: Vec<Place>,
+    actors: Vec<Actor>,
+    arms: Vec<String>,
+    probability: Vec<Vec<Vec<Vec<f64>>>>,
 }
 
 /// A cell state of the civil grid.
@@ -206,6 +241,7 @@ struct TheatreMap {
     dates: Vec<String>,
     regions: Vec<Region>,
     links: Vec<[f64; 4]>,
+    places: Vec<Place>,
     actors: Vec<Actor>,
 }
 
@@ -255,6 +291,15 @@ fn theatre_map(m: &Model, keep: &[usize]) -> TheatreMap {
         })
         .collect();
     let links = lay.links.iter().map(|((a, b), (c, d))| [*a, *b, *c, *d]).collect();
+    let places = m
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, y) = lay.places[i];
+            Place { name: p.name.clone(), aliases: p.aliases.clone(), region: p.region, x, y }
+        })
+        .collect();
     let actors = m
         .actors
         .iter()
@@ -262,7 +307,7 @@ fn theatre_map(m: &Model, keep: &[usize]) -> TheatreMap {
         .map(|(a, x)| Actor { id: x.id.clone(), name: x.name.clone(), colour: actor_colour(a).to_string() })
         .collect();
     let dates = keep.iter().map(|&k| m.day_of_tick(k as u32).to_string()).collect();
-    TheatreMap { width: MAP_WIDTH, height: lay.height, dates, regions, links, actors }
+    TheatreMap { width: MAP_WIDTH, height: lay.height, dates, regions, links, places, actors }
 }
 
 fn to_value(data: &impl Serialize) -> Value {
@@ -290,6 +335,7 @@ pub fn theatre_run(m: &Model, t: &Trajectory) -> Value {
         dates: map.dates,
         regions: map.regions,
         links: map.links,
+        places: map.places,
         actors: map.actors,
         control,
         contested,
@@ -321,9 +367,35 @@ pub fn theatre_ensemble(m: &Model, agg: &Aggregate) -> Value {
         dates: map.dates,
         regions: map.regions,
         links: map.links,
+        places: map.places,
         actors: map.actors,
         probability,
         runs: agg.runs,
+    })
+}
+
+/// The maps of a theatre comparison (kind `compare-maps`): the map, the
+/// key dates and each arm's probability of control on them (`arms`:
+/// (name, views), baseline first).
+pub fn theatre_compare(m: &Model, arms: &[(String, frontline_analysis::compare::ArmViews)]) -> Value {
+    let keep: Vec<usize> = m.key_ticks().into_iter().map(|t| t as usize).collect();
+    let map = theatre_map(m, &keep);
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    let probability = arms
+        .iter()
+        .map(|(_, v)| v.p.iter().map(|d| d.iter().map(|a| a.iter().map(|&x| round(x)).collect()).collect()).collect())
+        .collect();
+    to_value(&TheatreCompare {
+        kind: "compare-maps".into(),
+        width: map.width,
+        height: map.height,
+        dates: map.dates,
+        regions: map.regions,
+        links: map.links,
+        places: map.places,
+        actors: map.actors,
+        arms: arms.iter().map(|(n, _)| n.clone()).collect(),
+        probability,
     })
 }
 
@@ -494,6 +566,7 @@ pub(crate) fn parse(text: &str, kind: &str) -> Result<Read, String> {
         "run" => {
             let d: TheatreRun = serde_json::from_str(text).map_err(err)?;
             check_map(&d.dates, &d.regions, &d.links, &d.actors, d.width, d.height)?;
+            check_places(&d.places, d.regions.len())?;
             let (nr, na) = (d.regions.len(), d.actors.len() as i32);
             rows(&d.control, d.dates.len(), nr, "control", |&a| (-1..na).contains(&a))?;
             rows(&d.contested, d.dates.len(), nr, "contested", |&c| c <= 1)?;
@@ -505,6 +578,7 @@ pub(crate) fn parse(text: &str, kind: &str) -> Result<Read, String> {
         "ensemble" => {
             let d: TheatreEnsemble = serde_json::from_str(text).map_err(err)?;
             check_map(&d.dates, &d.regions, &d.links, &d.actors, d.width, d.height)?;
+            check_places(&d.places, d.regions.len())?;
             same_len(d.probability.len(), d.actors.len(), "probability", "actors")?;
             for p in &d.probability {
                 rows(p, d.dates.len(), d.regions.len(), "probability", |x| (0.0..=1.0).contains(x))?;
@@ -558,6 +632,19 @@ pub(crate) fn parse(text: &str, kind: &str) -> Result<Read, String> {
             }
             Ok(Read { seed: None, runs: None, data: to_value(&d) })
         }
+        "compare-maps" => {
+            let d: TheatreCompare = serde_json::from_str(text).map_err(err)?;
+            check_map(&d.dates, &d.regions, &d.links, &d.actors, d.width, d.height)?;
+            check_places(&d.places, d.regions.len())?;
+            same_len(d.probability.len(), d.arms.len(), "probability", "arms")?;
+            for arm in &d.probability {
+                same_len(arm.len(), d.dates.len(), "probability[arm]", "dates")?;
+                for date in arm {
+                    rows(date, d.actors.len(), d.regions.len(), "probability", |x| (0.0..=1.0).contains(x))?;
+                }
+            }
+            Ok(Read { seed: None, runs: None, data: to_value(&d) })
+        }
         other => Err(format!("no dataset of kind `{other}` exists")),
     }
 }
@@ -587,6 +674,15 @@ fn rows<T: std::fmt::Debug>(
 fn check_colour(colour: &str, of: &str) -> Result<(), String> {
     let hex = colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
     if hex { Ok(()) } else { Err(format!("the colour of `{of}` is `{colour}`, not #rrggbb")) }
+}
+
+fn check_places(places: &[Place], regions: usize) -> Result<(), String> {
+    for p in places {
+        if p.region >= regions || !p.x.is_finite() || !p.y.is_finite() {
+            return Err(format!("place `{}` has a region index or a position out of range", p.name));
+        }
+    }
+    Ok(())
 }
 
 fn check_map(

@@ -159,8 +159,24 @@ pub fn load_dir(dir: &Path) -> Result<Value, String> {
             arms.sort_unstable();
             arms.dedup();
             let arms = arms.len();
-            Ok(json!({"kind": "compare", "title": manifest.scenario_name,
-                "subtitle": format!("{arms} arms × {runs} runs, common random numbers"), "results": results}))
+            let mut data = json!({"kind": "compare", "title": manifest.scenario_name,
+                "subtitle": format!("{arms} arms × {runs} runs, common random numbers"), "results": results});
+            // A theatre comparison also has maps per arm.
+            let path = dir.join(DATASET_FILE);
+            if path.exists() {
+                let fix = "rerun the comparison with a current frontline";
+                let text = read_bounded(&path, dataset::MAX_DATASET_BYTES, "a dataset", fix)?;
+                let read = dataset::parse(&text, "compare-maps")
+                    .map_err(|e| format!("{}: not a dataset this viewer can draw: {e}; {fix}", path.display()))?;
+                if let (Value::Object(out), Value::Object(maps)) = (&mut data, read.data) {
+                    for (k, v) in maps {
+                        if k != "kind" {
+                            out.insert(k, v);
+                        }
+                    }
+                }
+            }
+            Ok(data)
         }
         other => Err(format!(
             "{} is the output of `frontline {other}`; the viewer shows runs, ensembles and comparisons",

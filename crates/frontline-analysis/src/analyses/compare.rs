@@ -36,6 +36,9 @@ pub struct CompareResultSet {
     pub runs: u64,
     /// The base seed.
     pub base_seed: u64,
+    /// `views[arm][run]`: the model's view values of each run (see
+    /// [`Measure::view_width`]; empty rows for a model without views).
+    pub views: Vec<Vec<Vec<f64>>>,
 }
 
 /// An arm's name: its variant file's stem.
@@ -73,17 +76,30 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     let id = job_identity(
         sim,
         serde_json::json!({"command": "compare", "arms": arm_ids, "outcomes": outcome_texts, "runs": req.runs,
-            "batch": crate::ensemble::BATCH}),
+            "batch": crate::ensemble::BATCH, "view_width": measures[0].view_width()}),
         base_seed,
     );
     let jd = job.open(&id)?;
     let runs = req.runs;
     let width = outcome_texts.len();
+    let view_width = measures[0].view_width();
+    if measures.iter().any(|m| m.view_width() != view_width) {
+        return invalid(
+            "the arms' models differ in shape (regions, actors or dates), so their maps cannot be compared",
+        );
+    }
     let rows = job.with_progress(runs * measures.len() as u64, "runs", |tick| {
-        checkpoint::evaluate(Some(&jd), runs * measures.len() as u64, width, crate::ensemble::BATCH, tick, |t| {
-            Ok(measures[(t / runs) as usize].measure(run_seed(base_seed, t % runs)))
-        })
+        checkpoint::evaluate(
+            Some(&jd),
+            runs * measures.len() as u64,
+            width + view_width,
+            crate::ensemble::BATCH,
+            tick,
+            |t| Ok(measures[(t / runs) as usize].measure_with_views(run_seed(base_seed, t % runs))),
+        )
     })?;
+    let views: Vec<Vec<Vec<f64>>> =
+        rows.chunks(runs as usize).map(|per_run| per_run.iter().map(|r| r[width..].to_vec()).collect()).collect();
     // values[arm][statistic][run]
     let values: Vec<Vec<Vec<f64>>> = rows
         .chunks(runs as usize)
@@ -115,7 +131,7 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     manifest.results = Some(results(&rows));
     Ok(Done {
         output: Output { tables: vec![table(&rows)], files, manifest, keep_runs: false },
-        result: CompareResultSet { rows, arms: names, runs, base_seed },
+        result: CompareResultSet { rows, arms: names, runs, base_seed, views },
     })
 }
 

@@ -248,6 +248,6 @@ fn write_file(stage: &Path, f: &OutputFile) -> Result<(), OutputError> {
     }
     frontline_output::write_atomic(&path, |w| {
         use std::io::Write;
-        w.write_all(f.contents.as_bytes()).map_err(|e| OutputError::Io { path: path.clone(), source: e })
+        w.write_all(&f.contents).map_err(|e| OutputError::Io { path: path.clone(), source: e })
     })
 }

@@ -19,8 +19,28 @@ pub(crate) fn run(
     let req = CompareRequest { arms, outcomes, runs, seed: j.seed };
     let done = super::run_job(args, &j, "compare", |sim, job| {
         let mut done = analyses::compare::compare(sim, &req, job)?;
+        let r = &done.result;
+        // Maps per arm, difference maps and the arms' time series, for a model with a map.
+        let mut files = Vec::new();
+        let pictures = match sim.territory() {
+            Some(loaded) if r.views.iter().all(|arm| arm.iter().all(|run| !run.is_empty())) => {
+                let m = &loaded.model;
+                let arms: Vec<(String, frontline_analysis::compare::ArmViews)> = r
+                    .arms
+                    .iter()
+                    .zip(&r.views)
+                    .map(|(name, runs)| {
+                        let runs: Vec<&[f64]> = runs.iter().map(Vec::as_slice).collect();
+                        (name.clone(), frontline_analysis::compare::arm_views(m, &runs))
+                    })
+                    .collect();
+                let dataset = frontline_viewer::dataset::theatre_compare(m, &arms);
+                files.push(OutputFile::text(frontline_viewer::DATASET_FILE, dataset.to_string() + "\n"));
+                frontline_report::compare_pictures(&frontline_report::CompareViews { model: m, arms })
+            }
+            _ => Vec::new(),
+        };
         if !no_report {
-            let r = &done.result;
             let lines: Vec<frontline_report::ComparisonLine> = r
                 .rows
                 .iter()
@@ -33,9 +53,14 @@ pub(crate) fn run(
                 })
                 .collect();
             let prov = super::provenance("compare", sim, r.base_seed);
-            let html = frontline_report::compare_report(sim.name(), r.runs, &lines, &prov);
-            done.output.files.push(OutputFile { path: "report.html".into(), contents: html });
+            let html = frontline_report::compare_report(sim.name(), r.runs, &lines, &prov, &pictures);
+            files.push(OutputFile::text("report.html", html));
         }
+        let mut pictures: Vec<OutputFile> =
+            pictures.into_iter().map(|(path, svg)| OutputFile::text(path, svg)).collect();
+        frontline_models::with_pngs(&mut pictures).map_err(frontline_analysis::analyses::AnalysisError::Runtime)?;
+        files.extend(pictures);
+        done.output.files.extend(files);
         Ok(done)
     })?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);

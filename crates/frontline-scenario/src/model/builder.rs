@@ -43,6 +43,8 @@ pub(super) struct Builder<'a> {
     pub(super) forces: Vec<String>,
     pub(super) params: Vec<String>,
     pub(super) inputs: Vec<String>,
+    /// Places' ids, names and aliases (lowercased) with their regions' indices.
+    pub(super) places: Vec<(String, usize)>,
     /// The parameters' declared values, for build-time quantities.
     pub(super) param_values: Vec<f64>,
     /// Which ids something in the scenario refers to (by kind), so that an
@@ -102,6 +104,7 @@ impl<'a> Builder<'a> {
             forces: ids(&spec.forces),
             params: ids(&spec.parameters),
             inputs: ids(&spec.inputs),
+            places: super::places::names(spec, &ids(&spec.regions)),
             param_values: spec.parameters.0.iter().map(|(_, p)| p.value.value).collect(),
             used,
         }
@@ -117,6 +120,7 @@ impl Builder<'_> {
             identities: &self.identities,
             params: &self.params,
             inputs: &self.inputs,
+            places: &self.places,
         }
     }
     pub(super) fn origin(&self, loc: &Loc) -> Origin {

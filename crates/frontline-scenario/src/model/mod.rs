@@ -10,7 +10,8 @@
 //! of the diagnostics): `clock`, `parameters`, `mechanisms` (and constants),
 //! `regions` (and the neighbour graph), `actors` (and hostility), `forces`,
 //! `rules` (whose tactics `tactics` compiles, as it does the events'),
-//! `planning` (the actors' planning tables), `events`, `watches`, then
+//! `planning` (the actors' planning tables), `events`, `watches`, `places`
+//! (named places and key dates), then
 //! `overlays` (the overlay-typo check, which needs to know what every other
 //! part refers to) and, on a valid scenario,
 //! `geometry`. They share a `Builder` (`builder`): the declared ids, the
@@ -29,6 +30,7 @@ mod inputs;
 mod mechanisms;
 mod overlays;
 mod parameters;
+mod places;
 mod planning;
 mod regions;
 mod rules;
@@ -288,6 +290,32 @@ pub struct Actor {
     pub planning: Option<ActorPlanning>,
 }
 
+/// A named place (a key city): `[places.<id>]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Region index it is in.
+    pub region: usize,
+    /// Other names it goes by.
+    pub aliases: Vec<String>,
+    /// [longitude, latitude] of its label (declared, else the region's position).
+    pub position: (f64, f64),
+    /// Whether `position` was declared.
+    pub declared_position: bool,
+}
+
+/// A labelled date that matters to the question: `[scenario] key_dates`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDate {
+    /// Label, e.g. "fall of Ramadi".
+    pub label: String,
+    /// The date.
+    pub day: Day,
+}
+
 /// A force group.
 #[derive(Debug, Clone)]
 pub struct Force {
@@ -477,12 +505,75 @@ pub struct Model {
     pub threat_weight: Vec<f64>,
     /// The map, if the scenario has one (for views).
     pub map: Option<RegionMap>,
+    /// Named places (key cities), in id order.
+    pub places: Vec<Place>,
+    /// Key dates, in date order.
+    pub key_dates: Vec<KeyDate>,
 }
 
 impl Model {
     /// Index of a region id.
     pub fn region_index(&self, id: &str) -> Option<usize> {
         self.regions.iter().position(|r| r.id == id)
+    }
+    /// The region a user names: a region id, else a place's id, name or
+    /// alias, else a region's name (ignoring case for names and aliases).
+    pub fn resolve_region(&self, text: &str) -> Option<usize> {
+        if let Some(r) = self.region_index(text) {
+            return Some(r);
+        }
+        let low = text.trim().to_lowercase();
+        self.places
+            .iter()
+            .find(|p| {
+                p.id.to_lowercase() == low
+                    || p.name.to_lowercase() == low
+                    || p.aliases.iter().any(|a| a.to_lowercase() == low)
+            })
+            .map(|p| p.region)
+            .or_else(|| self.regions.iter().position(|r| r.name.to_lowercase() == low))
+    }
+    /// A region's label for views: its name and, when there are places in
+    /// it, their names: `Ramadi (Ramadi district)`.
+    pub fn region_label(&self, r: usize) -> String {
+        let places: Vec<&str> = self.places.iter().filter(|p| p.region == r).map(|p| p.name.as_str()).collect();
+        let name = &self.regions[r].name;
+        if places.is_empty() || places == [name.as_str()] {
+            name.clone()
+        } else {
+            format!("{} ({name})", places.join(", "))
+        }
+    }
+    /// Whether force group `f` can ever be active: it starts active, or an
+    /// event enables it, or a rule or an event raises it. Views leave out
+    /// groups that cannot (e.g. a deployment switched off by default).
+    pub fn may_be_active(&self, f: usize) -> bool {
+        let raises = |t: &Tactic| matches!(t, Tactic::Raise { force, .. } if *force == f);
+        self.forces[f].active
+            || self
+                .events
+                .iter()
+                .any(|e| e.enable.contains(&f) || e.then.as_ref().is_some_and(|(_, ts)| ts.iter().any(raises)))
+            || self.actors.iter().any(|a| a.rules.iter().any(|r| raises(&r.then)))
+    }
+    /// The last tick on or before `day` (0 before the start).
+    pub fn tick_on_or_before(&self, day: Day) -> u32 {
+        (0..=self.ticks).rev().find(|&t| self.day_of_tick(t) <= day).unwrap_or(0)
+    }
+    /// The ticks that views show by default: each key date's (the last tick
+    /// on or before it), then the last tick, without repeats.
+    pub fn key_ticks(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for k in &self.key_dates {
+            let t = self.tick_on_or_before(k.day);
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        if !out.contains(&self.ticks) {
+            out.push(self.ticks);
+        }
+        out
     }
     /// Index of an actor id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
@@ -533,6 +624,9 @@ pub fn build_layered(
     let events = events::build(&mut b, spec, &forces);
     let watches = watches::build(&mut b, meta);
     let inputs = inputs::build(&mut b, spec, &clock);
+    let places = places::build(&mut b, spec, &regions);
+    let last_day = clock.start.saturating_add_days(i64::from(clock.ticks) * i64::from(clock.tick_days));
+    let key_dates = places::key_dates(&mut b, meta, clock.start, last_day);
     if let Some(first) = first_overlay_file {
         overlays::refuse_unused_ids(&mut b, spec, &regions, first);
     }
@@ -562,6 +656,8 @@ pub fn build_layered(
         hops: geometry.hops,
         threat_weight: geometry.threat_weight,
         map,
+        places,
+        key_dates,
     })
 }
 
