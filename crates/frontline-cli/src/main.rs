@@ -17,7 +17,9 @@ mod error;
 mod options;
 
 use clap::{Parser, Subcommand};
-use options::{HistoryArgs, JobArgs, MapArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat};
+use options::{
+    HistoryArgs, JobArgs, MapArgs, PosteriorArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -88,6 +90,8 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         runs: u64,
         #[command(flatten)]
+        posterior: PosteriorArgs,
+        #[command(flatten)]
         job: JobArgs,
         #[command(flatten)]
         maps: MapArgs,
@@ -111,6 +115,8 @@ enum Command {
         /// Runs per arm.
         #[arg(long, default_value_t = 500)]
         runs: u64,
+        #[command(flatten)]
+        posterior: PosteriorArgs,
         #[command(flatten)]
         job: JobArgs,
         /// Write no report.html.
@@ -182,8 +188,19 @@ enum Command {
         /// Number of runs.
         #[arg(long, default_value_t = 500)]
         runs: u64,
+        /// A window scored against persistence of the observed map, NAME=FROM..TO (repeatable; default: calibration and out-of-sample windows around the fit's last day, or one window).
+        #[arg(long = "window", value_name = "NAME=FROM..TO")]
+        windows: Vec<String>,
+        /// Last day of history the parameters were fitted to (labels windows in-sample or out-of-sample; default: the posterior's calibrated-until).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        in_sample_until: Option<String>,
+        #[command(flatten)]
+        posterior: PosteriorArgs,
         #[command(flatten)]
         job: JobArgs,
+        /// Write no report.html.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Fit the uncertain parameters to a history: backtest a sample of their values.
     #[command(
@@ -238,11 +255,11 @@ fn main() -> ExitCode {
             commands::run::run(&scenario, seed, out, format, quiet, &maps, no_report)
         }
         Command::Validate { scenario } => commands::validate::run(&scenario),
-        Command::Ensemble { scenario, runs, job, maps, no_report } => {
-            commands::ensemble::run(&scenario, runs, job, &maps, no_report)
+        Command::Ensemble { scenario, runs, posterior, job, maps, no_report } => {
+            commands::ensemble::run(&scenario, runs, &posterior, job, &maps, no_report)
         }
-        Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
-            commands::compare::run(&scenario, arms, outcomes, runs, job, no_report)
+        Command::Compare { scenario, arms, outcomes, runs, posterior, job, no_report } => {
+            commands::compare::run(&scenario, arms, outcomes, runs, &posterior, job, no_report)
         }
         Command::Sweep { scenario, samples, method, outcomes, runs_per_point, ranges, job } => {
             commands::sweep::run(&scenario, samples, method, outcomes, runs_per_point, ranges, job)
@@ -250,7 +267,10 @@ fn main() -> ExitCode {
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, ranges, job } => {
             commands::sensitivity::run(&scenario, method, samples, outcome, runs_per_point, ranges, job)
         }
-        Command::Backtest { scenario, history, runs, job } => commands::backtest::run(&scenario, &history, runs, job),
+        Command::Backtest { scenario, history, runs, windows, in_sample_until, posterior, job, no_report } => {
+            let windows = commands::backtest::Windows { windows, in_sample_until, no_report };
+            commands::backtest::run(&scenario, &history, runs, &posterior, windows, job)
+        }
         Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
             commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
         }

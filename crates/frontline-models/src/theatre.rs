@@ -293,10 +293,19 @@ impl Simulation for Theatre {
         let mut files = ensemble_maps(m, &agg, &snapshots);
         files.push(crate::view_file(&frontline_viewer::dataset::theatre_ensemble(m, &agg)));
         if !views.no_report {
-            let html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
+            let mut html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
+            if let Some(u) = &views.uncertainty {
+                html = frontline_report::with_section(html, &frontline_report::uncertainty_section(u));
+            }
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
         }
-        let summary = ensemble_summary(m, &agg);
+        let mut summary = ensemble_summary(m, &agg);
+        if let Some(u) = &views.uncertainty {
+            summary.push_str(&format!(
+                "\nParameters drawn from the posterior {} ({} sets, {} drawn, {} seeds each): intervals reflect chance and parameter uncertainty.\n",
+                u.posterior, u.sets, u.drawn, u.seeds_per_set
+            ));
+        }
         Ok(EnsembleOutput { tables: agg.tables, files, summary })
     }
 
@@ -354,5 +363,13 @@ impl Simulation for Theatre {
 
     fn territory(&self) -> Option<&Loaded> {
         Some(&self.loaded)
+    }
+
+    fn posterior(&self) -> Option<PathBuf> {
+        self.model.posterior.clone()
+    }
+
+    fn ensemble_quantities(&self, batches: &dyn Batches, _runs: u64) -> Result<Vec<(String, Vec<f64>)>, JobError> {
+        ens::final_quantities(&self.model, batches)
     }
 }

@@ -1,13 +1,51 @@
 //! `frontline backtest`: an ensemble scored against a history.
 
 use crate::error::CliError;
-use crate::options::{HistoryArgs, JobArgs, ScenarioArgs};
+use crate::options::{HistoryArgs, JobArgs, PosteriorArgs, ScenarioArgs};
 use frontline_analysis::analyses::{self, backtest::BacktestRequest};
+use frontline_analysis::simulation::OutputFile;
 use frontline_date::Day;
 
-pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobArgs) -> Result<(), CliError> {
-    let req = BacktestRequest { history: history.request(), runs, seed: j.seed };
-    let done = super::run_job(args, &j, "backtest", |sim, job| analyses::backtest::backtest(sim, &req, job))?;
+/// The windows a backtest scores and whether it writes a report.
+pub(crate) struct Windows {
+    pub(crate) windows: Vec<String>,
+    pub(crate) in_sample_until: Option<String>,
+    pub(crate) no_report: bool,
+}
+
+pub(crate) fn run(
+    args: &ScenarioArgs,
+    history: &HistoryArgs,
+    runs: u64,
+    posterior: &PosteriorArgs,
+    w: Windows,
+    j: JobArgs,
+) -> Result<(), CliError> {
+    let req = BacktestRequest {
+        history: history.request(),
+        runs,
+        seed: j.seed,
+        posterior: posterior.request(),
+        windows: w.windows,
+        in_sample_until: w.in_sample_until,
+    };
+    let done = super::run_job(args, &j, "backtest", |sim, job| {
+        let mut done = analyses::backtest::backtest(sim, &req, job)?;
+        if !w.no_report {
+            let r = &done.result;
+            let prov = super::provenance("backtest", sim, j.seed.unwrap_or_else(|| sim.default_seed()));
+            let html = frontline_report::backtest_report(
+                sim.name(),
+                r.runs,
+                &r.windows,
+                &r.actor_ids,
+                r.posterior.as_ref(),
+                &prov,
+            );
+            done.output.files.push(OutputFile { path: "report.html".into(), contents: html });
+        }
+        Ok(done)
+    })?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if j.quiet {
         return Ok(());
@@ -24,6 +62,33 @@ pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobA
         months.first().map_or("—".into(), |d| d.to_string()),
         months.last().map_or("—".into(), |d| d.to_string()),
     );
+    match &r.posterior {
+        Some((path, sha)) => {
+            println!("Parameters drawn from the posterior {path} ({})\n", sha.get(..19).unwrap_or(sha))
+        }
+        None => println!("Parameters: the scenario's own values (no posterior)\n"),
+    }
+    println!("Against persistence of the observed map (Brier; log score with probabilities clamped to [0.01, 0.99]):");
+    for s in &r.windows {
+        println!(
+            "  {:<14} {:<15} {} to {}  P({} holds), {} cells: Brier {:.3} vs {:.3} (window start) / {:.3} (month to month), skill {} / {}; log {:.3} vs {:.3} / {:.3}",
+            s.window.name,
+            s.label,
+            s.window.from,
+            s.window.to,
+            r.actor_ids[s.actor],
+            s.cells,
+            s.brier[0],
+            s.brier[1],
+            s.brier[2],
+            signed(s.skill_window()),
+            signed(s.skill_monthly()),
+            s.log[0],
+            s.log[1],
+            s.log[2]
+        );
+    }
+    println!("\nWhole period against the scenario's start held constant:");
     for b in &r.tests {
         let skill = if b.skill.is_finite() {
             format!("{:+.2} [{:+.2}, {:+.2}]", b.skill, b.skill_interval.0, b.skill_interval.1)
@@ -46,4 +111,8 @@ pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobA
         dir.display()
     );
     Ok(())
+}
+
+fn signed(x: f64) -> String {
+    if x.is_finite() { format!("{x:+.2}") } else { "n/a".into() }
 }

@@ -1,7 +1,7 @@
 //! `frontline compare`: arms over common random numbers, resumable.
 
 use crate::error::CliError;
-use crate::options::{JobArgs, ScenarioArgs};
+use crate::options::{JobArgs, PosteriorArgs, ScenarioArgs};
 use frontline_analysis::analyses::{self, compare::CompareRequest};
 use frontline_analysis::simulation::OutputFile;
 use std::path::PathBuf;
@@ -11,10 +11,11 @@ pub(crate) fn run(
     arms: Vec<PathBuf>,
     outcomes: Vec<String>,
     runs: u64,
+    posterior: &PosteriorArgs,
     j: JobArgs,
     no_report: bool,
 ) -> Result<(), CliError> {
-    let req = CompareRequest { arms, outcomes, runs, seed: j.seed };
+    let req = CompareRequest { arms, outcomes, runs, seed: j.seed, posterior: posterior.request() };
     let done = super::run_job(args, &j, "compare", |sim, job| {
         let mut done = analyses::compare::compare(sim, &req, job)?;
         if !no_report {
