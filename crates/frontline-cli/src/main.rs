@@ -18,7 +18,8 @@ mod options;
 
 use clap::{Parser, Subcommand};
 use options::{
-    HistoryArgs, JobArgs, MapArgs, PosteriorArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat,
+    CalibrateMethodArg, HistoryArgs, JobArgs, MapArgs, PosteriorArgs, ScenarioArgs, SensitivityMethodArg,
+    SweepMethodArg, TableFormat,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -204,7 +205,7 @@ enum Command {
     },
     /// Fit the uncertain parameters to a history: backtest a sample of their values.
     #[command(
-        after_help = "Samples the declared uncertain parameters (Latin hypercube or grid, as `sweep`),\nruns --runs-per-point runs at each point (the same seeds everywhere) and scores them\nagainst the history as `backtest` does (monthly Brier score of P(actor holds region)).\nWrites `calibration` (one row per point: parameter values, Brier and skill per actor)\nand lists the best points. Resumable with --resume.\n\nExample:\n  frontline calibrate scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv \\\n      --actor isis --samples 32 --runs-per-point 20"
+        after_help = "Samples the declared uncertain parameters (Latin hypercube or grid, as `sweep`),\nruns --runs-per-point runs at each point (the same seeds everywhere) and scores them\nagainst the history as `backtest` does (monthly Brier score of P(actor holds region)).\nWrites `calibration` (one row per point: parameter values, Brier and skill per actor)\nand lists the best points. Resumable with --resume.\n\nWith --method abc (approximate Bayesian computation), the best --accept fraction of the\ndraws is accepted and written as posterior.csv, which --posterior reads; score only\nhistory up to the forecast date with --until.\n\nExample:\n  frontline calibrate scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv \\\n      --actor isis --samples 32 --runs-per-point 20"
     )]
     Calibrate {
         #[command(flatten)]
@@ -214,9 +215,12 @@ enum Command {
         /// Number of points (grid: rounded down to levels^k).
         #[arg(long, default_value_t = 32)]
         samples: usize,
-        /// Design.
-        #[arg(long, value_enum, default_value_t = SweepMethodArg::Lhs)]
-        method: SweepMethodArg,
+        /// Design (abc: accept the best --accept fraction of Latin-hypercube prior draws and write posterior.csv).
+        #[arg(long, value_enum, default_value_t = CalibrateMethodArg::Lhs)]
+        method: CalibrateMethodArg,
+        /// ABC: the fraction of draws accepted, best first.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.1)]
+        accept: f64,
         /// Runs per point.
         #[arg(long, default_value_t = 20)]
         runs_per_point: u64,
@@ -271,8 +275,8 @@ fn main() -> ExitCode {
             let windows = commands::backtest::Windows { windows, in_sample_until, no_report };
             commands::backtest::run(&scenario, &history, runs, &posterior, windows, job)
         }
-        Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
-            commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
+        Command::Calibrate { scenario, history, samples, method, accept, runs_per_point, job } => {
+            commands::calibrate::run(&scenario, &history, samples, (method, accept), runs_per_point, job)
         }
         Command::Serve { dir, port, host } => commands::serve::run(&dir, port, &host),
         Command::Schema { model } => commands::schema::run(model.as_deref()),

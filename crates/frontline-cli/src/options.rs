@@ -108,6 +108,17 @@ pub(crate) enum SweepMethodArg {
     Grid,
 }
 
+/// Calibration methods.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CalibrateMethodArg {
+    /// Latin hypercube, ranked.
+    Lhs,
+    /// Full grid, ranked.
+    Grid,
+    /// Approximate Bayesian computation: rejection on Latin-hypercube prior draws; writes posterior.csv.
+    Abc,
+}
+
 impl From<SweepMethodArg> for SweepMethod {
     fn from(m: SweepMethodArg) -> SweepMethod {
         match m {

@@ -503,6 +503,7 @@ pub fn analyse(sim: &dyn Simulation, analysis: &str, options: Vec<(String, Arg)>
                 samples: o.count("samples", 32)? as usize,
                 runs_per_point: o.count("runs_per_point", 20)?,
                 seed: o.u64("seed")?,
+                accept: None,
             };
             o.finish(analysis)?;
             required(&req.history)?;

@@ -1,19 +1,23 @@
 //! `frontline calibrate`: backtests over a design of the uncertain parameters.
 
 use crate::error::CliError;
-use crate::options::{HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg};
-use frontline_analysis::analyses::{self, calibrate::CalibrateRequest};
+use crate::options::{CalibrateMethodArg, HistoryArgs, JobArgs, ScenarioArgs};
+use frontline_analysis::analyses::{self, calibrate::CalibrateRequest, design::SweepMethod};
 
 pub(crate) fn run(
     args: &ScenarioArgs,
     history: &HistoryArgs,
     samples: usize,
-    method: SweepMethodArg,
+    (method, accept): (CalibrateMethodArg, f64),
     runs_per_point: u64,
     j: JobArgs,
 ) -> Result<(), CliError> {
-    let req =
-        CalibrateRequest { history: history.request(), method: method.into(), samples, runs_per_point, seed: j.seed };
+    let (method, accept) = match method {
+        CalibrateMethodArg::Lhs => (SweepMethod::Lhs, None),
+        CalibrateMethodArg::Grid => (SweepMethod::Grid, None),
+        CalibrateMethodArg::Abc => (SweepMethod::Lhs, Some(accept)),
+    };
+    let req = CalibrateRequest { history: history.request(), method, samples, runs_per_point, seed: j.seed, accept };
     let done = super::run_job(args, &j, "calibrate", |sim, job| analyses::calibrate::calibrate(sim, &req, job))?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     if j.quiet {
@@ -49,6 +53,28 @@ pub(crate) fn run(
             short(p.min),
             short(p.max)
         );
+    }
+    if let Some((chosen, threshold)) = &r.accepted {
+        println!(
+            "\nABC (rejection): accepted {} of {} prior draws, distance (mean Brier of control to {}) ≤ {threshold:.4}; written as posterior.csv",
+            chosen.len(),
+            r.values.len(),
+            r.until
+        );
+        for (j, p) in r.parameters.iter().enumerate() {
+            let mut v: Vec<f64> = chosen.iter().map(|&i| r.values[i][j]).collect();
+            v.sort_by(f64::total_cmp);
+            let q = |f: f64| frontline_analysis::stats::quantile_sorted(&v, f);
+            println!(
+                "  {:<28} posterior median {} [5 %: {}, 95 %: {}]   prior [{}, {}]",
+                p.id,
+                short(q(0.5)),
+                short(q(0.05)),
+                short(q(0.95)),
+                short(p.min),
+                short(p.max)
+            );
+        }
     }
     println!(
         "\nWith {} runs per point, differences of a few thousandths are noise: check the best points with\n`frontline backtest --set parameters.<id>.value=…` and more runs. A best fit to one history is not a forecast.\nWrote {} to {}",
