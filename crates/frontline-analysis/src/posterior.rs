@@ -226,7 +226,9 @@ impl Posterior {
 
     /// The model of each set that some run in `0..runs` uses (None for the
     /// others), built from `sim` with the set's member overlay, then `arm`
-    /// (if any), then its values.
+    /// (if any), then its values, except those of the parameters an arm
+    /// itself changes (its value or range differs from the baseline's): an
+    /// arm that sets a parameter keeps its own value.
     pub fn models(
         &self,
         sim: &dyn Simulation,
@@ -234,6 +236,19 @@ impl Posterior {
         used: &[bool],
     ) -> Result<Vec<Option<Box<dyn Simulation>>>, String> {
         use rayon::prelude::*;
+        let mut own: Vec<String> = Vec::new();
+        if let Some(a) = arm {
+            let with_arm = sim.with_variant(a).map_err(|e| e.render(false))?;
+            let base = sim.uncertain(&[])?;
+            let declared = |p: &Uncertain| (p.value, p.min, p.max);
+            for id in &self.ids {
+                let before = base.iter().find(|p| &p.id == id).map(declared);
+                let after = with_arm.uncertain(&[])?.iter().find(|p| &p.id == id).map(declared);
+                if before != after {
+                    own.push(id.clone());
+                }
+            }
+        }
         (0..self.rows.len())
             .into_par_iter()
             .map(|j| {
@@ -246,7 +261,9 @@ impl Posterior {
                     base = Some(from.with_variant(v).map_err(|e| e.render(false))?);
                 }
                 let from: &dyn Simulation = base.as_deref().unwrap_or(sim);
-                from.with_parameters(&self.values(j))
+                let values: Vec<(String, f64)> =
+                    self.values(j).into_iter().filter(|(id, _)| !own.contains(id)).collect();
+                from.with_parameters(&values)
                     .map(Some)
                     .map_err(|e| format!("parameter set {} of `{}`: {e}", j + 1, self.path.display()))
             })
