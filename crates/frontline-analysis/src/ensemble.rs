@@ -483,6 +483,34 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     })
 }
 
+/// Key quantities of each run of an ensemble, from its sealed batches:
+/// whether each watch happened (1 or 0, named `watch:<name>`), then each
+/// metric at the end (see [`metric_names`], named `<metric> at end`), one
+/// value per run in run order.
+pub fn final_quantities(m: &Model, sealed: &dyn Batches) -> Result<Vec<(String, Vec<f64>)>, JobError> {
+    let snaps = m.ticks as usize + 1;
+    let names = metric_names(m);
+    let mut out: Vec<(String, Vec<f64>)> =
+        m.watches.iter().map(|w| (format!("watch:{}", w.name), Vec::new())).collect();
+    out.extend(names.iter().map(|n| (format!("{n} at end"), Vec::new())));
+    for b in 0..sealed.count() {
+        let l = Layout::new(m, sealed.runs_in(b));
+        let w = sealed.read(b, l.watch_offset(), 4 * l.watches * l.n)?;
+        for (j, chunk) in w.chunks(4).enumerate() {
+            let v = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            out[j % l.watches.max(1)].1.push(f64::from(u8::from(v >= 0)));
+        }
+        for j in 0..names.len() {
+            let at = l.metrics_offset() + 4 * (j * snaps + (snaps - 1)) * l.n;
+            let bytes = sealed.read(b, at, 4 * l.n)?;
+            for chunk in bytes.chunks(4) {
+                out[l.watches + j].1.push(f64::from(f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

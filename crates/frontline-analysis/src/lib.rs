@@ -4,7 +4,9 @@
 //! backtests against a history of control changes ([`backtest`]),
 //! counterfactual comparison with common random numbers ([`compare`]),
 //! sweeps and Morris/Sobol sensitivity ([`sensitivity`], [`sampling`]),
-//! outcomes named in the rule language ([`outcome`]), the statistics they
+//! outcomes named in the rule language ([`outcome`]), posterior samples of
+//! the uncertain parameters ([`posterior`]) and the split of an ensemble's
+//! spread into parameters and chance ([`spread`]), the statistics they
 //! need ([`stats`]), the resumable job directories they share
 //! ([`checkpoint`]), and the tables of a single run ([`run_tables`]), shared
 //! by the CLI and the Python package.
@@ -21,8 +23,11 @@ pub mod checkpoint;
 pub mod compare;
 pub mod ensemble;
 pub mod outcome;
+pub mod posterior;
 pub mod run_tables;
 pub mod sampling;
 pub mod sensitivity;
 pub mod simulation;
+pub mod spread;
 pub mod stats;
+pub mod windows;

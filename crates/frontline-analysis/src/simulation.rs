@@ -57,7 +57,7 @@ impl Source {
 }
 
 /// What a run or an ensemble should write besides its tables.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Views {
     /// Dates of maps (`YYYY-MM-DD`; empty: the model's default dates).
     pub map_dates: Vec<String>,
@@ -65,6 +65,27 @@ pub struct Views {
     pub no_maps: bool,
     /// Write no report.
     pub no_report: bool,
+    /// Filled by the ensemble analysis when its runs drew their parameters
+    /// from a posterior: what the summary and the report show of it.
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// An ensemble's parameter uncertainty: the posterior its runs drew from and
+/// the split of its spread into parameters and chance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    /// The posterior file as given.
+    pub posterior: String,
+    /// Its `sha256:` digest.
+    pub sha256: String,
+    /// Parameter sets in the file.
+    pub sets: usize,
+    /// Distinct sets the runs drew.
+    pub drawn: usize,
+    /// Runs per drawn set.
+    pub seeds_per_set: u64,
+    /// The split per key quantity.
+    pub spread: Vec<crate::spread::Split>,
 }
 
 /// A file of an output folder other than a table: a map, a report, a chart,
@@ -286,5 +307,18 @@ pub trait Simulation: Send + Sync {
     /// has one: what backtest and calibrate score.
     fn territory(&self) -> Option<&frontline_scenario::Loaded> {
         None
+    }
+
+    /// The posterior sample the scenario names (see [`crate::posterior`]),
+    /// which ensemble, compare and backtest use unless told otherwise.
+    fn posterior(&self) -> Option<PathBuf> {
+        None
+    }
+
+    /// Key per-run quantities of an ensemble, read from its batches: (name,
+    /// value per run), what the spread decomposition splits into parameters
+    /// and chance (default: none).
+    fn ensemble_quantities(&self, _batches: &dyn Batches, _runs: u64) -> Result<Vec<(String, Vec<f64>)>, JobError> {
+        Ok(Vec::new())
     }
 }

@@ -20,7 +20,10 @@ mod options;
 mod summary;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use options::{HistoryArgs, JobArgs, MapArgs, ScenarioArgs, SensitivityMethodArg, SweepMethodArg, TableFormat};
+use options::{
+    CalibrateMethodArg, HistoryArgs, JobArgs, MapArgs, PosteriorArgs, ScenarioArgs, SensitivityMethodArg,
+    SweepMethodArg, TableFormat,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,6 +106,8 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         runs: u64,
         #[command(flatten)]
+        posterior: PosteriorArgs,
+        #[command(flatten)]
         job: JobArgs,
         #[command(flatten)]
         maps: MapArgs,
@@ -126,6 +131,8 @@ enum Command {
         /// Runs per arm.
         #[arg(long, default_value_t = 500)]
         runs: u64,
+        #[command(flatten)]
+        posterior: PosteriorArgs,
         #[command(flatten)]
         job: JobArgs,
         /// Write no report.html.
@@ -197,12 +204,23 @@ enum Command {
         /// Number of runs.
         #[arg(long, default_value_t = 500)]
         runs: u64,
+        /// A window scored against persistence of the observed map, NAME=FROM..TO (repeatable; default: calibration and out-of-sample windows around the fit's last day, or one window).
+        #[arg(long = "window", value_name = "NAME=FROM..TO")]
+        windows: Vec<String>,
+        /// Last day of history the parameters were fitted to (labels windows in-sample or out-of-sample; default: the posterior's calibrated-until).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        in_sample_until: Option<String>,
+        #[command(flatten)]
+        posterior: PosteriorArgs,
         #[command(flatten)]
         job: JobArgs,
+        /// Write no report.html.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Fit the uncertain parameters to a history: backtest a sample of their values.
     #[command(
-        after_help = "Samples the declared uncertain parameters (Latin hypercube or grid, as `sweep`),\nruns --runs-per-point runs at each point (the same seeds everywhere) and scores them\nagainst the history as `backtest` does (monthly Brier score of P(actor holds region)).\nWrites `calibration` (one row per point: parameter values, Brier and skill per actor)\nand lists the best points. Resumable with --resume.\n\nExample:\n  frontline calibrate scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv \\\n      --actor isis --samples 32 --runs-per-point 20"
+        after_help = "Samples the declared uncertain parameters (Latin hypercube or grid, as `sweep`),\nruns --runs-per-point runs at each point (the same seeds everywhere) and scores them\nagainst the history as `backtest` does (monthly Brier score of P(actor holds region)).\nWrites `calibration` (one row per point: parameter values, Brier and skill per actor)\nand lists the best points. Resumable with --resume.\n\nWith --method abc (approximate Bayesian computation), the best --accept fraction of the\ndraws is accepted and written as posterior.csv, which --posterior reads; score only\nhistory up to the forecast date with --until.\n\nExample:\n  frontline calibrate scenarios/iraq/scenario.toml --history scenarios/iraq/data/history-control.csv \\\n      --actor isis --samples 32 --runs-per-point 20"
     )]
     Calibrate {
         #[command(flatten)]
@@ -212,9 +230,12 @@ enum Command {
         /// Number of points (grid: rounded down to levels^k).
         #[arg(long, default_value_t = 32)]
         samples: usize,
-        /// Design.
-        #[arg(long, value_enum, default_value_t = SweepMethodArg::Lhs)]
-        method: SweepMethodArg,
+        /// Design (abc: accept the best --accept fraction of Latin-hypercube prior draws and write posterior.csv).
+        #[arg(long, value_enum, default_value_t = CalibrateMethodArg::Lhs)]
+        method: CalibrateMethodArg,
+        /// ABC: the fraction of draws accepted, best first.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.1)]
+        accept: f64,
         /// Runs per point.
         #[arg(long, default_value_t = 20)]
         runs_per_point: u64,
@@ -291,11 +312,11 @@ fn main() -> ExitCode {
             commands::run::run(&scenario, seed, place, quiet, &maps, no_report)
         }
         Command::Validate { scenario } => commands::validate::run(&scenario),
-        Command::Ensemble { scenario, runs, job, maps, no_report } => {
-            commands::ensemble::run(&scenario, runs, job, &maps, no_report)
+        Command::Ensemble { scenario, runs, posterior, job, maps, no_report } => {
+            commands::ensemble::run(&scenario, runs, &posterior, job, &maps, no_report)
         }
-        Command::Compare { scenario, arms, outcomes, runs, job, no_report } => {
-            commands::compare::run(&scenario, arms, outcomes, runs, job, no_report)
+        Command::Compare { scenario, arms, outcomes, runs, posterior, job, no_report } => {
+            commands::compare::run(&scenario, arms, outcomes, runs, &posterior, job, no_report)
         }
         Command::Sweep { scenario, samples, method, outcomes, runs_per_point, ranges, job } => {
             commands::sweep::run(&scenario, samples, method, outcomes, runs_per_point, ranges, job)
@@ -303,9 +324,12 @@ fn main() -> ExitCode {
         Command::Sensitivity { scenario, method, samples, outcome, runs_per_point, ranges, job } => {
             commands::sensitivity::run(&scenario, method, samples, outcome, runs_per_point, ranges, job)
         }
-        Command::Backtest { scenario, history, runs, job } => commands::backtest::run(&scenario, &history, runs, job),
-        Command::Calibrate { scenario, history, samples, method, runs_per_point, job } => {
-            commands::calibrate::run(&scenario, &history, samples, method, runs_per_point, job)
+        Command::Backtest { scenario, history, runs, windows, in_sample_until, posterior, job, no_report } => {
+            let windows = commands::backtest::Windows { windows, in_sample_until, no_report };
+            commands::backtest::run(&scenario, &history, runs, &posterior, windows, job)
+        }
+        Command::Calibrate { scenario, history, samples, method, accept, runs_per_point, job } => {
+            commands::calibrate::run(&scenario, &history, samples, (method, accept), runs_per_point, job)
         }
         Command::Explain { dir, region, date, outcome } => {
             match commands::explain::run(&dir, region, date, outcome, json) {

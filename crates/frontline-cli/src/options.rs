@@ -54,6 +54,33 @@ impl HistoryArgs {
     }
 }
 
+/// The posterior the runs of an ensemble, a comparison or a backtest draw their parameters from.
+#[derive(clap::Args)]
+pub(crate) struct PosteriorArgs {
+    /// Posterior sample of the uncertain parameters (CSV: one row per parameter set; default: the scenario's `[scenario] posterior`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_posterior")]
+    pub(crate) posterior: Option<PathBuf>,
+    /// Use the scenario's own parameter values, even if it names a posterior.
+    #[arg(long)]
+    pub(crate) no_posterior: bool,
+    /// Runs per drawn parameter set (what the split of the spread into parameters and chance needs).
+    #[arg(long, value_name = "N", default_value_t = frontline_analysis::posterior::SEEDS_PER_SET)]
+    pub(crate) seeds_per_set: u64,
+}
+
+impl PosteriorArgs {
+    /// The posterior request.
+    pub(crate) fn request(&self) -> frontline_analysis::posterior::PosteriorRequest {
+        use frontline_analysis::posterior::{PosteriorChoice, PosteriorRequest};
+        let choice = match (&self.posterior, self.no_posterior) {
+            (_, true) => PosteriorChoice::Off,
+            (Some(p), false) => PosteriorChoice::File(p.clone()),
+            (None, false) => PosteriorChoice::Scenario,
+        };
+        PosteriorRequest { choice, seeds_per_set: self.seeds_per_set }
+    }
+}
+
 /// Table formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TableFormat {
@@ -79,6 +106,17 @@ pub(crate) enum SweepMethodArg {
     Lhs,
     /// Full grid.
     Grid,
+}
+
+/// Calibration methods.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CalibrateMethodArg {
+    /// Latin hypercube, ranked.
+    Lhs,
+    /// Full grid, ranked.
+    Grid,
+    /// Approximate Bayesian computation: rejection on Latin-hypercube prior draws; writes posterior.csv.
+    Abc,
 }
 
 impl From<SweepMethodArg> for SweepMethod {
@@ -176,7 +214,12 @@ pub(crate) struct MapArgs {
 impl MapArgs {
     /// The view options of a run or an ensemble.
     pub(crate) fn views(&self, no_report: bool) -> frontline_analysis::simulation::Views {
-        frontline_analysis::simulation::Views { map_dates: self.dates.clone(), no_maps: self.no_maps, no_report }
+        frontline_analysis::simulation::Views {
+            map_dates: self.dates.clone(),
+            no_maps: self.no_maps,
+            no_report,
+            uncertainty: None,
+        }
     }
 }
 

@@ -317,11 +317,22 @@ impl Simulation for Theatre {
         let mut files = ensemble_maps(m, &agg, &snapshots);
         files.push(crate::view_file(&frontline_viewer::dataset::theatre_ensemble(m, &agg)));
         if !views.no_report {
-            let html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
+            let mut html = frontline_report::ensemble_report(m, &agg, &self.provenance("ensemble", base_seed));
+            if let Some(u) = &views.uncertainty {
+                html = frontline_report::with_section(&html, &frontline_report::uncertainty_section(u));
+            }
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
         }
         crate::with_pngs(&mut files).map_err(JobError::Task)?;
-        let summary = ensemble_summary(m, &agg);
+        let mut summary = ensemble_summary(m, &agg);
+        if let Some(u) = &views.uncertainty {
+            summary.push_str(&format!(
+                "
+Parameters drawn from the posterior {} ({} sets, {} drawn, {} seeds each): intervals reflect chance and parameter uncertainty.
+",
+                u.posterior, u.sets, u.drawn, u.seeds_per_set
+            ));
+        }
         Ok(EnsembleOutput { tables: agg.tables, files, summary })
     }
 
@@ -393,7 +404,16 @@ impl Simulation for Theatre {
             arm_models.push((name.as_str(), &loaded.model));
         }
         let file = crate::why::explain_compare(&self.model, &arm_models, outcomes, differing)?;
-        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
+        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "
+";
         Ok(Some(OutputFile::text(frontline_explain::diverge::FILE, contents)))
+    }
+
+    fn posterior(&self) -> Option<PathBuf> {
+        self.model.posterior.clone()
+    }
+
+    fn ensemble_quantities(&self, batches: &dyn Batches, _runs: u64) -> Result<Vec<(String, Vec<f64>)>, JobError> {
+        ens::final_quantities(&self.model, batches)
     }
 }

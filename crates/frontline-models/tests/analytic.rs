@@ -96,6 +96,7 @@ fn compare_intervals_cover_the_true_difference() {
             outcomes: vec!["strength(f) at end".into()],
             runs: 100,
             seed: Some(seed),
+            posterior: Default::default(),
         };
         let (r, _) = analyses::execute(&dir.join("out"), Format::Csv, Checkpoints::Kept, |out| {
             analyses::compare::compare(&base, &req, &job(out))

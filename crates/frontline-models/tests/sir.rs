@@ -249,7 +249,7 @@ fn sir_ensemble_stopped_after_one_batch_resumes_to_identical_tables() {
     let d = Dir::new("ensemble");
     let (sim, _) = scenario(&d.0);
     assert_eq!((sim.model(), sim.name()), ("sir", "SIR test"));
-    let req = EnsembleRequest { runs: 300, seed: None, views: Views::default() };
+    let req = EnsembleRequest { runs: 300, seed: None, views: Views::default(), posterior: Default::default() };
     let (whole, stopped) = (d.0.join("whole"), d.0.join("stopped"));
     let ens = |dir: &Path, resume, stop| {
         analyses::execute(dir, Format::Csv, Checkpoints::Kept, |out| {
@@ -274,7 +274,8 @@ fn sir_ensemble_stopped_after_one_batch_resumes_to_identical_tables() {
 fn sir_compare_finds_that_doubling_beta_makes_the_epidemic_larger() {
     let d = Dir::new("compare");
     let (sim, arm) = scenario(&d.0);
-    let req = CompareRequest { arms: vec![arm], outcomes: vec![], runs: 200, seed: Some(11) };
+    let req =
+        CompareRequest { arms: vec![arm], outcomes: vec![], runs: 200, seed: Some(11), posterior: Default::default() };
     let (r, _) = analyses::execute(&d.0.join("out"), Format::Csv, Checkpoints::Kept, |out| {
         analyses::compare::compare(&*sim, &req, &job(out, false, None))
     })

@@ -242,6 +242,20 @@ impl Options {
         }
     }
 
+    /// The posterior options: `posterior` (a file), `no_posterior`, `seeds_per_set`.
+    fn posterior(&mut self) -> Result<frontline_analysis::posterior::PosteriorRequest, Error> {
+        use frontline_analysis::posterior::{PosteriorChoice, PosteriorRequest, SEEDS_PER_SET};
+        let file = self.text("posterior")?;
+        let off = self.flag("no_posterior")?;
+        let choice = match (file, off) {
+            (Some(_), true) => return invalid("give `posterior` or `no_posterior`, not both"),
+            (Some(f), false) => PosteriorChoice::File(PathBuf::from(f)),
+            (None, true) => PosteriorChoice::Off,
+            (None, false) => PosteriorChoice::Scenario,
+        };
+        Ok(PosteriorRequest { choice, seeds_per_set: self.count("seeds_per_set", SEEDS_PER_SET)? })
+    }
+
     /// Refuses the options no one asked for.
     fn finish(self, analysis: &str) -> Result<(), Error> {
         if let Some((k, _)) = self.entries.first() {
@@ -256,7 +270,7 @@ impl Options {
     fn views(&mut self, maps: bool) -> Result<Views, Error> {
         let (map_dates, no_maps) =
             if maps { (self.list("map_dates")?, self.flag("no_maps")?) } else { (Vec::new(), true) };
-        Ok(Views { map_dates, no_maps, no_report: self.flag("no_report")? })
+        Ok(Views { map_dates, no_maps, no_report: self.flag("no_report")?, uncertainty: None })
     }
 
     /// The history; its file is required, which [`required`] checks once
@@ -489,6 +503,7 @@ pub fn analyse_placed(
                 runs: o.count("runs", 1000)?,
                 seed: o.u64("seed")?,
                 views: without_files(&mut views, &place),
+                posterior: o.posterior()?,
             };
             o.finish(analysis)?;
             let (r, t, w) = go(&place, kept, true, |j| analyses::ensemble::ensemble(sim, &req, j))?;
@@ -501,6 +516,7 @@ pub fn analyse_placed(
                 outcomes: o.list("outcomes")?,
                 runs: o.count("runs", 500)?,
                 seed: o.u64("seed")?,
+                posterior: o.posterior()?,
             };
             o.finish(analysis)?;
             let (r, t, w) = go(&place, kept, true, |j| analyses::compare::compare(sim, &req, j))?;
@@ -527,7 +543,14 @@ pub fn analyse_placed(
         }
         "backtest" => {
             let place = Place::take(&mut o, true)?;
-            let req = BacktestRequest { history: o.history()?, runs: o.count("runs", 500)?, seed: o.u64("seed")? };
+            let req = BacktestRequest {
+                history: o.history()?,
+                runs: o.count("runs", 500)?,
+                seed: o.u64("seed")?,
+                posterior: o.posterior()?,
+                windows: o.list("windows")?,
+                in_sample_until: o.text("in_sample_until")?,
+            };
             o.finish(analysis)?;
             required(&req.history)?;
             let (r, t, w) = go(&place, kept, true, |j| analyses::backtest::backtest(sim, &req, j))?;
@@ -543,6 +566,7 @@ pub fn analyse_placed(
                 samples: o.count("samples", 32)? as usize,
                 runs_per_point: o.count("runs_per_point", 20)?,
                 seed: o.u64("seed")?,
+                accept: None,
             };
             o.finish(analysis)?;
             required(&req.history)?;
@@ -735,7 +759,27 @@ fn backtest_fields(r: &BacktestResult) -> Value {
             ])
         })
         .collect();
-    map([("tests", Value::List(tests)), ("runs", r.runs.into())])
+    let windows = r
+        .windows
+        .iter()
+        .map(|s| {
+            map([
+                ("window", s.window.name.as_str().into()),
+                ("sample", s.label.as_str().into()),
+                ("from", s.window.from.to_string().into()),
+                ("to", s.window.to.to_string().into()),
+                ("actor", r.actor_ids[s.actor].as_str().into()),
+                ("cells", (s.cells as u64).into()),
+                ("brier", s.brier[0].into()),
+                ("brier_persistence_window", s.brier[1].into()),
+                ("brier_persistence_monthly", s.brier[2].into()),
+                ("log_score", s.log[0].into()),
+                ("log_persistence_window", s.log[1].into()),
+                ("log_persistence_monthly", s.log[2].into()),
+            ])
+        })
+        .collect();
+    map([("tests", Value::List(tests)), ("windows", Value::List(windows)), ("runs", r.runs.into())])
 }
 
 fn calibrate_fields(r: &CalibrateResult) -> Value {

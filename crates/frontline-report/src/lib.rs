@@ -18,6 +18,9 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod forecast;
+
+pub use forecast::{backtest_report, reliability_svg, uncertainty_section};
 
 use chart::{LineChart, Series};
 use frontline_analysis::ensemble::Aggregate;

@@ -176,6 +176,8 @@ record! {
         map: Option<At<String>>,
         /// Feature property holding the region id in `map` (default "id").
         map_id_property: Option<String>,
+        /// Posterior sample of the uncertain parameters (CSV, relative to this file) that ensemble, compare and backtest draw from by default (`--no-posterior` switches it off).
+        posterior: Option<At<String>>,
         /// Events whose first date the record phase reports, e.g. `"controls(isis, ramadi)"`. Names map to expressions.
         watch: Map<At<String>>,
         /// Dates that matter to the question, by label, e.g. `"fall of Ramadi" = 2015-05-17`: charts mark them, and maps and reports default to them (with the last date).

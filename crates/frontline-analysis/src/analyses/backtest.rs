@@ -30,6 +30,17 @@ pub struct BacktestRequest {
     pub runs: u64,
     /// Base seed (default: the scenario's).
     pub seed: Option<u64>,
+    /// The posterior the runs draw their parameters from (default: the scenario's, if it names one).
+    pub posterior: crate::posterior::PosteriorRequest,
+    /// Windows scored against observed-map persistence, `NAME=FROM..TO`
+    /// (default: with a known fit, the scenario's start to the fit's last
+    /// day and the day after it to the last day scored; otherwise one window
+    /// over everything).
+    pub windows: Vec<String>,
+    /// The last day of history the parameters were fitted to, `YYYY-MM-DD`
+    /// (default: the posterior's `calibrated-until`), which labels windows
+    /// in-sample or out-of-sample.
+    pub in_sample_until: Option<String>,
 }
 
 /// A backtest's result.
@@ -43,6 +54,10 @@ pub struct BacktestResult {
     pub region_names: Vec<String>,
     /// Runs.
     pub runs: u64,
+    /// Scores per window and actor, against observed-map persistence.
+    pub windows: Vec<crate::windows::WindowScore>,
+    /// The posterior used, if any: (path, sha256).
+    pub posterior: Option<(String, String)>,
 }
 
 /// What a history request resolves to against a model: the changes, the
@@ -107,6 +122,31 @@ pub fn resolve_history(m: &Model, h: &HistoryRequest) -> Result<History, Analysi
     Ok(History { changes, until, actors })
 }
 
+/// The windows a backtest scores (see [`BacktestRequest::windows`]).
+fn windows_of(
+    m: &Model,
+    req: &BacktestRequest,
+    h: &History,
+    in_sample_until: Option<Day>,
+) -> Result<Vec<crate::windows::Window>, AnalysisError> {
+    use crate::windows::Window;
+    if !req.windows.is_empty() {
+        return req.windows.iter().map(|w| Window::parse(w).map_err(AnalysisError::Invalid)).collect();
+    }
+    let start = m.day_of_tick(0);
+    let until = h.until.min(m.day_of_tick(m.ticks));
+    Ok(match in_sample_until {
+        Some(cut) if cut >= start && cut < until => {
+            let after = cut.checked_add_days(1).unwrap_or(cut);
+            vec![
+                Window { name: "calibration".into(), from: start, to: cut },
+                Window { name: "out-of-sample".into(), from: after, to: until },
+            ]
+        }
+        _ => vec![Window { name: "all".into(), from: start, to: until }],
+    })
+}
+
 /// Runs (or finishes, or rescores) the ensemble and scores it. The batches
 /// stay in `.runs/`, so `--resume` can rescore them against another history.
 pub fn backtest(sim: &dyn Simulation, req: &BacktestRequest, job: &Job) -> Result<Done<BacktestResult>, AnalysisError> {
@@ -117,15 +157,34 @@ pub fn backtest(sim: &dyn Simulation, req: &BacktestRequest, job: &Job) -> Resul
     let m = &loaded.model;
     let h = resolve_history(m, &req.history)?;
     let seed = req.seed.unwrap_or_else(|| sim.default_seed());
-    let id = job_identity(
+    let post = crate::posterior::resolve(sim, &req.posterior).map_err(AnalysisError::Invalid)?;
+    let in_sample_until = match &req.in_sample_until {
+        Some(d) => Some(Day::parse(d).map_err(|_| {
+            AnalysisError::Invalid(format!("--in-sample-until `{d}` is not a date; write it as YYYY-MM-DD"))
+        })?),
+        None => post.as_ref().and_then(|p| p.posterior.calibrated_until),
+    };
+    let windows = windows_of(m, req, &h, in_sample_until)?;
+    let mut id = job_identity(
         sim,
         serde_json::json!({"command": "backtest", "runs": req.runs, "batch": crate::ensemble::BATCH}),
         seed,
     );
+    if let Some(p) = &post {
+        id.json["posterior"] = p.identity();
+    }
     let jd = job.open(&id)?;
-    job.with_progress(req.runs, "runs", |tick| super::ensemble::run_batches(sim, &jd, req.runs, seed, tick))?;
+    job.with_progress(req.runs, "runs", |tick| {
+        super::ensemble::run_posterior_batches(sim, post.as_ref(), &jd, req.runs, seed, tick)
+    })?;
     let agg = crate::ensemble::aggregate_batches(m, &super::ensemble::sealed(sim, &jd, req.runs)?, req.runs, seed)?;
     let tests: Vec<Backtest> = h.actors.iter().map(|&a| bt::score(m, &agg, &h.changes, a, h.until)).collect();
+    let p_at = |k: usize| agg.control_probability(m, k);
+    let window_scores: Vec<crate::windows::WindowScore> = windows
+        .iter()
+        .flat_map(|w| h.actors.iter().map(move |&a| (w, a)))
+        .map(|(w, a)| crate::windows::score(m, &p_at, &h.changes, a, w, in_sample_until))
+        .collect();
     let summary: Vec<serde_json::Value> = tests
         .iter()
         .map(|b| {
@@ -139,13 +198,33 @@ pub fn backtest(sim: &dyn Simulation, req: &BacktestRequest, job: &Job) -> Resul
     manifest.runs = Some(req.runs);
     manifest.detail("history", req.history.file.display().to_string());
     manifest.detail("scores", summary);
+    if let Some(p) = &post {
+        manifest.detail("posterior", p.identity());
+    }
+    let windows_json: Vec<serde_json::Value> = window_scores
+        .iter()
+        .map(|s| {
+            serde_json::json!({"window": s.window.name, "sample": s.label, "from": s.window.from.to_string(),
+                "to": s.window.to.to_string(), "actor": m.actors[s.actor].id, "cells": s.cells,
+                "brier": s.brier[0], "brier_persistence_window": s.brier[1], "brier_persistence_monthly": s.brier[2],
+                "log_score": s.log[0], "log_persistence_window": s.log[1], "log_persistence_monthly": s.log[2]})
+        })
+        .collect();
+    manifest.detail("windows", windows_json);
+    let tables = vec![
+        bt::table(m, &tests),
+        crate::windows::table(m, &window_scores),
+        crate::windows::reliability_table(m, &window_scores),
+    ];
     Ok(Done {
-        output: Output { tables: vec![bt::table(m, &tests)], files: Vec::new(), manifest, keep_runs: true },
+        output: Output { tables, files: Vec::new(), manifest, keep_runs: true },
         result: BacktestResult {
             tests,
             actor_ids: m.actors.iter().map(|a| a.id.clone()).collect(),
             region_names: m.regions.iter().map(|r| r.name.clone()).collect(),
             runs: req.runs,
+            windows: window_scores,
+            posterior: post.as_ref().map(|p| (p.posterior.path.display().to_string(), p.posterior.sha256.clone())),
         },
     })
 }

@@ -4,6 +4,16 @@
 //! is; points are ranked by their mean Brier score over the actors scored,
 //! and each parameter's association with the fit is its Spearman
 //! correlation with that score across the points.
+//!
+//! With `accept` (`--method abc`), the calibration is approximate Bayesian
+//! computation by rejection: the points are Latin-hypercube draws from the
+//! prior (each parameter's declared law over its range), the distance of a
+//! point is its mean Brier score over the actors and month ends up to the
+//! history's cut-off (`--until`; nothing later is read), and the best
+//! fraction `accept` of the points (at least one) is accepted with equal
+//! weights. The accepted points are written as `posterior.csv` (see
+//! [`crate::posterior`]), with their distances and the cut-off
+//! (`# calibrated-until:`), ready for `--posterior`.
 
 use super::backtest::{HistoryRequest, resolve_history, territory};
 use super::design::{SweepMethod, sweep_points};
@@ -30,6 +40,9 @@ pub struct CalibrateRequest {
     pub runs_per_point: u64,
     /// Base seed (default: the scenario's); also seeds the design.
     pub seed: Option<u64>,
+    /// ABC rejection: accept this fraction (0 < f ≤ 1) of the points, best
+    /// first, and write them as `posterior.csv`.
+    pub accept: Option<f64>,
 }
 
 /// A parameter's association with the fit.
@@ -65,6 +78,10 @@ pub struct CalibrateResult {
     pub associations: Vec<Association>,
     /// Runs per point.
     pub runs_per_point: u64,
+    /// ABC: the accepted points (best first), and the distance threshold.
+    pub accepted: Option<(Vec<usize>, f64)>,
+    /// The last day of history scored.
+    pub until: frontline_date::Day,
 }
 
 /// Runs a calibration.
@@ -75,6 +92,11 @@ pub fn calibrate(
 ) -> Result<Done<CalibrateResult>, AnalysisError> {
     if req.samples == 0 || req.runs_per_point == 0 {
         return invalid("--samples and --runs-per-point must be at least 1");
+    }
+    if let Some(f) = req.accept
+        && !(f > 0.0 && f <= 1.0)
+    {
+        return invalid(format!("--accept {f} must be a fraction in (0, 1]"));
     }
     let loaded = territory(sim, "calibrate")?;
     let m = &loaded.model;
@@ -91,7 +113,7 @@ pub fn calibrate(
         sim,
         serde_json::json!({"command": "calibrate", "history": history_json, "until": h.until.epoch_days(),
             "actors": h.actors, "method": req.method.as_str(), "samples": req.samples,
-            "runs_per_point": req.runs_per_point, "batch": POINTS_PER_BATCH}),
+            "runs_per_point": req.runs_per_point, "batch": POINTS_PER_BATCH, "accept": req.accept}),
         seed,
     );
     let jd = job.open(&id)?;
@@ -171,8 +193,36 @@ pub fn calibrate(
     manifest.runs_per_point = Some(runs);
     manifest.detail("scenario_values_mean_brier", scenario_mean_brier);
     manifest.detail("best", best);
+    let mut files = Vec::new();
+    let accepted = req.accept.map(|f| {
+        let k = ((f * ranking.len() as f64).ceil() as usize).clamp(1, ranking.len());
+        let chosen: Vec<usize> = ranking[..k].to_vec();
+        (chosen, mean_brier[ranking[k - 1]])
+    });
+    if let Some((chosen, threshold)) = &accepted {
+        let mut csv = format!(
+            "# ABC rejection: {} of {} Latin-hypercube prior draws accepted (distance = mean Brier of control, {} runs each, threshold {threshold:.6})\n# history: {}\n# calibrated-until: {}\n",
+            chosen.len(),
+            points.len(),
+            runs,
+            req.history.file.display(),
+            h.until
+        );
+        let ids: Vec<&str> = params.iter().map(|p| p.id.as_str()).collect();
+        csv.push_str(&format!("{},weight,distance\n", ids.join(",")));
+        for &i in chosen {
+            let v: Vec<String> = values[i].iter().map(|x| format!("{x}")).collect();
+            csv.push_str(&format!("{},1,{}\n", v.join(","), mean_brier[i]));
+        }
+        files.push(crate::simulation::OutputFile::text("posterior.csv", csv));
+        manifest.detail(
+            "abc",
+            serde_json::json!({"accepted": chosen.len(), "of": points.len(),
+            "threshold": threshold, "calibrated_until": h.until.to_string()}),
+        );
+    }
     Ok(Done {
-        output: Output { tables: vec![table], files: Vec::new(), manifest, keep_runs: false },
+        output: Output { tables: vec![table], files, manifest, keep_runs: false },
         result: CalibrateResult {
             parameters: params,
             values,
@@ -183,6 +233,8 @@ pub fn calibrate(
             scenario_mean_brier,
             associations,
             runs_per_point: runs,
+            accepted,
+            until: h.until,
         },
     })
 }

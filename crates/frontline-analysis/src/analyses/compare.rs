@@ -23,6 +23,9 @@ pub struct CompareRequest {
     pub runs: u64,
     /// Base seed (default: the scenario's).
     pub seed: Option<u64>,
+    /// The posterior the runs draw their parameters from (default: the
+    /// scenario's, if it names one); run i of every arm uses the same set.
+    pub posterior: crate::posterior::PosteriorRequest,
 }
 
 /// What a comparison gives the front end.
@@ -73,14 +76,38 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     if outcome_texts.is_empty() {
         return invalid("there is nothing to compare: name the outcomes with --outcome");
     }
-    let id = job_identity(
+    let post = crate::posterior::resolve(sim, &req.posterior).map_err(AnalysisError::Invalid)?;
+    let mut id = job_identity(
         sim,
         serde_json::json!({"command": "compare", "arms": arm_ids, "outcomes": outcome_texts, "runs": req.runs,
             "batch": crate::ensemble::BATCH, "view_width": measures[0].view_width()}),
         base_seed,
     );
-    let jd = job.open(&id)?;
+    if let Some(p) = &post {
+        id.json["posterior"] = p.identity();
+    }
     let runs = req.runs;
+    // With a posterior: per arm, the model of each drawn set (the arm's
+    // overlay on the set's member, then the set's values).
+    let mut set_models: Vec<Vec<Option<Box<dyn Simulation>>>> = Vec::new();
+    if let Some(p) = &post {
+        set_models.push(p.models(sim, None, base_seed, runs).map_err(AnalysisError::Invalid)?);
+        for file in &req.arms {
+            set_models.push(p.models(sim, Some(file), base_seed, runs).map_err(AnalysisError::Invalid)?);
+        }
+    }
+    let mut set_measures: Vec<Vec<Option<Box<dyn Measure + '_>>>> = Vec::new();
+    for arm in &set_models {
+        let mut per_set = Vec::new();
+        for model in arm {
+            per_set.push(match model {
+                Some(m) => Some(m.measure(&req.outcomes).map_err(AnalysisError::Invalid)?),
+                None => None,
+            });
+        }
+        set_measures.push(per_set);
+    }
+    let jd = job.open(&id)?;
     let width = outcome_texts.len();
     let view_width = measures[0].view_width();
     if measures.iter().any(|m| m.view_width() != view_width) {
@@ -95,7 +122,15 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
             width + view_width,
             crate::ensemble::BATCH,
             tick,
-            |t| Ok(measures[(t / runs) as usize].measure_with_views(run_seed(base_seed, t % runs))),
+            |t| {
+                let (arm, i) = ((t / runs) as usize, t % runs);
+                let measure: &dyn Measure = match &post {
+                    // Common random numbers: run i of every arm draws the same set.
+                    Some(p) => set_measures[arm][p.draw(base_seed, i)].as_deref().unwrap_or(&*measures[arm]),
+                    None => &*measures[arm],
+                };
+                Ok(measure.measure_with_views(run_seed(base_seed, i)))
+            },
         )
     })?;
     let views: Vec<Vec<Vec<f64>>> =
@@ -128,6 +163,9 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     manifest.runs = Some(runs);
     manifest.detail("arms", arm_ids);
     manifest.detail("outcomes", &outcome_texts);
+    if let Some(p) = &post {
+        manifest.detail("posterior", p.identity());
+    }
     manifest.results = Some(results(&rows));
     Ok(Done {
         output: Output { tables: vec![table(&rows)], files, manifest, keep_runs: false },

@@ -9,6 +9,7 @@
 use super::{AnalysisError, Done, Job, Output, invalid, job_identity};
 use crate::checkpoint::{JobDir, JobError, SealedBatches};
 use crate::ensemble::BATCH;
+use crate::posterior::{InUse, PosteriorRequest};
 use crate::simulation::{Batches, EnsembleRecords, Simulation, Views};
 use crate::stats::run_seed;
 use frontline_output::Command;
@@ -23,6 +24,8 @@ pub struct EnsembleRequest {
     pub seed: Option<u64>,
     /// Maps and report.
     pub views: Views,
+    /// The posterior the runs draw their parameters from (default: the scenario's, if it names one).
+    pub posterior: PosteriorRequest,
 }
 
 /// What an ensemble gives the front end.
@@ -51,17 +54,108 @@ pub fn ensemble(sim: &dyn Simulation, req: &EnsembleRequest, job: &Job) -> Resul
     }
     sim.check_views(&req.views).map_err(AnalysisError::Invalid)?;
     let base_seed = req.seed.unwrap_or_else(|| sim.default_seed());
-    let jd = job.open(&job_id(sim, req.runs, base_seed))?;
-    job.with_progress(req.runs, "runs", |tick| run_batches(sim, &jd, req.runs, base_seed, tick))?;
-    let out = aggregate(sim, &jd, req.runs, base_seed, &req.views)?;
+    let post = crate::posterior::resolve(sim, &req.posterior).map_err(AnalysisError::Invalid)?;
+    let mut id = job_id(sim, req.runs, base_seed);
+    if let Some(p) = &post {
+        id.json["posterior"] = p.identity();
+    }
+    let jd = job.open(&id)?;
+    job.with_progress(req.runs, "runs", |tick| {
+        run_posterior_batches(sim, post.as_ref(), &jd, req.runs, base_seed, tick)
+    })?;
+    let mut views = req.views.clone();
+    let mut spread_table = None;
+    if let Some(p) = &post {
+        let u = uncertainty(sim, p, &sealed(sim, &jd, req.runs)?, req.runs, base_seed)?;
+        spread_table = Some(crate::spread::table(&u.spread));
+        views.uncertainty = Some(u);
+    }
+    let mut out = aggregate(sim, &jd, req.runs, base_seed, &views)?;
     let mut manifest = sim.manifest(Command::Ensemble);
     manifest.base_seed = Some(base_seed);
     manifest.seed_rule = Some("run i uses splitmix64(base_seed, i)".into());
     manifest.runs = Some(req.runs);
+    if let (Some(p), Some(u)) = (&post, &views.uncertainty) {
+        manifest.detail("posterior", p.identity());
+        out.summary.push_str(&crate::spread::render(&u.spread, u.drawn, u.seeds_per_set, 12));
+    }
+    out.tables.extend(spread_table);
     Ok(Done {
         result: EnsembleResult { runs: req.runs, base_seed, summary: out.summary },
         output: Output { tables: out.tables, files: out.files, manifest, keep_runs: true },
     })
+}
+
+/// The posterior's part in an ensemble: which sets the runs drew and the
+/// split of each key quantity's spread (see [`crate::spread`]).
+pub fn uncertainty(
+    sim: &dyn Simulation,
+    p: &InUse,
+    batches: &dyn Batches,
+    runs: u64,
+    base_seed: u64,
+) -> Result<crate::simulation::Uncertainty, JobError> {
+    let groups: Vec<usize> = (0..runs).map(|k| p.draw(base_seed, k)).collect();
+    let spread = sim
+        .ensemble_quantities(batches, runs)?
+        .iter()
+        .filter_map(|(name, values)| crate::spread::split(name, values, &groups))
+        .collect();
+    let drawn = groups.iter().collect::<std::collections::BTreeSet<_>>().len();
+    Ok(crate::simulation::Uncertainty {
+        posterior: p.posterior.path.display().to_string(),
+        sha256: p.posterior.sha256.clone(),
+        sets: p.posterior.rows.len(),
+        drawn,
+        seeds_per_set: p.seeds_per_set,
+        spread,
+    })
+}
+
+/// [`run_batches`], each run with the parameter set it draws from the
+/// posterior `post` (if any): the model of every drawn set is built once.
+pub fn run_posterior_batches(
+    sim: &dyn Simulation,
+    post: Option<&InUse>,
+    jd: &JobDir,
+    runs: u64,
+    base_seed: u64,
+    progress: crate::checkpoint::Progress,
+) -> Result<(), AnalysisError> {
+    let Some(p) = post else {
+        return Ok(run_batches(sim, jd, runs, base_seed, progress)?);
+    };
+    let models = p.models(sim, None, base_seed, runs).map_err(AnalysisError::Invalid)?;
+    let drawn = Drawn { sim, models: &models, post: p, base_seed };
+    Ok(run_batches_by(&drawn, jd, runs, progress, &|i| drawn.record_of(i))?)
+}
+
+/// The records of a posterior ensemble: run i from its drawn set's model.
+struct Drawn<'a> {
+    sim: &'a dyn Simulation,
+    models: &'a [Option<Box<dyn Simulation>>],
+    post: &'a InUse,
+    base_seed: u64,
+}
+
+impl Drawn<'_> {
+    fn record_of(&self, i: u64) -> Vec<u8> {
+        let j = self.post.draw(self.base_seed, i);
+        let model: &dyn Simulation = self.models[j].as_deref().unwrap_or(self.sim);
+        model.ensemble_run(run_seed(self.base_seed, i))
+    }
+}
+
+impl EnsembleRecords for Drawn<'_> {
+    fn record(&self, seed: u64) -> Vec<u8> {
+        self.sim.ensemble_run(seed)
+    }
+    fn batch(&self, runs: Vec<Vec<u8>>) -> Vec<u8> {
+        self.sim.ensemble_batch(runs)
+    }
+    fn batch_len(&self, runs: usize) -> usize {
+        self.sim.ensemble_batch_len(runs)
+    }
 }
 
 /// Computes the batches `jd` lacks; stops with [`JobError::Stopped`] if its
@@ -73,6 +167,17 @@ pub fn run_batches<R: EnsembleRecords + ?Sized>(
     runs: u64,
     base_seed: u64,
     progress: crate::checkpoint::Progress,
+) -> Result<(), JobError> {
+    run_batches_by(records, jd, runs, progress, &|i| records.record(run_seed(base_seed, i)))
+}
+
+/// [`run_batches`] with run i's record given by `record(i)`.
+pub fn run_batches_by<R: EnsembleRecords + ?Sized>(
+    records: &R,
+    jd: &JobDir,
+    runs: u64,
+    progress: crate::checkpoint::Progress,
+    record: &(dyn Fn(u64) -> Vec<u8> + Sync),
 ) -> Result<(), JobError> {
     let len_of = |b: u64| records.batch_len((((b + 1) * BATCH).min(runs) - b * BATCH) as usize);
     jd.compute_elsewhere(BATCH_PREFIX, runs.div_ceil(BATCH), &len_of)?;
@@ -89,7 +194,7 @@ pub fn run_batches<R: EnsembleRecords + ?Sized>(
         let done: Vec<Vec<u8>> = (lo..hi)
             .into_par_iter()
             .map(|i| {
-                let r = records.record(run_seed(base_seed, i));
+                let r = record(i);
                 progress(1);
                 r
             })

@@ -1,15 +1,53 @@
 //! `frontline backtest`: an ensemble scored against a history.
 
 use crate::error::CliError;
-use crate::options::{HistoryArgs, JobArgs, ScenarioArgs};
+use crate::options::{HistoryArgs, JobArgs, PosteriorArgs, ScenarioArgs};
 use crate::summary::{Summary, interval, num, say};
 use frontline_analysis::analyses::{self, backtest::BacktestRequest};
+use frontline_analysis::simulation::OutputFile;
 use frontline_date::Day;
 use serde_json::json;
 
-pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobArgs) -> Result<Summary, CliError> {
-    let req = BacktestRequest { history: history.request(), runs, seed: j.seed };
-    let done = super::run_job(args, &j, "backtest", |sim, job| analyses::backtest::backtest(sim, &req, job))?;
+/// The windows a backtest scores and whether it writes a report.
+pub(crate) struct Windows {
+    pub(crate) windows: Vec<String>,
+    pub(crate) in_sample_until: Option<String>,
+    pub(crate) no_report: bool,
+}
+
+pub(crate) fn run(
+    args: &ScenarioArgs,
+    history: &HistoryArgs,
+    runs: u64,
+    posterior: &PosteriorArgs,
+    w: Windows,
+    j: JobArgs,
+) -> Result<Summary, CliError> {
+    let req = BacktestRequest {
+        history: history.request(),
+        runs,
+        seed: j.seed,
+        posterior: posterior.request(),
+        windows: w.windows,
+        in_sample_until: w.in_sample_until,
+    };
+    let done = super::run_job(args, &j, "backtest", |sim, job| {
+        let mut done = analyses::backtest::backtest(sim, &req, job)?;
+        if !w.no_report {
+            let r = &done.result;
+            let prov = super::provenance("backtest", sim, j.seed.unwrap_or_else(|| sim.default_seed()));
+            let html = frontline_report::backtest_report(
+                sim.name(),
+                r.runs,
+                &r.windows,
+                &r.actor_ids,
+                r.posterior.as_ref(),
+                &prov,
+            );
+            done.output.files.push(OutputFile::text("report.html", html));
+        }
+        Ok(done)
+    })?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     let months: std::collections::BTreeSet<Day> = r.tests.iter().flat_map(|b| b.scores.iter().map(|s| s.day)).collect();
     let regions = r.tests.first().map_or(0, |b| b.per_region.len());
@@ -26,6 +64,45 @@ pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobA
         first.as_deref().unwrap_or("—"),
         last.as_deref().unwrap_or("—"),
     );
+    match &r.posterior {
+        Some((path, sha)) => say!(text, "Parameters drawn from the posterior {path} ({})\n", sha.get(..19).unwrap_or(sha)),
+        None => say!(text, "Parameters: the scenario's own values (no posterior)\n"),
+    }
+    say!(text, "Against persistence of the observed map (Brier; log score with probabilities clamped to [0.01, 0.99]):");
+    let mut windows = Vec::new();
+    for s in &r.windows {
+        say!(
+            text,
+            "  {:<14} {:<15} {} to {}  P({} holds), {} cells: Brier {:.3} vs {:.3} (window start) / {:.3} (month to month), skill {} / {}; log {:.3} vs {:.3} / {:.3}",
+            s.window.name,
+            s.label,
+            s.window.from,
+            s.window.to,
+            r.actor_ids[s.actor],
+            s.cells,
+            s.brier[0],
+            s.brier[1],
+            s.brier[2],
+            signed(s.skill_window()),
+            signed(s.skill_monthly()),
+            s.log[0],
+            s.log[1],
+            s.log[2]
+        );
+        windows.push(json!({
+            "window": s.window.name,
+            "label": s.label,
+            "from": s.window.from.to_string(),
+            "to": s.window.to.to_string(),
+            "actor": r.actor_ids[s.actor],
+            "cells": s.cells,
+            "brier": [num(s.brier[0]), num(s.brier[1]), num(s.brier[2])],
+            "log": [num(s.log[0]), num(s.log[1]), num(s.log[2])],
+            "skill_window_start": num(s.skill_window()),
+            "skill_month_to_month": num(s.skill_monthly()),
+        }));
+    }
+    say!(text, "\nWhole period against the scenario's start held constant:");
     let mut tests = Vec::new();
     for b in &r.tests {
         let skill = if b.skill.is_finite() {
@@ -68,8 +145,14 @@ pub(crate) fn run(args: &ScenarioArgs, history: &HistoryArgs, runs: u64, j: JobA
             "month_ends": months.len(),
             "first": first,
             "last": last,
+            "posterior": r.posterior.as_ref().map(|(p, sha)| json!({"path": p, "sha256": sha})),
+            "windows": windows,
             "tests": tests,
         }),
     );
     Ok(Summary::new(text, json).quiet(j.quiet))
+}
+
+fn signed(x: f64) -> String {
+    if x.is_finite() { format!("{x:+.2}") } else { "n/a".into() }
 }

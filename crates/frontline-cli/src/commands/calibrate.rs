@@ -1,21 +1,25 @@
 //! `frontline calibrate`: backtests over a design of the uncertain parameters.
 
 use crate::error::CliError;
-use crate::options::{HistoryArgs, JobArgs, ScenarioArgs, SweepMethodArg};
+use crate::options::{CalibrateMethodArg, HistoryArgs, JobArgs, ScenarioArgs};
 use crate::summary::{Summary, num, say};
-use frontline_analysis::analyses::{self, calibrate::CalibrateRequest};
+use frontline_analysis::analyses::{self, calibrate::CalibrateRequest, design::SweepMethod};
 use serde_json::json;
 
 pub(crate) fn run(
     args: &ScenarioArgs,
     history: &HistoryArgs,
     samples: usize,
-    method: SweepMethodArg,
+    (method, accept): (CalibrateMethodArg, f64),
     runs_per_point: u64,
     j: JobArgs,
 ) -> Result<Summary, CliError> {
-    let req =
-        CalibrateRequest { history: history.request(), method: method.into(), samples, runs_per_point, seed: j.seed };
+    let (method, accept) = match method {
+        CalibrateMethodArg::Lhs => (SweepMethod::Lhs, None),
+        CalibrateMethodArg::Grid => (SweepMethod::Grid, None),
+        CalibrateMethodArg::Abc => (SweepMethod::Lhs, Some(accept)),
+    };
+    let req = CalibrateRequest { history: history.request(), method, samples, runs_per_point, seed: j.seed, accept };
     let done = super::run_job(args, &j, "calibrate", |sim, job| analyses::calibrate::calibrate(sim, &req, job))?;
     let (sim, r, written, dir) = (&done.sim, &done.result, &done.written, &done.dir);
     let mut text = String::new();
@@ -53,6 +57,34 @@ pub(crate) fn run(
             short(p.max)
         );
     }
+    let mut posterior = serde_json::Value::Null;
+    if let Some((chosen, threshold)) = &r.accepted {
+        say!(
+            text,
+            "\nABC (rejection): accepted {} of {} prior draws, distance (mean Brier of control to {}) ≤ {threshold:.4}; written as posterior.csv",
+            chosen.len(),
+            r.values.len(),
+            r.until
+        );
+        let mut medians = serde_json::Map::new();
+        for (j, p) in r.parameters.iter().enumerate() {
+            let mut v: Vec<f64> = chosen.iter().map(|&i| r.values[i][j]).collect();
+            v.sort_by(f64::total_cmp);
+            let q = |f: f64| frontline_analysis::stats::quantile_sorted(&v, f);
+            say!(
+                text,
+                "  {:<28} posterior median {} [5 %: {}, 95 %: {}]   prior [{}, {}]",
+                p.id,
+                short(q(0.5)),
+                short(q(0.05)),
+                short(q(0.95)),
+                short(p.min),
+                short(p.max)
+            );
+            medians.insert(p.id.clone(), num(q(0.5)));
+        }
+        posterior = json!({"accepted": chosen.len(), "threshold": num(*threshold), "until": r.until.to_string(), "medians": medians});
+    }
     say!(
         text,
         "\nWith {} runs per point, differences of a few thousandths are noise: check the best points with\n`frontline backtest --set parameters.<id>.value=…` and more runs. A best fit to one history is not a forecast.\nWrote {} to {}",
@@ -86,6 +118,7 @@ pub(crate) fn run(
             "scenario_mean_brier": num(r.scenario_mean_brier),
             "best": best,
             "associations": associations,
+            "abc": posterior,
         }),
     );
     Ok(Summary::new(text, json).quiet(j.quiet))

@@ -1,7 +1,7 @@
 //! `frontline compare`: arms over common random numbers, resumable.
 
 use crate::error::CliError;
-use crate::options::{JobArgs, ScenarioArgs};
+use crate::options::{JobArgs, PosteriorArgs, ScenarioArgs};
 use crate::summary::{Summary, interval, num, say};
 use frontline_analysis::analyses::{self, compare::CompareRequest};
 use frontline_analysis::simulation::OutputFile;
@@ -13,10 +13,11 @@ pub(crate) fn run(
     arms: Vec<PathBuf>,
     outcomes: Vec<String>,
     runs: u64,
+    posterior: &PosteriorArgs,
     j: JobArgs,
     no_report: bool,
 ) -> Result<Summary, CliError> {
-    let req = CompareRequest { arms, outcomes, runs, seed: j.seed };
+    let req = CompareRequest { arms, outcomes, runs, seed: j.seed, posterior: posterior.request() };
     let done = super::run_job(args, &j, "compare", |sim, job| {
         let mut done = analyses::compare::compare(sim, &req, job)?;
         let r = &done.result;

@@ -1,7 +1,7 @@
 //! `frontline ensemble`: many runs, resumable.
 
 use crate::error::CliError;
-use crate::options::{JobArgs, MapArgs, ScenarioArgs};
+use crate::options::{JobArgs, MapArgs, PosteriorArgs, ScenarioArgs};
 use crate::summary::{Summary, say};
 use frontline_analysis::analyses::{self, ensemble::EnsembleRequest};
 use serde_json::json;
@@ -9,11 +9,12 @@ use serde_json::json;
 pub(crate) fn run(
     args: &ScenarioArgs,
     runs: u64,
+    posterior: &PosteriorArgs,
     j: JobArgs,
     maps: &MapArgs,
     no_report: bool,
 ) -> Result<Summary, CliError> {
-    let req = EnsembleRequest { runs, seed: j.seed, views: maps.views(no_report) };
+    let req = EnsembleRequest { runs, seed: j.seed, views: maps.views(no_report), posterior: posterior.request() };
     let done = super::run_job(args, &j, "ensemble", |sim, job| analyses::ensemble::ensemble(sim, &req, job))?;
     let r = &done.result;
     let mut text = String::new();

@@ -474,6 +474,8 @@ pub struct Model {
     pub ticks: u32,
     /// Default seed.
     pub seed: u64,
+    /// The posterior sample the scenario names (`[scenario] posterior`), resolved against the file that names it.
+    pub posterior: Option<std::path::PathBuf>,
     /// Identities.
     pub identities: Vec<Identity>,
     /// Regions.
@@ -641,6 +643,10 @@ pub fn build_layered(
         tick_days: clock.tick_days,
         ticks: clock.ticks,
         seed: meta.seed.unwrap_or(0),
+        posterior: meta.posterior.as_ref().map(|p| {
+            let dir = sources.path(p.loc.file).and_then(|f| f.parent().map(std::path::Path::to_path_buf));
+            dir.unwrap_or_default().join(&p.value)
+        }),
         identities,
         regions,
         actors,
