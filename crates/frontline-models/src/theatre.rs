@@ -327,9 +327,7 @@ impl Simulation for Theatre {
         let mut summary = ensemble_summary(m, &agg);
         if let Some(u) = &views.uncertainty {
             summary.push_str(&format!(
-                "
-Parameters drawn from the posterior {} ({} sets, {} drawn, {} seeds each): intervals reflect chance and parameter uncertainty.
-",
+                "\nParameters drawn from the posterior {} ({} sets, {} drawn, {} seeds each): intervals reflect chance and parameter uncertainty.\n",
                 u.posterior, u.sets, u.drawn, u.seeds_per_set
             ));
         }
@@ -404,8 +402,7 @@ Parameters drawn from the posterior {} ({} sets, {} drawn, {} seeds each): inter
             arm_models.push((name.as_str(), &loaded.model));
         }
         let file = crate::why::explain_compare(&self.model, &arm_models, outcomes, differing)?;
-        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "
-";
+        let contents = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
         Ok(Some(OutputFile::text(frontline_explain::diverge::FILE, contents)))
     }
 

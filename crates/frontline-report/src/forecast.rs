@@ -8,7 +8,6 @@ use frontline_analysis::windows::{LOG_CLAMP, WindowScore};
 use frontline_maps::escape;
 use std::fmt::Write;
 
-
 /// The posterior and the split of the spread, as a report section.
 pub fn uncertainty_section(u: &Uncertainty) -> String {
     let mut b = String::from("<h2>Uncertainty: parameters and chance</h2>\n");

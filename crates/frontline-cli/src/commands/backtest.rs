@@ -65,10 +65,15 @@ pub(crate) fn run(
         last.as_deref().unwrap_or("—"),
     );
     match &r.posterior {
-        Some((path, sha)) => say!(text, "Parameters drawn from the posterior {path} ({})\n", sha.get(..19).unwrap_or(sha)),
+        Some((path, sha)) => {
+            say!(text, "Parameters drawn from the posterior {path} ({})\n", sha.get(..19).unwrap_or(sha))
+        }
         None => say!(text, "Parameters: the scenario's own values (no posterior)\n"),
     }
-    say!(text, "Against persistence of the observed map (Brier; log score with probabilities clamped to [0.01, 0.99]):");
+    say!(
+        text,
+        "Against persistence of the observed map (Brier; log score with probabilities clamped to [0.01, 0.99]):"
+    );
     let mut windows = Vec::new();
     for s in &r.windows {
         say!(
