@@ -73,7 +73,9 @@ fn run_draws_maps_of_control_on_the_first_and_last_dates_or_on_chosen_ones() {
         run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--map-date", "2014-12-03", "-q"]);
     assert!(o.status.success(), "{}", text(&o).1);
     assert!(out.join("maps/control-2014-11-30.svg").is_file());
-    assert_eq!(std::fs::read_dir(out.join("maps")).unwrap().count(), 2);
+    assert!(out.join("maps/control-2014-11-30.png").is_file(), "a PNG beside the SVG");
+    // The chosen date's SVG, its PNG and its GeoJSON, and nothing else.
+    assert_eq!(std::fs::read_dir(out.join("maps")).unwrap().count(), 3);
     let out = tmp("no-maps");
     let o =
         run(&["run", example().to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-maps", "--no-report", "-q"]);
