@@ -86,12 +86,12 @@ fn run_replaces_its_own_earlier_maps_and_tables() {
         files.iter().filter(|f| f.starts_with("maps/")).cloned().collect()
     };
     let before = files(&out);
-    assert_eq!(maps(&before).len(), 4, "two dates, SVG and GeoJSON: {before:?}");
+    assert_eq!(maps(&before).len(), 6, "two dates, SVG, PNG and GeoJSON: {before:?}");
     assert!(before.contains("control.csv"));
     let o = run(&["run", s(&example), "--seed", "2", "--map-date", "2014-12-01", "--out", s(&out), "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let now = files(&out);
-    assert_eq!(maps(&now).len(), 2, "one date: {now:?}");
+    assert_eq!(maps(&now).len(), 3, "one date: {now:?}");
     assert!(maps(&now).iter().all(|m| !before.contains(m)), "none of seed 1's maps is left: {now:?}");
     assert!(!now.iter().any(|f| f.ends_with(".csv")), "the csv tables of seed 1 are gone: {now:?}");
     let manifest: Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();

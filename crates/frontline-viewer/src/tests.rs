@@ -118,6 +118,7 @@ fn a_run_dataset_has_a_controller_per_region_and_date() {
             "dates",
             "regions",
             "links",
+            "places",
             "actors",
             "control",
             "contested",
