@@ -166,7 +166,7 @@ def test_theatre_backtest_scores_the_history(theatre, history):
     assert t["actor"] == "isis"
     assert 0.0 <= t["brier"] <= 1.0 and 0.0 <= t["brier_naive"] <= 1.0
     assert {x["region"] for x in t["per_region"]} >= {"City", "Valley"}
-    assert len(r.table) > 0
+    assert len(r.backtest) > 0
 
 
 def test_theatre_calibrate_ranks_points(theatre, history):

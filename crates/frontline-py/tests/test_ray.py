@@ -97,7 +97,7 @@ def test_compare_sweep_sensitivity_and_backtest_are_the_cli_s(cli, tmp_path):
     history = tmp_path / "history.csv"
     history.write_text("date,region,controller\n2014-06-01,city,gov\n2014-08-10,city,isis\n")
     run_cli(cli, "backtest", EXAMPLE, SMALL, tmp_path / "b-cli", "--history", history, "--actor", "isis",
-            "--runs", 140, "--seed", 2)
+            "--runs", 140, "--seed", 2, "--no-report")
     fray.backtest(EXAMPLE, sets=SMALL, history=history, actors=["isis"], runs=140, seed=2, out=tmp_path / "b-ray")
     same_files(tmp_path / "b-cli", tmp_path / "b-ray")
 
