@@ -444,8 +444,8 @@ fn rout_check(m: &Model, s: &mut State, r: usize, own: &[usize], enemy: &[usize]
             s.personnel[f * nr + q] += rest;
         }
         if stay > 0.0 {
-            // The cells stay behind, all of them hidden.
-            crate::phases::irregular::cells_remain(m, s, f, r, stay);
+            // The cells stay behind, all of them hidden: they rejoin what is left.
+            crate::phases::irregular::join_cell(m, s, f, r, stay);
         }
         if total > 0.0 {
             s.morale[f] = (s.morale[f] - rc.morale_shock * n / total).clamp(0.0, 1.0);

@@ -226,16 +226,6 @@ pub fn undetected(m: &Model, s: &State, f: usize, r: usize) -> f64 {
     s.irregular.hidden[i] * (1.0 - s.irregular.detected[i]) * s.personnel[i]
 }
 
-/// After a rout of group f in r that spared its `stay` undetected cells:
-/// they are added back, and the share is that of cells among those left.
-pub fn cells_remain(m: &Model, s: &mut State, f: usize, r: usize, stay: f64) {
-    let i = f * m.regions.len() + r;
-    let left = s.personnel[i];
-    let hidden = s.irregular.hidden[i] * left;
-    s.personnel[i] = left + stay;
-    s.irregular.hidden[i] = ((hidden + stay) / (left + stay)).clamp(0.0, 1.0);
-}
-
 /// Adds `n` hidden fighters to group f's cells, shared among regions in
 /// proportion to the hidden fighters already there (graduates of a group
 /// whose depot is lost, §3.13 and §3.16). Nothing if f has no cells.
