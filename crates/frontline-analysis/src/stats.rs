@@ -69,6 +69,71 @@ pub fn mean_interval(x: &[f64]) -> (f64, f64, f64) {
     (m, m - half, m + half)
 }
 
+/// Cluster-robust variance of the mean of `x`, the runs grouped by
+/// `cluster` (one label per run: the parameter set a posterior run drew).
+///
+/// Runs that share a parameter set are not independent: the set decides
+/// much of the outcome, so the iid variance p(1 − p)/n (or s²/n) understates
+/// the uncertainty of a posterior ensemble's mean. This is the sandwich
+/// (Liang–Zeger 1986) estimator for a mean with the usual small-sample
+/// factor G/(G − 1) (Cameron & Miller 2015, "A practitioner's guide to
+/// cluster-robust inference", J. Human Resources 50(2), eq. 11):
+///
+/// ```text
+/// V = G/(G − 1) · Σ_g (Σ_{i∈g} (x_i − x̄))² / n²        G clusters, n runs
+/// ```
+///
+/// With one run per cluster it is n/(n − 1) · Σ (x_i − x̄)² / n² = s²/n, the
+/// iid variance. NaN with fewer than two clusters.
+pub fn cluster_variance_of_mean(x: &[f64], cluster: &[usize]) -> f64 {
+    assert_eq!(x.len(), cluster.len(), "one cluster label per run");
+    let n = x.len() as f64;
+    let m = mean(x);
+    let mut sums: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
+    for (&v, &c) in x.iter().zip(cluster) {
+        *sums.entry(c).or_insert(0.0) += v - m;
+    }
+    let g = sums.len() as f64;
+    if g < 2.0 {
+        return f64::NAN;
+    }
+    g / (g - 1.0) * sums.values().map(|s| s * s).sum::<f64>() / (n * n)
+}
+
+/// Mean with a 95 % interval from the cluster-robust variance
+/// ([`cluster_variance_of_mean`]); equals [`mean_interval`] when every run is
+/// its own cluster.
+pub fn clustered_mean_interval(x: &[f64], cluster: &[usize]) -> (f64, f64, f64) {
+    let m = mean(x);
+    let half = Z95 * cluster_variance_of_mean(x, cluster).sqrt();
+    (m, m - half, m + half)
+}
+
+/// Wilson interval for the proportion of 1s in `x` with runs grouped in
+/// clusters: the Wilson interval at the effective sample size n / deff,
+/// deff = cluster-robust variance / iid variance p(1 − p)/n (at least 1), as
+/// survey statistics does for clustered samples (Kish 1965, "Survey
+/// Sampling": the design effect). With p at 0 or 1 (no variation) deff is 1.
+pub fn clustered_wilson(x: &[f64], cluster: &[usize]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let k: f64 = x.iter().sum();
+    let p = k / n;
+    let iid = p * (1.0 - p) / n;
+    let clustered = cluster_variance_of_mean(x, cluster);
+    let deff = if iid > 0.0 && clustered.is_finite() { (clustered / iid).max(1.0) } else { 1.0 };
+    let n_eff = n / deff;
+    wilson(p * n_eff, n_eff)
+}
+
+/// Paired difference b − a with a 95 % interval from the cluster-robust
+/// variance of the differences (common random numbers pair run i of both
+/// arms; the clusters are the parameter sets the pairs drew, the same in
+/// both arms).
+pub fn clustered_paired_difference(a: &[f64], b: &[f64], cluster: &[usize]) -> (f64, f64, f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
+    clustered_mean_interval(&d, cluster)
+}
+
 /// Ranks of `x` (1-based; ties get the mean of their ranks).
 pub fn ranks(x: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..x.len()).collect();
@@ -127,6 +192,54 @@ mod tests {
         // 8 of 10: Wilson 95 % interval is (0.490, 0.943).
         let (lo, hi) = wilson(8.0, 10.0);
         assert!((lo - 0.4902).abs() < 1e-3 && (hi - 0.9433).abs() < 1e-3, "{lo} {hi}");
+    }
+
+    #[test]
+    fn clustered_statistics_reduce_to_the_iid_ones_with_one_run_per_cluster() {
+        let x = [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        let own: Vec<usize> = (0..x.len()).collect();
+        let n = x.len() as f64;
+        assert!((cluster_variance_of_mean(&x, &own) - sd(&x).powi(2) / n).abs() < 1e-12);
+        let (m, lo, hi) = clustered_mean_interval(&x, &own);
+        let (m2, lo2, hi2) = mean_interval(&x);
+        assert!((m - m2).abs() < 1e-12 && (lo - lo2).abs() < 1e-12 && (hi - hi2).abs() < 1e-12);
+        // With one run per cluster deff is n/(n − 1), the small-sample factor:
+        // the clustered Wilson interval is the iid one, slightly widened.
+        let (wl, wh) = clustered_wilson(&x, &own);
+        let (il, ih) = wilson(x.iter().sum(), n);
+        assert!(wl <= il + 1e-12 && wh >= ih - 1e-12);
+    }
+
+    #[test]
+    fn clusters_that_decide_the_outcome_widen_the_interval() {
+        // 20 parameter sets × 10 seeds, where the set decides the outcome
+        // (8 sets always 1, 12 always 0): the iid Wilson interval treats the
+        // 200 runs as independent; the clustered one sees 20 effective runs.
+        let mut x = Vec::new();
+        let mut c = Vec::new();
+        for set in 0..20 {
+            for _ in 0..10 {
+                x.push(if set < 8 { 1.0 } else { 0.0 });
+                c.push(set);
+            }
+        }
+        let (il, ih) = wilson(80.0, 200.0);
+        let (cl, ch) = clustered_wilson(&x, &c);
+        assert!(ch - cl > 2.5 * (ih - il), "clustered {cl:.3}..{ch:.3} vs iid {il:.3}..{ih:.3}");
+        // deff ≈ 10 · 19/20·... : the interval is that of about 20 independent runs.
+        let (l20, h20) = wilson(8.0, 20.0);
+        assert!(((ch - cl) - (h20 - l20)).abs() < 0.03, "{:.3} vs {:.3}", ch - cl, h20 - l20);
+        // Paired differences that are constant within a set are widened the same way.
+        let a = vec![0.0; 200];
+        let (d, lo, hi) = clustered_paired_difference(&a, &x, &c);
+        assert!((d - 0.4).abs() < 1e-12 && lo < 0.2 && hi > 0.6, "{d} [{lo}, {hi}]");
+        let (_, lo_iid, hi_iid) = paired_difference(&a, &x);
+        assert!(hi - lo > 2.5 * (hi_iid - lo_iid));
+    }
+
+    #[test]
+    fn one_cluster_gives_no_interval() {
+        assert!(cluster_variance_of_mean(&[1.0, 0.0, 1.0], &[3, 3, 3]).is_nan());
     }
 
     #[test]

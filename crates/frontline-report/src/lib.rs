@@ -683,6 +683,7 @@ pub fn compare_report(
     lines: &[ComparisonLine],
     p: &Provenance,
     pictures: &[(String, String)],
+    intervals: &str,
 ) -> String {
     let mut b = String::new();
     let arms: Vec<&str> = {
@@ -697,8 +698,9 @@ pub fn compare_report(
     let _ = writeln!(b, "<h1>{}: {}</h1>", escape(name), escape(&arms.join(" vs ")));
     let _ = writeln!(
         b,
-        "<p>{} arms × {runs} runs. Run <i>i</i> of every arm uses the same seed (common random numbers), so the paired differences are sharper than the intervals of each arm alone. 95 % intervals: Wilson for probabilities, normal for means and paired differences.</p>",
-        arms.len()
+        "<p>{} arms × {runs} runs. Run <i>i</i> of every arm uses the same seed (common random numbers), so the paired differences are sharper than the intervals of each arm alone. {}.</p>",
+        arms.len(),
+        escape(intervals)
     );
     b.push_str(&provenance(p));
     if lines.iter().any(|l| l.difference.is_some()) {
@@ -848,7 +850,7 @@ mod tests {
                 difference: Some((-0.36, -0.44, -0.28)),
             },
         ];
-        let html = compare_report(&m.name, 200, &lines, &Provenance::default(), &[]);
+        let html = compare_report(&m.name, 200, &lines, &Provenance::default(), &[], "95 % intervals: Wilson");
         balanced(&html);
         assert!(html.contains("arm &lt;tribes&gt;") && html.contains("-0.360 [-0.440, -0.280]"));
         assert_eq!(html.matches("<svg").count(), 1, "one forest plot");

@@ -1,14 +1,19 @@
 //! `compare`: the baseline and each arm (the baseline plus one variant
 //! overlay) run the same seeds — common random numbers — and each statistic
 //! is reported per arm with a 95 % interval and as a paired difference from
-//! the baseline. Runs are the tasks of a resumable job: arm-major, in
-//! batches of [`crate::ensemble::BATCH`].
+//! the baseline. With a posterior, run i of every arm draws the same
+//! parameter set, and the intervals are cluster-robust over the sets (runs
+//! that share a set are correlated). Runs are the tasks of a resumable job:
+//! arm-major, in batches of [`crate::ensemble::BATCH`].
 
 use super::{AnalysisError, Done, Job, Output, invalid, job_identity};
 use crate::checkpoint;
 use crate::compare::{Row, table};
 use crate::simulation::{Measure, Simulation};
-use crate::stats::{mean_interval, paired_difference, run_seed, wilson};
+use crate::stats::{
+    clustered_mean_interval, clustered_paired_difference, clustered_wilson, mean_interval, paired_difference, run_seed,
+    wilson,
+};
 use frontline_output::{Command, CompareResult};
 use std::path::PathBuf;
 
@@ -39,6 +44,9 @@ pub struct CompareResultSet {
     pub runs: u64,
     /// The base seed.
     pub base_seed: u64,
+    /// With a posterior: how many distinct parameter sets the runs drew (the
+    /// clusters of the intervals); `None` without one.
+    pub parameter_sets: Option<usize>,
     /// `views[arm][run]`: the model's view values of each run (see
     /// [`Measure::view_width`]; empty rows for a model without views).
     pub views: Vec<Vec<Vec<f64>>>,
@@ -140,7 +148,12 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
         .chunks(runs as usize)
         .map(|per_run| (0..width).map(|o| per_run.iter().map(|r| r[o]).collect()).collect())
         .collect();
-    let rows = summarise(&names, &outcome_texts, &|o| measures[0].is_condition(o), &values);
+    // With a posterior, the runs that drew the same parameter set are one
+    // cluster: the set decides much of the outcome, so intervals treat them
+    // as correlated (stats::cluster_variance_of_mean).
+    let clusters: Option<Vec<usize>> = post.as_ref().map(|p| (0..runs).map(|i| p.draw(base_seed, i)).collect());
+    let rows = summarise(&names, &outcome_texts, &|o| measures[0].is_condition(o), &values, clusters.as_deref());
+    let parameter_sets = clusters.as_ref().map(|c| c.iter().collect::<std::collections::BTreeSet<_>>().len());
     // The seeds whose outcome differs between the baseline and each arm, for the model to explain.
     let differing: Vec<Vec<Vec<crate::simulation::Differing>>> = (0..width)
         .map(|o| {
@@ -169,36 +182,63 @@ pub fn compare(sim: &dyn Simulation, req: &CompareRequest, job: &Job) -> Result<
     manifest.results = Some(results(&rows));
     Ok(Done {
         output: Output { tables: vec![table(&rows)], files, manifest, keep_runs: false },
-        result: CompareResultSet { rows, arms: names, runs, base_seed, views },
+        result: CompareResultSet { rows, arms: names, runs, base_seed, parameter_sets, views },
     })
 }
 
 /// Rows from raw values `values[arm][statistic][run]`: a condition's
 /// estimate is a probability with a Wilson interval, a number's a mean with
-/// a normal interval; arms after the first get the paired difference.
+/// a normal interval; arms after the first get the paired difference. With
+/// `clusters` (one label per run: the posterior set it drew), the intervals
+/// are cluster-robust (`stats::clustered_wilson`,
+/// `stats::clustered_mean_interval`, `stats::clustered_paired_difference`),
+/// so they include what the parameter sets leave unknown, not only the dice.
 pub fn summarise(
     arms: &[String],
     outcomes: &[String],
     is_condition: &dyn Fn(usize) -> bool,
     values: &[Vec<Vec<f64>>],
+    clusters: Option<&[usize]>,
 ) -> Vec<Row> {
     let mut rows = Vec::new();
     for (o, outcome) in outcomes.iter().enumerate() {
         for (a, arm) in arms.iter().enumerate() {
             let x = &values[a][o];
             let n = x.len() as f64;
-            let (estimate, interval) = if is_condition(o) {
-                let k: f64 = x.iter().sum();
-                (k / n, wilson(k, n))
-            } else {
-                let (m, lo, hi) = mean_interval(x);
-                (m, (lo, hi))
+            let (estimate, interval) = match (is_condition(o), clusters) {
+                (true, None) => {
+                    let k: f64 = x.iter().sum();
+                    (k / n, wilson(k, n))
+                }
+                (true, Some(c)) => (x.iter().sum::<f64>() / n, clustered_wilson(x, c)),
+                (false, None) => {
+                    let (m, lo, hi) = mean_interval(x);
+                    (m, (lo, hi))
+                }
+                (false, Some(c)) => {
+                    let (m, lo, hi) = clustered_mean_interval(x, c);
+                    (m, (lo, hi))
+                }
             };
-            let difference = (a > 0).then(|| paired_difference(&values[0][o], x));
+            let difference = (a > 0).then(|| match clusters {
+                None => paired_difference(&values[0][o], x),
+                Some(c) => clustered_paired_difference(&values[0][o], x, c),
+            });
             rows.push(Row { outcome: outcome.clone(), arm: arm.clone(), estimate, interval, difference });
         }
     }
     rows
+}
+
+/// What a comparison's 95 % intervals are, in words, for its summary and
+/// report: iid intervals, or cluster-robust over `parameter_sets` sets.
+pub fn interval_note(parameter_sets: Option<usize>) -> String {
+    match parameter_sets {
+        None => "95 % intervals: Wilson for probabilities, normal for means and paired differences".into(),
+        Some(g) => format!(
+            "95 % intervals over the posterior, cluster-robust over the {g} parameter sets the runs drew (chance and parameters): Wilson at the effective sample size for probabilities, normal for means and paired differences"
+        ),
+    }
 }
 
 /// A comparison's rows for its manifest (read by `frontline serve`).

@@ -54,7 +54,14 @@ pub(crate) fn run(
                 })
                 .collect();
             let prov = super::provenance("compare", sim, r.base_seed);
-            let html = frontline_report::compare_report(sim.name(), r.runs, &lines, &prov, &pictures);
+            let html = frontline_report::compare_report(
+                sim.name(),
+                r.runs,
+                &lines,
+                &prov,
+                &pictures,
+                &frontline_analysis::analyses::compare::interval_note(r.parameter_sets),
+            );
             files.push(OutputFile::text("report.html", html));
         }
         let mut pictures: Vec<OutputFile> =
@@ -87,7 +94,8 @@ pub(crate) fn run(
     }
     say!(
         text,
-        "\n(95 % intervals: Wilson for probabilities, normal for means and paired differences)\nWrote {} to {}",
+        "\n({})\nWrote {} to {}",
+        frontline_analysis::analyses::compare::interval_note(r.parameter_sets),
         written.join(", "),
         dir.display()
     );
@@ -107,7 +115,7 @@ pub(crate) fn run(
         .collect();
     let json = super::extend(
         done.json("compare"),
-        json!({"arms": r.arms, "runs": r.runs, "base_seed": r.base_seed, "rows": rows}),
+        json!({"arms": r.arms, "runs": r.runs, "base_seed": r.base_seed, "parameter_sets": r.parameter_sets, "intervals": frontline_analysis::analyses::compare::interval_note(r.parameter_sets), "rows": rows}),
     );
     Ok(Summary::new(text, json).quiet(j.quiet))
 }
