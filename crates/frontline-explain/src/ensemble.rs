@@ -20,7 +20,7 @@ pub const MAX_RUNS: usize = 200;
 
 /// A chain without its numbers: the key of the change, then the keys of
 /// its causes, each once, in the order of the phases that made them (routs,
-/// rules, operations, surges, attitude shifts) and by key within a phase.
+/// rules, operations, surges, detections, flights, attitude shifts) and by key within a phase.
 /// Dates and numbers are dropped, and with them the order in which the
 /// causes came, so two runs whose outcome came about through the same
 /// changes (the same control branch, the same groups routed, the same rules
@@ -32,7 +32,9 @@ pub fn signature(c: &Chain) -> Vec<String> {
         "rule" => 2,
         "operation" => 3,
         "recruitment" => 4,
-        _ => 5,
+        "detection" => 5,
+        "displacement" => 6,
+        _ => 7,
     };
     let mut head: Vec<String> = Vec::new();
     let mut rest: Vec<(usize, String)> = Vec::new();
