@@ -186,3 +186,35 @@ fn a_comparisons_divergences_and_summary_as_text_and_json() {
     assert_eq!(explain_json(&dir, &["--outcome", outcome]), x);
     refused(&explain(&dir, &["--outcome", "controls(isis, capital) by 2015-05-31"]), &["the outcomes are", outcome]);
 }
+
+/// The README's ensemble example, run as written in a folder laid out like
+/// the repository: every command succeeds and the output starts as shown.
+#[test]
+fn the_readmes_ensemble_explanation_runs_as_written_and_prints_what_it_shows() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let at = readme.find("**Why did it happen, across many runs?**").expect("the README's section");
+    let rest = &readme[at..];
+    let block = |lang: &str, from: usize| {
+        let start = rest[from..].find(&format!("```{lang}\n")).unwrap() + from + lang.len() + 4;
+        let end = rest[start..].find("```").unwrap() + start;
+        (rest[start..end].to_string(), end)
+    };
+    let (commands, end) = block("sh", 0);
+    let (shown, _) = block("text", end);
+    let dir = tmp("readme-ens");
+    std::os::unix::fs::symlink(root().join("examples"), dir.join("examples")).unwrap();
+    let mut printed = Vec::new();
+    for line in commands.lines() {
+        let line = line.split('#').next().unwrap().trim();
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let o = output(bin().args(&args).current_dir(&*dir));
+        assert!(o.status.success(), "`{line}`: {}", stderr(&o));
+        printed.push(stdout(&o));
+    }
+    let explained = &printed[1];
+    for line in shown.lines().take(4) {
+        assert!(explained.lines().any(|l| l == line), "the README shows `{line}`; the command printed:\n{explained}");
+    }
+    let json: Value = serde_json::from_str(&printed[2]).unwrap();
+    assert_eq!(json["date"], "2014-09-01");
+}

@@ -89,10 +89,6 @@ pub fn find_region(rec: &Record, place: &str) -> Result<usize, Error> {
         return Ok(r);
     }
     // Names written without their article (`Ramadi` for `Al-Ramadi`), when only one region fits.
-    let bare = |n: &str| {
-        let n = n.to_lowercase();
-        ["al-", "al ", "el-", "el "].iter().find_map(|p| n.strip_prefix(p).map(str::to_string)).unwrap_or(n)
-    };
     let fits: Vec<usize> = (0..rec.regions.len()).filter(|&r| bare(&rec.regions[r].name) == bare(&want)).collect();
     if let [r] = fits[..] {
         return Ok(r);
@@ -111,6 +107,19 @@ pub fn find_region(rec: &Record, place: &str) -> Result<usize, Error> {
         format!("did you mean {}?", near.join(", "))
     };
     Err(Error::Region(format!("no region `{place}` in this run; {hint}")))
+}
+
+/// A region's name without its article (`al-`, `el-`), lower case.
+fn bare(n: &str) -> String {
+    let n = n.to_lowercase();
+    ["al-", "al ", "el-", "el "].iter().find_map(|p| n.strip_prefix(p).map(str::to_string)).unwrap_or(n)
+}
+
+/// Whether `place` names the region of this id and name: its id or name
+/// (case-insensitive), or its name without its article.
+pub fn names(place: &str, id: &str, name: &str) -> bool {
+    let want = place.trim().to_lowercase();
+    id.to_lowercase() == want || name.to_lowercase() == want || bare(name) == bare(&want)
 }
 
 /// The snapshot on a date: the last one on or before it (None: the last snapshot).

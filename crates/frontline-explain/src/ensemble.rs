@@ -262,8 +262,7 @@ impl JobFile {
             }
         }
         if let Some(place) = &req.region {
-            let want = place.trim().to_lowercase();
-            chosen.retain(|x| x.region.to_lowercase() == want || x.region_name.to_lowercase() == want);
+            chosen.retain(|x| crate::chain::names(place, &x.region, &x.region_name));
             if chosen.is_empty() {
                 let mut regions: Vec<String> =
                     self.outcomes.iter().map(|x| format!("{} ({})", x.region, x.region_name)).collect();
