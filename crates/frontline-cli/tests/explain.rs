@@ -24,7 +24,7 @@ fn explain_json(dir: &Path, extra: &[&str]) -> Value {
 }
 
 fn refused(o: &std::process::Output, says: &[&str]) {
-    assert_eq!(o.status.code(), Some(2), "a bad request exits with 2: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "a bad request exits with 2: {}", stderr(o));
     for s in says {
         assert!(stderr(o).contains(s), "the error should say `{s}`: {}", stderr(o));
     }

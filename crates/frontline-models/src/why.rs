@@ -124,7 +124,7 @@ pub fn explain_ensemble(
     use frontline_explain::ensemble::{self as ensx, MAX_RUNS};
     use rayon::prelude::*;
     // Per watch naming a region: the region and the runs to explain.
-    let mut asked: Vec<(usize, usize, Vec<(u64, u32)>, Vec<(String, usize)>)> = Vec::new();
+    let mut asked: Vec<Asked> = Vec::new();
     for (w, watch) in base.watches.iter().enumerate() {
         let mut region = None;
         watch.when.for_each_name(&mut |kind, i| {
@@ -179,6 +179,10 @@ pub fn explain_ensemble(
     }
     ensx::JobFile { format: diverge::FORMAT.into(), job: "ensemble".into(), runs, outcomes }
 }
+
+/// A watch to explain: its index, its region, the runs explained (run index,
+/// snapshot it first held) and how many runs it first held on each date.
+type Asked = (usize, usize, Vec<(u64, u32)>, Vec<(String, usize)>);
 
 /// The ensemble report's section from its explanation file.
 pub fn ensemble_report_section(file: &frontline_explain::ensemble::JobFile) -> String {
