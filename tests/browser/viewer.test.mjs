@@ -11,7 +11,7 @@
 // ../../target/debug/frontline; CHROMIUM: default /usr/bin/chromium)
 import { chromium } from "playwright-core";
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -202,6 +202,17 @@ try {
     assert.equal(cells[1], armed.estimate.toFixed(3));
     assert.equal(cells[3], (armed.difference >= 0 ? "+" : "") + armed.difference.toFixed(3));
     assert.equal(await page.locator("svg.forest circle.estimate").count(), 1);
+    // Why the arms differ: the summary of explain.json, line for line.
+    const explained = JSON.parse(readFileSync(join(cmpDir, "explain.json"), "utf8"));
+    const arm1 = explained.outcomes[0].arms[0];
+    assert.ok(arm1.differing > 0 && arm1.summary.length > 0, "some seeds differ between the arms in the example");
+    const summary = await page.$$eval("#compare .why-summary[data-arm=arm-tribes] li", (ls) => ls.map((l) => l.textContent));
+    assert.equal(summary.length, arm1.summary.length);
+    arm1.summary.forEach(([dir, key, n], i) => {
+      assert.match(summary[i], /^in \d+ % of the seeds where the outcome /);
+      assert.ok(summary[i].endsWith(`${dir} (${n}), the difference runs through ${key}`), summary[i]);
+    });
+    assert.match(await page.textContent("#compare .why-summary[data-arm=arm-tribes]"), new RegExp(`${arm1.differing} seeds differ`));
     await page.close();
   });
 

@@ -483,6 +483,30 @@ pub fn aggregate_batches(m: &Model, sealed: &dyn Batches, runs: u64, base_seed: 
     })
 }
 
+/// The first snapshot at which each watch held, per watch and run in run
+/// order (-1: never), from an ensemble's sealed batches.
+pub fn watch_firsts(m: &Model, sealed: &dyn Batches) -> Result<Vec<Vec<i32>>, JobError> {
+    let snaps = m.ticks as usize + 1;
+    let mut out: Vec<Vec<i32>> = vec![Vec::new(); m.watches.len()];
+    for b in 0..sealed.count() {
+        let l = Layout::new(m, sealed.runs_in(b));
+        let w = sealed.read(b, l.watch_offset(), 4 * l.watches * l.n)?;
+        for (j, chunk) in w.chunks(4).enumerate() {
+            let v = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            if v < -1 || v >= snaps as i32 {
+                return Err(JobError::Corrupt(
+                    sealed.path(b),
+                    format!(
+                        "holds a first snapshot {v} where there are {snaps} (it was not written for this scenario)"
+                    ),
+                ));
+            }
+            out[j % l.watches.max(1)].push(v);
+        }
+    }
+    Ok(out)
+}
+
 /// Key quantities of each run of an ensemble, from its sealed batches:
 /// whether each watch happened (1 or 0, named `watch:<name>`), then each
 /// metric at the end (see [`metric_names`], named `<metric> at end`), one

@@ -68,6 +68,10 @@ pub struct Views {
     /// Filled by the ensemble analysis when its runs drew their parameters
     /// from a posterior: what the summary and the report show of it.
     pub uncertainty: Option<Uncertainty>,
+    /// Filled by the ensemble analysis when asked to explain its outcomes
+    /// (`--explain`): the file [`Simulation::explain_ensemble`] made, which
+    /// the model's report and viewer dataset may show.
+    pub explanation: Option<OutputFile>,
 }
 
 /// An ensemble's parameter uncertainty: the posterior its runs drew from and
@@ -300,6 +304,22 @@ pub trait Simulation: Send + Sync {
         _outcomes: &[String],
         _differing: &[Vec<Vec<Differing>>],
     ) -> Result<Option<OutputFile>, String> {
+        Ok(None)
+    }
+
+    /// Explains an ensemble's outcomes (issue #13): `batches` are its sealed
+    /// batches, `models[i]` the model run i used (empty: this one for every
+    /// run; a posterior ensemble's runs use their drawn sets'). A model that
+    /// can rerun the runs with its drivers recorded returns the file to
+    /// write (default: none). It must give the same file for any thread
+    /// count and for a resumed job.
+    fn explain_ensemble(
+        &self,
+        _batches: &dyn Batches,
+        _runs: u64,
+        _base_seed: u64,
+        _models: &[&dyn Simulation],
+    ) -> Result<Option<OutputFile>, JobError> {
         Ok(None)
     }
 

@@ -114,6 +114,11 @@ enum Command {
         /// Write no report.html and no plots/.
         #[arg(long)]
         no_report: bool,
+        /// Explain the watched outcomes: rerun the runs where each held (at most 200) with their
+        /// drivers recorded and write the most common chains to explain.json (read it with
+        /// `frontline explain DIR --region PLACE`). The tables are the same either way.
+        #[arg(long)]
+        explain: bool,
     },
     /// Compare the baseline with variants, using common random numbers.
     #[command(
@@ -312,8 +317,8 @@ fn main() -> ExitCode {
             commands::run::run(&scenario, seed, place, quiet, &maps, no_report)
         }
         Command::Validate { scenario } => commands::validate::run(&scenario),
-        Command::Ensemble { scenario, runs, posterior, job, maps, no_report } => {
-            commands::ensemble::run(&scenario, runs, &posterior, job, &maps, no_report)
+        Command::Ensemble { scenario, runs, posterior, job, maps, no_report, explain } => {
+            commands::ensemble::run(&scenario, runs, &posterior, job, &maps, (no_report, explain))
         }
         Command::Compare { scenario, arms, outcomes, runs, posterior, job, no_report } => {
             commands::compare::run(&scenario, arms, outcomes, runs, &posterior, job, no_report)

@@ -219,6 +219,7 @@ impl MapArgs {
             no_maps: self.no_maps,
             no_report,
             uncertainty: None,
+            explanation: None,
         }
     }
 }

@@ -22,13 +22,23 @@
 //! - **grievance** and **support**: a group's grievance or support in a
 //!   region has moved by 0.1 since it was last recorded: the terms that moved
 //!   it (exclusion, insecurity, abuse, occupation, civilian harm, relaxation;
-//!   for support the parts of its target).
+//!   for support the parts of its target);
+//! - **detection** (mechanism `irregular`): the share of a group's hidden
+//!   fighters in a region that the other side detected in a battle has moved
+//!   by 0.1 since it was last recorded: the terms of the detection law
+//!   (cooperation of the population with the seeker, the seeker's presence,
+//!   the terrain's cover, the hidden fighters and how many were found);
+//! - **displacement** (mechanism `displacement`): the people of an identity
+//!   set to flee a region since it was last recorded reach 10 % of its
+//!   population there: the flight rate's terms (insecurity, fear of the
+//!   holder, abuse by militias, each weighted by its rate) and the region
+//!   they fled to.
 //!
 //! Recording is off unless a run asks for it ([`crate::run::simulate_explained`]).
 //! It draws no random numbers and writes nothing the phases read: a run
 //! gives the same numbers with it on or off (tested). Displacement is
-//! already recorded flow by flow in the trajectory (`displacement`), so it
-//! is not repeated here. This module must not change the state it observes.
+//! recorded flow by flow in the trajectory (`displacement`); the record here
+//! is the shift that explains a change, not the ledger. This module must not change the state it observes.
 
 use crate::state::State;
 use frontline_scenario::Model;
@@ -51,6 +61,10 @@ pub enum Kind {
     Grievance,
     /// A support shift.
     Support,
+    /// A detection shift (irregular warfare).
+    Detection,
+    /// A flight of civilians (displacement).
+    Displacement,
 }
 
 impl Kind {
@@ -64,6 +78,8 @@ impl Kind {
             Kind::Recruitment => "recruitment",
             Kind::Grievance => "grievance",
             Kind::Support => "support",
+            Kind::Detection => "detection",
+            Kind::Displacement => "displacement",
         }
     }
 }
@@ -175,6 +191,10 @@ pub struct Causes {
     grievance_terms: Vec<[f64; 6]>,
     /// Support when last recorded, per (region, identity, actor).
     support_mark: Vec<f64>,
+    /// Detected share when last recorded, per (force group, region).
+    detection_mark: Vec<f64>,
+    /// People set to flee since the last record, per (region, identity).
+    fled: Vec<f64>,
 }
 
 impl Causes {
@@ -192,6 +212,8 @@ impl Causes {
             grievance_mark: s.grievance.clone(),
             grievance_terms: vec![[0.0; 6]; s.grievance.len()],
             support_mark: s.support.clone(),
+            detection_mark: vec![0.0; m.forces.len() * m.regions.len()],
+            fled: vec![0.0; s.grievance.len()],
         }
     }
 }
@@ -389,6 +411,66 @@ pub fn support(s: &mut State, r: usize, i: usize, a: usize, ni: usize, na: usize
     d.terms = vec![("from", mark), ("to", x)];
     d.terms.extend_from_slice(&target);
     s.cause.support_mark[cell] = x;
+    s.cause.drivers.push(d);
+}
+
+/// Records a detection shift of group f's hidden fighters in region r, found
+/// by actor `seeker`'s side: `share` is the detected share d of
+/// `irregular::detection` (d = 1 − exp(−k·Δ·coop·presence/cover)), recorded
+/// once it has moved by [`SHIFT`] since its last record, with the law's
+/// terms (`hidden`, `cooperation`, `presence`, `cover`).
+pub fn detection(
+    s: &mut State,
+    nr: usize,
+    f: usize,
+    r: usize,
+    seeker: usize,
+    share: f64,
+    terms: [(&'static str, f64); 4],
+) {
+    let cell = f * nr + r;
+    let mark = s.cause.detection_mark[cell];
+    if (share - mark).abs() < SHIFT {
+        return;
+    }
+    let mut d = Driver::new(s.tick, Kind::Detection, if share > mark { "rose" } else { "fell" });
+    d.region = Some(r);
+    d.force = Some(f);
+    d.other = Some(seeker);
+    d.terms = vec![("from", mark), ("share", share)];
+    d.terms.extend_from_slice(&terms);
+    d.terms.push(("detected", share * terms[0].1));
+    s.cause.detection_mark[cell] = share;
+    s.cause.drivers.push(d);
+}
+
+/// Adds `people` of identity i set to flee region r for region `to` this
+/// step, and records a flight once those since the last record reach
+/// [`SHIFT`] of `population` (the identity's people there at the start of
+/// the step). `terms` are the flight rate's parts, each already weighted by
+/// its rate (`combat`, `fear`, `abuse`) and the share φ that left.
+pub fn flight(
+    s: &mut State,
+    ni: usize,
+    (r, i, to): (usize, usize, usize),
+    people: f64,
+    population: f64,
+    terms: [(&'static str, f64); 4],
+) {
+    let cell = r * ni + i;
+    s.cause.fled[cell] += people;
+    let fled = s.cause.fled[cell];
+    if fled < SHIFT * population {
+        return;
+    }
+    s.cause.fled[cell] = 0.0;
+    let mut d = Driver::new(s.tick, Kind::Displacement, "flight");
+    d.region = Some(r);
+    d.identity = Some(i);
+    d.actor = s.control[r];
+    d.target = Some(to);
+    d.terms = vec![("fled", fled), ("population", population)];
+    d.terms.extend_from_slice(&terms);
     s.cause.drivers.push(d);
 }
 

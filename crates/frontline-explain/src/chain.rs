@@ -2,8 +2,9 @@
 //! that gave it its holder (or the fact that nobody took it), then, going
 //! back, what made that change: the routs there, the rules whose orders sent
 //! the winner's groups there or the loser's elsewhere, the operations aimed
-//! at it, recruitment surges of the groups present, and further back the
-//! contagion behind a rout and the attitude shifts in the region.
+//! at it, recruitment surges of the groups present, the hidden fighters
+//! found there, and further back the contagion behind a rout, the people
+//! who fled the region and the attitude shifts in it.
 
 use crate::record::{Entry, Record};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ pub struct Link {
     pub tick: u32,
     /// Its date.
     pub date: String,
-    /// The phase that made it (control, combat, strategy, planning, recruitment, attitudes).
+    /// The phase that made it (control, combat, strategy, planning, recruitment, civilians, attitudes).
     pub phase: String,
     /// The record's kind.
     pub kind: String,
@@ -88,10 +89,6 @@ pub fn find_region(rec: &Record, place: &str) -> Result<usize, Error> {
         return Ok(r);
     }
     // Names written without their article (`Ramadi` for `Al-Ramadi`), when only one region fits.
-    let bare = |n: &str| {
-        let n = n.to_lowercase();
-        ["al-", "al ", "el-", "el "].iter().find_map(|p| n.strip_prefix(p).map(str::to_string)).unwrap_or(n)
-    };
     let fits: Vec<usize> = (0..rec.regions.len()).filter(|&r| bare(&rec.regions[r].name) == bare(&want)).collect();
     if let [r] = fits[..] {
         return Ok(r);
@@ -110,6 +107,19 @@ pub fn find_region(rec: &Record, place: &str) -> Result<usize, Error> {
         format!("did you mean {}?", near.join(", "))
     };
     Err(Error::Region(format!("no region `{place}` in this run; {hint}")))
+}
+
+/// A region's name without its article (`al-`, `el-`), lower case.
+fn bare(n: &str) -> String {
+    let n = n.to_lowercase();
+    ["al-", "al ", "el-", "el "].iter().find_map(|p| n.strip_prefix(p).map(str::to_string)).unwrap_or(n)
+}
+
+/// Whether `place` names the region of this id and name: its id or name
+/// (case-insensitive), or its name without its article.
+pub fn names(place: &str, id: &str, name: &str) -> bool {
+    let want = place.trim().to_lowercase();
+    id.to_lowercase() == want || name.to_lowercase() == want || bare(name) == bare(&want)
 }
 
 /// The snapshot on a date: the last one on or before it (None: the last snapshot).
@@ -165,6 +175,8 @@ impl Ctx<'_> {
             "rule" => "strategy",
             "operation" => "planning",
             "recruitment" => "recruitment",
+            "detection" => "combat",
+            "displacement" => "civilians",
             _ => "attitudes",
         };
         let mut actors = vec![self.actor(e.actor)];
@@ -338,6 +350,37 @@ impl Ctx<'_> {
                     t("arms")
                 );
             }
+            "detection" => {
+                key = format!("detection {force}@{region} {}", e.how);
+                let _ = write!(
+                    s,
+                    "{other}'s side found {:.0} % of {force}'s {:.0} hidden fighters in {region} (detection {} from {:.2}): cooperation of the population {:.2}, presence {:.2}, cover {:.1}",
+                    100.0 * t("share"),
+                    t("hidden"),
+                    e.how,
+                    t("from"),
+                    t("cooperation"),
+                    t("presence"),
+                    t("cover")
+                );
+            }
+            "displacement" => {
+                let who = e.identity.and_then(|i| self.rec.identities.get(i)).cloned().unwrap_or_default();
+                key = format!("flight {who}@{region}");
+                let mut parts: Vec<(&str, f64)> =
+                    ["combat", "fear", "abuse"].iter().map(|n| (*n, t(n))).filter(|x| x.1 > 0.0).collect();
+                parts.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+                let list: Vec<String> = parts.iter().map(|(n, v)| format!("{n} {v:.3}")).collect();
+                let _ = write!(
+                    s,
+                    "{:.0} of the {:.0} {who} fled {region} for {} under {actor}'s control (flight rate {:.3}: {})",
+                    t("fled"),
+                    t("population"),
+                    self.region(e.target),
+                    t("share"),
+                    list.join(", ")
+                );
+            }
             kind => {
                 let who = e.identity.and_then(|i| self.rec.identities.get(i)).cloned().unwrap_or_default();
                 let mut parts: Vec<(String, f64)> =
@@ -495,6 +538,15 @@ fn causes(cx: &Ctx, r: usize, c: &Entry, links: &mut Vec<Link>) {
         if e.force.is_some_and(|f| c.groups.iter().any(|g| g.0 == f)) {
             links.push(cx.link(1, e));
         }
+    }
+    // Hidden fighters of either side found there.
+    for e in rec.drivers.iter().filter(in_window).filter(|e| e.kind == "detection" && e.region == Some(r)) {
+        links.push(cx.link(1, e));
+    }
+    // The people who fled the region before the change (the population that
+    // stayed is the one whose support decided a lapse).
+    for e in rec.drivers.iter().filter(in_window).filter(|e| e.kind == "displacement" && e.region == Some(r)) {
+        links.push(cx.link(2, e));
     }
     // The attitudes behind them: the last shifts in the region before the change.
     let mut shifts: Vec<&Entry> = rec

@@ -209,12 +209,8 @@ impl JobFile {
             let _ = writeln!(text, "Outcome: {}", o.outcome);
             for a in &o.arms {
                 let _ = writeln!(text, "  {}: {} seeds differ from the baseline", a.arm, a.differing);
-                for (dir, key, n, share) in &a.summary {
-                    let _ = writeln!(
-                        text,
-                        "    in {:.0} % of the seeds where the outcome {dir} ({n}), the difference runs through {key}",
-                        100.0 * share
-                    );
+                for line in a.summary_lines() {
+                    let _ = writeln!(text, "    {line}");
                 }
                 if let Some(s) = a.seeds.first() {
                     let _ = writeln!(
@@ -235,6 +231,49 @@ impl JobFile {
         }
         let json = serde_json::to_value(chosen).map_err(|e| e.to_string())?;
         Ok(crate::Answer { text, json })
+    }
+}
+
+impl Arm {
+    /// The summary in words, one line per (direction, link), most common first.
+    pub fn summary_lines(&self) -> Vec<String> {
+        self.summary
+            .iter()
+            .map(|(dir, key, n, share)| {
+                format!(
+                    "in {:.0} % of the seeds where the outcome {dir} ({n}), the difference runs through {key}",
+                    100.0 * share
+                )
+            })
+            .collect()
+    }
+}
+
+impl JobFile {
+    /// What the viewer's comparison page shows of it: per outcome and arm,
+    /// how many seeds differ, the summary lines, and where the first such
+    /// seed's arms diverge.
+    pub fn view_summary(&self) -> serde_json::Value {
+        let mut out = Vec::new();
+        for o in &self.outcomes {
+            for a in &o.arms {
+                let first = a.seeds.first().map(|s| {
+                    format!(
+                        "run {} (seed {}): the arms diverge at tick {} ({}) in {}",
+                        s.run,
+                        s.seed,
+                        s.diverges.map_or("—".into(), |t| t.to_string()),
+                        s.diverges_on.clone().unwrap_or_default(),
+                        s.first_difference.clone().unwrap_or_else(|| "nothing".into())
+                    )
+                });
+                out.push(serde_json::json!({
+                    "outcome": o.outcome, "region": o.region, "arm": a.arm, "differing": a.differing,
+                    "lines": a.summary_lines(), "first": first,
+                }));
+            }
+        }
+        serde_json::Value::Array(out)
     }
 }
 

@@ -5,19 +5,21 @@
 //!
 //! Owns the driver file a run writes (`drivers.json`, [`record`]), the chain
 //! that led to a region's state on a date ([`chain`]), a comparison's
-//! divergences between arms over common random numbers ([`diverge`]), and
-//! [`explain_dir`], which
+//! divergences between arms over common random numbers ([`diverge`]), an
+//! ensemble's most common chains to each watched outcome ([`ensemble`]),
+//! and [`explain_dir`], which
 //! answers `frontline explain` from a results folder.
 //!
 //! It must not run the engine on behalf of a view: [`explain_dir`] reads
 //! the folder only. The files it reads are written by the jobs (a run, a
-//! comparison) through the `build` functions here. It prints
+//! comparison, an ensemble) through the `build` and `group` functions here. It prints
 //! nothing.
 
 #![warn(missing_docs)]
 
 pub mod chain;
 pub mod diverge;
+pub mod ensemble;
 pub mod record;
 
 pub use chain::{Chain, Link, chain, find_region, find_tick, render};
@@ -89,11 +91,25 @@ pub fn explain_dir(dir: &Path, req: &Request) -> Result<Answer, String> {
         return Ok(Answer { text: render(&c), json });
     }
     if job.is_file() {
-        let file: diverge::JobFile = read_json(&job)?;
-        return file.answer(req);
+        let value: serde_json::Value = read_json(&job)?;
+        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+        if format != diverge::FORMAT {
+            return Err(format!(
+                "{}: format `{format}`, expected `{}`; rerun the job with this version",
+                job.display(),
+                diverge::FORMAT
+            ));
+        }
+        let bad = |e: serde_json::Error| {
+            format!("{}: not a Frontline explanation file: {e}; rerun the job to rewrite it", job.display())
+        };
+        return match value.get("job").and_then(|j| j.as_str()) {
+            Some("ensemble") => serde_json::from_value::<ensemble::JobFile>(value).map_err(bad)?.answer(req),
+            _ => serde_json::from_value::<diverge::JobFile>(value).map_err(bad)?.answer(req),
+        };
     }
     Err(format!(
-        "{} has no {} or {}: explanations come from `frontline run` (any run), and `frontline compare`; rerun the job into this folder",
+        "{} has no {} or {}: explanations come from `frontline run` (any run), `frontline compare`, and `frontline ensemble --explain`; rerun the job into this folder",
         dir.display(),
         record::FILE,
         diverge::FILE

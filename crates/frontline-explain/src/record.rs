@@ -60,7 +60,7 @@ pub struct Actor {
 pub struct Entry {
     /// Tick.
     pub tick: u32,
-    /// control, rout, rule, operation, recruitment, grievance, support.
+    /// control, rout, rule, operation, recruitment, grievance, support, detection, displacement.
     pub kind: String,
     /// The branch (`overwhelmed`, `panic`, `fired`, …).
     pub how: String,

@@ -86,3 +86,53 @@ fn bad_places_and_dates_get_clear_errors() {
     assert!(e.contains("before the run starts"), "{e}");
     assert_eq!(find_tick(&rec, Some("2099-01-01")).unwrap() as usize, rec.dates.len() - 1);
 }
+
+#[test]
+fn an_ensembles_groups_gather_equal_chains_whatever_their_numbers_and_name_the_rule() {
+    use frontline_explain::ensemble::{group, signature};
+    let m = line(PUSH);
+    let valley = m.region_index("valley").unwrap();
+    let mut runs = Vec::new();
+    for seed in 1..=12u64 {
+        let rec = record::build(&m, &frontline_engine::simulate_explained(&m, seed));
+        // The snapshot at which the valley first fell to isis.
+        let isis = m.actor_index("isis").unwrap() as i32;
+        let Some(k) = rec.control.iter().position(|c| c[valley] == isis) else { continue };
+        let c = chain(&rec, valley, k as u32);
+        runs.push((seed, seed, k as u32, rec.dates[k].clone(), c));
+    }
+    assert!(runs.len() >= 6, "the push takes the valley in most seeds");
+    let sigs: Vec<Vec<String>> = runs.iter().map(|r| signature(&r.4)).collect();
+    let first_held = {
+        let mut v: Vec<(String, usize)> = Vec::new();
+        let mut dates: Vec<String> = runs.iter().map(|r| r.3.clone()).collect();
+        dates.sort();
+        for d in dates {
+            match v.last_mut() {
+                Some(x) if x.0 == d => x.1 += 1,
+                _ => v.push((d, 1)),
+            }
+        }
+        v
+    };
+    let o = group(("valley_falls", "controls(isis, valley)"), first_held, runs.clone()).unwrap();
+    assert_eq!(o.held, runs.len());
+    // Each group is exactly the runs with its signature; numbers differ within a group.
+    for (g, grp) in o.groups.iter().enumerate() {
+        let members: Vec<usize> = (0..runs.len()).filter(|&i| o.members[i].group == g).collect();
+        assert_eq!(members.len(), grp.runs);
+        assert!(members.iter().all(|&i| sigs[i] == grp.signature));
+        assert!(grp.signature.iter().any(|k| k == "rule isis.push fired"), "{:?}", grp.signature);
+        assert!(
+            grp.signature.iter().all(|k| !k.chars().any(|c| c.is_ascii_digit())),
+            "no numbers: {:?}",
+            grp.signature
+        );
+    }
+    assert_eq!(o.groups.iter().map(|g| g.runs).sum::<usize>(), runs.len());
+    assert!(o.groups.windows(2).all(|w| w[0].runs >= w[1].runs));
+    // By a date before any fall, nothing; by the last, everything.
+    assert_eq!(o.by("2014-06-01").held, 0);
+    let last = runs.iter().map(|r| r.3.clone()).max().unwrap();
+    assert_eq!(o.by(&last), o);
+}

@@ -321,6 +321,9 @@ impl Simulation for Theatre {
             if let Some(u) = &views.uncertainty {
                 html = frontline_report::with_section(&html, &frontline_report::uncertainty_section(u));
             }
+            if let Some(why) = explanation(views)? {
+                html = frontline_report::with_section(&html, &crate::why::ensemble_report_section(&why));
+            }
             files.extend(report_files(html, frontline_report::ensemble_charts(m, &agg)));
         }
         crate::with_pngs(&mut files).map_err(JobError::Task)?;
@@ -406,6 +409,22 @@ impl Simulation for Theatre {
         Ok(Some(OutputFile::text(frontline_explain::diverge::FILE, contents)))
     }
 
+    fn explain_ensemble(
+        &self,
+        batches: &dyn Batches,
+        runs: u64,
+        base_seed: u64,
+        models: &[&dyn Simulation],
+    ) -> Result<Option<OutputFile>, JobError> {
+        let m = &self.model;
+        let firsts = ens::watch_firsts(m, batches)?;
+        // Each run's own model (a posterior's drawn set); a model without a territory runs as the base.
+        let per_run: Vec<&Model> = models.iter().map(|s| s.territory().map_or(m, |l| &l.model)).collect();
+        let file = crate::why::explain_ensemble(m, &firsts, runs, base_seed, &per_run);
+        let contents = serde_json::to_string(&file).map_err(|e| JobError::Task(e.to_string()))? + "\n";
+        Ok(Some(OutputFile::text(frontline_explain::diverge::FILE, contents)))
+    }
+
     fn posterior(&self) -> Option<PathBuf> {
         self.model.posterior.clone()
     }
@@ -413,4 +432,11 @@ impl Simulation for Theatre {
     fn ensemble_quantities(&self, batches: &dyn Batches, _runs: u64) -> Result<Vec<(String, Vec<f64>)>, JobError> {
         ens::final_quantities(&self.model, batches)
     }
+}
+
+/// The ensemble's explanation (`--explain`) as the analysis passed it in
+/// the views: the file [`Simulation::explain_ensemble`] wrote, read back.
+fn explanation(views: &Views) -> Result<Option<frontline_explain::ensemble::JobFile>, JobError> {
+    let Some(f) = &views.explanation else { return Ok(None) };
+    serde_json::from_slice(&f.contents).map(Some).map_err(|e| JobError::Task(format!("explain.json: {e}")))
 }

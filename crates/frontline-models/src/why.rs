@@ -105,3 +105,86 @@ pub fn explain_compare(
     }
     Ok(JobFile { format: diverge::FORMAT.into(), job: "compare".into(), outcomes: out })
 }
+
+/// An ensemble's `explain.json`: for each watch whose condition names a
+/// region, the runs where it held (the first
+/// [`frontline_explain::ensemble::MAX_RUNS`] in run order) rerun with
+/// drivers on, each reduced to its chain for that region on the snapshot
+/// the watch first held, and grouped by signature. `models[i]` is run i's
+/// model (empty: `base` for every run). Each run is rerun once for all the
+/// watches it explains, in parallel, and collected in run order, so the file is the same for any thread count;
+/// it reads only the sealed batches, so a resumed job writes the same file.
+pub fn explain_ensemble(
+    base: &Model,
+    firsts: &[Vec<i32>],
+    runs: u64,
+    base_seed: u64,
+    models: &[&Model],
+) -> frontline_explain::ensemble::JobFile {
+    use frontline_explain::ensemble::{self as ensx, MAX_RUNS};
+    use rayon::prelude::*;
+    // Per watch naming a region: the region and the runs to explain.
+    let mut asked: Vec<Asked> = Vec::new();
+    for (w, watch) in base.watches.iter().enumerate() {
+        let mut region = None;
+        watch.when.for_each_name(&mut |kind, i| {
+            if kind == NameKind::Region && region.is_none() {
+                region = Some(i);
+            }
+        });
+        let Some(r) = region else { continue };
+        let held: Vec<(u64, u32)> =
+            (0..runs).filter_map(|i| u32::try_from(firsts[w][i as usize]).ok().map(|k| (i, k))).collect();
+        let mut by_date: Vec<(String, usize)> = Vec::new();
+        let mut ticks: Vec<u32> = held.iter().map(|h| h.1).collect();
+        ticks.sort_unstable();
+        for k in ticks {
+            let d = base.day_of_tick(k).to_string();
+            match by_date.last_mut() {
+                Some(x) if x.0 == d => x.1 += 1,
+                _ => by_date.push((d, 1)),
+            }
+        }
+        asked.push((w, r, held.into_iter().take(MAX_RUNS).collect(), by_date));
+    }
+    // Each run is rerun once, for every watch that explains it.
+    let mut wanted: Vec<u64> = asked.iter().flat_map(|a| a.2.iter().map(|h| h.0)).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let chains: Vec<Vec<(usize, Chain)>> = wanted
+        .par_iter()
+        .map(|&i| {
+            let m = models.get(i as usize).copied().unwrap_or(base);
+            let traj = frontline_engine::simulate_explained(m, frontline_analysis::stats::run_seed(base_seed, i));
+            let rec = frontline_explain::record::build(m, &traj);
+            asked
+                .iter()
+                .enumerate()
+                .filter_map(|(j, (_, r, held, _))| held.iter().find(|h| h.0 == i).map(|h| (j, chain(&rec, *r, h.1))))
+                .collect()
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for (j, (w, _, held, by_date)) in asked.into_iter().enumerate() {
+        let explained: Vec<(u64, u64, u32, String, Chain)> = held
+            .iter()
+            .map(|&(i, k)| {
+                let at = wanted.binary_search(&i).expect("every explained run was rerun");
+                let c = chains[at].iter().find(|x| x.0 == j).map(|x| x.1.clone()).expect("its chain was built");
+                (i, frontline_analysis::stats::run_seed(base_seed, i), k, base.day_of_tick(k).to_string(), c)
+            })
+            .collect();
+        let watch = &base.watches[w];
+        outcomes.extend(ensx::group((&watch.name, &watch.text), by_date, explained));
+    }
+    ensx::JobFile { format: diverge::FORMAT.into(), job: "ensemble".into(), runs, outcomes }
+}
+
+/// A watch to explain: its index, its region, the runs explained (run index,
+/// snapshot it first held) and how many runs it first held on each date.
+type Asked = (usize, usize, Vec<(u64, u32)>, Vec<(String, usize)>);
+
+/// The ensemble report's section from its explanation file.
+pub fn ensemble_report_section(file: &frontline_explain::ensemble::JobFile) -> String {
+    frontline_report::ensemble_why_section(file)
+}

@@ -249,7 +249,13 @@ fn sir_ensemble_stopped_after_one_batch_resumes_to_identical_tables() {
     let d = Dir::new("ensemble");
     let (sim, _) = scenario(&d.0);
     assert_eq!((sim.model(), sim.name()), ("sir", "SIR test"));
-    let req = EnsembleRequest { runs: 300, seed: None, views: Views::default(), posterior: Default::default() };
+    let req = EnsembleRequest {
+        runs: 300,
+        seed: None,
+        views: Views::default(),
+        posterior: Default::default(),
+        explain: false,
+    };
     let (whole, stopped) = (d.0.join("whole"), d.0.join("stopped"));
     let ens = |dir: &Path, resume, stop| {
         analyses::execute(dir, Format::Csv, Checkpoints::Kept, |out| {

@@ -270,7 +270,7 @@ impl Options {
     fn views(&mut self, maps: bool) -> Result<Views, Error> {
         let (map_dates, no_maps) =
             if maps { (self.list("map_dates")?, self.flag("no_maps")?) } else { (Vec::new(), true) };
-        Ok(Views { map_dates, no_maps, no_report: self.flag("no_report")?, uncertainty: None })
+        Ok(Views { map_dates, no_maps, no_report: self.flag("no_report")?, uncertainty: None, explanation: None })
     }
 
     /// The history; its file is required, which [`required`] checks once
@@ -504,6 +504,7 @@ pub fn analyse_placed(
                 seed: o.u64("seed")?,
                 views: without_files(&mut views, &place),
                 posterior: o.posterior()?,
+                explain: o.flag("explain")?,
             };
             o.finish(analysis)?;
             let (r, t, w) = go(&place, kept, true, |j| analyses::ensemble::ensemble(sim, &req, j))?;

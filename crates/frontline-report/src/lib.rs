@@ -88,32 +88,7 @@ pub fn why_section(chains: &[frontline_explain::Chain], more: usize) -> String {
             escape(&c.region),
             escape(&c.summary)
         );
-        let mut depth = 0;
-        for l in &c.links {
-            while depth < l.depth {
-                b.push_str("<ul>");
-                depth += 1;
-            }
-            while depth > l.depth {
-                b.push_str("</ul>");
-                depth -= 1;
-            }
-            let what = l
-                .rule
-                .as_ref()
-                .map_or_else(|| format!("{} · {}", l.phase, l.kind), |r| format!("{} · rule {r}", l.phase));
-            let _ = writeln!(
-                b,
-                "<li><span class=\"meta\">[{} · {}]</span> {}</li>",
-                escape(&what),
-                escape(&l.date),
-                escape(&l.text)
-            );
-        }
-        while depth > 0 {
-            b.push_str("</ul>");
-            depth -= 1;
-        }
+        chain_links(&mut b, c);
         b.push_str("</ul>\n");
     }
     if more > 0 {
@@ -121,6 +96,85 @@ pub fn why_section(chains: &[frontline_explain::Chain], more: usize) -> String {
             b,
             "<p class=\"meta\">… and {more} more regions changed hands; ask <code>frontline explain</code> for them.</p>"
         );
+    }
+    b
+}
+
+/// A chain's links as nested lists (the caller opened the outer `<ul>`).
+fn chain_links(b: &mut String, c: &frontline_explain::Chain) {
+    let mut depth = 0;
+    for l in &c.links {
+        while depth < l.depth {
+            b.push_str("<ul>");
+            depth += 1;
+        }
+        while depth > l.depth {
+            b.push_str("</ul>");
+            depth -= 1;
+        }
+        let what =
+            l.rule.as_ref().map_or_else(|| format!("{} · {}", l.phase, l.kind), |r| format!("{} · rule {r}", l.phase));
+        let _ = writeln!(
+            *b,
+            "<li><span class=\"meta\">[{} · {}]</span> {}</li>",
+            escape(&what),
+            escape(&l.date),
+            escape(&l.text)
+        );
+    }
+    while depth > 0 {
+        b.push_str("</ul>");
+        depth -= 1;
+    }
+}
+
+/// The ensemble report's "Why" section (`ensemble --explain`): for each
+/// watched outcome naming a region, the groups of runs whose chains to it
+/// have the same links (numbers dropped), most common first, with the most
+/// common group's example chain.
+pub fn ensemble_why_section(file: &frontline_explain::ensemble::JobFile) -> String {
+    let mut b = String::from("<h2 id=\"why\">Why: the most common chains to each outcome</h2>\n");
+    b.push_str("<p class=\"meta\">Each run where a watched outcome held was rerun with its drivers recorded; its chain for the outcome's region, on the date the outcome first held, is reduced to its links without their numbers, and equal chains are grouped. <code>frontline explain DIR --region PLACE [--date D]</code> gives the groups as text or JSON.</p>\n");
+    if file.outcomes.is_empty() {
+        b.push_str("<p>No watched outcome that names a region held in any run.</p>\n");
+        return b;
+    }
+    for o in &file.outcomes {
+        let explained = o.members.len();
+        let _ = writeln!(
+            b,
+            "<h3>{} <span class=\"meta\">{} · {}</span></h3>\n<p>Held in {} of the {} runs; {} explained.</p>\n<table><tr><th>share</th><th>runs</th><th>example</th><th>the chain, without its numbers</th></tr>",
+            escape(&o.outcome),
+            escape(&o.condition),
+            escape(&o.region_name),
+            o.held,
+            file.runs,
+            explained
+        );
+        for g in o.groups.iter().take(8) {
+            let _ = writeln!(
+                b,
+                "<tr><td>{:.0} %</td><td>{}</td><td>run {}</td><td>{}</td></tr>",
+                100.0 * g.share,
+                g.runs,
+                g.example_run,
+                escape(&g.signature.join(" ← "))
+            );
+        }
+        b.push_str("</table>\n");
+        if o.groups.len() > 8 {
+            let _ = writeln!(b, "<p class=\"meta\">… and {} rarer chains.</p>", o.groups.len() - 8);
+        }
+        if let Some(g) = o.groups.first() {
+            let _ = writeln!(
+                b,
+                "<p>The most common chain, in run {}: {}</p>\n<ul>",
+                g.example_run,
+                escape(&g.example.summary)
+            );
+            chain_links(&mut b, &g.example);
+            b.push_str("</ul>\n");
+        }
     }
     b
 }

@@ -192,8 +192,35 @@ function showComparison(data) {
       t.appendChild(tr);
     }
     box.append(h, t);
+    // Why the arms differ (issue #13): the summary across the seeds whose outcome differs, after the plot.
+    const whys = [];
+    for (const w of (data.why || []).filter((w) => w.outcome === o)) {
+      const div = document.createElement("div");
+      div.className = "why-summary";
+      div.dataset.arm = w.arm;
+      const p = document.createElement("p");
+      p.textContent = `Why ${w.arm} differs: ${w.differing} seed${w.differing === 1 ? "" : "s"} differ from the baseline` +
+        (w.region ? ` (chains of ${w.region})` : "") + (w.differing ? ":" : ".");
+      const ul = document.createElement("ul");
+      for (const line of w.lines) {
+        const li = document.createElement("li");
+        li.textContent = line;
+        ul.appendChild(li);
+      }
+      div.append(p, ul);
+      if (w.first) {
+        const f = document.createElement("p");
+        f.className = "meta";
+        f.textContent = "First such seed: " + w.first + ". frontline explain DIR prints both arms' chains.";
+        div.appendChild(f);
+      }
+      whys.push(div);
+    }
     const diffs = rows.filter((r) => r.difference !== null);
-    if (diffs.length === 0) continue;
+    if (diffs.length === 0) {
+      box.append(...whys);
+      continue;
+    }
     const w = 700, left = 160, right = 30, row = 26, height = 34 + row * diffs.length;
     const extent = Math.max(1e-9, ...diffs.map((r) => Math.max(Math.abs(r.difference_low), Math.abs(r.difference_high)))) * 1.1;
     const x = (v) => left + ((w - left - right) * (v + extent)) / (2 * extent);
@@ -213,6 +240,7 @@ function showComparison(data) {
     zero.textContent = "0 (no difference)";
     plot.appendChild(zero);
     box.appendChild(plot);
+    box.append(...whys);
   }
   document.body.dataset.ready = "true";
 }

@@ -166,6 +166,28 @@ struct TheatreCompare {
     actors: Vec<Actor>,
     arms: Vec<String>,
     probability: Vec<Vec<Vec<Vec<f64>>>>,
+    /// Why the arms differ (issue #13), from the comparison's
+    /// `explain.json`: per outcome and arm, the summary across the seeds
+    /// whose outcome differs; absent where nothing was explained.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    why: Vec<CompareWhy>,
+}
+
+/// One outcome and arm of a comparison's explanation, as the viewer shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CompareWhy {
+    /// The outcome, as given to compare.
+    outcome: String,
+    /// The region it names.
+    region: Option<String>,
+    /// The arm.
+    arm: String,
+    /// How many seeds differ from the baseline.
+    differing: usize,
+    /// The summary, one line per (direction, link the difference runs through).
+    lines: Vec<String>,
+    /// Where the first differing seed's arms diverge.
+    first: Option<String>,
 }
 
 /// A cell state of the civil grid.
@@ -376,8 +398,10 @@ pub fn theatre_ensemble(m: &Model, agg: &Aggregate) -> Value {
 
 /// The maps of a theatre comparison (kind `compare-maps`): the map, the
 /// key dates and each arm's probability of control on them (`arms`:
-/// (name, views), baseline first).
-pub fn theatre_compare(m: &Model, arms: &[(String, frontline_analysis::compare::ArmViews)]) -> Value {
+/// (name, views), baseline first), and `why`, the summary of its
+/// explanation (`frontline_explain::diverge::JobFile::view_summary`; an
+/// empty array or null: none).
+pub fn theatre_compare(m: &Model, arms: &[(String, frontline_analysis::compare::ArmViews)], why: &Value) -> Value {
     let keep: Vec<usize> = m.key_ticks().into_iter().map(|t| t as usize).collect();
     let map = theatre_map(m, &keep);
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
@@ -396,6 +420,9 @@ pub fn theatre_compare(m: &Model, arms: &[(String, frontline_analysis::compare::
         actors: map.actors,
         arms: arms.iter().map(|(n, _)| n.clone()).collect(),
         probability,
+        // `why` is built by the comparison job itself (never read from a
+        // user's file), so a shape other than the summary's is no input error.
+        why: serde_json::from_value(why.clone()).unwrap_or_default(),
     })
 }
 

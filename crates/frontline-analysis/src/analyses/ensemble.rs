@@ -26,6 +26,11 @@ pub struct EnsembleRequest {
     pub views: Views,
     /// The posterior the runs draw their parameters from (default: the scenario's, if it names one).
     pub posterior: PosteriorRequest,
+    /// Explain the watched outcomes (issue #13): the model reruns the runs
+    /// where each held with its drivers recorded and writes the most common
+    /// chains (`explain.json`). Off by default: it costs up to one more run
+    /// per explained run. The tables are the same either way.
+    pub explain: bool,
 }
 
 /// What an ensemble gives the front end.
@@ -70,7 +75,25 @@ pub fn ensemble(sim: &dyn Simulation, req: &EnsembleRequest, job: &Job) -> Resul
         spread_table = Some(crate::spread::table(&u.spread));
         views.uncertainty = Some(u);
     }
+    if req.explain {
+        let sealed = sealed(sim, &jd, req.runs)?;
+        let drawn;
+        let models: Vec<&dyn Simulation> = match &post {
+            Some(p) => {
+                drawn = p.models(sim, None, base_seed, req.runs).map_err(AnalysisError::Invalid)?;
+                (0..req.runs).map(|i| drawn[p.draw(base_seed, i)].as_deref().unwrap_or(sim)).collect()
+            }
+            None => Vec::new(),
+        };
+        views.explanation = sim.explain_ensemble(&sealed, req.runs, base_seed, &models)?;
+    }
     let mut out = aggregate(sim, &jd, req.runs, base_seed, &views)?;
+    // The explanation is written whatever the model's views do with it.
+    if let Some(f) = &views.explanation
+        && !out.files.iter().any(|x| x.path == f.path)
+    {
+        out.files.push(f.clone());
+    }
     let mut manifest = sim.manifest(Command::Ensemble);
     manifest.base_seed = Some(base_seed);
     manifest.seed_rule = Some("run i uses splitmix64(base_seed, i)".into());

@@ -20,6 +20,13 @@ pub(crate) fn run(
     let req = CompareRequest { arms, outcomes, runs, seed: j.seed, posterior: posterior.request() };
     let done = super::run_job(args, &j, "compare", |sim, job| {
         let mut done = analyses::compare::compare(sim, &req, job)?;
+        // The summary of the comparison's explanation, for the viewer's page.
+        let why = match done.output.files.iter().find(|f| f.path == frontline_explain::diverge::FILE) {
+            Some(f) => serde_json::from_slice::<frontline_explain::diverge::JobFile>(&f.contents)
+                .map_err(|e| frontline_analysis::analyses::AnalysisError::Runtime(format!("explain.json: {e}")))?
+                .view_summary(),
+            None => serde_json::Value::Null,
+        };
         let r = &done.result;
         // Maps per arm, difference maps and the arms' time series, for a model with a map.
         let mut files = Vec::new();
@@ -35,7 +42,7 @@ pub(crate) fn run(
                         (name.clone(), frontline_analysis::compare::arm_views(m, &runs))
                     })
                     .collect();
-                let dataset = frontline_viewer::dataset::theatre_compare(m, &arms);
+                let dataset = frontline_viewer::dataset::theatre_compare(m, &arms, &why);
                 files.push(OutputFile::text(frontline_viewer::DATASET_FILE, dataset.to_string() + "\n"));
                 frontline_report::compare_pictures(&frontline_report::CompareViews { model: m, arms })
             }

@@ -12,9 +12,10 @@ pub(crate) fn run(
     posterior: &PosteriorArgs,
     j: JobArgs,
     maps: &MapArgs,
-    no_report: bool,
+    (no_report, explain): (bool, bool),
 ) -> Result<Summary, CliError> {
-    let req = EnsembleRequest { runs, seed: j.seed, views: maps.views(no_report), posterior: posterior.request() };
+    let req =
+        EnsembleRequest { runs, seed: j.seed, views: maps.views(no_report), posterior: posterior.request(), explain };
     let done = super::run_job(args, &j, "ensemble", |sim, job| analyses::ensemble::ensemble(sim, &req, job))?;
     let r = &done.result;
     let mut text = String::new();

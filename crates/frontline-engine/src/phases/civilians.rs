@@ -465,6 +465,15 @@ fn displace(m: &Model, s: &mut State) {
             s.civilians.share[k] = phi;
             s.civilians.leaving[k] = phi * pop;
             s.civilians.dest[k] = d;
+            if s.cause.on {
+                let terms = [
+                    ("combat", dt * cc.flee_rate_combat * u),
+                    ("fear", dt * cc.flee_rate_fear * fear),
+                    ("abuse", dt * cc.flee_rate_abuse * abuse),
+                    ("share", phi),
+                ];
+                crate::cause::flight(s, ni, (r, i, d), phi * pop, pop, terms);
+            }
         }
     }
     // 4. Flight: residents and the displaced there alike.
@@ -689,6 +698,40 @@ mod tests {
         let (_, sunni, ni, na) = ids(m);
         let k = m.region_index(region).unwrap() * ni + sunni;
         s.support[k * na + m.actor_index(actor).unwrap()] = x;
+    }
+
+    #[test]
+    fn a_flight_is_recorded_once_a_tenth_of_the_people_have_left_with_the_terms_of_the_rate() {
+        // φ = 1 week · rate · fear 0.5: 0.005 with the default rate (1 000 of
+        // 200 000 leave, under a tenth: no record), 0.15 with rate 0.3 (30 000).
+        for (rate, recorded) in [(0.01, false), (0.3, true)] {
+            let m = line(&format!("{MOVE}manpower = true\n[constants.civilians]\nflee_rate_fear = {rate}\n"));
+            let mut s = State::new(&m, 1);
+            s.cause = crate::cause::Causes::new(&m, &s, true);
+            let (city, sunni, _, _) = ids(&m);
+            let valley = m.region_index("valley").unwrap();
+            set_support(&m, &mut s, "city", "gov", -0.5);
+            let pop = s.population[city * m.identities.len() + sunni];
+            run(&m, &mut s);
+            let found: Vec<&crate::cause::Driver> =
+                s.cause.drivers.iter().filter(|x| x.kind == crate::cause::Kind::Displacement).collect();
+            if !recorded {
+                assert!(found.is_empty(), "{found:?}");
+                continue;
+            }
+            let [x] = found[..] else { panic!("one flight: {found:?}") };
+            assert_eq!(
+                (x.region, x.identity, x.target, x.actor),
+                (Some(city), Some(sunni), Some(valley), m.actor_index("gov"))
+            );
+            assert!((x.term("share").unwrap() - 0.15).abs() < 1e-12);
+            assert!((x.term("fear").unwrap() - 0.15).abs() < 1e-12, "{x:?}");
+            assert!((x.term("fled").unwrap() - 0.15 * pop).abs() < 1e-6);
+            assert_eq!(x.term("population"), Some(pop));
+            // The flight's record agrees with the displacement table.
+            let f = s.civilians.flows[0];
+            assert!((f.people - x.term("fled").unwrap()).abs() < 1e-6, "{f:?}");
+        }
     }
 
     #[test]

@@ -409,8 +409,13 @@ pub fn battle(
             if h <= 0.0 {
                 continue;
             }
-            let d = detection(ic.detection_rate, weeks, coop, seek_open / (seek_open + h + 1.0), cov);
+            let presence = seek_open / (seek_open + h + 1.0);
+            let d = detection(ic.detection_rate, weeks, coop, presence, cov);
             st.detected[f * nr + r] = d;
+            if s.cause.on {
+                let terms = [("hidden", h), ("cooperation", coop), ("presence", presence), ("cover", cov)];
+                crate::cause::detection(s, nr, f, r, seeker, d, terms);
+            }
             st.det[f] = d * h;
             st.und[f] = h - d * h;
         }
@@ -728,6 +733,43 @@ mod tests {
             m.force_index("insurgents").unwrap(),
             m.force_index("tribes").unwrap(),
         )
+    }
+
+    #[test]
+    fn a_detection_is_recorded_with_the_terms_of_its_law_and_only_when_it_moves() {
+        for support in [0.5, -0.5] {
+            let (m, mut s) = city_battle(true, support, "");
+            s.cause = crate::cause::Causes::new(&m, &s, true);
+            let (city, _, ins, _) = ids(&m);
+            let hidden = s.irregular.hidden[ins * m.regions.len() + city] * s.personnel[ins * m.regions.len() + city];
+            crate::phases::combat::run(&m, &mut s);
+            let d = s.irregular.detected[ins * m.regions.len() + city];
+            let found: Vec<&crate::cause::Driver> =
+                s.cause.drivers.iter().filter(|x| x.kind == crate::cause::Kind::Detection).collect();
+            if support < 0.0 {
+                // Nobody informs the government: nothing was found, nothing recorded.
+                assert_eq!(d, 0.0);
+                assert!(found.is_empty(), "{found:?}");
+                continue;
+            }
+            assert!(d >= crate::cause::SHIFT, "the example finds enough to record: {d}");
+            let [x] = found[..] else { panic!("one detection record: {found:?}") };
+            assert_eq!((x.region, x.force, x.other, x.how), (Some(city), Some(ins), m.actor_index("gov"), "rose"));
+            assert_eq!(x.term("share"), Some(d));
+            assert!(close(x.term("hidden").unwrap(), hidden, 1e-9), "{x:?}");
+            assert!(close(x.term("detected").unwrap(), d * hidden, 1e-9));
+            assert!(close(x.term("cooperation").unwrap(), 0.5, 1e-9));
+            // The law recomputed from the recorded terms gives the recorded share.
+            let k = m.constants.irregular.detection_rate;
+            let law = detection(
+                k,
+                crate::phases::weeks(&m),
+                x.term("cooperation").unwrap(),
+                x.term("presence").unwrap(),
+                x.term("cover").unwrap(),
+            );
+            assert!(close(law, d, 1e-12), "{law} vs {d}");
+        }
     }
 
     #[test]
