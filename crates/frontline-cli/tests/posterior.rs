@@ -70,14 +70,14 @@ fn compare_arms_share_the_parameter_set_of_each_seed() {
 
 #[test]
 fn over_a_posterior_compare_intervals_are_clustered_by_parameter_set() {
-    // Two sets that decide the outcome, 10 seeds each: the runs of a set are
-    // correlated, so the interval must be that of a few independent runs,
-    // not of 40.
+    // Two sets, 10 seeds per set: the summary, --json and report name the
+    // sets the runs drew as the intervals' clusters (the widening itself is
+    // checked in stats.rs, against the iid intervals).
     let dir = tmp("post-clustered");
     let post = write(dir.path(), "post.csv", "distrust,strike_threshold\n0.5,1500\n0.95,4000\n");
     let arm = write(dir.path(), "same.toml", "[parameters.patron_funding]\nvalue = 4.0\n");
-    let scenario = example();
-    let go = |name: &str, extra: &[&str]| -> serde_json::Value {
+    let (scenario, post_s) = (example(), post.to_string_lossy().to_string());
+    let go = |name: &str, extra: &[&str]| -> std::process::Output {
         let out = dir.path().join(name);
         let mut args = vec![
             "compare",
@@ -88,7 +88,6 @@ fn over_a_posterior_compare_intervals_are_clustered_by_parameter_set() {
             "40",
             "--outcome",
             "regions_held(isis) at end",
-            "--json",
             "--no-report",
             "--out",
             s(&out),
@@ -96,38 +95,21 @@ fn over_a_posterior_compare_intervals_are_clustered_by_parameter_set() {
         args.extend_from_slice(extra);
         let o = run(&args);
         assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    let json = |o: std::process::Output| -> serde_json::Value {
         serde_json::from_slice(&o.stdout).expect("--json prints one JSON document")
     };
-    let post_s = post.to_string_lossy().to_string();
-    let clustered = go("clustered", &["--posterior", &post_s, "--seeds-per-set", "10"]);
+    let clustered = json(go("clustered", &["--json", "--posterior", &post_s, "--seeds-per-set", "10"]));
     let sets = clustered["parameter_sets"].as_u64().expect("the number of sets drawn");
     assert!((1..=4).contains(&sets), "4 blocks of 10 runs draw at most 4 sets: {clustered}");
     assert!(clustered["intervals"].as_str().unwrap().contains("cluster-robust"), "{clustered}");
-    let plain = go("plain", &["--no-posterior"]);
+    let plain = json(go("plain", &["--json", "--no-posterior"]));
     assert!(plain["parameter_sets"].is_null(), "{plain}");
     assert!(!plain["intervals"].as_str().unwrap().contains("cluster"), "{plain}");
     // The summary says which intervals it printed.
-    let o = run(&[
-        "compare",
-        s(&example()),
-        "--arm",
-        s(&arm),
-        "--runs",
-        "40",
-        "--posterior",
-        &post_s,
-        "--outcome",
-        "regions_held(isis) at end",
-        "--no-report",
-        "--out",
-        s(&dir.path().join("text")),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("cluster-robust over the"), "{}", stdout_of(&o));
-}
-
-fn stdout_of(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    let o = go("text", &["--posterior", &post_s]);
+    assert!(stdout(&o).contains("cluster-robust over the"), "{}", stdout(&o));
 }
 
 #[test]

@@ -213,15 +213,7 @@ impl JobFile {
                     let _ = writeln!(text, "    {line}");
                 }
                 if let Some(s) = a.seeds.first() {
-                    let _ = writeln!(
-                        text,
-                        "  first such seed (run {}, seed {}): the arms diverge at tick {} ({}) in {}",
-                        s.run,
-                        s.seed,
-                        s.diverges.map_or("—".into(), |t| t.to_string()),
-                        s.diverges_on.clone().unwrap_or_default(),
-                        s.first_difference.clone().unwrap_or_else(|| "nothing".into())
-                    );
+                    let _ = writeln!(text, "  first such seed (run {}, seed {}): {}", s.run, s.seed, s.divergence());
                     let _ = writeln!(text, "  baseline:");
                     text.push_str(&indent(&render(&s.baseline)));
                     let _ = writeln!(text, "  {}:", a.arm);
@@ -231,6 +223,19 @@ impl JobFile {
         }
         let json = serde_json::to_value(chosen).map_err(|e| e.to_string())?;
         Ok(crate::Answer { text, json })
+    }
+}
+
+impl Seed {
+    /// Where its arms diverge, in words ("the arms diverge at tick T (date)
+    /// in …"), as `frontline explain` and the viewer's comparison page say it.
+    fn divergence(&self) -> String {
+        format!(
+            "the arms diverge at tick {} ({}) in {}",
+            self.diverges.map_or("—".into(), |t| t.to_string()),
+            self.diverges_on.clone().unwrap_or_default(),
+            self.first_difference.clone().unwrap_or_else(|| "nothing".into())
+        )
     }
 }
 
@@ -257,16 +262,7 @@ impl JobFile {
         let mut out = Vec::new();
         for o in &self.outcomes {
             for a in &o.arms {
-                let first = a.seeds.first().map(|s| {
-                    format!(
-                        "run {} (seed {}): the arms diverge at tick {} ({}) in {}",
-                        s.run,
-                        s.seed,
-                        s.diverges.map_or("—".into(), |t| t.to_string()),
-                        s.diverges_on.clone().unwrap_or_default(),
-                        s.first_difference.clone().unwrap_or_else(|| "nothing".into())
-                    )
-                });
+                let first = a.seeds.first().map(|s| format!("run {} (seed {}): {}", s.run, s.seed, s.divergence()));
                 out.push(serde_json::json!({
                     "outcome": o.outcome, "region": o.region, "arm": a.arm, "differing": a.differing,
                     "lines": a.summary_lines(), "first": first,
