@@ -13,6 +13,11 @@
 //! `drivers` times the synthetic theatre, with every feature off and then
 //! on, with driver recording (`simulate_explained`, issue #13) off and on,
 //! side by side.
+//! `flagship` runs the Iraq flagship's ensemble over its posterior with the
+//! release `frontline` binary, as a user would, and reports its wall time
+//! and peak memory against the issue #14 targets (10 000 runs under 60 s on
+//! 2 cores, under 1 GiB), beside the same ensemble without the posterior in
+//! the same command (the posterior's cost as a ratio).
 //! See bench/README.md.
 
 mod synthetic;
@@ -35,6 +40,12 @@ const MECHANISMS_MAX_RATIO: f64 = 2.0;
 const MECHANISMS_TARGET_MS: f64 = 2.5;
 /// Target of `drivers`: recording drivers costs at most this share (issue #13).
 const DRIVERS_MAX_COST: f64 = 0.15;
+/// Targets of `flagship` (issue #14): 10 000 posterior runs of the Iraq
+/// flagship in under this many seconds on 2 cores, in under this much memory.
+const FLAGSHIP_RUNS: usize = 10_000;
+const FLAGSHIP_TARGET_S: f64 = 60.0;
+const FLAGSHIP_TARGET_BYTES: u64 = 1 << 30;
+const FLAGSHIP_SCENARIO: &str = "scenarios/iraq/scenario.toml";
 const PEER_REGIONS: usize = 10;
 const PEER_FORCES: usize = 4;
 
@@ -42,6 +53,7 @@ const USAGE: &str = "\
 usage: frontline-bench theatre [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--no-peer] [--dump]
        frontline-bench mechanisms [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W] [--dump]
        frontline-bench drivers [--runs N] [--regions R] [--forces F] [--ticks T] [--warmup W]
+       frontline-bench flagship [--runs N] [--threads T] [--no-peer]
 
 theatre: times single-threaded runs of the engine on a synthetic theatre
 with seeds 0..N, after a warm-up, and the same runs on a peer theatre of 10
@@ -53,7 +65,14 @@ mechanisms: times the same synthetic theatre with every engine feature
 pipeline, experience, reassembly, planning) off and on, interleaved, and
 prints both and their ratio (--dump prints the overlay that switches them on).
 
+flagship: runs `frontline ensemble scenarios/iraq/scenario.toml --runs N`
+(default 10000) with the release binary next to this one, over the
+scenario's posterior and then with --no-posterior, and prints each one's
+wall time, runs/s and peak memory, their ratio, and the issue #14 targets
+(< 60 s and < 1 GiB for 10000 runs). Run it from the repository root.
+
 options:
+  --threads T    worker threads of the flagship ensemble (default: all cores)
   --runs N       timed runs per theatre (default 200)
   --regions R    regions of the measured theatre (default 100)
   --forces F     force groups of the measured theatre (default 20)
@@ -68,6 +87,7 @@ enum Bench {
     Theatre,
     Mechanisms,
     Drivers,
+    Flagship,
 }
 
 struct Args {
@@ -79,6 +99,7 @@ struct Args {
     warmup: Option<usize>,
     peer: bool,
     dump: bool,
+    threads: Option<usize>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
@@ -91,15 +112,22 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         warmup: None,
         peer: true,
         dump: false,
+        threads: None,
     };
     let mut it = argv.iter();
     match it.next().map(String::as_str) {
         Some("theatre") => {}
         Some("mechanisms") => a.bench = Bench::Mechanisms,
         Some("drivers") => a.bench = Bench::Drivers,
+        Some("flagship") => {
+            a.bench = Bench::Flagship;
+            a.runs = FLAGSHIP_RUNS;
+        }
         Some("-h" | "--help") => return Err(String::new()),
-        Some(other) => return Err(format!("unknown benchmark `{other}` (available: theatre, mechanisms, drivers)")),
-        None => return Err("no benchmark named (available: theatre, mechanisms, drivers)".into()),
+        Some(other) => {
+            return Err(format!("unknown benchmark `{other}` (available: theatre, mechanisms, drivers, flagship)"));
+        }
+        None => return Err("no benchmark named (available: theatre, mechanisms, drivers, flagship)".into()),
     }
     fn num<T: std::str::FromStr>(flag: &str, v: Option<&String>) -> Result<T, String> {
         let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -119,6 +147,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--ticks" => a.ticks = num(flag, value().as_ref())?,
             "--warmup" => a.warmup = Some(num(flag, value().as_ref())?),
             "--no-peer" => a.peer = false,
+            "--threads" => a.threads = Some(num(flag, value().as_ref())?),
             "--dump" => a.dump = true,
             "-h" | "--help" => return Err(String::new()),
             _ => return Err(format!("unknown option `{arg}`")),
@@ -432,6 +461,100 @@ fn theatre(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// What one flagship ensemble cost, from its `--json` summary.
+struct JobCost {
+    /// Wall seconds of the whole command, start to exit (the process's view).
+    wall_s: f64,
+    /// Seconds the job reported (first run to last file written).
+    job_s: f64,
+    /// Peak resident memory, bytes (`peak_memory_bytes`; `None` off Linux).
+    peak_bytes: Option<u64>,
+}
+
+/// Runs `frontline ensemble` on the flagship once and reads its cost.
+fn flagship_job(exe: &std::path::Path, a: &Args, posterior: bool, out: &std::path::Path) -> Result<JobCost, String> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(["ensemble", FLAGSHIP_SCENARIO, "--runs", &a.runs.to_string(), "--json", "--force", "--out"]).arg(out);
+    if !posterior {
+        cmd.arg("--no-posterior");
+    }
+    if let Some(t) = a.threads {
+        cmd.args(["--threads", &t.to_string()]);
+    }
+    let started = Instant::now();
+    let o = cmd.output().map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    let wall_s = started.elapsed().as_secs_f64();
+    if !o.status.success() {
+        return Err(format!(
+            "{} ensemble failed ({}):\n{}",
+            exe.display(),
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&o.stdout);
+    let field = |key: &str| -> Option<f64> {
+        let at = text.find(&format!("\"{key}\":"))? + key.len() + 3;
+        let rest = text[at..].trim_start();
+        let end = rest.find(|c: char| !(c.is_ascii_digit() || ".eE+-".contains(c))).unwrap_or(rest.len());
+        rest[..end].parse().ok()
+    };
+    let job_s = field("seconds").ok_or("the --json summary has no `seconds`")?;
+    let peak_bytes = field("peak_memory_bytes").map(|b| b as u64);
+    let _ = std::fs::remove_dir_all(out);
+    Ok(JobCost { wall_s, job_s, peak_bytes })
+}
+
+/// `flagship`: the Iraq flagship's posterior ensemble as a user runs it.
+fn flagship(a: &Args) -> Result<(), String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name(format!("frontline{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        return Err(format!(
+            "{} not found: build it first with `cargo build --release -p frontline-cli` (the benchmark times the release binary next to this one)",
+            exe.display()
+        ));
+    }
+    if !std::path::Path::new(FLAGSHIP_SCENARIO).is_file() {
+        return Err(format!("{FLAGSHIP_SCENARIO} not found: run the benchmark from the repository root"));
+    }
+    let threads = a.threads.map_or_else(|| "all".to_string(), |t| t.to_string());
+    println!("flagship: {FLAGSHIP_SCENARIO}, {} runs, threads {threads}, {}", a.runs, exe.display());
+    let out = std::env::temp_dir().join(format!("frontline-bench-flagship-{}", std::process::id()));
+    let show = |label: &str, c: &JobCost| {
+        let mem = c.peak_bytes.map_or("n/a".to_string(), |b| format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64));
+        println!(
+            "  {label:<16} wall {:>7.2} s (job {:>7.2} s)  {:>8.0} runs/s  peak memory {mem}",
+            c.wall_s,
+            c.job_s,
+            a.runs as f64 / c.wall_s
+        );
+    };
+    let post = flagship_job(&exe, a, true, &out)?;
+    show("posterior", &post);
+    if a.peer {
+        let fixed = flagship_job(&exe, a, false, &out)?;
+        show("no posterior", &fixed);
+        println!("  ratio posterior / no posterior: {:.2}x wall", post.wall_s / fixed.wall_s);
+    }
+    let scaled = post.wall_s * FLAGSHIP_RUNS as f64 / a.runs as f64;
+    let time_ok = scaled < FLAGSHIP_TARGET_S;
+    let mem_ok = post.peak_bytes.is_some_and(|b| b < FLAGSHIP_TARGET_BYTES);
+    let verdict = |ok: bool| if ok { "MET" } else { "MISSED" };
+    let how = if a.runs == FLAGSHIP_RUNS { "measured" } else { "scaled linearly from this run count" };
+    println!(
+        "target: {FLAGSHIP_RUNS} posterior runs < {FLAGSHIP_TARGET_S:.0} s on 2 cores: {} ({scaled:.1} s, {how})",
+        verdict(time_ok)
+    );
+    println!(
+        "target: peak memory < 1 GiB: {}",
+        if post.peak_bytes.is_some() { verdict(mem_ok) } else { "not measured (no VmHWM)" }
+    );
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let args = match parse_args(&argv) {
@@ -449,6 +572,13 @@ fn main() -> ExitCode {
         Bench::Theatre => theatre(&args),
         Bench::Mechanisms => mechanisms(&args),
         Bench::Drivers => drivers(&args),
+        Bench::Flagship => match flagship(&args) {
+            Ok(()) => return ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -476,6 +606,10 @@ mod tests {
         assert!(args("theatre --runs x").is_err());
         assert!(args("theatre --bogus").is_err());
         assert!(args("other").is_err());
+        let a = args("flagship").unwrap();
+        assert_eq!((a.bench, a.runs, a.threads, a.peer), (Bench::Flagship, FLAGSHIP_RUNS, None, true));
+        let a = args("flagship --runs 1000 --threads 2 --no-peer").unwrap();
+        assert_eq!((a.runs, a.threads, a.peer), (1000, Some(2), false));
     }
 
     #[test]

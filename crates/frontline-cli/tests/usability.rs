@@ -208,6 +208,10 @@ fn every_command_prints_a_json_summary_with_json() {
     assert_eq!((v["command"].as_str(), v["runs"].as_u64()), (Some("ensemble"), Some(20)), "{v}");
     assert_eq!(v["out"].as_str(), Some(out("ens").as_str()));
     assert!(v["seconds"].as_f64().is_some());
+    // The peak memory the job needed (Linux: VmHWM), what `frontline-bench flagship` reads.
+    if cfg!(target_os = "linux") {
+        assert!(v["peak_memory_bytes"].as_u64().is_some_and(|b| b > 1 << 20), "{v}");
+    }
 
     let arm = variant("arm-tribes.toml");
     let o =

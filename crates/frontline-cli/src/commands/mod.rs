@@ -103,6 +103,42 @@ impl<T> Finished<T> {
     pub(crate) fn json(&self, command: &str) -> Value {
         let mut v = job_json(command, &*self.sim, &self.dir, &self.written);
         v["seconds"] = crate::summary::num(self.seconds);
+        v["peak_memory_bytes"] = peak_memory_bytes().map_or(Value::Null, Value::from);
         v
+    }
+}
+
+/// The process's peak resident memory so far, in bytes: `VmHWM` of
+/// `/proc/self/status` (Linux); `None` where the kernel does not report it.
+/// The `--json` summaries carry it so that a benchmark (or a user sizing a
+/// machine) can read what a job needed without an external profiler.
+pub(crate) fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_hwm(&status)
+}
+
+/// `VmHWM:   123456 kB` → bytes.
+fn parse_vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line["VmHWM:".len()..].trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::parse_vm_hwm;
+
+    #[test]
+    fn the_peak_is_read_from_vm_hwm_in_bytes() {
+        let status = "Name:\tfrontline\nVmPeak:\t  900 kB\nVmHWM:\t   117440 kB\nVmRSS:\t 100 kB\n";
+        assert_eq!(parse_vm_hwm(status), Some(117_440 * 1024));
+        assert_eq!(parse_vm_hwm("VmRSS: 5 kB\n"), None);
+        assert_eq!(parse_vm_hwm("VmHWM: lots\n"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn this_process_has_a_peak() {
+        assert!(super::peak_memory_bytes().is_some_and(|b| b > 0));
     }
 }
