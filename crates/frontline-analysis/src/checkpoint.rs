@@ -92,6 +92,10 @@ pub enum JobError {
     /// batches it was given, this many: they are in its `.runs/`, and the
     /// process that runs the job gathers them.
     Shard(u64),
+    /// The job was cancelled by its front end ([`Tick::cancelled`]: the
+    /// Python package on Ctrl-C) after writing this many batches: they are
+    /// in `.runs/`, and resuming the job finishes it.
+    Cancelled(u64),
 }
 
 impl std::fmt::Display for JobError {
@@ -108,6 +112,10 @@ impl std::fmt::Display for JobError {
             JobError::Stopped(k) => write!(
                 f,
                 "stopped after writing {k} batch(es), as asked; they are kept: rerun the job's command with --resume to finish it"
+            ),
+            JobError::Cancelled(k) => write!(
+                f,
+                "cancelled after writing {k} batch(es); they are kept: rerun the job with --resume (resume=True) to finish it"
             ),
             JobError::Shard(k) => {
                 write!(f, "wrote the {k} batch(es) this worker was given; the process that runs the job gathers them")
@@ -126,7 +134,7 @@ impl JobError {
         match self {
             JobError::Directory(_) | JobError::Task(_) => 2,
             JobError::Output(_) | JobError::Io(..) | JobError::Corrupt(..) => 1,
-            JobError::Stopped(_) | JobError::Shard(_) => STOPPED_EXIT_CODE,
+            JobError::Stopped(_) | JobError::Shard(_) | JobError::Cancelled(_) => STOPPED_EXIT_CODE,
         }
     }
 }
@@ -429,6 +437,12 @@ impl JobDir {
         }
     }
 
+    /// The error of a job cancelled now ([`Tick::cancelled`]), counting the
+    /// batches this handle wrote.
+    pub fn cancelled(&self) -> JobError {
+        JobError::Cancelled(self.written.load(Ordering::SeqCst))
+    }
+
     /// Path of batch file `b` with a name prefix.
     pub fn batch_path(&self, prefix: &str, b: u64) -> PathBuf {
         self.runs_dir.join(format!("{prefix}-{b:06}.bin"))
@@ -651,8 +665,28 @@ impl crate::simulation::Batches for SealedBatches<'_> {
     }
 }
 
-/// Progress callback: called with the number of tasks just completed.
-pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+/// What a batch loop reports its progress to, and asks whether to stop: a
+/// front end's progress sink (see `analyses::ProgressSink`), or any
+/// `Fn(u64)` closure (which never cancels).
+pub trait Tick: Sync {
+    /// `n` more tasks are done.
+    fn advance(&self, n: u64);
+    /// Whether the job is to stop before its next task (default: never).
+    /// Checked before every task and batch, so a job stops within one task's
+    /// time; the batches already written are kept ([`JobError::Cancelled`]).
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+impl<F: Fn(u64) + Sync> Tick for F {
+    fn advance(&self, n: u64) {
+        self(n)
+    }
+}
+
+/// Progress callback: told the number of tasks just completed, asked whether to stop.
+pub type Progress<'a> = &'a dyn Tick;
 
 /// Evaluates `tasks` independent tasks, each giving `width` numbers, in
 /// parallel, in batches of `batch` tasks. With a job directory every batch is
@@ -673,9 +707,12 @@ pub fn evaluate(
         (lo..hi)
             .into_par_iter()
             .map(|i| {
+                if progress.cancelled() {
+                    return Err(JobError::Cancelled(0));
+                }
                 let row = task(i).map_err(JobError::Task)?;
                 assert_eq!(row.len(), width, "task {i} gave {} values, not {width}", row.len());
-                progress(1);
+                progress.advance(1);
                 Ok(row)
             })
             .collect()
@@ -694,11 +731,14 @@ pub fn evaluate(
             let values: Vec<f64> =
                 bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
             rows.extend(values.chunks_exact(width).map(<[f64]>::to_vec));
-            progress(hi - lo);
+            progress.advance(hi - lo);
             continue;
         }
         dir.before_computing()?;
-        let done = run(lo, hi)?;
+        if progress.cancelled() {
+            return Err(dir.cancelled());
+        }
+        let done = run(lo, hi).map_err(|e| if matches!(e, JobError::Cancelled(_)) { dir.cancelled() } else { e })?;
         let bytes: Vec<u8> = done.iter().flatten().flat_map(|x| x.to_le_bytes()).collect();
         dir.write_batch("rows", b, &bytes)?;
         rows.extend(done);
@@ -746,6 +786,41 @@ mod tests {
         assert_eq!(seen.load(Ordering::SeqCst), 10, "progress counts reused tasks too");
         jd.remove().unwrap();
         assert!(!dir.join(".runs").exists());
+    }
+
+    /// A front end that cancels (#15: Ctrl-C from Python) after some tasks.
+    struct CancelAfter(AtomicU64, u64);
+
+    impl Tick for CancelAfter {
+        fn advance(&self, n: u64) {
+            self.0.fetch_add(n, Ordering::SeqCst);
+        }
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst) >= self.1
+        }
+    }
+
+    #[test]
+    fn a_cancelled_job_stops_keeps_its_batches_and_resumes_to_the_same_rows() {
+        let dir = tmp("cancel");
+        let task = |i: u64| Ok(vec![i as f64 * 0.5]);
+        let plain = evaluate(None, 20, 1, 4, &|_| {}, task).unwrap();
+        let jd = JobDir::open(&dir, &job(20), false).unwrap();
+        let e = evaluate(Some(&jd), 20, 1, 4, &CancelAfter(AtomicU64::new(0), 6), task).unwrap_err();
+        let JobError::Cancelled(k) = e else { panic!("{e:?}") };
+        assert!((1..5).contains(&k), "stopped after {k} of 5 batches");
+        assert_eq!(e.exit_code(), STOPPED_EXIT_CODE);
+        assert!(e.to_string().contains("--resume"), "{e}");
+        for b in 0..k {
+            assert!(jd.batch_path("rows", b).exists(), "batch {b} is kept");
+        }
+        assert!(!jd.batch_path("rows", 4).exists(), "the last batch was never computed");
+        let jd = JobDir::open(&dir, &job(20), true).unwrap();
+        assert_eq!(evaluate(Some(&jd), 20, 1, 4, &|_| {}, task).unwrap(), plain);
+        jd.remove().unwrap();
+        // Without a folder a cancelled job stops too.
+        let e = evaluate(None, 20, 1, 4, &CancelAfter(AtomicU64::new(0), 0), task).unwrap_err();
+        assert!(matches!(e, JobError::Cancelled(0)), "{e:?}");
     }
 
     /// Damages `.runs/rows-000001.bin` of a finished job in each of the ways

@@ -141,7 +141,7 @@ pub fn calibrate(
                 Ok(scores(&sampling::with_parameters(loaded, &values)?))
             })?;
         let reference = scores(m);
-        tick(1);
+        tick.advance(1);
         Ok::<_, checkpoint::JobError>((rows, reference))
     })?;
     let na = h.actors.len();

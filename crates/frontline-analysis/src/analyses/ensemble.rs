@@ -210,18 +210,23 @@ pub fn run_batches_by<R: EnsembleRecords + ?Sized>(
         }
         let (lo, hi) = (b * BATCH, ((b + 1) * BATCH).min(runs));
         if jd.has_batch(BATCH_PREFIX, b, len_of(b))? {
-            progress(hi - lo);
+            progress.advance(hi - lo);
             continue;
         }
         jd.before_computing()?;
-        let done: Vec<Vec<u8>> = (lo..hi)
+        // A cancelled job stops before its next run; the batches written are kept.
+        let done: Option<Vec<Vec<u8>>> = (lo..hi)
             .into_par_iter()
             .map(|i| {
+                if progress.cancelled() {
+                    return None;
+                }
                 let r = record(i);
-                progress(1);
-                r
+                progress.advance(1);
+                Some(r)
             })
             .collect();
+        let Some(done) = done else { return Err(jd.cancelled()) };
         jd.write_batch(BATCH_PREFIX, b, &records.batch(done))?;
     }
     jd.end_of_shard()

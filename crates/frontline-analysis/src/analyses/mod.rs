@@ -97,6 +97,25 @@ pub trait ProgressSink: Sync {
     fn advance(&self, n: u64);
     /// The work is done (or failed).
     fn finish(&self);
+    /// Whether the job is to stop (a front end's Ctrl-C): asked before every
+    /// run or design point and every batch, so a job stops within one run's
+    /// time with [`JobError::Cancelled`], its written batches kept for
+    /// `--resume`. Default: never. Called from the pool's threads: keep it cheap.
+    fn cancel(&self) -> bool {
+        false
+    }
+}
+
+/// A [`ProgressSink`] as the batch loops see it.
+struct SinkTick<'a>(&'a dyn ProgressSink);
+
+impl crate::checkpoint::Tick for SinkTick<'_> {
+    fn advance(&self, n: u64) {
+        self.0.advance(n)
+    }
+    fn cancelled(&self) -> bool {
+        self.0.cancel()
+    }
 }
 
 /// Reports nothing.
@@ -139,7 +158,7 @@ impl Job<'_> {
         f: impl FnOnce(crate::checkpoint::Progress) -> T,
     ) -> T {
         self.progress.start(total, unit);
-        let tick = |n: u64| self.progress.advance(n);
+        let tick = SinkTick(self.progress);
         let out = f(&tick);
         self.progress.finish();
         out
