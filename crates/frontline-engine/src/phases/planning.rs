@@ -440,7 +440,12 @@ fn operate(m: &Model, s: &mut State, pl: &mut Planning, w: &Scratch, a: usize, p
     }
     if op.stage == Stage::Massing {
         let elapsed = s.tick.saturating_sub(op.start);
-        if odds >= p.launch_ratio || (elapsed >= p.horizon && odds >= p.culminate_ratio) {
+        // The odds count allies around r; the group launches only once its
+        // own free men stand in or next to r, else allies' odds would launch
+        // an operation that culminates at once for want of anyone engaged.
+        let arrived =
+            w.present.iter().any(|&(q, _)| !w.withdrawn[q] && (q == r || m.regions[r].neighbours.contains(&q)));
+        if arrived && (odds >= p.launch_ratio || (elapsed >= p.horizon && odds >= p.culminate_ratio)) {
             op.stage = Stage::Launched;
             s.note("operation_launched", Some(r), Some(a), None, Some(f), odds, String::new());
         } else if elapsed >= p.horizon {
@@ -597,6 +602,58 @@ personnel = { obj = 500 }
         assert!(at(&s, obj) > 4000.0 && at(&s, front) == 100.0 && at(&s, rear) == 100.0);
         let v = View { model: &m, state: &s };
         assert_eq!(v.query(&Query::OperationActive { force: army }), 0.0);
+    }
+
+    /// An allied group of 2000 stands in the front, next to obj: odds(gov,
+    /// obj) = 2000 / 500 = 4 ≥ 3 from the first tick, while the planning
+    /// group is still in the rear, three hops away.
+    const ALLIES_AT_THE_FRONT: &str =
+        "[forces.guard]\nactor = \"gov\"\nkind = \"army\"\npersonnel = { front = 2000 }\n";
+
+    #[test]
+    fn allies_next_to_the_objective_do_not_launch_the_operation_before_the_group_arrives() {
+        // The bug: the allies' odds launched the operation on the tick it was
+        // planned; with nobody of the group in or next to obj it culminated on
+        // the same tick and was planned again the next, so the group never moved.
+        let m = corridor(ALLIES_AT_THE_FRONT);
+        let [rear, mid, front, obj] = ids(&m, ["rear", "mid", "front", "obj"]);
+        let army = m.force_index("army").unwrap();
+        let nr = m.regions.len();
+        let at = |s: &State, r: usize| s.personnel[army * nr + r];
+        let mut s = State::new(&m, 1);
+        let odds = |s: &State| ratio(around(&m, s, 0, obj), s.hostile_eff[obj]);
+        for (t, (r, mi, fr)) in [(1, (100.0, 4900.0, 0.0)), (2, (100.0, 100.0, 4800.0))] {
+            step(&m, &mut s, t);
+            assert!(odds(&s) >= 3.0, "tick {t}: the allies alone give the launch ratio: {}", odds(&s));
+            let ended: Vec<&str> = s
+                .log
+                .iter()
+                .map(|e| e.kind)
+                .filter(|k| matches!(*k, "operation_launched" | "operation_culminated" | "operation_abandoned"))
+                .collect();
+            assert!(ended.is_empty(), "tick {t}: {ended:?}");
+            assert_eq!(s.planning.ops[army].map(|o| (o.target, o.stage, o.start)), Some((obj, Stage::Massing, 1)));
+            // It marches one hop a tick towards the staging region.
+            assert_eq!((at(&s, rear), at(&s, mid), at(&s, front)), (r, mi, fr), "tick {t}");
+        }
+    }
+
+    #[test]
+    fn with_allies_next_to_the_objective_the_group_arrives_launches_and_takes_it() {
+        let m = corridor(ALLIES_AT_THE_FRONT);
+        let obj = m.region_index("obj").unwrap();
+        let ops = operations(&m, 1);
+        // Planned once, launched on the tick its men stand in the front (one
+        // hop a tick from the rear: tick 3), and taken; no cycles.
+        assert_eq!(ops.iter().filter(|o| o.1 == "operation_planned").count(), 1, "{ops:?}");
+        assert_eq!(ops.iter().find(|o| o.1 == "operation_launched"), Some(&(3, "operation_launched", obj)), "{ops:?}");
+        assert!(!ops.iter().any(|o| o.1 == "operation_culminated" || o.1 == "operation_abandoned"), "{ops:?}");
+        assert!(ops.iter().any(|o| o.1 == "operation_succeeded" && o.2 == obj), "{ops:?}");
+        let t = simulate(&m, 1);
+        let (nr, nf, army) = (m.regions.len(), m.forces.len(), m.force_index("army").unwrap());
+        let last = t.snapshots() - 1;
+        assert!(t.personnel[(last * nf + army) * nr + obj] > 4000.0, "the group itself stands in obj");
+        assert_eq!(t.control[last * nr + obj], m.actor_index("gov").unwrap() as i32);
     }
 
     #[test]
