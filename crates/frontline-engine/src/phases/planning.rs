@@ -25,7 +25,8 @@
 //! highest score among those with achievable_f(r) ≥ launch_ratio (lowest
 //! index on ties). While *massing*, its free personnel 2..H hops from r move
 //! one hop a tick towards the staging region (one order per detachment, so
-//! each keeps its reserve and garrison). It *launches* when odds(a, r) ≥
+//! each keeps its reserve and garrison). It *launches*, once the group's own
+//! free men stand in or next to r (allies alone do not launch it), when odds(a, r) ≥
 //! launch_ratio, or once H ticks have passed with odds ≥ culminate_ratio,
 //! else it is abandoned. *Launched*, the free personnel next to r attack it
 //! and the rear keeps feeding the staging region. It *succeeds* when a's side
