@@ -362,6 +362,8 @@ record! {
         garrison: Option<Quantity>,
         /// Hostile over own side's effective strength at which a held region that cannot be reinforced in time is given up, ≥ 0; 0 never (default `constants.planning.withdraw_ratio`).
         withdraw_ratio: Option<Quantity>,
+        /// Launch only once the planning group's own free men stand in or next to the objective (default false). With false, the odds that launch an operation count allies around the objective, so an operation can launch, find nobody of the group engaged and culminate on the same tick while the group is still in the rear, and be planned again the next (a known defect, docs/model.md §3.15); the default stays false until the scenarios calibrated with it are refitted.
+        arrive_before_launch: Option<bool>,
         /// Region ids the actor may choose objectives among (default: every region).
         objectives: Option<Vec<At<String>>>,
     }

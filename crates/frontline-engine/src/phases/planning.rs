@@ -26,7 +26,8 @@
 //! index on ties). While *massing*, its free personnel 2..H hops from r move
 //! one hop a tick towards the staging region (one order per detachment, so
 //! each keeps its reserve and garrison). It *launches*, once the group's own
-//! free men stand in or next to r (allies alone do not launch it), when odds(a, r) ≥
+//! free men stand in or next to r when `arrive_before_launch` is set (else allies
+//! around r can launch it while the group is still in the rear), when odds(a, r) ≥
 //! launch_ratio, or once H ticks have passed with odds ≥ culminate_ratio,
 //! else it is abandoned. *Launched*, the free personnel next to r attack it
 //! and the rear keeps feeding the staging region. It *succeeds* when a's side
@@ -444,8 +445,9 @@ fn operate(m: &Model, s: &mut State, pl: &mut Planning, w: &Scratch, a: usize, p
         // The odds count allies around r; the group launches only once its
         // own free men stand in or next to r, else allies' odds would launch
         // an operation that culminates at once for want of anyone engaged.
-        let arrived =
-            w.present.iter().any(|&(q, _)| !w.withdrawn[q] && (q == r || m.regions[r].neighbours.contains(&q)));
+        // Only with `arrive_before_launch` (off by default, see the field).
+        let arrived = !p.arrive_before_launch
+            || w.present.iter().any(|&(q, _)| !w.withdrawn[q] && (q == r || m.regions[r].neighbours.contains(&q)));
         if arrived && (odds >= p.launch_ratio || (elapsed >= p.horizon && odds >= p.culminate_ratio)) {
             op.stage = Stage::Launched;
             s.note("operation_launched", Some(r), Some(a), None, Some(f), odds, String::new());
@@ -551,6 +553,13 @@ personnel = { obj = 500 }
         build(CORRIDOR, extra)
     }
 
+    /// The corridor with `arrive_before_launch = true` in gov's planning table.
+    fn corridor_arriving(extra: &str) -> Model {
+        let base = CORRIDOR.replace("forces = [\"army\"]\n", "forces = [\"army\"]\narrive_before_launch = true\n");
+        assert_ne!(base, CORRIDOR, "the corridor's planning table moved");
+        build(&base, extra)
+    }
+
     fn ids<const N: usize>(m: &Model, names: [&str; N]) -> [usize; N] {
         names.map(|x| m.region_index(x).unwrap())
     }
@@ -616,7 +625,7 @@ personnel = { obj = 500 }
         // The bug: the allies' odds launched the operation on the tick it was
         // planned; with nobody of the group in or next to obj it culminated on
         // the same tick and was planned again the next, so the group never moved.
-        let m = corridor(ALLIES_AT_THE_FRONT);
+        let m = corridor_arriving(ALLIES_AT_THE_FRONT);
         let [rear, mid, front, obj] = ids(&m, ["rear", "mid", "front", "obj"]);
         let army = m.force_index("army").unwrap();
         let nr = m.regions.len();
@@ -640,8 +649,19 @@ personnel = { obj = 500 }
     }
 
     #[test]
-    fn with_allies_next_to_the_objective_the_group_arrives_launches_and_takes_it() {
+    fn without_arrive_before_launch_the_allies_odds_launch_and_culminate_it_at_once() {
+        // The default, kept while calibrated scenarios depend on it: the
+        // defect the option fixes, pinned so that flipping the default is a
+        // visible decision.
         let m = corridor(ALLIES_AT_THE_FRONT);
+        let ops = operations(&m, 1);
+        let launched_t1 = ops.iter().any(|o| o.0 == 1 && o.1 == "operation_launched");
+        assert!(launched_t1, "{ops:?}");
+    }
+
+    #[test]
+    fn with_allies_next_to_the_objective_the_group_arrives_launches_and_takes_it() {
+        let m = corridor_arriving(ALLIES_AT_THE_FRONT);
         let obj = m.region_index("obj").unwrap();
         let ops = operations(&m, 1);
         // Planned once, launched on the tick its men stand in the front (one

@@ -32,6 +32,9 @@ pub struct ActorPlanning {
     pub garrison: f64,
     /// Hostile over own side's strength at which a hopeless held region is given up (0: never).
     pub withdraw_ratio: f64,
+    /// Launch only once the group's own free men stand in or next to the
+    /// objective (`arrive_before_launch`; false by default, see the spec).
+    pub arrive_before_launch: bool,
     /// `objectives[r]`: region r may be chosen as an objective.
     pub objectives: Vec<bool>,
     /// The allowed objectives in order of preference: value · (1 + goal)
@@ -209,6 +212,7 @@ pub(super) fn attach(
                 reserve,
                 garrison,
                 withdraw_ratio,
+                arrive_before_launch: p.arrive_before_launch.unwrap_or(false),
                 objectives,
                 preference,
             });
